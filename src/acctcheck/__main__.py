@@ -1,0 +1,3 @@
+from acctcheck.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""The thin HTTP layer: wire models in, engine call, wire models out; errors mapped in one place."""

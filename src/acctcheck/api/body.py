@@ -1,0 +1,93 @@
+"""Reading and parsing a JSON body safely: size limit, arrival timeout, UTF-8, duplicate keys, nesting."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any, TypeVar
+
+from fastapi import Request
+from pydantic import BaseModel, ValidationError
+
+from acctcheck.api.errors import ApiError, describe, validation_details
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in pairs:
+        if k in out:
+            raise ApiError(422, "invalid_json", f"duplicate key {k!r} in JSON object",
+                           [{"loc": ["body"], "msg": f"duplicate key {k!r}", "type": "json_duplicate_key"}])
+        out[k] = v
+    return out
+
+
+async def read_body(request: Request, limit: int, timeout_s: float) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared is not None:
+        try:
+            if int(declared) > limit:
+                raise ApiError(413, "body_too_large", f"request body exceeds {limit} bytes")
+        except ValueError:
+            raise ApiError(400, "bad_request", "invalid Content-Length") from None
+    chunks: list[bytes] = []
+    size = 0
+
+    async def _collect() -> None:
+        nonlocal size
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise ApiError(413, "body_too_large", f"request body exceeds {limit} bytes")
+            chunks.append(chunk)
+
+    try:
+        await asyncio.wait_for(_collect(), timeout_s)
+    except TimeoutError:
+        raise ApiError(408, "body_timeout", f"request body did not arrive within {timeout_s:g} s") from None
+    return b"".join(chunks)
+
+
+def parse_json(body: bytes, content_type: str | None) -> Any:
+    if content_type is not None:
+        mime = content_type.split(";", 1)[0].strip().lower()
+        if mime and mime != "application/json" and not mime.endswith("+json"):
+            raise ApiError(415, "unsupported_media_type", "send the body as application/json")
+    if not body:
+        raise ApiError(422, "invalid_json", "request body is empty; send a JSON object",
+                       [{"loc": ["body"], "msg": "empty body", "type": "json_invalid"}])
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ApiError(422, "invalid_json", f"body is not UTF-8 (byte {exc.start})",
+                       [{"loc": ["body"], "msg": "not UTF-8", "type": "json_invalid"}]) from None
+    try:
+        return json.loads(text, object_pairs_hook=_no_duplicates)
+    except json.JSONDecodeError as exc:
+        raise ApiError(422, "invalid_json", f"malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}",
+                       [{"loc": ["body", exc.pos], "msg": exc.msg, "type": "json_invalid"}]) from None
+    except RecursionError:
+        raise ApiError(422, "invalid_json", "JSON nested too deeply",
+                       [{"loc": ["body"], "msg": "nested too deeply", "type": "json_invalid"}]) from None
+
+
+def to_model(model: type[M], data: Any, prefix: tuple[str, ...] = ("body",)) -> M:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        details = validation_details(exc, prefix)
+        raise ApiError(422, "invalid_request", describe(details), details) from None
+
+
+def check_text(value: str, loc: list[str | int], max_chars: int) -> None:
+    """Field limits and text a platform could never store: unpaired surrogates."""
+    if len(value) > max_chars:
+        raise ApiError(422, "field_too_long", f"{'.'.join(map(str, loc))} is longer than {max_chars} characters",
+                       [{"loc": loc, "msg": f"at most {max_chars} characters", "type": "string_too_long"}])
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ApiError(422, "invalid_text", f"{'.'.join(map(str, loc))} contains an unpaired surrogate",
+                       [{"loc": loc, "msg": "unpaired surrogate", "type": "string_unicode"}]) from None

@@ -1,0 +1,63 @@
+"""Domain and input errors → HTTP status and one JSON error shape (ErrorBody), in one place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, error: str, message: str, details: list[dict[str, Any]] | None = None,
+                 headers: dict[str, str] | None = None) -> None:
+        self.status = status
+        self.error = error
+        self.message = message
+        self.details = details or []
+        self.headers = headers
+        super().__init__(message)
+
+
+def error_response(status: int, error: str, message: str, details: list[dict[str, Any]] | None = None,
+                   headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": error, "message": message, "details": details or []}, status_code=status,
+                          headers=headers)
+
+
+def validation_details(exc: ValidationError | RequestValidationError, prefix: tuple[str, ...] = ()) -> list[dict]:
+    out = []
+    for err in exc.errors():
+        loc = [*prefix, *[p if isinstance(p, (str, int)) else str(p) for p in err.get("loc", ())]]
+        out.append({"loc": loc, "msg": err.get("msg", "invalid"), "type": err.get("type", "value_error")})
+    return out
+
+
+def describe(details: list[dict]) -> str:
+    parts = [f"{'.'.join(str(p) for p in d['loc'])}: {d['msg']}" for d in details[:3]]
+    return "; ".join(parts) + (" …" if len(details) > 3 else "")
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
+        return error_response(exc.status, exc.error, exc.message, exc.details, exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _request_validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        details = validation_details(exc)
+        return error_response(422, "invalid_request", describe(details), details)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return error_response(exc.status_code, "http_error", str(exc.detail), headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:  # pragma: no cover - last resort
+        import logging
+
+        logging.getLogger("acctcheck").exception("unhandled error")
+        return error_response(500, "internal_error", "internal error; the request was not evaluated")

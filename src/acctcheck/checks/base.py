@@ -1,0 +1,60 @@
+"""What every check receives and returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from acctcheck.contract import ValidateRequest
+from acctcheck.match.terms import TermHit, find_term_hits
+from acctcheck.normalize.normalizer import FieldViews
+from acctcheck.packs.snapshot import CompiledRule, Snapshot
+
+
+@dataclass(frozen=True, slots=True)
+class RawFinding:
+    rule: CompiledRule
+    field: str
+    span: tuple[int, int] | None
+    text: str
+    matched: str
+    method: str
+    syllables: int = 0
+
+
+@dataclass
+class CheckContext:
+    """One request's shared state: field views and term hits are computed once and reused by every check."""
+
+    snapshot: Snapshot
+    request: ValidateRequest
+    fields: list[tuple[str, FieldViews]]
+    labels: list[str] = field(default_factory=list)
+    _term_hits: dict[str, list[TermHit]] = field(default_factory=dict)
+    _institution_skeleton: str | None = None
+
+    def term_hits(self, name: str, views: FieldViews) -> list[TermHit]:
+        hits = self._term_hits.get(name)
+        if hits is None:
+            hits = find_term_hits(self.snapshot, views, name, self.request.account_type)
+            self._term_hits[name] = hits
+        return hits
+
+    @property
+    def institution_skeleton(self) -> str:
+        """Skeleton of the verified registered name ('' if none), for exemptions."""
+        if self._institution_skeleton is None:
+            inst = self.request.verified.institution if self.request.verified else None
+            self._institution_skeleton = self.snapshot.normalizer.folder.fold_text(inst.name) if inst else ""
+        return self._institution_skeleton
+
+    def exempt(self, rule: CompiledRule, *forms: str) -> bool:
+        """A verified institution may use a term its registered name contains (外交部 named 外交部)."""
+        inst = self.request.verified.institution if self.request.verified else None
+        if inst is None:
+            return False
+        kinds = rule.rule.exempt_kinds
+        if kinds is not None and inst.kind not in kinds:
+            return False
+        name = self.institution_skeleton
+        fold = self.snapshot.normalizer.folder.fold_text
+        return any(f and fold(f) in name for f in forms)

@@ -1,0 +1,15 @@
+"""The explicit list of rule families the engine runs, in order."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from acctcheck.checks import contact, terms
+from acctcheck.checks.base import CheckContext, RawFinding
+
+Check = Callable[[CheckContext], list[RawFinding]]
+
+CHECKS: tuple[tuple[str, Check], ...] = (
+    ("terms", terms.run),
+    ("contact", contact.run),
+)

@@ -1,0 +1,99 @@
+"""The engine: runs every check of a snapshot over one request and combines the findings into a decision.
+
+Pure and synchronous, no HTTP: the API, the CLI, pack examples and bulk scans all call `validate`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+
+from acctcheck.checks.base import CheckContext, RawFinding
+from acctcheck.checks.registry import CHECKS
+from acctcheck.contract import Finding, ValidateRequest, Verdict
+from acctcheck.geo.region import IpRegion
+from acctcheck.packs.schema import Policy
+from acctcheck.packs.snapshot import Snapshot
+
+_RANK = {"inform": 0, "review": 1, "reject": 2}
+_DECISION = {0: "pass", 1: "review", 2: "reject"}
+
+
+def effective_action(policy: Policy, raw: RawFinding) -> str:
+    """The rule's action, overridden per category by the policy, and lowered to review when the method that
+    found it is less certain than the policy requires for a reject (long homophones keep it)."""
+    action = policy.category_actions.get(raw.rule.rule.category, raw.rule.rule.action)
+    if action == "reject":
+        certainty = policy.method_certainty.get(raw.method, 1.0)  # type: ignore[call-overload]
+        if certainty < policy.reject_min_certainty:
+            long_sound = raw.method in ("homophone", "pinyin") and raw.syllables >= policy.sound_reject_min_syllables
+            if not long_sound:
+                action = "review"
+    return action
+
+
+def _finding(raw: RawFinding, action: str) -> Finding:
+    rule = raw.rule.rule
+    return Finding(
+        category=rule.category,
+        rule_id=rule.id,
+        pack=raw.rule.pack,
+        field=raw.field,
+        span=raw.span,
+        text=raw.text,
+        matched=raw.matched,
+        method=raw.method,  # type: ignore[arg-type]
+        article=rule.article,
+        action=action,  # type: ignore[arg-type]
+        message=rule.message.format(matched=raw.matched, text=raw.text),
+    )
+
+
+def _drop_nested(found: list[RawFinding]) -> list[RawFinding]:
+    """Within one field and category, a hit inside a longer hit adds nothing (外交部 inside 中华人民共和国外交部)."""
+    keep: list[RawFinding] = []
+    ordered = sorted(found, key=lambda f: (f.field, f.span[0] if f.span else -1, -((f.span[1] - f.span[0]) if f.span else 0)))
+    for f in ordered:
+        if f.span is not None and any(
+            k.field == f.field and k.span is not None and k.rule.rule.category == f.rule.rule.category
+            and k.span[0] <= f.span[0] and f.span[1] <= k.span[1] and k.span != f.span
+            for k in keep
+        ):
+            continue
+        keep.append(f)
+    return keep
+
+
+def validate(
+    snapshot: Snapshot,
+    request: ValidateRequest,
+    *,
+    decision_id: str | None = None,
+    ip_lookup: Callable[[str], IpRegion] | None = None,
+) -> Verdict:
+    normalizer = snapshot.normalizer
+    ctx = CheckContext(snapshot, request, [(name, normalizer.views(v)) for name, v in request.fields.items()])
+    raws: list[RawFinding] = []
+    for _, check in CHECKS:
+        raws.extend(check(ctx))
+    findings: list[Finding] = []
+    shadow: list[Finding] = []
+    rank = 0
+    for raw in _drop_nested(raws):
+        action = effective_action(snapshot.policy, raw)
+        finding = _finding(raw, action)
+        if raw.rule.shadow:
+            shadow.append(finding)
+            continue
+        findings.append(finding)
+        rank = max(rank, _RANK[action])
+    region = ip_lookup(request.ip) if (ip_lookup is not None and request.ip) else None
+    return Verdict(
+        decision=_DECISION[rank],  # type: ignore[arg-type]
+        findings=findings,
+        shadow_findings=shadow,
+        labels=sorted(set(ctx.labels)),
+        ip_region=region,
+        rules_revision=snapshot.revision,
+        decision_id=decision_id or uuid.uuid4().hex,
+    )

@@ -1,0 +1,31 @@
+"""One Aho-Corasick automaton over every term of every pack, per view.
+
+A pattern string can belong to many rules (the same 人民政府 is a part of several compose rules), so each
+distinct string carries a tuple of payloads. Cost per field is proportional to the field length plus the
+number of occurrences, not to the number of terms.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Generic, TypeVar
+
+import ahocorasick_rs
+
+P = TypeVar("P")
+
+
+class TermAutomaton(Generic[P]):
+    def __init__(self, entries: dict[str, list[P]]) -> None:
+        keys = [k for k in entries if k]
+        self._payloads: list[tuple[P, ...]] = [tuple(entries[k]) for k in keys]
+        self._ac = ahocorasick_rs.AhoCorasick(keys) if keys else None
+        self.size = len(keys)
+
+    def find(self, text: str) -> Iterator[tuple[tuple[P, ...], int, int]]:
+        """Every occurrence (overlapping) as (payloads, start, end) in code points of `text`."""
+        if self._ac is None or not text:
+            return
+        payloads = self._payloads
+        for idx, start, end in self._ac.find_matches_as_indexes(text, overlapping=True):
+            yield payloads[idx], start, end

@@ -1,0 +1,155 @@
+"""Per-character folding shared by every view, computed once per distinct character and cached.
+
+The order is fixed and documented in docs/normalisation.md: NFKC → casefold → Latin diacritics →
+traditional→simplified (OpenCC's character table) → look-alike/variant table → number styles.
+Every step that changes a character sets a flag, so a match can report *which* evasion it saw through.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from enum import IntFlag
+from importlib import resources
+from typing import NamedTuple
+
+import opencc
+
+
+class Flag(IntFlag):
+    NONE = 0
+    TRADITIONAL = 1
+    LOOKALIKE = 2
+    NUMBER = 4
+
+    def names(self) -> list[str]:
+        return [f.name.lower() for f in Flag if f and f in self]  # type: ignore[union-attr]
+
+
+class Kind:
+    KEEP = 0  # a character that matters (letter, digit, Han)
+    SEPARATOR = 1  # punctuation, symbols, emoji, spaces: skipped by the skeleton, kept by the contact view
+    INVISIBLE = 2  # format/control characters, combining marks: removed from every view
+
+
+class Folded(NamedTuple):
+    out: str  # skeleton text for KEEP; the NFKC form for SEPARATOR; "" for INVISIBLE
+    flags: int
+    kind: int
+    han: str  # the folded Han character before number folding ("" if not one Han character), for pinyin
+
+
+# Chinese numerals used to write digits (phone numbers in 一三八…, 壹叁捌…, 幺 for 1 as read aloud).
+CHINESE_DIGITS: dict[str, str] = {
+    **{c: str(i) for i, c in enumerate("〇一二三四五六七八九")},
+    **{c: str(i) for i, c in enumerate("零壹贰叁肆伍陆柒捌玖")},
+    "幺": "1",
+}
+# Characters that are letters to Unicode but used as separators or decoration between Han characters.
+EXTRA_SEPARATORS = frozenset("丨丶丿乀乁〆〻ᅟᅠㅤﾠ⠀")
+INVISIBLE_CATEGORIES = frozenset({"Cf", "Cc", "Mn", "Me", "Cs", "Co", "Cn"})
+SEPARATOR_PREFIXES = ("Z", "P", "S")
+_CACHE_LIMIT = 400_000
+
+
+def is_han(ch: str) -> bool:
+    o = ord(ch)
+    return (
+        0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0x20000 <= o <= 0x323AF or 0xF900 <= o <= 0xFAFF
+        or o == 0x3007
+    )
+
+
+def _load_lookalikes() -> dict[str, str]:
+    table: dict[str, str] = {}
+    path = resources.files("acctcheck.normalize").joinpath("data/lookalikes.tsv")
+    if not path.is_file():
+        return table
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line or line.startswith("#"):
+            continue
+        cols = line.split("\t")
+        if len(cols) >= 2 and len(cols[0]) == 1 and len(cols[1]) == 1:
+            table[cols[0]] = cols[1]
+    return table
+
+
+class CharFolder:
+    """Folds one character at a time; results are cached per character (bounded)."""
+
+    def __init__(self) -> None:
+        self._t2s = opencc.OpenCC("t2s")
+        self.lookalikes = _load_lookalikes()
+        self._cache: dict[str, Folded] = {}
+
+    def __call__(self, ch: str) -> Folded:
+        hit = self._cache.get(ch)
+        if hit is None:
+            hit = self._fold(ch)
+            if len(self._cache) < _CACHE_LIMIT:
+                self._cache[ch] = hit
+        return hit
+
+    def fold_text(self, text: str) -> str:
+        """Skeleton of a whole string without offsets (for terms and registered names)."""
+        return "".join(f.out for f in map(self, text) if f.kind == Kind.KEEP)
+
+    def _fold(self, ch: str) -> Folded:
+        cat = unicodedata.category(ch)
+        if cat in INVISIBLE_CATEGORIES or ch in "ᅟᅠㅤﾠ⠀\u180e":
+            return Folded("", 0, Kind.INVISIBLE, "")
+        flags = 0
+        nfkc = unicodedata.normalize("NFKC", ch)
+        if nfkc != ch and not _width_or_case_only(ch):
+            # circled/parenthesised digits are a number style; circled or math-styled letters a letter style
+            flags |= Flag.NUMBER if any(c.isdigit() for c in nfkc) else Flag.LOOKALIKE
+        out: list[str] = []
+        han = ""
+        kind = Kind.SEPARATOR
+        for c in nfkc.casefold():
+            c_cat = unicodedata.category(c)
+            if c_cat in INVISIBLE_CATEGORIES:
+                continue
+            if (c_cat[0] in SEPARATOR_PREFIXES or c in EXTRA_SEPARATORS) and c not in self.lookalikes:
+                continue  # look-alike symbols (CJK radicals ⺠, strokes) stand for letters, not separators
+            kind = Kind.KEEP
+            c, f = self._fold_letter(c)
+            flags |= f
+            if is_han(c):
+                han = c
+            digit = CHINESE_DIGITS.get(c)
+            if digit is None and not c.isascii():
+                d = unicodedata.digit(c, None)
+                digit = None if d is None else str(d)
+            if digit is not None:
+                c = digit
+                flags |= Flag.NUMBER
+            out.append(c)
+        if kind == Kind.SEPARATOR:
+            return Folded(nfkc, 0, Kind.SEPARATOR, "")
+        if len(out) != 1:
+            han = ""
+        return Folded("".join(out), flags, Kind.KEEP, han)
+
+    def _fold_letter(self, c: str) -> tuple[str, int]:
+        flags = 0
+        if c.isascii():
+            return c, 0
+        if c in "üǖǘǚǜ":
+            return "v", 0  # pinyin ü, typed as v
+        base = unicodedata.normalize("NFD", c)[0]
+        if base != c and base.isascii() and base.isalpha():
+            return base, Flag.LOOKALIKE
+        s = self._t2s.convert(c)
+        if len(s) == 1 and s != c:
+            c = s
+            flags |= Flag.TRADITIONAL
+        look = self.lookalikes.get(c)
+        if look is not None and look != c:
+            c = look
+            flags |= Flag.LOOKALIKE
+        return c, flags
+
+
+def _width_or_case_only(ch: str) -> bool:
+    decomp = unicodedata.decomposition(ch)
+    return decomp.startswith("<wide>") or decomp.startswith("<narrow>")

@@ -1,0 +1,1 @@
+"""Rule packs: schema, loading from a directory, compilation into an immutable Snapshot."""

@@ -1,0 +1,187 @@
+"""Reading a rules directory: YAML parsing (duplicate keys refused), schema validation, term files.
+
+A directory loads completely or not at all: the loader collects every issue and raises them together.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from acctcheck.packs.errors import PackIssue, PackSetError
+from acctcheck.packs.schema import Pack, Policy
+
+POLICY_FILE = "policy.yaml"
+MAX_FILE_BYTES = 64 << 20
+MAX_PACKS = 200
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that refuses duplicate keys instead of silently keeping the last one."""
+
+
+def _mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+    seen: set[object] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)  # type: ignore[arg-type]
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
+        seen.add(key)
+    return loader.construct_mapping(node, deep=deep)
+
+
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+
+
+@dataclass
+class LoadedPack:
+    pack: Pack
+    file: str  # name relative to the rules directory
+    digest: str
+    files: dict[str, list[str]] = field(default_factory=dict)  # referenced term file -> entries
+
+
+@dataclass
+class LoadedSet:
+    root: Path
+    packs: list[LoadedPack]
+    policy: Policy
+    revision: str
+
+
+def _read(path: Path, rel: str, issues: list[PackIssue]) -> bytes | None:
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            issues.append(PackIssue(rel, None, None, f"file larger than {MAX_FILE_BYTES} bytes"))
+            return None
+        return path.read_bytes()
+    except OSError as exc:
+        issues.append(PackIssue(rel, None, None, f"cannot read: {exc.strerror or exc}"))
+        return None
+
+
+def _parse_yaml(data: bytes, rel: str, issues: list[PackIssue]) -> object:
+    try:
+        return yaml.load(data.decode("utf-8"), Loader=_StrictLoader)  # noqa: S506 - strict SafeLoader
+    except UnicodeDecodeError:
+        issues.append(PackIssue(rel, None, None, "not UTF-8"))
+    except yaml.YAMLError as exc:
+        issues.append(PackIssue(rel, None, None, f"YAML error: {exc}".replace("\n", " ")))
+    return None
+
+
+def _validation_issues(rel: str, raw: object, exc: ValidationError) -> list[PackIssue]:
+    out: list[PackIssue] = []
+    for err in exc.errors():
+        loc = list(err["loc"])
+        rule_id = None
+        if len(loc) >= 2 and loc[0] == "rules" and isinstance(loc[1], int):
+            try:
+                rule_id = str(raw["rules"][loc[1]].get("id"))  # type: ignore[index]
+            except Exception:
+                rule_id = None
+            rule_id = f"rule {rule_id}" if rule_id else f"rules[{loc[1]}]"
+            loc = loc[2:]
+            if loc and loc[0] in ("terms", "compose", "pattern"):  # the discriminator tag
+                loc = loc[1:]
+        field_path = ".".join(str(p) for p in loc) or None
+        out.append(PackIssue(rel, rule_id, field_path, err["msg"]))
+    return out
+
+
+def read_term_file(root: Path, ref: str, pack_rel: str, rule_id: str | None, key: str,
+                   issues: list[PackIssue], digests: list[tuple[str, bytes]]) -> list[str] | None:
+    """Entries of a term file (`canonical|alias…` per line). The path must stay inside the rules directory."""
+    path = (root / ref).resolve()
+    try:
+        path.relative_to(root.resolve())
+    except ValueError:
+        issues.append(PackIssue(pack_rel, rule_id, key, f"{ref!r} points outside the rules directory"))
+        return None
+    if not path.is_file():
+        issues.append(PackIssue(pack_rel, rule_id, key, f"term file {ref!r} not found"))
+        return None
+    data = _read(path, ref, issues)
+    if data is None:
+        return None
+    digests.append((ref, data))
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        issues.append(PackIssue(pack_rel, rule_id, key, f"term file {ref!r} is not UTF-8"))
+        return None
+    return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+
+
+def load_dir(root: Path) -> LoadedSet:
+    """Load and validate every pack of a rules directory, or raise PackSetError with every issue."""
+    issues: list[PackIssue] = []
+    digests: list[tuple[str, bytes]] = []
+    if not root.is_dir():
+        raise PackSetError([PackIssue(str(root), None, None, "rules directory not found or not a directory")])
+    files = sorted(p for p in root.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    if len(files) > MAX_PACKS:
+        raise PackSetError([PackIssue(str(root), None, None, f"more than {MAX_PACKS} pack files")])
+    policy = Policy()
+    packs: list[LoadedPack] = []
+    names: dict[str, str] = {}
+    for path in files:
+        rel = path.name
+        data = _read(path, rel, issues)
+        if data is None:
+            continue
+        digests.append((rel, data))
+        raw = _parse_yaml(data, rel, issues)
+        if raw is None and not data.strip():
+            issues.append(PackIssue(rel, None, None, "empty file"))
+            continue
+        if raw is None:
+            continue
+        if not isinstance(raw, dict):
+            issues.append(PackIssue(rel, None, None, "top level must be a mapping"))
+            continue
+        if path.name == POLICY_FILE:
+            try:
+                policy = Policy.model_validate(raw)
+            except ValidationError as exc:
+                issues.extend(_validation_issues(rel, raw, exc))
+            continue
+        try:
+            pack = Pack.model_validate(raw)
+        except ValidationError as exc:
+            issues.extend(_validation_issues(rel, raw, exc))
+            continue
+        if pack.name in names:
+            issues.append(PackIssue(rel, None, "name", f"pack name {pack.name!r} also used by {names[pack.name]}"))
+            continue
+        names[pack.name] = rel
+        loaded = LoadedPack(pack, rel, "sha256:" + hashlib.sha256(data).hexdigest())
+        refs: list[tuple[str | None, str, str]] = []
+        if pack.allow_file:
+            refs.append((None, "allow_file", pack.allow_file))
+        for rule in pack.rules:
+            if getattr(rule, "terms_file", None):
+                refs.append((f"rule {rule.id}", "terms_file", rule.terms_file))  # type: ignore[attr-defined]
+            for i, part in enumerate(getattr(rule, "parts", []) or []):
+                if part.file:
+                    refs.append((f"rule {rule.id}", f"parts.{i}.file", part.file))
+        for rule_id, key, ref in refs:
+            if ref not in loaded.files:
+                entries = read_term_file(root, ref, rel, rule_id, key, issues, digests)
+                if entries is not None:
+                    loaded.files[ref] = entries
+        packs.append(loaded)
+    if not packs and not issues:
+        issues.append(PackIssue(str(root), None, None, "no rule packs (*.yaml) found"))
+    if issues:
+        raise PackSetError(issues)
+    h = hashlib.sha256()
+    for rel, data in sorted(set(digests)):
+        h.update(rel.encode() + b"\0" + hashlib.sha256(data).digest())
+    return LoadedSet(root, packs, policy, "sha256:" + h.hexdigest()[:16])

@@ -1,0 +1,167 @@
+"""The rule-pack schema: strict pydantic models (unknown keys are errors), exported as JSON Schema.
+
+The format is documented for operators in docs/rule-packs.md; this module is its single definition.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from acctcheck.categories import Category
+from acctcheck.contract import TEXT_FIELDS, AccountType, InstitutionKind, Verified
+
+SCHEMA_VERSION = 1
+RuleAction = Literal["reject", "review", "inform"]
+RULE_ID = r"^[a-z0-9][a-z0-9/_.-]*$"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _RuleBase(_Strict):
+    id: str = Field(pattern=RULE_ID, max_length=120)
+    category: Category
+    article: str = Field(min_length=1)
+    action: RuleAction
+    message: str = Field(min_length=1, description="Chinese reviewer text; {matched} and {text} are substituted")
+    mode: Literal["enforce", "shadow"] = "enforce"
+    fields: list[Literal["nickname", "bio", "signature", "certification"]] = Field(
+        default_factory=lambda: list(TEXT_FIELDS)
+    )
+    account_types: list[AccountType] = Field(default_factory=lambda: ["personal", "institution"])
+    exempt_kinds: list[InstitutionKind] | None = Field(
+        default=None,
+        description="verified institution kinds whose registered name may contain the term; null = any kind",
+    )
+    description: str = ""
+
+    @field_validator("message")
+    @classmethod
+    def _placeholders(cls, v: str) -> str:
+        try:
+            v.format(matched="", text="")
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ValueError(f"only {{matched}} and {{text}} may be substituted: {exc}") from None
+        return v
+
+
+class TermOptions(_Strict):
+    homophone: bool = Field(default=False, description="also match terms through same-pinyin characters (谐音)")
+    pinyin: bool = Field(default=True, description="match pinyin typed in Latin letters")
+
+
+class TermsRule(_RuleBase):
+    kind: Literal["terms"]
+    terms: list[str] = Field(default_factory=list)
+    terms_file: str | None = None
+    homophone: bool = False
+    pinyin: bool = True
+
+    @model_validator(mode="after")
+    def _has_terms(self) -> "TermsRule":
+        if not self.terms and not self.terms_file:
+            raise ValueError("a terms rule needs `terms` or `terms_file`")
+        return self
+
+
+class ComposePart(_Strict):
+    values: list[str] | None = None
+    file: str | None = None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> "ComposePart":
+        if (self.values is None) == (self.file is None):
+            raise ValueError("a compose part has exactly one of `values` or `file`")
+        return self
+
+
+class ComposeRule(_RuleBase):
+    kind: Literal["compose"]
+    parts: list[ComposePart] = Field(min_length=2, max_length=4)
+    homophone: bool = False
+    pinyin: bool = True
+
+
+class PatternRule(_RuleBase):
+    kind: Literal["pattern"]
+    patterns: list[str] = Field(min_length=1)
+    cues: list[str] = Field(default_factory=list, description="terms one of which must precede the hit")
+    cue_window: int = Field(default=12, ge=1, le=64)
+    min_digits: int = Field(default=0, ge=0, le=64)
+    max_digits: int = Field(default=64, ge=0, le=256)
+    digit_boundary: bool = False
+
+
+Rule = Annotated[Union[TermsRule, ComposeRule, PatternRule], Field(discriminator="kind")]
+
+
+class Example(_Strict):
+    """A case a pack must get right: `expect` lists categories that must be found, or `pass`."""
+
+    fields: dict[Literal["nickname", "bio", "signature", "certification"], str]
+    account_type: AccountType = "personal"
+    verified: Verified | None = None
+    expect: Literal["pass"] | list[Category]
+    note: str = ""
+
+    @field_validator("fields")
+    @classmethod
+    def _needs_nickname(cls, v: dict[str, str]) -> dict[str, str]:
+        if "nickname" not in v:
+            raise ValueError("an example needs a nickname")
+        return v
+
+
+class Pack(_Strict):
+    schema_version: Literal[1]
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)
+    version: str = Field(min_length=1, max_length=64)
+    description: str = Field(min_length=1)
+    allow: list[str] = Field(default_factory=list, description="allow-list: overlapping hits of this pack are dropped")
+    allow_file: str | None = None
+    rules: list[Rule] = Field(min_length=1)
+    examples: list[Example] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> "Pack":
+        seen: set[str] = set()
+        for rule in self.rules:
+            if rule.id in seen:
+                raise ValueError(f"duplicate rule id {rule.id!r}")
+            seen.add(rule.id)
+        return self
+
+
+MethodName = Literal["exact", "traditional", "lookalike", "separator", "number_style", "homophone", "pinyin",
+                     "pattern", "fuzzy", "qr_code"]
+
+
+class Policy(_Strict):
+    """How findings become a decision. Kept in YAML (rules/policy.yaml) so platforms tune it without code."""
+
+    schema_version: Literal[1] = 1
+    method_certainty: dict[MethodName, float] = Field(
+        default_factory=lambda: {
+            "exact": 1.0, "traditional": 1.0, "separator": 0.95, "number_style": 0.95, "lookalike": 0.9,
+            "pinyin": 0.8, "homophone": 0.6, "pattern": 1.0, "fuzzy": 0.8, "qr_code": 1.0,
+        }
+    )
+    reject_min_certainty: float = Field(default=0.85, ge=0, le=1)
+    homophone_min_syllables: int = Field(default=3, ge=2, le=12)
+    sound_reject_min_syllables: int = Field(
+        default=4, ge=2, le=32, description="a homophone or typed-pinyin hit this long keeps a reject action"
+    )
+    pinyin_min_syllables: int = Field(default=2, ge=1, le=12)
+    category_actions: dict[Category, RuleAction] = Field(default_factory=dict)
+
+
+def pack_json_schema() -> dict:
+    """JSON Schema for editors (acctcheck lint --schema)."""
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "acctcheck rule pack",
+        **Pack.model_json_schema(),
+    }

@@ -1,0 +1,79 @@
+"""The immutable compiled rule set. Reload builds a new one aside and swaps one reference; a request reads
+the reference once, so it never sees two revisions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from acctcheck.match.automaton import TermAutomaton
+from acctcheck.match.patterns import CompiledPattern
+from acctcheck.normalize.normalizer import Normalizer
+from acctcheck.packs.schema import Policy
+
+ALLOW = -1
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledRule:
+    index: int
+    pack: str
+    rule: Any  # TermsRule | ComposeRule | PatternRule | family-specific rule (schema objects, frozen)
+    parts: int  # 0 for a plain term rule, the number of parts for a compose rule
+    patterns: tuple[CompiledPattern, ...] = ()
+
+    @property
+    def shadow(self) -> bool:
+        return self.rule.mode == "shadow"
+
+
+@dataclass(frozen=True, slots=True)
+class TermEntry:
+    """Payload of one automaton key: which rule (or allow-list) and which part of it the key stands for."""
+
+    rule: int  # index into Snapshot.rules, or ALLOW
+    pack: int  # index into Snapshot.packs
+    part: int  # -1 for a whole term; k for part k of a compose rule
+    canonical: str
+    flags: tuple[int, ...]  # the term's own fold flags per position (so 第一 in a term is not "number_style")
+    syllables: int
+
+
+@dataclass(frozen=True)
+class PackInfo:
+    name: str
+    version: str
+    file: str
+    digest: str
+    rules: int
+    terms: int
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    revision: str
+    root: str
+    loaded_at: datetime
+    packs: tuple[PackInfo, ...]
+    rules: tuple[CompiledRule, ...]
+    policy: Policy
+    normalizer: Normalizer
+    skeleton_terms: TermAutomaton[TermEntry]
+    pinyin_terms: TermAutomaton[TermEntry]
+    pattern_rules: tuple[int, ...]
+    term_count: int
+    families: dict[str, Any] = field(default_factory=dict)  # family-specific compiled data (checks/*)
+
+    def status(self) -> dict[str, Any]:
+        return {
+            "revision": self.revision,
+            "loaded_at": self.loaded_at.isoformat(),
+            "root": self.root,
+            "term_count": self.term_count,
+            "packs": [
+                {"name": p.name, "version": p.version, "file": p.file, "digest": p.digest,
+                 "rules": p.rules, "terms": p.terms}
+                for p in self.packs
+            ],
+        }
