@@ -55,6 +55,8 @@ class CheckContext:
         kinds = rule.rule.exempt_kinds
         if kinds is not None and inst.kind not in kinds:
             return False
+        if rule.rule.exempt_match == "kind":
+            return True
         name = self.institution_skeleton
         fold = self.snapshot.normalizer.folder.fold_text
         return any(f and fold(f) in name for f in forms)

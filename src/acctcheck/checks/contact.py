@@ -41,10 +41,13 @@ def run(ctx: CheckContext) -> list[RawFinding]:
 
 
 def _outermost(found: list[RawFinding]) -> list[RawFinding]:
-    """One finding per smuggled contact: drop hits inside a longer hit of the same field."""
+    """One finding per smuggled contact. Hits arrive in rule order (the order of the pack file); a hit that
+    overlaps a hit of an earlier rule in the same field is dropped, so specific detectors listed first
+    (mobile, e-mail) win over generic ones listed last (URL, long digit runs)."""
     keep: list[RawFinding] = []
-    for f in sorted(found, key=lambda f: (f.field, f.span[0], -(f.span[1] - f.span[0]))):  # type: ignore[index]
-        if keep and keep[-1].field == f.field and keep[-1].span[0] <= f.span[0] and f.span[1] <= keep[-1].span[1]:  # type: ignore[index]
+    for f in found:
+        a, z = f.span  # type: ignore[misc]
+        if any(k.field == f.field and k.span[0] < z and a < k.span[1] and k.rule is not f.rule for k in keep):  # type: ignore[index]
             continue
         keep.append(f)
     return keep

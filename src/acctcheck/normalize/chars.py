@@ -105,6 +105,10 @@ class CharFolder:
         out: list[str] = []
         han = ""
         kind = Kind.SEPARATOR
+        pre = self.lookalikes.get(nfkc)
+        if pre is not None and pre.isascii():
+            nfkc = pre.upper() if nfkc.isupper() else pre  # upper-case Cyrillic/Greek look-alikes (Т, Н, Α)
+            flags |= Flag.LOOKALIKE
         for c in nfkc.casefold():
             c_cat = unicodedata.category(c)
             if c_cat in INVISIBLE_CATEGORIES:

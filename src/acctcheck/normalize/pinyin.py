@@ -116,18 +116,7 @@ def pinyin_view(folder: CharFolder, table: PinyinTable, skel: View) -> View:
             j = i
             while j < n and "a" <= s[j] <= "z":
                 j += 1
-            cuts = table.segment(s[i:j]) if j - i <= 64 else None
-            if cuts is None:
-                text.append(BREAK)
-                starts.append(skel.starts[i])
-                ends.append(skel.ends[j - 1])
-                flags.append(0)
-            else:
-                for a, b in cuts:
-                    text.append(table.syllable_code[s[i + a:i + b]])
-                    starts.append(skel.starts[i + a])
-                    ends.append(skel.ends[i + b - 1])
-                    flags.append(LATIN)
+            _latin_run(table, skel, i, j, text, starts, ends, flags)
             i = j
             continue
         han = folder(skel.original[skel.starts[i]]).han if skel.ends[i] - skel.starts[i] == 1 else ""
@@ -139,6 +128,32 @@ def pinyin_view(folder: CharFolder, table: PinyinTable, skel: View) -> View:
         i += 1
     return View("pinyin", skel.original, "".join(text), tuple(starts), tuple(ends), tuple(flags),
                 (False,) * len(text))
+
+
+def _latin_run(table: PinyinTable, skel: View, i: int, j: int, text: list[str], starts: list[int],
+               ends: list[int], flags: list[int]) -> None:
+    """Syllables of the Latin run skel.text[i:j]. The whole run is tried first (`guowuyuan`, `GuoWuYuan`);
+    if it is not pinyin, each piece between the user's separators is tried alone (`jiaoyubu_official`)."""
+    s = skel.text
+    pieces = [(i, j)]
+    whole = table.segment(s[i:j]) if j - i <= 64 else None
+    if whole is None:
+        cuts_at = [k for k in range(i + 1, j) if skel.gaps[k]]
+        bounds = [i, *cuts_at, j]
+        pieces = list(zip(bounds, bounds[1:]))
+    for a0, b0 in pieces:
+        cuts = table.segment(s[a0:b0]) if b0 - a0 <= 64 else None
+        if cuts is None:
+            text.append(BREAK)
+            starts.append(skel.starts[a0])
+            ends.append(skel.ends[b0 - 1])
+            flags.append(0)
+            continue
+        for a, b in cuts:
+            text.append(table.syllable_code[s[a0 + a:a0 + b]])
+            starts.append(skel.starts[a0 + a])
+            ends.append(skel.ends[a0 + b - 1])
+            flags.append(LATIN)
 
 
 def decode(table: PinyinTable, text: str) -> str:

@@ -36,7 +36,18 @@ class _RuleBase(_Strict):
         default=None,
         description="verified institution kinds whose registered name may contain the term; null = any kind",
     )
+    exempt_match: Literal["name", "kind"] = Field(
+        default="name",
+        description="name: exempt only if the registered name contains the term; "
+        "kind: any verified institution of exempt_kinds (e.g. news_media may use 新闻)",
+    )
     description: str = ""
+
+    @model_validator(mode="after")
+    def _exempt_kind_needs_kinds(self) -> "_RuleBase":
+        if self.exempt_match == "kind" and not self.exempt_kinds:
+            raise ValueError("exempt_match: kind needs a non-empty exempt_kinds list")
+        return self
 
     @field_validator("message")
     @classmethod
@@ -95,7 +106,25 @@ class PatternRule(_RuleBase):
     digit_boundary: bool = False
 
 
-Rule = Annotated[Union[TermsRule, ComposeRule, PatternRule], Field(discriminator="kind")]
+CodeFormat = Literal[
+    "QRCode", "MicroQRCode", "RMQRCode", "Aztec", "DataMatrix", "PDF417", "MaxiCode",
+    "EAN13", "EAN8", "UPCA", "UPCE", "Code128", "Code39", "Code93", "Codabar", "ITF", "DataBar",
+]
+
+
+class ImageCodeRule(_RuleBase):
+    """A machine-readable code (QR, barcode) in an account image (Article 8(6)); its payload also goes through
+    the text rules as if it were the `payload_as` field, so a WeChat ID or an official name inside is found."""
+
+    kind: Literal["image_code"]
+    fields: list[Literal["avatar", "cover"]] = Field(default_factory=lambda: ["avatar", "cover"])  # type: ignore[assignment]
+    formats: list[CodeFormat] = Field(min_length=1, description="zxing-cpp format names this rule reports")
+    payload_as: Literal["nickname", "bio", "signature", "certification"] = Field(
+        default="bio", description="the text field whose rules a decoded payload is checked against"
+    )
+
+
+Rule = Annotated[Union[TermsRule, ComposeRule, PatternRule, ImageCodeRule], Field(discriminator="kind")]
 
 
 class Example(_Strict):

@@ -1,0 +1,115 @@
+"""The engine on the bundled packs: the acceptance examples of the foundation and detection issues."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from acctcheck.contract import ValidateRequest
+from acctcheck.engine import validate
+
+
+def check(snapshot, nickname: str, **extra):  # noqa: ANN001, ANN201
+    body = {"account_type": extra.pop("account_type", "personal"), "fields": {"nickname": nickname, **extra.pop("fields", {})}}
+    body.update(extra)
+    return validate(snapshot, ValidateRequest.model_validate(body))
+
+
+def test_ministry_in_personal_name_is_rejected_with_span(snapshot) -> None:
+    v = check(snapshot, "外交部官方")
+    assert v.decision == "reject"
+    f = next(f for f in v.findings if f.category == "official_impersonation")
+    assert f.span == (0, 3) and f.text == "外交部" and f.method == "exact"
+    assert f.article == "第八条第（二）项"
+    assert v.rules_revision == snapshot.revision
+
+
+def test_verified_government_may_use_its_own_name(snapshot) -> None:
+    v = check(snapshot, "外交部", account_type="institution",
+              verified={"institution": {"name": "外交部", "kind": "government"}})
+    assert v.decision == "pass", v.findings
+
+
+def test_enterprise_may_not_use_a_ministry_name(snapshot) -> None:
+    v = check(snapshot, "外交部", account_type="institution",
+              verified={"institution": {"name": "北京某某科技有限公司", "kind": "enterprise"}})
+    assert v.decision == "reject"
+
+
+@pytest.mark.parametrize(
+    ("nickname", "category", "methods"),
+    [
+        ("國務院", "official_impersonation", {"traditional"}),
+        ("国·务·院", "official_impersonation", {"separator"}),
+        ("国\u200b务\u200d院", "official_impersonation", {"separator", "exact"}),
+        ("囯务院", "official_impersonation", {"lookalike"}),
+        ("guowuyuan", "official_impersonation", {"pinyin"}),
+        ("wai交部", "official_impersonation", {"pinyin"}),
+        ("人民ㄖ报", "media_impersonation", {"lookalike"}),
+        ("新华社官方", "media_impersonation", {"exact"}),
+        ("北京市公安局", "official_impersonation", {"exact"}),
+        ("上海市浦东新区人民政府", "official_impersonation", {"exact"}),
+        ("ＣＣＴＶ新闻", "media_impersonation", {"exact"}),
+    ],
+)
+def test_evasions_are_seen_through(snapshot, nickname: str, category: str, methods: set[str]) -> None:
+    v = check(snapshot, nickname)
+    assert v.decision in ("reject", "review")
+    hits = [f for f in v.findings if f.category == category]
+    assert hits, v.findings
+    assert any(f.method in methods for f in hits), [(f.method, f.text) for f in hits]
+    for f in v.findings:
+        assert f.span is not None and nickname[f.span[0]:f.span[1]] == f.text
+
+
+@pytest.mark.parametrize("nickname", ["國務院", "国·务·院", "囯务院", "北京市公安局", "上海市浦东新区人民政府", "ＣＣＴＶ新闻", "新华社官方"])
+def test_issue_examples_are_rejected(snapshot, nickname: str) -> None:
+    assert check(snapshot, nickname).decision == "reject"
+
+
+@pytest.mark.parametrize("name", ["张国华", "王建国", "李中华", "刘建军", "陈国庆", "赵民", "李新华", "周华民"])
+def test_real_peoples_names_are_never_rejected(snapshot, name: str) -> None:
+    assert check(snapshot, name).decision != "reject"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("nickname", "①③⑧⓪⓪①③⑧⓪⓪⓪"),
+        ("bio", "找我：一三八零零一三八零零零"),
+        ("signature", "壹叁捌 零零壹叁 捌零零零"),
+        ("bio", "１３８ ００１３ ８０００"),
+        ("bio", "电话 138-0013-8000"),
+    ],
+)
+def test_contact_numbers_in_any_style(snapshot, field: str, value: str) -> None:
+    fields = {field: value} if field != "nickname" else {}
+    v = check(snapshot, value if field == "nickname" else "小美", fields=fields)
+    hits = [f for f in v.findings if f.category == "contact_smuggling"]
+    assert hits and v.decision == "reject"
+    assert all(f.field == field for f in hits)
+
+
+@pytest.mark.parametrize("bio", ["1998年生", "身高180，体重65", "房间号1203", "Disburse funds", "95后程序员", "666"])
+def test_ordinary_numbers_and_words_stay_clean(snapshot, bio: str) -> None:
+    assert check(snapshot, "小美", fields={"bio": bio}).decision == "pass"
+
+
+def test_engine_imports_without_fastapi() -> None:
+    code = (
+        "import sys\n"
+        "class Block:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] in ('fastapi', 'starlette', 'uvicorn'):\n"
+        "            raise ImportError('blocked ' + name)\n"
+        "sys.meta_path.insert(0, Block())\n"
+        "from acctcheck.engine import validate\n"
+        "from acctcheck.packs.build import build_snapshot\n"
+        "from acctcheck.contract import ValidateRequest\n"
+        "print('ok')\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "ok"
