@@ -6,12 +6,14 @@ Pure and synchronous, no HTTP: the API, the CLI, pack examples and bulk scans al
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from acctcheck.checks.base import CheckContext, RawFinding
 from acctcheck.checks.registry import CHECKS
 from acctcheck.contract import Finding, ValidateRequest, Verdict
 from acctcheck.geo.region import IpRegion
+from acctcheck.images.findings import code_findings
+from acctcheck.images.model import ImageCode
 from acctcheck.packs.schema import Policy
 from acctcheck.packs.snapshot import Snapshot
 
@@ -24,7 +26,9 @@ def effective_action(policy: Policy, raw: RawFinding) -> str:
     found it is less certain than the policy requires for a reject (long homophones keep it)."""
     action = policy.category_actions.get(raw.rule.rule.category, raw.rule.rule.action)
     if action == "reject":
-        certainty = policy.method_certainty.get(raw.method, 1.0)  # type: ignore[call-overload]
+        certainty = raw.certainty
+        if certainty is None:
+            certainty = policy.method_certainty.get(raw.method, 1.0)  # type: ignore[call-overload]
         if certainty < policy.reject_min_certainty:
             long_sound = raw.method in ("homophone", "pinyin") and raw.syllables >= policy.sound_reject_min_syllables
             if not long_sound:
@@ -46,6 +50,7 @@ def _finding(raw: RawFinding, action: str) -> Finding:
         article=rule.article,
         action=action,  # type: ignore[arg-type]
         message=rule.message.format(matched=raw.matched, text=raw.text),
+        box=getattr(raw, "box", None),
     )
 
 
@@ -70,12 +75,15 @@ def validate(
     *,
     decision_id: str | None = None,
     ip_lookup: Callable[[str], IpRegion] | None = None,
+    image_codes: Sequence[ImageCode] = (),
 ) -> Verdict:
+    """`image_codes` are the codes the caller decoded from request.images (the engine never touches pixels)."""
     normalizer = snapshot.normalizer
     ctx = CheckContext(snapshot, request, [(name, normalizer.views(v)) for name, v in request.fields.items()])
     raws: list[RawFinding] = []
     for _, check in CHECKS:
         raws.extend(check(ctx))
+    raws.extend(code_findings(ctx, image_codes))
     findings: list[Finding] = []
     shadow: list[Finding] = []
     rank = 0

@@ -19,6 +19,7 @@ class RawFinding:
     matched: str
     method: str
     syllables: int = 0
+    certainty: float | None = None  # None: the policy's certainty for `method`
 
 
 @dataclass

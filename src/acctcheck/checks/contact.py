@@ -1,6 +1,7 @@
 """Contact smuggling (Article 8(6)): detectors written as RE2 patterns in packs, run over the contact view
-(digit styles folded, separators kept). A detector can bound the digit count and require that the hit does
-not continue a longer digit run."""
+(digit styles folded, separators kept). One RE2 set pass finds which detectors can match; only those run
+to find spans. A detector can bound the digit count and require that the hit does not continue a longer
+digit run."""
 
 from __future__ import annotations
 
@@ -10,44 +11,44 @@ from acctcheck.normalize.chars import Flag
 
 def run(ctx: CheckContext) -> list[RawFinding]:
     snapshot = ctx.snapshot
-    if not snapshot.pattern_rules:
+    if not snapshot.pattern_set.size:
         return []
+    allowed = snapshot.rules_by_account[ctx.request.account_type]
     out: list[RawFinding] = []
-    account_type = ctx.request.account_type
     for name, views in ctx.fields:
-        view = None
-        for r_idx in snapshot.pattern_rules:
+        view = views.contact
+        text = view.text
+        found: list[RawFinding] = []
+        for idx in sorted(snapshot.pattern_set.matching(text)):
+            r_idx, p_idx = snapshot.pattern_index[idx]
             compiled = snapshot.rules[r_idx]
             rule = compiled.rule
-            if name not in rule.fields or account_type not in rule.account_types:
+            if r_idx not in allowed or name not in rule.fields:
                 continue
-            if view is None:
-                view = views.contact
-            text = view.text
-            for pattern in compiled.patterns:
-                for s, e in pattern.spans(text):
-                    digits = sum(1 for c in text[s:e] if "0" <= c <= "9")
-                    if digits < rule.min_digits or digits > rule.max_digits:
-                        continue
-                    if rule.digit_boundary and (
-                        (s > 0 and text[s - 1].isdigit()) or (e < len(text) and text[e].isdigit())
-                    ):
-                        continue
-                    a, z = view.span(s, e)
-                    styled = any(view.flags[i] & Flag.NUMBER for i in range(s, e))
-                    out.append(RawFinding(compiled, name, (a, z), views.value[a:z], text[s:e],
-                                          "number_style" if styled else "pattern"))
-    return _outermost(out)
+            for s, e in compiled.patterns[p_idx].spans(text):
+                digits = sum(1 for c in text[s:e] if "0" <= c <= "9")
+                if digits < rule.min_digits or digits > rule.max_digits:
+                    continue
+                if rule.digit_boundary and (
+                    (s > 0 and text[s - 1].isdigit()) or (e < len(text) and text[e].isdigit())
+                ):
+                    continue
+                a, z = view.span(s, e)
+                styled = any(view.flags[i] & Flag.NUMBER for i in range(s, e))
+                found.append(RawFinding(compiled, name, (a, z), views.value[a:z], text[s:e],
+                                        "number_style" if styled else "pattern"))
+        out.extend(_outermost(found))
+    return out
 
 
 def _outermost(found: list[RawFinding]) -> list[RawFinding]:
     """One finding per smuggled contact. Hits arrive in rule order (the order of the pack file); a hit that
-    overlaps a hit of an earlier rule in the same field is dropped, so specific detectors listed first
-    (mobile, e-mail) win over generic ones listed last (URL, long digit runs)."""
+    overlaps a hit of an earlier rule is dropped, so specific detectors listed first (mobile, e-mail) win
+    over generic ones listed last (URL, long digit runs)."""
     keep: list[RawFinding] = []
     for f in found:
         a, z = f.span  # type: ignore[misc]
-        if any(k.field == f.field and k.span[0] < z and a < k.span[1] and k.rule is not f.rule for k in keep):  # type: ignore[index]
+        if any(k.span[0] < z and a < k.span[1] and k.rule is not f.rule for k in keep):  # type: ignore[index]
             continue
         keep.append(f)
     return keep

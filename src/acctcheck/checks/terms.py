@@ -18,5 +18,5 @@ def run(ctx: CheckContext) -> list[RawFinding]:
             if ctx.exempt(rule, hit.canonical, hit.key):
                 continue
             out.append(RawFinding(rule, name, (hit.start, hit.end), views.value[hit.start:hit.end],
-                                  hit.canonical, hit.method, hit.syllables))
+                                  hit.name or hit.canonical, hit.method, hit.syllables, hit.certainty))
     return out

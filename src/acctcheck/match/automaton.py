@@ -19,8 +19,13 @@ class TermAutomaton(Generic[P]):
     def __init__(self, entries: dict[str, list[P]]) -> None:
         keys = [k for k in entries if k]
         self._payloads: list[tuple[P, ...]] = [tuple(entries[k]) for k in keys]
+        self._by_key: dict[str, tuple[P, ...]] = dict(zip(keys, self._payloads))
         self._ac = ahocorasick_rs.AhoCorasick(keys) if keys else None
         self.size = len(keys)
+
+    def lookup(self, key: str) -> tuple[P, ...]:
+        """Payloads of one exact key (empty if absent)."""
+        return self._by_key.get(key, ())
 
     def find(self, text: str) -> Iterator[tuple[tuple[P, ...], int, int]]:
         """Every occurrence (overlapping) as (payloads, start, end) in code points of `text`."""

@@ -3,8 +3,13 @@ allow-list suppression and Latin/digit boundaries. Returns hits in original-stri
 
 from __future__ import annotations
 
+import unicodedata
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
+
+from acctcheck.match.automaton import TermAutomaton
+from acctcheck.match.fuzzy import one_edit_matches
 
 from acctcheck.normalize.chars import Flag
 from acctcheck.normalize.normalizer import FieldViews
@@ -22,6 +27,8 @@ class TermHit:
     method: str
     syllables: int
     key: str  # the view text that matched (skeleton form), for exemptions
+    certainty: float | None = None  # overrides the policy's certainty for the method (one-edit matches)
+    name: str = ""  # the listed name that matched (an alias such as 发改委, or the canonical name)
 
 
 def _method(view: View, s: int, e: int, term_flags: tuple[int, ...]) -> str:
@@ -69,43 +76,66 @@ def _bounded(snapshot: Snapshot, view: View, s: int, e: int) -> bool:
     return True
 
 
-def _collect(snapshot: Snapshot, view: View, automaton, field: str, allowed: set[int] | None,
-             chains: bool) -> tuple[list[tuple[TermEntry, int, int]], list[tuple[int, int, int]]]:
-    """Raw (entry, view start, view end) for whole terms and completed compose chains, plus allow spans."""
-    whole: list[tuple[TermEntry, int, int]] = []
-    allow: list[tuple[int, int, int]] = []
-    parts: dict[tuple[int, int, int], list[tuple[TermEntry, int]]] = defaultdict(list)
-    firsts: list[tuple[TermEntry, int, int]] = []
-    rules = snapshot.rules
+Raw = tuple[TermEntry, int, int, bool]  # entry, view start, view end, spelt with one visual edit
+
+
+def _occurrences(snapshot: Snapshot, view: View, automaton: TermAutomaton[TermEntry],
+                 with_fuzzy: bool) -> Iterator[tuple[tuple[TermEntry, ...], int, int, bool]]:
     for payloads, s, e in automaton.find(view.text):
+        yield payloads, s, e, False
+    if with_fuzzy and snapshot.half_terms.size:
+        lookup = automaton.lookup
+        for key, s, e in one_edit_matches(snapshot.half_terms, view.text, snapshot.normalizer.shapes):
+            payloads = lookup(key)
+            if payloads:
+                yield payloads, s, e, True
+
+
+def _in_capitals(view: View, s: int, e: int) -> bool:
+    """Every cased letter the user typed in the span is a capital (after width folding: ＮＡＴＯ, НАТО)."""
+    a, z = view.span(s, e)
+    typed = unicodedata.normalize("NFKC", view.original[a:z])
+    return not any(c.islower() for c in typed)
+
+
+def _collect(snapshot: Snapshot, view: View, automaton: TermAutomaton[TermEntry], field: str,
+             allowed: frozenset[int], with_fuzzy: bool) -> tuple[list[Raw], list[tuple[int, int, int]]]:
+    """Raw hits for whole terms and completed compose chains, plus allow-list spans."""
+    whole: list[Raw] = []
+    allow: list[tuple[int, int, int]] = []
+    parts: dict[tuple[int, int, int], list[tuple[TermEntry, int, bool]]] = defaultdict(list)
+    firsts: list[Raw] = []
+    rules = snapshot.rules
+    for payloads, s, e, fuzzy in _occurrences(snapshot, view, automaton, with_fuzzy):
         for entry in payloads:
             if entry.rule == ALLOW:
-                allow.append((entry.pack, s, e))
+                if not fuzzy:
+                    allow.append((entry.pack, s, e))
                 continue
-            if allowed is not None and entry.rule not in allowed:
-                continue
-            if field not in rules[entry.rule].rule.fields:
+            if entry.rule not in allowed or field not in rules[entry.rule].rule.fields:
                 continue
             if entry.part < 0:
-                whole.append((entry, s, e))
-            elif chains:
-                if entry.part == 0:
-                    firsts.append((entry, s, e))
-                else:
-                    parts[(entry.rule, entry.part, s)].append((entry, e))
-    for entry, s, e in firsts:
+                whole.append((entry, s, e, fuzzy))
+            elif entry.part == 0:
+                firsts.append((entry, s, e, fuzzy))
+            else:
+                parts[(entry.rule, entry.part, s)].append((entry, e, fuzzy))
+    for entry, s, e, fuzzy in firsts:
         n_parts = rules[entry.rule].parts
-        frontier = [(e, entry.canonical, entry.flags, entry.syllables)]
+        frontier = [(e, entry.canonical, entry.name, entry.flags, entry.syllables, fuzzy)]
         for k in range(1, n_parts):
             nxt = []
-            for end, canon, flags, syl in frontier:
-                for pe, pend in parts.get((entry.rule, k, end), ()):
-                    nxt.append((pend, canon + pe.canonical, flags + pe.flags, syl + pe.syllables))
+            for end, canon, name, flags, syl, fz in frontier:
+                for pe, pend, pfz in parts.get((entry.rule, k, end), ()):
+                    if fz and pfz:
+                        continue  # one visual edit per term
+                    nxt.append((pend, canon + pe.canonical, name + pe.name, flags + pe.flags,
+                                syl + pe.syllables, fz or pfz))
             frontier = nxt
             if not frontier:
                 break
-        for end, canon, flags, syl in frontier:
-            whole.append((TermEntry(entry.rule, entry.pack, -1, canon, flags, syl), s, end))
+        for end, canon, name, flags, syl, fz in frontier:
+            whole.append((TermEntry(entry.rule, entry.pack, -1, canon, flags, syl, name), s, end, fz))
     return whole, allow
 
 
@@ -113,7 +143,7 @@ def find_term_hits(snapshot: Snapshot, views: FieldViews, field: str, account_ty
     """All term hits of one field, allow-listed and bounded, best method per (rule, span, canonical)."""
     rules = snapshot.rules
     policy = snapshot.policy
-    allowed = {r.index for r in rules if account_type in r.rule.account_types}
+    allowed = snapshot.rules_by_account[account_type]
     skel = views.skeleton
     if not skel.text:
         return []
@@ -123,17 +153,26 @@ def find_term_hits(snapshot: Snapshot, views: FieldViews, field: str, account_ty
     for pack, s, e in allow:
         a, z = skel.span(s, e)
         allow_spans.append((pack, a, z))
-    for entry, s, e in entries:
+    for entry, s, e, fuzzy in entries:
         if not _bounded(snapshot, skel, s, e):
             continue
+        if entry.capitals and not _in_capitals(skel, s, e):
+            continue
         a, z = skel.span(s, e)
-        hits[(entry.rule, a, z, entry.canonical)] = TermHit(
-            entry.rule, a, z, entry.canonical, _method(skel, s, e, entry.flags), entry.syllables, skel.text[s:e]
+        k = (entry.rule, a, z, entry.canonical)
+        if fuzzy:
+            if k not in hits:
+                hits[k] = TermHit(entry.rule, a, z, entry.canonical, "lookalike", entry.syllables,
+                                  skel.text[s:e], policy.similar_shape_certainty, entry.name)
+            continue
+        hits[k] = TermHit(
+            entry.rule, a, z, entry.canonical, _method(skel, s, e, entry.flags), entry.syllables, skel.text[s:e],
+            None, entry.name,
         )
     if snapshot.pinyin_terms.size:
         pin = views.pinyin
-        p_entries, _ = _collect(snapshot, pin, snapshot.pinyin_terms, field, allowed, True)
-        for entry, s, e in p_entries:
+        p_entries, _ = _collect(snapshot, pin, snapshot.pinyin_terms, field, allowed, False)
+        for entry, s, e, _fuzzy in p_entries:
             a, z = pin.span(s, e)
             if any(h.rule == entry.rule and h.start < z and a < h.end for h in hits.values()):
                 continue  # the skeleton already saw this term here
@@ -148,7 +187,8 @@ def find_term_hits(snapshot: Snapshot, views: FieldViews, field: str, account_ty
                     continue
                 method = "homophone"
             hits.setdefault((entry.rule, a, z, entry.canonical),
-                            TermHit(entry.rule, a, z, entry.canonical, method, entry.syllables, ""))
+                            TermHit(entry.rule, a, z, entry.canonical, method, entry.syllables, "", None,
+                                    entry.name))
     if allow_spans:
         pack_of = {r.index: r.pack for r in rules}
         names = [p.name for p in snapshot.packs]

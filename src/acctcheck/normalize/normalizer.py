@@ -7,6 +7,7 @@ from functools import cached_property
 
 from acctcheck.normalize.chars import CharFolder, Kind
 from acctcheck.normalize.pinyin import PinyinTable, pinyin_view
+from acctcheck.normalize.shapes import ShapeTables
 from acctcheck.normalize.skeleton import contact_view, skeleton_view
 from acctcheck.normalize.view import View
 
@@ -15,6 +16,7 @@ class Normalizer:
     def __init__(self) -> None:
         self.folder = CharFolder()
         self.pinyin = PinyinTable.build()
+        self.shapes = ShapeTables.load()
 
     def skeleton(self, value: str) -> View:
         return skeleton_view(self.folder, value)

@@ -11,6 +11,7 @@ Each syllable is encoded as one private-use character, so the same Aho-Corasick 
 from __future__ import annotations
 
 import itertools
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -32,11 +33,23 @@ def _toneless(reading: str) -> str:
     return "".join(c for c in s if unicodedata.category(c) != "Mn")
 
 
+class _CodeTable(dict[int, str]):
+    """Han character -> encoded most common reading, for `str.translate`; anything else is a break."""
+
+    def __init__(self, primary: dict[str, str]) -> None:
+        super().__init__({ord(k): v for k, v in primary.items()})
+
+    def __missing__(self, cp: int) -> str:
+        return BREAK
+
+
 @dataclass(frozen=True)
 class PinyinTable:
     readings: dict[str, tuple[str, ...]]  # Han char -> toneless readings, most common first
     syllable_code: dict[str, str]  # syllable -> one private-use character
     typed: frozenset[str]  # syllables accepted when segmenting Latin
+    primary_code: dict[str, str]  # Han char -> encoded most common reading (the input side's one reading)
+    code_table: "_CodeTable"  # the same as a str.translate table
 
     @classmethod
     def build(cls) -> "PinyinTable":
@@ -54,7 +67,8 @@ class PinyinTable:
         ordered = sorted(syllables)
         code = {s: chr(_PUA + i) for i, s in enumerate(ordered)}
         typed = frozenset(s for s in ordered if s not in _NOT_TYPED and s.isascii() and s.isalpha())
-        return cls(readings, code, typed)
+        primary = {ch: code[rs[0]] for ch, rs in readings.items()}
+        return cls(readings, code, typed, primary, _CodeTable(primary))
 
     def term_keys(self, skeleton: str, cap: int = 16) -> list[str]:
         """Encoded syllable strings for a term skeleton, one per heteronym combination (capped).
@@ -101,59 +115,60 @@ class PinyinTable:
         return cuts
 
 
+_LATIN = re.compile(r"[a-z]+")
+
+
 def pinyin_view(folder: CharFolder, table: PinyinTable, skel: View) -> View:
-    """Pinyin tokens over the skeleton; flags carry LATIN where the syllable was typed in letters."""
-    text: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    flags: list[int] = []
+    """Pinyin tokens over the skeleton; flags carry LATIN where the syllable was typed in letters.
+    Chinese-only text maps one-to-one onto the skeleton; Latin runs are segmented into syllables."""
     s = skel.text
-    n = len(s)
-    i = 0
-    while i < n:
-        ch = s[i]
-        if "a" <= ch <= "z":
-            j = i
-            while j < n and "a" <= s[j] <= "z":
-                j += 1
-            _latin_run(table, skel, i, j, text, starts, ends, flags)
-            i = j
-            continue
-        han = folder(skel.original[skel.starts[i]]).han if skel.ends[i] - skel.starts[i] == 1 else ""
-        rs = table.readings.get(han) if han else None
-        text.append(table.syllable_code[rs[0]] if rs else BREAK)
-        starts.append(skel.starts[i])
-        ends.append(skel.ends[i])
-        flags.append(0)
-        i += 1
-    return View("pinyin", skel.original, "".join(text), tuple(starts), tuple(ends), tuple(flags),
-                (False,) * len(text))
+    runs = list(_LATIN.finditer(s))
+    if not runs:
+        text = skel.hans.translate(table.code_table)
+        return View("pinyin", skel.original, text, lambda: (skel.starts, skel.ends, [0] * len(text), [False] * len(text)))
+    pieces: list[str] = []
+    ranges: list[tuple[int, int, int]] = []  # skeleton [a, b) and flag per token
+    hans = skel.hans
+    pos = 0
+    for m in runs:
+        a, b = m.span()
+        for i in range(pos, a):
+            pieces.append(table.code_table[ord(hans[i])])
+            ranges.append((i, i + 1, 0))
+        for x, y, latin in _latin_tokens(table, skel, a, b):
+            pieces.append(table.syllable_code[s[x:y]] if latin else BREAK)
+            ranges.append((x, y, LATIN if latin else 0))
+        pos = b
+    for i in range(pos, len(s)):
+        pieces.append(table.code_table[ord(hans[i])])
+        ranges.append((i, i + 1, 0))
+
+    def maps() -> tuple[list[int], list[int], list[int], list[bool]]:
+        st, en = skel.starts, skel.ends
+        return ([st[a] for a, _, _ in ranges], [en[b - 1] for _, b, _ in ranges],
+                [f for _, _, f in ranges], [False] * len(ranges))
+
+    return View("pinyin", skel.original, "".join(pieces), maps)
 
 
-def _latin_run(table: PinyinTable, skel: View, i: int, j: int, text: list[str], starts: list[int],
-               ends: list[int], flags: list[int]) -> None:
-    """Syllables of the Latin run skel.text[i:j]. The whole run is tried first (`guowuyuan`, `GuoWuYuan`);
-    if it is not pinyin, each piece between the user's separators is tried alone (`jiaoyubu_official`)."""
+def _latin_tokens(table: PinyinTable, skel: View, i: int, j: int) -> list[tuple[int, int, bool]]:
+    """Syllables of the Latin run skel.text[i:j] as skeleton ranges. The whole run is tried first
+    (`guowuyuan`, `GuoWuYuan`); if it is not pinyin, each piece between the user's separators is tried
+    alone (`jiaoyubu_official`); a piece that is not pinyin is one non-matching token."""
     s = skel.text
-    pieces = [(i, j)]
     whole = table.segment(s[i:j]) if j - i <= 64 else None
-    if whole is None:
-        cuts_at = [k for k in range(i + 1, j) if skel.gaps[k]]
-        bounds = [i, *cuts_at, j]
-        pieces = list(zip(bounds, bounds[1:]))
-    for a0, b0 in pieces:
+    if whole is not None:
+        return [(i + a, i + b, True) for a, b in whole]
+    gaps = skel.gaps
+    bounds = [i, *[k for k in range(i + 1, j) if gaps[k]], j]
+    out: list[tuple[int, int, bool]] = []
+    for a0, b0 in zip(bounds, bounds[1:]):
         cuts = table.segment(s[a0:b0]) if b0 - a0 <= 64 else None
         if cuts is None:
-            text.append(BREAK)
-            starts.append(skel.starts[a0])
-            ends.append(skel.ends[b0 - 1])
-            flags.append(0)
-            continue
-        for a, b in cuts:
-            text.append(table.syllable_code[s[a0 + a:a0 + b]])
-            starts.append(skel.starts[a0 + a])
-            ends.append(skel.ends[a0 + b - 1])
-            flags.append(LATIN)
+            out.append((a0, b0, False))
+        else:
+            out.extend((a0 + a, a0 + b, True) for a, b in cuts)
+    return out
 
 
 def decode(table: PinyinTable, text: str) -> str:

@@ -1,49 +1,53 @@
-"""The skeleton view (term matching) and the contact view (contact detectors), built in one pass."""
+"""The skeleton view (term matching) and the contact view (contact detectors).
+
+Texts come from `str.translate` over per-character tables the folder fills on first sight of a character;
+offset maps are rebuilt by walking the original only when needed (see view.py)."""
 
 from __future__ import annotations
 
 from acctcheck.normalize.chars import CharFolder, Kind
-from acctcheck.normalize.view import View
+from acctcheck.normalize.view import Maps, View
 
 
-def skeleton_view(folder: CharFolder, value: str) -> View:
-    """Separators and invisibles removed; each kept character folded. Proportional to len(value)."""
-    text: list[str] = []
+def _skeleton_maps(folder: CharFolder, value: str) -> Maps:
     starts: list[int] = []
-    ends: list[int] = []
     flags: list[int] = []
     gaps: list[bool] = []
     gap = False
     for i, ch in enumerate(value):
         f = folder(ch)
         if f.kind != Kind.KEEP:
-            gap = gap or bool(text)
+            gap = gap or bool(starts)
             continue
-        for c in f.out:
-            text.append(c)
+        for _ in f.out:
             starts.append(i)
-            ends.append(i + 1)
             flags.append(f.flags)
             gaps.append(gap)
             gap = False
-    return View("skeleton", value, "".join(text), tuple(starts), tuple(ends), tuple(flags), tuple(gaps))
+    return starts, [x + 1 for x in starts], flags, gaps
 
 
-def contact_view(folder: CharFolder, value: str) -> View:
-    """Like the skeleton, but separators are kept (NFKC-folded) so regexes can see structure such as
-    `vx: abc_123` or `name # qq.com`; invisible characters are still removed."""
-    text: list[str] = []
+def _contact_maps(folder: CharFolder, value: str) -> Maps:
     starts: list[int] = []
-    ends: list[int] = []
     flags: list[int] = []
     for i, ch in enumerate(value):
         f = folder(ch)
         if f.kind == Kind.INVISIBLE:
             continue
-        for c in f.out:
-            text.append(c)
+        fl = f.flags if f.kind == Kind.KEEP else 0
+        for _ in f.out:
             starts.append(i)
-            ends.append(i + 1)
-            flags.append(f.flags)
-    n = len(text)
-    return View("contact", value, "".join(text), tuple(starts), tuple(ends), tuple(flags), (False,) * n)
+            flags.append(fl)
+    return starts, [x + 1 for x in starts], flags, [False] * len(starts)
+
+
+def skeleton_view(folder: CharFolder, value: str) -> View:
+    """Separators and invisibles removed; each kept character folded."""
+    return View("skeleton", value, value.translate(folder.skeleton_table),
+                lambda: _skeleton_maps(folder, value), value.translate(folder.han_table))
+
+
+def contact_view(folder: CharFolder, value: str) -> View:
+    """Like the skeleton, but separators are kept (NFKC-folded) so regexes can see structure such as
+    `vx: abc_123` or `name # qq.com`; invisible characters are still removed."""
+    return View("contact", value, value.translate(folder.contact_table), lambda: _contact_maps(folder, value))

@@ -38,6 +38,8 @@ class TermEntry:
     canonical: str
     flags: tuple[int, ...]  # the term's own fold flags per position (so 第一 in a term is not "number_style")
     syllables: int
+    name: str = ""  # the name (canonical or alias) this key was built from: what the finding reports
+    capitals: bool = False  # a Latin acronym written in capitals in the pack (NATO): matches only in capitals
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,11 @@ class Snapshot:
     normalizer: Normalizer
     skeleton_terms: TermAutomaton[TermEntry]
     pinyin_terms: TermAutomaton[TermEntry]
+    half_terms: TermAutomaton[Any]  # halves of term keys, for one-edit (similar shape / split) matching
     pattern_rules: tuple[int, ...]
+    pattern_set: Any  # match.patterns.PatternSet over every pattern of every pattern rule
+    pattern_index: tuple[tuple[int, int], ...]  # set index -> (rule index, pattern index within the rule)
+    rules_by_account: dict[str, frozenset[int]]  # account type -> indices of the rules that apply to it
     term_count: int
     families: dict[str, Any] = field(default_factory=dict)  # family-specific compiled data (checks/*)
 

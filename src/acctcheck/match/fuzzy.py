@@ -1,0 +1,91 @@
+"""Terms written with one visual edit: a similar-shape substitution (公安扃 for 公安局) or a split character
+(夕卜交部 for 外交部).
+
+Pigeonhole: with one edit, one half of the term matches exactly. Every term key of three or more characters
+has its halves in one more Aho-Corasick automaton; each half occurrence is extended over the other half
+allowing exactly one edit. Cost grows with the number of half occurrences in the field, not with the number
+of terms.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from acctcheck.match.automaton import TermAutomaton
+from acctcheck.normalize.chars import is_han
+from acctcheck.normalize.shapes import ShapeTables
+
+MIN_KEY = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Half:
+    key: str  # the whole term key (skeleton form)
+    left: bool  # True: this is the key's left part; the edit is to its right
+
+
+def half_entries(keys: list[str]) -> dict[str, list[Half]]:
+    """Halves of every Han term key of at least MIN_KEY characters. Halves shorter than two characters are
+    not indexed (they would occur everywhere); for 3-character keys the two 2-character ends are used."""
+    out: dict[str, list[Half]] = {}
+    for key in keys:
+        n = len(key)
+        if n < MIN_KEY or sum(1 for c in key if is_han(c)) < MIN_KEY:
+            continue
+        cut = (n + 1) // 2
+        left, right = key[:cut], key[cut:]
+        if len(right) < 2:
+            right = key[n - 2:]
+        out.setdefault(left, []).append(Half(key, True))
+        out.setdefault(right, []).append(Half(key, False))
+    return out
+
+
+def _one_edit_forward(text: str, p: int, tail: str, shapes: ShapeTables) -> int | None:
+    """End position if text[p:] spells `tail` with exactly one edit, else None."""
+    n = len(text)
+    for i, want in enumerate(tail):
+        q = p + i
+        if q < n and text[q] == want:
+            continue
+        rest = tail[i + 1:]
+        if q < n and shapes.alike(text[q], want) and text.startswith(rest, q + 1):
+            return q + 1 + len(rest)
+        if q + 1 < n and shapes.splits.get(text[q:q + 2]) == want and text.startswith(rest, q + 2):
+            return q + 2 + len(rest)
+        return None
+    return None  # no edit: the exact automaton already has it
+
+
+def _one_edit_backward(text: str, e: int, head: str, shapes: ShapeTables) -> int | None:
+    """Start position if text[:e] ends with `head` spelt with exactly one edit, else None."""
+    for i in range(len(head) - 1, -1, -1):
+        want = head[i]
+        q = e - (len(head) - i)
+        if q >= 0 and text[q] == want:
+            continue
+        rest = head[:i]
+        if q >= 0 and shapes.alike(text[q], want) and text[:q].endswith(rest):
+            return q - len(rest)
+        if q - 1 >= 0 and shapes.splits.get(text[q - 1:q + 1]) == want and text[:q - 1].endswith(rest):
+            return q - 1 - len(rest)
+        return None
+    return None
+
+
+def one_edit_matches(halves: TermAutomaton[Half], text: str, shapes: ShapeTables) -> Iterator[tuple[str, int, int]]:
+    """(term key, start, end) in view coordinates for every term spelt with exactly one visual edit."""
+    seen: set[tuple[str, int, int]] = set()
+    for payloads, s, e in halves.find(text):
+        for half in payloads:
+            key = half.key
+            if half.left:
+                end = _one_edit_forward(text, e, key[e - s:], shapes)
+                hit = (key, s, end) if end is not None else None
+            else:
+                start = _one_edit_backward(text, s, key[: len(key) - (e - s)], shapes)
+                hit = (key, start, e) if start is not None and start >= 0 else None
+            if hit is not None and hit not in seen:
+                seen.add(hit)
+                yield hit

@@ -1,0 +1,47 @@
+"""Similar-shape characters and split forms, for matching a term with ONE visual edit.
+
+Look-alike *folding* (chars.py) only maps rare characters, because folding a common character would corrupt
+ordinary text. Users also swap a common character for another that looks like it (深圳市公安扃, 河南曰报) or
+write one character as two (夕卜交部 for 外交部). Those are caught by matching, not folding: a term with
+one half matching exactly and the other half within one such edit (match/fuzzy.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+
+
+def _lines(name: str) -> list[list[str]]:
+    path = resources.files("acctcheck.normalize").joinpath(f"data/{name}")
+    if not path.is_file():
+        return []
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            out.append(line.split("\t"))
+    return out
+
+
+@dataclass(frozen=True)
+class ShapeTables:
+    similar: dict[str, frozenset[str]]  # char -> characters that look like it (symmetric)
+    splits: dict[str, str]  # two characters written side by side -> the character they imitate
+
+    @classmethod
+    def load(cls) -> "ShapeTables":
+        sim: dict[str, set[str]] = {}
+        for cols in _lines("similar_shapes.tsv"):
+            if len(cols) < 2 or len(cols[0]) != 1:
+                continue
+            a = cols[0]
+            for b in cols[1]:
+                if b != a and not b.isspace():
+                    sim.setdefault(a, set()).add(b)
+                    sim.setdefault(b, set()).add(a)
+        splits = {cols[0]: cols[1] for cols in _lines("split_forms.tsv")
+                  if len(cols) >= 2 and len(cols[0]) == 2 and len(cols[1]) == 1}
+        return cls({k: frozenset(v) for k, v in sim.items()}, splits)
+
+    def alike(self, typed: str, wanted: str) -> bool:
+        return wanted in self.similar.get(typed, ())

@@ -1,0 +1,55 @@
+"""Detection measured on case tables written blind to the implementation (tests/data/):
+
+- detection_cases.yaml and holdout_cases.yaml: evasions per category and method, plus tricky ordinary text;
+- ordinary_profiles.yaml: 710 ordinary profiles, the false-positive guard.
+
+The floors sit a little under today's measurement, so a change that loses recall or adds false positives
+fails here. `acctcheck eval FILE` prints the full tables.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from acctcheck.evaluation import evaluate, load_cases
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.mark.parametrize(("name", "recall_floor"), [("detection_cases.yaml", 0.90), ("holdout_cases.yaml", 0.90)])
+def test_case_tables(snapshot, name: str, recall_floor: float) -> None:  # noqa: ANN001
+    report = evaluate(snapshot, load_cases(DATA / name))
+    print(f"\n{name}\n{report.table()}")
+    flagged = [r for r in report.results if r.case["group"] != "ordinary"]
+    recall = sum(r.ok for r in flagged) / len(flagged)
+    fp, n = report.false_positives()
+    assert recall >= recall_floor, "\n".join(report.failures())
+    assert fp <= n * 0.01, "\n".join(report.failures())
+    rejected_ordinary = [r for r in report.results if r.case["group"] == "ordinary" and r.verdict.decision == "reject"]
+    assert not rejected_ordinary
+
+
+def test_ordinary_profiles_are_never_rejected(snapshot) -> None:  # noqa: ANN001
+    profiles = yaml.safe_load((DATA / "ordinary_profiles.yaml").read_text(encoding="utf-8"))
+    cases = [dict(p, group="ordinary", method="none", expect="pass") for p in profiles]
+    report = evaluate(snapshot, cases)
+    rejected = [r.case["id"] for r in report.results if r.verdict.decision == "reject"]
+    # strict-verification words (中国, 全国 …) go to review by design (Article 10): counted apart
+    other_review = [
+        r.case["id"] for r in report.results
+        if r.verdict.decision == "review" and any(f.category != "strict_term" for f in r.verdict.findings)
+    ]
+    strict_only = sum(1 for r in report.results if r.verdict.decision == "review") - len(other_review)
+    print(f"\n{len(cases)} ordinary profiles: {len(rejected)} rejected, {len(other_review)} review "
+          f"(non-strict), {strict_only} review for strict words only")
+    assert not rejected, rejected
+    assert len(other_review) <= len(cases) * 0.01, other_review
+
+
+@pytest.mark.parametrize("name", ["张国华", "王建国", "李中华", "刘建军", "陈国庆", "赵民", "王中国", "李全国"])
+def test_people_named_after_the_nation_pass(snapshot, name: str) -> None:  # noqa: ANN001
+    report = evaluate(snapshot, [{"id": name, "group": "ordinary", "fields": {"nickname": name}, "expect": "pass"}])
+    assert report.results[0].ok, report.failures()
