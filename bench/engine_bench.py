@@ -25,11 +25,6 @@ from acctcheck.contract import ValidateRequest  # noqa: E402
 from acctcheck.engine import validate  # noqa: E402
 from acctcheck.packs.build import build_snapshot  # noqa: E402
 
-COMMON = (
-    "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多"
-    "定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由"
-    "其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意"
-)
 NICKS = ["小王同学", "成都吃货阿花", "一只猫咪", "李建国", "清风徐来", "Sunny_Li", "程序员老张", "爱旅行的鱼", "阿杰1998", "北漂打工人"]
 BIOS = [
     "热爱生活，喜欢旅行和摄影，周末常去爬山，欢迎交流摄影技巧，一起记录生活中的美好瞬间，保持好奇心。",
@@ -39,11 +34,26 @@ BIOS = [
 ]
 
 
+def gb2312_level1() -> str:
+    """The 3,755 most common simplified characters (GB2312 level 1), for synthetic terms."""
+    out = []
+    for hi in range(0xB0, 0xD8):
+        for lo in range(0xA1, 0xFF):
+            try:
+                out.append(bytes([hi, lo]).decode("gb2312"))
+            except UnicodeDecodeError:
+                pass
+    return "".join(out)
+
+
 def synthetic_rules(dir_: Path, n_terms: int, seed: int = 7) -> None:
+    """n_terms synthetic names (4-8 common characters) in one terms rule with homophone matching on, so
+    the skeleton, pinyin and one-edit automata all grow with n_terms."""
     rng = random.Random(seed)
+    alphabet = gb2312_level1()
     terms = set()
     while len(terms) < n_terms:
-        terms.add("".join(rng.choice(COMMON) for _ in range(rng.randint(4, 8))))
+        terms.add("".join(rng.choice(alphabet) for _ in range(rng.randint(4, 8))))
     (dir_ / "terms.txt").write_text("\n".join(sorted(terms)) + "\n", encoding="utf-8")
     (dir_ / "synthetic.yaml").write_text(
         "schema_version: 1\nname: synthetic\nversion: '1'\ndescription: bench\nrules:\n"
@@ -55,7 +65,7 @@ def synthetic_rules(dir_: Path, n_terms: int, seed: int = 7) -> None:
 
 def per_field_us(snapshot, texts: list[str], rounds: int) -> float:  # noqa: ANN001
     reqs = [ValidateRequest.model_validate({"fields": {"nickname": t}}) for t in texts]
-    for r in reqs[:50]:
+    for r in reqs:  # warm the per-character fold caches, as a running service has them
         validate(snapshot, r)
     t0 = time.perf_counter()
     for _ in range(rounds):
@@ -65,9 +75,11 @@ def per_field_us(snapshot, texts: list[str], rounds: int) -> float:  # noqa: ANN
 
 
 def scaling(quick: bool) -> None:
+    """Ordinary input (the shape of real traffic): 10-char nicknames and 60-char bios cut from BIOS."""
     rng = random.Random(1)
-    short = ["".join(rng.choice(COMMON) for _ in range(10)) for _ in range(200)]
-    long_ = ["".join(rng.choice(COMMON) for _ in range(60)) for _ in range(200)]
+    text = "".join(BIOS) * 3
+    short = [text[i:i + 10] for i in (rng.randrange(len(text) - 10) for _ in range(200))]
+    long_ = [text[i:i + 60] for i in (rng.randrange(len(text) - 60) for _ in range(200))]
     rounds = 5 if quick else 20
     rows = []
     for n in (1_000, 10_000, 100_000):

@@ -1,5 +1,6 @@
-"""Terms written with one visual edit: a similar-shape substitution (公安扃 for 公安局) or a split character
-(夕卜交部 for 外交部).
+"""Terms written with one visual edit: a similar-shape substitution (公安扃 for 公安局), a split character
+(夕卜交部 for 外交部), or one Latin letter or digit slipped in (外a交部; separators are already skipped by
+the skeleton, letters and digits are not).
 
 Pigeonhole: with one edit, one half of the term matches exactly. Every term key of three or more characters
 has its halves in one more Aho-Corasick automaton; each half occurrence is extended over the other half
@@ -54,6 +55,8 @@ def _one_edit_forward(text: str, p: int, tail: str, shapes: ShapeTables) -> int 
             return q + 1 + len(rest)
         if q + 1 < n and shapes.splits.get(text[q:q + 2]) == want and text.startswith(rest, q + 2):
             return q + 2 + len(rest)
+        if q < n and _slipped(text[q]) and text.startswith(tail[i:], q + 1):
+            return q + 1 + len(tail) - i
         return None
     return None  # no edit: the exact automaton already has it
 
@@ -70,8 +73,15 @@ def _one_edit_backward(text: str, e: int, head: str, shapes: ShapeTables) -> int
             return q - len(rest)
         if q - 1 >= 0 and shapes.splits.get(text[q - 1:q + 1]) == want and text[:q - 1].endswith(rest):
             return q - 1 - len(rest)
+        if q >= 0 and _slipped(text[q]) and text[:q].endswith(head[: i + 1]):
+            return q - (i + 1)
         return None
     return None
+
+
+def _slipped(ch: str) -> bool:
+    """A character users slip between the characters of a name to break exact matching."""
+    return ch.isascii() and ch.isalnum()
 
 
 def one_edit_matches(halves: TermAutomaton[Half], text: str, shapes: ShapeTables) -> Iterator[tuple[str, int, int]]:

@@ -50,6 +50,7 @@ class PinyinTable:
     typed: frozenset[str]  # syllables accepted when segmenting Latin
     primary_code: dict[str, str]  # Han char -> encoded most common reading (the input side's one reading)
     code_table: "_CodeTable"  # the same as a str.translate table
+    _codes: dict[str, tuple[str, ...]]  # Han char -> encoded readings (all), for term keys
 
     @classmethod
     def build(cls) -> "PinyinTable":
@@ -68,17 +69,19 @@ class PinyinTable:
         code = {s: chr(_PUA + i) for i, s in enumerate(ordered)}
         typed = frozenset(s for s in ordered if s not in _NOT_TYPED and s.isascii() and s.isalpha())
         primary = {ch: code[rs[0]] for ch, rs in readings.items()}
-        return cls(readings, code, typed, primary, _CodeTable(primary))
+        codes = {ch: tuple(code[r] for r in rs) for ch, rs in readings.items()}
+        return cls(readings, code, typed, primary, _CodeTable(primary), codes)
 
-    def term_keys(self, skeleton: str, cap: int = 16) -> list[str]:
+    def term_keys(self, skeleton: str, cap: int = 8) -> list[str]:
         """Encoded syllable strings for a term skeleton, one per heteronym combination (capped).
         Empty when a character has no reading (digits, Latin): such terms are not matched by sound."""
         options: list[tuple[str, ...]] = []
+        codes = self._codes
         for ch in skeleton:
-            rs = self.readings.get(ch)
+            rs = codes.get(ch)
             if rs is None:
                 return []
-            options.append(tuple(self.syllable_code[r] for r in rs))
+            options.append(rs)
         total = 1
         for o in options:
             total *= len(o)

@@ -20,7 +20,10 @@ MAX_FILE_BYTES = 64 << 20
 MAX_PACKS = 200
 
 
-class _StrictLoader(yaml.SafeLoader):
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ~10x faster on big packs
+
+
+class _StrictLoader(_Base):  # type: ignore[misc, valid-type]
     """SafeLoader that refuses duplicate keys instead of silently keeping the last one."""
 
 
