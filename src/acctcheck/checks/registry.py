@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from acctcheck.checks import contact, terms
+from acctcheck.checks import institution, professions
 from acctcheck.checks.base import CheckContext, RawFinding
 
 Check = Callable[[CheckContext], list[RawFinding]]
@@ -12,4 +13,6 @@ Check = Callable[[CheckContext], list[RawFinding]]
 CHECKS: tuple[tuple[str, Check], ...] = (
     ("terms", terms.run),
     ("contact", contact.run),
+    ("professions", professions.run),
+    ("institution", institution.run),
 )

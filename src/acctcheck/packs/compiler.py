@@ -7,11 +7,13 @@ from collections import defaultdict
 from datetime import UTC, datetime
 
 from acctcheck.match.automaton import TermAutomaton
-from acctcheck.match.patterns import PatternError, compile_pattern
+from acctcheck.match.fuzzy import half_entries
+from acctcheck.match.patterns import PatternError, PatternSet, compile_pattern
 from acctcheck.normalize.normalizer import Normalizer
 from acctcheck.packs.errors import PackIssue, PackSetError
 from acctcheck.packs.loader import LoadedPack, LoadedSet
 from acctcheck.packs.schema import ComposeRule, PatternRule, TermsRule
+from acctcheck.packs.schema import InstitutionNameRule, InstitutionNatureRule, ProfessionRule
 from acctcheck.packs.snapshot import ALLOW, CompiledRule, PackInfo, Snapshot, TermEntry
 
 MAX_NAMES_PER_ENTRY = 64
@@ -26,24 +28,37 @@ class _Builder:
 
     def add(self, entry_line: str, *, rule: int, pack: int, part: int, sound: bool, where: PackIssue) -> int:
         """Index one `canonical|alias…` line; returns how many names it holds."""
-        names = [x.strip() for x in entry_line.split("|") if x.strip()][:MAX_NAMES_PER_ENTRY]
+        names = [x.strip() for x in entry_line.split("|") if x.strip()]
+        if len(names) > MAX_NAMES_PER_ENTRY:
+            self.issues.append(PackIssue(where.file, where.rule, where.field,
+                                         f"entry {names[0]!r} has {len(names)} names; at most {MAX_NAMES_PER_ENTRY}"))
+            return 0
         if not names:
             return 0
         canonical = names[0]
+        folder = self.n.folder
         for name in names:
-            view = self.n.skeleton(name)
-            if not view.text:
+            key = name.translate(folder.skeleton_table)
+            if not key:
                 self.issues.append(PackIssue(where.file, where.rule, where.field,
                                              f"term {name!r} is empty after normalisation"))
                 continue
-            han = self.n.han_form(name)
-            keys = self.n.pinyin.term_keys(han) if sound else []
-            syllables = len(han) if keys else 0
-            entry = TermEntry(rule, pack, part, canonical, view.flags, syllables)
-            self.skeleton[view.text].append(entry)
+            # fold flags are only needed when folding changed something (a traditional or numeral term)
+            flags = tuple(self.n.skeleton(name).flags) if key != name else (0,) * len(key)
+            keys = self.n.pinyin.term_keys(name.translate(folder.han_table)) if sound else []
+            syllables = len(key) if keys else 0
+            entry = TermEntry(rule, pack, part, canonical, flags, syllables, name, _capitals(name))
+            self.skeleton[key].append(entry)
             for k in keys:
                 self.pinyin[k].append(entry)
         return len(names)
+
+
+def _capitals(name: str) -> bool:
+    """Acronyms written in capitals (NATO, WHO) match only when typed in capitals, so `Nato the Dog` and
+    `whoami` stay ordinary; write a term in lower case to match it in any case."""
+    letters = [c for c in name if c.isascii() and c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)
 
 
 def _entries(lp: LoadedPack, inline: list[str] | None, ref: str | None) -> list[str]:
@@ -53,6 +68,19 @@ def _entries(lp: LoadedPack, inline: list[str] | None, ref: str | None) -> list[
     return out
 
 
+def _profession_consistency(families: dict[str, dict], rule: ProfessionRule, issues: list[PackIssue],
+                            where: PackIssue) -> None:
+    """One code has one domain and one domain one `regulated` flag, whichever rule states it."""
+    domains = families.setdefault("profession_domains", {})
+    regulated = families.setdefault("profession_regulated", {})
+    if domains.setdefault(rule.code, rule.domain) != rule.domain:
+        issues.append(PackIssue(where.file, where.rule, "domain",
+                                f"code {rule.code!r} already has domain {domains[rule.code]!r}"))
+    if regulated.setdefault(rule.domain, rule.regulated) != rule.regulated:
+        issues.append(PackIssue(where.file, where.rule, "regulated",
+                                f"domain {rule.domain!r} is already regulated={regulated[rule.domain]}"))
+
+
 def compile_set(loaded: LoadedSet, normalizer: Normalizer) -> Snapshot:
     """Build the immutable snapshot, or raise PackSetError listing every problem."""
     b = _Builder(normalizer)
@@ -60,6 +88,7 @@ def compile_set(loaded: LoadedSet, normalizer: Normalizer) -> Snapshot:
     packs: list[PackInfo] = []
     pattern_rules: list[int] = []
     total_terms = 0
+    families: dict[str, dict] = {}
     for p_idx, lp in enumerate(loaded.packs):
         pack = lp.pack
         pack_terms = 0
@@ -70,7 +99,9 @@ def compile_set(loaded: LoadedSet, normalizer: Normalizer) -> Snapshot:
             r_idx = len(rules)
             where = PackIssue(lp.file, f"rule {rule.id}", None, "")
             sound = bool(getattr(rule, "homophone", False) or getattr(rule, "pinyin", False))
-            if isinstance(rule, TermsRule):
+            if isinstance(rule, ProfessionRule):
+                _profession_consistency(families, rule, b.issues, where)
+            if isinstance(rule, (TermsRule, ProfessionRule, InstitutionNatureRule)):  # whole-term entries
                 count = 0
                 for line in _entries(lp, rule.terms, rule.terms_file):
                     count += b.add(line, rule=r_idx, pack=p_idx, part=-1, sound=sound, where=where)
@@ -94,10 +125,25 @@ def compile_set(loaded: LoadedSet, normalizer: Normalizer) -> Snapshot:
                         b.issues.append(PackIssue(lp.file, f"rule {rule.id}", f"patterns.{i}", str(exc)))
                 rules.append(CompiledRule(r_idx, pack.name, rule, 0, tuple(compiled)))
                 pattern_rules.append(r_idx)
+            elif isinstance(rule, InstitutionNameRule):  # word lists folded once, read by checks/institution.py
+                words: dict[str, dict[str, str]] = defaultdict(dict)  # role -> folded name -> folded canonical
+                for part in rule.parts:
+                    for line in _entries(lp, part.values, part.file):
+                        keys = [k for x in line.split("|") if (k := b.n.folder.fold_text(x.strip()))]
+                        words[part.role].update((k, keys[0]) for k in keys)
+                families.setdefault("institution_name", {})[r_idx] = dict(words)
+                rules.append(CompiledRule(r_idx, pack.name, rule, 0))
+            else:  # a family-specific rule (e.g. image_code) with nothing to compile: its check reads it as is
+                rules.append(CompiledRule(r_idx, pack.name, rule, 0))
         total_terms += pack_terms
         packs.append(PackInfo(pack.name, pack.version, lp.file, lp.digest, len(pack.rules), pack_terms))
     if b.issues:
         raise PackSetError(b.issues)
+    pattern_index = tuple((r, i) for r in pattern_rules for i in range(len(rules[r].patterns)))
+    by_account = {
+        t: frozenset(r.index for r in rules if t in getattr(r.rule, "account_types", (t,)))
+        for t in ("personal", "institution")
+    }
     return Snapshot(
         revision=loaded.revision,
         root=str(loaded.root),
@@ -108,6 +154,13 @@ def compile_set(loaded: LoadedSet, normalizer: Normalizer) -> Snapshot:
         normalizer=normalizer,
         skeleton_terms=TermAutomaton(dict(b.skeleton)),
         pinyin_terms=TermAutomaton(dict(b.pinyin)),
+        half_terms=TermAutomaton(half_entries(
+            [k for k, es in b.skeleton.items() if any(e.rule != ALLOW for e in es)]
+        )),
         pattern_rules=tuple(pattern_rules),
+        pattern_set=PatternSet([rules[r].patterns[i] for r, i in pattern_index]),
+        pattern_index=pattern_index,
+        rules_by_account=by_account,
         term_count=total_terms,
+        families=families,
     )

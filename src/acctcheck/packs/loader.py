@@ -13,7 +13,7 @@ import yaml
 from pydantic import ValidationError
 
 from acctcheck.packs.errors import PackIssue, PackSetError
-from acctcheck.packs.schema import Pack, Policy
+from acctcheck.packs.schema import RULE_KINDS, Pack, Policy
 
 POLICY_FILE = "policy.yaml"
 MAX_FILE_BYTES = 64 << 20
@@ -91,7 +91,7 @@ def _validation_issues(rel: str, raw: object, exc: ValidationError) -> list[Pack
                 rule_id = None
             rule_id = f"rule {rule_id}" if rule_id else f"rules[{loc[1]}]"
             loc = loc[2:]
-            if loc and loc[0] in ("terms", "compose", "pattern"):  # the discriminator tag
+            if loc and loc[0] in RULE_KINDS:  # pydantic puts the discriminator tag in the path
                 loc = loc[1:]
         field_path = ".".join(str(p) for p in loc) or None
         out.append(PackIssue(rel, rule_id, field_path, err["msg"]))

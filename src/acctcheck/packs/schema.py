@@ -124,7 +124,112 @@ class ImageCodeRule(_RuleBase):
     )
 
 
-Rule = Annotated[Union[TermsRule, ComposeRule, PatternRule, ImageCodeRule], Field(discriminator="kind")]
+CODE = r"^[a-z][a-z0-9_]*$"
+
+
+class ProfessionRule(_RuleBase):
+    """Titles of one profession code (Articles 7 and 11). Indexed in the term automata like a terms rule; the
+    professions check compares a hit's code with `verified.professions` instead of always reporting it."""
+
+    kind: Literal["profession"]
+    code: str = Field(pattern=CODE, max_length=64, description="profession code the platform verifies, e.g. physician")
+    domain: str = Field(pattern=CODE, max_length=64, description="medical, legal, finance, education, …")
+    regulated: bool = Field(default=False, description="an Article 11 field: a verified claim adds the domain label")
+    satisfied_by: list[Annotated[str, Field(pattern=CODE)]] = Field(
+        default_factory=list, description="other verified codes that also entitle to these titles (professor → 老师)"
+    )
+    account_types: list[AccountType] = Field(  # institutions are checked against their registered name instead
+        default_factory=lambda: ["personal"]
+    )
+    terms: list[str] = Field(default_factory=list)
+    terms_file: str | None = None
+    homophone: bool = False
+    pinyin: bool = True
+
+    @model_validator(mode="after")
+    def _valid(self) -> "ProfessionRule":
+        if not self.terms and not self.terms_file:
+            raise ValueError("a profession rule needs `terms` or `terms_file`")
+        if self.category != Category.profession_unverified:
+            raise ValueError("a profession rule reports category profession_unverified")
+        return self
+
+
+class InstitutionNamePart(_Strict):
+    """Words a registered name carries and an account name usually drops (or adds, for `decoration`)."""
+
+    role: Literal["region", "legal_form", "branch", "industry", "decoration", "generic", "brand"] = Field(
+        description="region: stripped from the front; legal_form, industry, decoration: stripped from the end; "
+        "branch: stripped from the end with the region before it (北京分行); "
+        "generic: nature words that are never a name on their own (大学, 银行): a region is kept before them; "
+        "brand: `name|brand|brand…` lines: the brands of every institution whose registered name contains name"
+    )
+    values: list[str] | None = None
+    file: str | None = None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> "InstitutionNamePart":
+        if (self.values is None) == (self.file is None):
+            raise ValueError("a part has exactly one of `values` or `file`")
+        return self
+
+
+class InstitutionNameRule(_RuleBase):
+    """Account name vs verified registered name (Article 7): both reduced to their core, then scored with
+    rapidfuzz. The word lists are called `parts` so the loader reads and fingerprints their files."""
+
+    kind: Literal["institution_name"]
+    fields: list[Literal["nickname", "bio", "signature", "certification"]] = Field(
+        default_factory=lambda: ["nickname"]
+    )
+    account_types: list[AccountType] = Field(default_factory=lambda: ["institution"])
+    threshold: float = Field(default=80, ge=0, le=100, description="minimum similarity score (0-100) of the cores")
+    min_core: int = Field(default=2, ge=1, le=16, description="stripping never leaves fewer characters than this")
+    parts: list[InstitutionNamePart] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _valid(self) -> "InstitutionNameRule":
+        if self.category != Category.institution_mismatch:
+            raise ValueError("an institution_name rule reports category institution_mismatch")
+        return self
+
+
+class InstitutionNatureRule(_RuleBase):
+    """Nature words (银行, 医院, 协会, 新闻…) an institution may only use if its verified kind is one of `kinds`
+    or its registered name contains one of `registered_name_any` (Article 7: name fits nature and scope)."""
+
+    kind: Literal["institution_nature"]
+    fields: list[Literal["nickname", "bio", "signature", "certification"]] = Field(
+        default_factory=lambda: ["nickname", "certification"]
+    )
+    account_types: list[AccountType] = Field(default_factory=lambda: ["institution"])
+    terms: list[str] = Field(default_factory=list)
+    terms_file: str | None = None
+    kinds: list[InstitutionKind] = Field(default_factory=list)
+    registered_name_any: list[str] = Field(default_factory=list)
+    homophone: bool = False
+    pinyin: bool = False
+
+    @model_validator(mode="after")
+    def _valid(self) -> "InstitutionNatureRule":
+        if not self.terms and not self.terms_file:
+            raise ValueError("an institution_nature rule needs `terms` or `terms_file`")
+        if not self.kinds and not self.registered_name_any:
+            raise ValueError("an institution_nature rule needs `kinds` and/or `registered_name_any`")
+        if self.category != Category.institution_scope:
+            raise ValueError("an institution_nature rule reports category institution_scope")
+        return self
+
+
+Rule = Annotated[
+    Union[TermsRule, ComposeRule, PatternRule, ImageCodeRule, ProfessionRule, InstitutionNameRule,
+          InstitutionNatureRule],
+    Field(discriminator="kind"),
+]
+RULE_KINDS: frozenset[str] = frozenset(
+    m.model_fields["kind"].annotation.__args__[0]  # type: ignore[union-attr]
+    for m in Rule.__origin__.__args__  # type: ignore[attr-defined]
+)
 
 
 class Example(_Strict):
@@ -184,6 +289,10 @@ class Policy(_Strict):
         default=4, ge=2, le=32, description="a homophone or typed-pinyin hit this long keeps a reject action"
     )
     pinyin_min_syllables: int = Field(default=2, ge=1, le=12)
+    similar_shape_certainty: float = Field(
+        default=0.7, ge=0, le=1,
+        description="certainty of a term spelt with one similar-shape or split character (公安扃, 夕卜交部)",
+    )
     category_actions: dict[Category, RuleAction] = Field(default_factory=dict)
 
 

@@ -1,0 +1,45 @@
+"""Professional titles (Articles 7 and 11): a title in the account information must belong to a profession
+the platform verified. A verified title in a regulated field (medical, legal, finance, education) adds the
+domain label the platform shows as its 专门标识; an unverified or wrong one is a finding."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from acctcheck.checks.base import CheckContext, RawFinding
+from acctcheck.match.terms import TermHit
+from acctcheck.packs.schema import ProfessionRule
+from acctcheck.packs.snapshot import CompiledRule
+
+
+def _outermost(hits: list[tuple[TermHit, CompiledRule]]) -> list[tuple[TermHit, CompiledRule]]:
+    """A title inside a longer title is part of it (医师 in 兽医师, 医生 in 牙科医生): the longer one decides,
+    whatever its code, so a verified veterinarian is not asked for a physician's licence."""
+    return [
+        (h, r) for h, r in hits
+        if not any(o.start <= h.start and h.end <= o.end and (o.end - o.start) > (h.end - h.start) for o, _ in hits)
+    ]
+
+
+def _entitled(rule: ProfessionRule, verified: set[str]) -> bool:
+    return rule.code in verified or not verified.isdisjoint(rule.satisfied_by)
+
+
+def run(ctx: CheckContext) -> list[RawFinding]:
+    verified = set(ctx.request.verified.professions) if ctx.request.verified else set()
+    rules = ctx.snapshot.rules
+    out: list[RawFinding] = []
+    for name, views in ctx.fields:
+        hits = [(h, rules[h.rule]) for h in ctx.term_hits(name, views) if isinstance(rules[h.rule].rule, ProfessionRule)]
+        by_span: dict[tuple[int, int], list[tuple[TermHit, CompiledRule]]] = defaultdict(list)
+        for hit, compiled in _outermost(hits):
+            by_span[(hit.start, hit.end)].append((hit, compiled))
+        for span, group in by_span.items():
+            entitled = [c for _, c in group if _entitled(c.rule, verified)]
+            if entitled:  # one title listed under several codes: any verified one covers it
+                ctx.labels.extend(c.rule.domain for c in entitled if c.rule.regulated and not c.shadow)
+                continue
+            for hit, compiled in group:
+                out.append(RawFinding(compiled, name, span, views.value[span[0]:span[1]], hit.canonical,
+                                      hit.method, hit.syllables))
+    return out

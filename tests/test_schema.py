@@ -1,0 +1,136 @@
+"""Pack schema and loader: every kind of mistake is refused with its location (file › rule › field)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from acctcheck.packs.build import build_snapshot
+from acctcheck.packs.errors import PackSetError
+
+GOOD = """schema_version: 1
+name: demo
+version: "1"
+description: demo pack
+rules:
+  - id: ministries
+    kind: terms
+    category: official_impersonation
+    article: 第八条第（二）项
+    action: reject
+    message: 名称仿冒党政机关：{matched}
+    terms: [外交部, 国家发展和改革委员会|发改委]
+examples:
+  - fields: {nickname: 外交部官方}
+    expect: [official_impersonation]
+  - fields: {nickname: 小王}
+    expect: pass
+"""
+
+
+def write(tmp: Path, text: str, name: str = "demo.yaml") -> Path:
+    (tmp / name).write_text(text, encoding="utf-8")
+    return tmp
+
+
+def issues(tmp: Path) -> list[str]:
+    with pytest.raises(PackSetError) as exc:
+        build_snapshot(tmp)
+    return [str(i) for i in exc.value.issues]
+
+
+def test_good_pack_compiles_with_content_revision(tmp_path: Path) -> None:
+    snap = build_snapshot(write(tmp_path, GOOD))
+    assert snap.revision.startswith("sha256:")
+    assert snap.packs[0].terms == 3
+    again = build_snapshot(tmp_path)
+    assert again.revision == snap.revision
+    write(tmp_path, GOOD.replace("外交部, ", "外交部, 教育部, "))
+    assert build_snapshot(tmp_path).revision != snap.revision
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (("    terms:", "    colour: red\n    terms:"), "demo.yaml › rule ministries › colour: Extra inputs are not permitted"),
+        (("category: official_impersonation", "category: spam"), "demo.yaml › rule ministries › category"),
+        (("action: reject", "action: ban"), "demo.yaml › rule ministries › action"),
+        (("id: ministries", "id: Bad Id"), "demo.yaml › rule Bad Id › id"),
+        (("description: demo pack\n", ""), "demo.yaml › description: Field required"),
+        (("schema_version: 1", "schema_version: 2"), "demo.yaml › schema_version"),
+        (("{matched}", "{who}"), "demo.yaml › rule ministries › message"),
+    ],
+)
+def test_schema_errors_are_located(tmp_path: Path, change: tuple[str, str], expected: str) -> None:
+    found = issues(write(tmp_path, GOOD.replace(*change)))
+    assert any(i.startswith(expected) for i in found), found
+
+
+def test_duplicate_rule_id(tmp_path: Path) -> None:
+    rule = GOOD.split("rules:\n", 1)[1].split("examples:", 1)[0]
+    text = GOOD.replace("examples:", rule + "examples:", 1)
+    assert any("duplicate rule id 'ministries'" in i for i in issues(write(tmp_path, text)))
+
+
+def test_duplicate_yaml_key(tmp_path: Path) -> None:
+    found = issues(write(tmp_path, GOOD.replace("version: \"1\"", "version: \"1\"\nversion: \"2\"")))
+    assert any(i.startswith("demo.yaml: YAML error: duplicate key 'version'") for i in found), found
+
+
+def test_missing_and_escaping_term_files(tmp_path: Path) -> None:
+    found = issues(write(tmp_path, GOOD.replace("terms: [外交部, 国家发展和改革委员会|发改委]", "terms_file: nope.txt")))
+    assert any("rule ministries › terms_file: term file 'nope.txt' not found" in i for i in found), found
+    found = issues(write(tmp_path, GOOD.replace("terms: [外交部, 国家发展和改革委员会|发改委]", "terms_file: ../../etc/passwd")))
+    assert any("outside the rules directory" in i for i in found), found
+
+
+def test_bad_regex_is_refused_with_re2_reason(tmp_path: Path) -> None:
+    text = GOOD.replace("""    terms: [外交部, 国家发展和改革委员会|发改委]""", """    terms: [外交部]
+  - id: phone
+    kind: pattern
+    category: contact_smuggling
+    article: 第八条第（六）项
+    action: reject
+    message: '{text}'
+    patterns: ['(a+)\\1', '(?<=x)y']""")
+    found = issues(write(tmp_path, text))
+    assert any(i.startswith("demo.yaml › rule phone › patterns.0: RE2 cannot compile") for i in found), found
+    assert any(i.startswith("demo.yaml › rule phone › patterns.1: RE2 cannot compile") for i in found), found
+
+
+def test_failing_example_refuses_the_pack(tmp_path: Path) -> None:
+    found = issues(write(tmp_path, GOOD.replace("nickname: 小王}", "nickname: 外交部发言人}")))
+    assert any(i.startswith("demo.yaml › examples.1:") and "should pass" in i for i in found), found
+
+
+def test_every_issue_is_reported_not_just_the_first(tmp_path: Path) -> None:
+    write(tmp_path, GOOD.replace("action: reject", "action: ban"), "a.yaml")
+    write(tmp_path, GOOD.replace("name: demo", "name: other").replace("category: official_impersonation", "category: x"), "b.yaml")
+    found = issues(tmp_path)
+    assert any(i.startswith("a.yaml") for i in found) and any(i.startswith("b.yaml") for i in found)
+
+
+def test_lint_cli_exit_codes_and_schema_export(tmp_path: Path) -> None:
+    ok = subprocess.run([sys.executable, "-m", "acctcheck", "lint", str(write(tmp_path, GOOD))],
+                        capture_output=True, text=True, timeout=120)
+    assert ok.returncode == 0 and ok.stdout.startswith("ok:"), ok.stderr
+    write(tmp_path, GOOD.replace("action: reject", "action: ban"))
+    bad = subprocess.run([sys.executable, "-m", "acctcheck", "lint", str(tmp_path)], capture_output=True, text=True,
+                         timeout=120)
+    assert bad.returncode == 1 and "demo.yaml › rule ministries › action" in bad.stdout
+    schema = subprocess.run([sys.executable, "-m", "acctcheck", "lint", "--schema"], capture_output=True, text=True,
+                            timeout=120)
+    doc = json.loads(schema.stdout)
+    assert doc["additionalProperties"] is False and "rules" in doc["properties"]
+
+
+def test_bundled_rules_lint_clean() -> None:
+    root = Path(__file__).resolve().parents[1] / "rules"
+    snap = build_snapshot(root)
+    assert {p.name for p in snap.packs} >= {"official-bodies", "media", "states-and-intl", "places", "contact",
+                                            "strict-terms", "misleading", "professions"}
+    assert snap.term_count >= 100_000
