@@ -12,6 +12,10 @@ Output (all under rules/states-and-intl/, overwritten on every run, do not edit 
   countries-envoy.txt  the same plus diplomatic one-character abbreviations and forms that are only
                        unambiguous before 驻华/驻上海… (美, 英, 蒙古 …).
   long-names.txt       official long names (美利坚合众国 …), matched alone (review).
+  countries-en.txt     English names (CLDR `en` short name plus a hand table of other forms: Türkiye|Turkey,
+                       Czechia|Czech Republic, DR Congo …) for the English compose rule "Embassy of X".
+  countries-en-embassy.txt  the same plus adjectives and abbreviations that only read as a state in front of
+                       "Embassy" / "Consulate" (American, British, US, U.S., UK …): the rule "X Embassy".
 
 Chinese regions (CN, HK, MO, TW) are never treated as countries. Codes that are not ISO 3166-1 country
 codes (CLDR's EU, EZ, UN, QO, ZZ, XA, XB, XK, AC, CP, CQ, DG, EA, IC, TA) and uninhabited territories
@@ -160,6 +164,43 @@ EXTRA_LONG = [
     "中华人民共和国",
 ]
 
+# English: CLDR short names that are unusable as written (brackets, "St."), replacement names; `&` is
+# expanded to "and" (both forms are kept: the skeleton drops "&" but not "and").
+EN_OVERRIDE = {
+    "CC": "Cocos Islands|Keeling Islands",
+    "CD": "Democratic Republic of the Congo|DR Congo|DRC|Congo-Kinshasa",
+    "CG": "Republic of the Congo|Congo-Brazzaville",
+    "MM": "Myanmar|Burma",
+    "SH": "St. Helena|Saint Helena",
+    "PS": "Palestine|State of Palestine",
+}
+# Other English names of a state, matched in both English compose rules.
+EN_EXTRA: dict[str, list[str]] = {
+    "US": ["United States of America", "USA", "America"], "GB": ["United Kingdom of Great Britain and Northern Ireland",
+    "Great Britain", "Britain"], "KR": ["Republic of Korea"], "KP": ["Democratic People's Republic of Korea", "DPRK"],
+    "RU": ["Russian Federation"], "TR": ["Turkey", "Turkiye"], "CZ": ["Czech Republic"], "SZ": ["Swaziland"],
+    "MK": ["Macedonia"], "CV": ["Cabo Verde"], "CI": ["Ivory Coast", "Cote d'Ivoire"], "TL": ["East Timor"],
+    "VA": ["Holy See"], "IR": ["Islamic Republic of Iran"], "SY": ["Syrian Arab Republic"], "LA": ["Lao PDR"],
+    "VN": ["Viet Nam"], "NL": ["Holland"], "AE": ["UAE"], "BN": ["Brunei Darussalam"], "FM": ["Micronesia"],
+    "ST": ["Sao Tome and Principe"], "KN": ["Saint Kitts and Nevis"], "LC": ["Saint Lucia"],
+    "VC": ["Saint Vincent and the Grenadines"], "BO": ["Plurinational State of Bolivia"],
+    "VE": ["Bolivarian Republic of Venezuela"], "TZ": ["United Republic of Tanzania"],
+}
+# Only in front of Embassy / Consulate: adjectives and abbreviations (American Embassy, US Embassy).
+EN_EMBASSY_ONLY: dict[str, list[str]] = {
+    "US": ["American", "US", "U.S."], "GB": ["British", "UK", "U.K."], "FR": ["French"], "DE": ["German"],
+    "JP": ["Japanese"], "KR": ["Korean", "South Korean"], "KP": ["North Korean"], "RU": ["Russian"],
+    "IT": ["Italian"], "ES": ["Spanish"], "PT": ["Portuguese"], "NL": ["Dutch"], "BE": ["Belgian"],
+    "CH": ["Swiss"], "AT": ["Austrian"], "SE": ["Swedish"], "NO": ["Norwegian"], "DK": ["Danish"],
+    "FI": ["Finnish"], "IE": ["Irish"], "PL": ["Polish"], "CZ": ["Czech"], "HU": ["Hungarian"],
+    "GR": ["Greek"], "TR": ["Turkish"], "IL": ["Israeli"], "EG": ["Egyptian"], "SA": ["Saudi"],
+    "IR": ["Iranian"], "IN": ["Indian"], "PK": ["Pakistani"], "TH": ["Thai"], "VN": ["Vietnamese"],
+    "PH": ["Philippine"], "ID": ["Indonesian"], "MY": ["Malaysian"], "SG": ["Singaporean"],
+    "AU": ["Australian"], "NZ": ["New Zealand"], "CA": ["Canadian"], "MX": ["Mexican"],
+    "BR": ["Brazilian"], "AR": ["Argentine", "Argentinian"], "CL": ["Chilean"], "ZA": ["South African"],
+    "NG": ["Nigerian"], "KE": ["Kenyan"], "UA": ["Ukrainian"], "MN": ["Mongolian"], "KZ": ["Kazakh"],
+}
+
 _BAD = re.compile(r"[（）()\s·-]")
 
 
@@ -182,6 +223,24 @@ def short_names() -> dict[str, str]:
     return out
 
 
+def english_names() -> dict[str, list[str]]:
+    """English names per code, same codes as short_names()."""
+    territories = Locale.parse("en").territories
+    out: dict[str, list[str]] = {}
+    for code in short_names():
+        name = territories[code]
+        names = EN_OVERRIDE[code].split("|") if code in EN_OVERRIDE else [name]
+        if name.startswith("St. ") and code not in EN_OVERRIDE:
+            names.append("Saint " + name[4:])
+        names = [v for n in names for v in ([n, n.replace("&", "and")] if "&" in n else [n])]
+        names += EN_EXTRA.get(code, [])
+        for n in names:
+            if re.search(r"[()|#]", n):
+                raise SystemExit(f"unusable English name for {code}: {n!r}: add it to EN_OVERRIDE")
+        out[code] = names
+    return out
+
+
 def _entry(names: list[str]) -> str:
     seen: list[str] = []
     for n in names:
@@ -192,7 +251,8 @@ def _entry(names: list[str]) -> str:
 
 def build() -> dict[str, str]:
     shorts = short_names()
-    unknown = (set(LONG_NAMES) | set(EXTRA_ALIASES) | set(ENVOY_ONLY_ALIASES)) - set(shorts)
+    unknown = (set(LONG_NAMES) | set(EXTRA_ALIASES) | set(ENVOY_ONLY_ALIASES) | set(EN_OVERRIDE) | set(EN_EXTRA)
+               | set(EN_EMBASSY_ONLY)) - set(shorts)
     if unknown:
         raise SystemExit(f"hand tables name codes that are not generated: {sorted(unknown)}")
     header = (
@@ -208,6 +268,9 @@ def build() -> dict[str, str]:
             if ln not in LONG_NOT_ALONE and ln != short:
                 longs.append(ln)
     longs = EXTRA_LONG + longs
+    english = english_names()
+    en = [_entry(english[c]) for c in shorts]
+    en_embassy = [_entry(english[c] + EN_EMBASSY_ONLY.get(c, [])) for c in shorts]
     return {
         "countries.txt": header + f"# {len(countries)} states and territories: short|aliases|long name\n"
         + "\n".join(countries) + "\n",
@@ -215,6 +278,12 @@ def build() -> dict[str, str]:
         + "\n".join(envoy) + "\n",
         "long-names.txt": header + f"# {len(longs)} official long names of states, matched alone (review)\n"
         + "\n".join(longs) + "\n",
+        "countries-en.txt": header.replace("zh_Hans_CN", "en")
+        + f"# {len(en)} states and territories: English short name|other English names (\"Embassy of X\")\n"
+        + "\n".join(en) + "\n",
+        "countries-en-embassy.txt": header.replace("zh_Hans_CN", "en")
+        + "# as countries-en.txt, plus adjectives and abbreviations only used before Embassy/Consulate\n"
+        + "\n".join(en_embassy) + "\n",
     }
 
 
