@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from acctcheck.categories import Category
 from acctcheck.geo.region import IpRegion
@@ -20,6 +20,7 @@ Method = Literal[
     "exact", "traditional", "lookalike", "separator", "number_style", "homophone", "pinyin",
     "pattern", "fuzzy", "qr_code",
 ]
+USCC_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100: no I, O, S, V, Z
 TEXT_FIELDS: tuple[str, ...] = ("nickname", "bio", "signature", "certification")
 FieldName = Literal["nickname", "bio", "signature", "certification", "avatar", "cover", "verified"]
 
@@ -48,8 +49,29 @@ class AccountFields(_Strict):
 
 class VerifiedInstitution(_Strict):
     name: str = Field(min_length=1, max_length=256, description="营业执照/登记证书上的主体名称")
-    uscc: str | None = Field(default=None, max_length=32, description="统一社会信用代码")
+    uscc: str | None = Field(
+        default=None, max_length=32,
+        description="统一社会信用代码 (GB 32100, 18 characters): a wrong check character is a 422, not a finding",
+    )
     kind: InstitutionKind
+
+    @field_validator("uscc")
+    @classmethod
+    def _uscc(cls, v: str | None) -> str | None:
+        """The platform vouches for this code, so a malformed one is a caller error (bad data upstream), not
+        something to judge the account by. Own format check: python-stdnum's refuses codes starting with a
+        letter (e.g. 管理机关 codes A/N/Y), its check-digit arithmetic is reused."""
+        if v is None:
+            return None
+        from stdnum.cn.uscc import calc_check_digit
+
+        code = v.strip().upper()
+        if len(code) != 18 or any(c not in USCC_CHARSET for c in code):
+            raise ValueError(f"统一社会信用代码 must be 18 characters of {USCC_CHARSET}")
+        expected = calc_check_digit(code[:17])
+        if code[17] != expected:
+            raise ValueError(f"统一社会信用代码 check character is {code[17]!r}, GB 32100 gives {expected!r}")
+        return code
 
 
 class Verified(_Strict):
@@ -59,11 +81,23 @@ class Verified(_Strict):
     institution: VerifiedInstitution | None = None
 
 
+class AccountImages(_Strict):
+    """Account images (头像、封面), base64 JPEG/PNG/WebP/GIF: checked for smuggled QR codes and barcodes."""
+
+    avatar: str | None = Field(default=None, description="头像, base64 (JPEG, PNG, WebP or GIF first frame)")
+    cover: str | None = Field(default=None, description="封面, base64 (JPEG, PNG, WebP or GIF first frame)")
+
+    def items(self) -> list[tuple[str, str]]:
+        """(field name, base64) for every image that is present and non-empty."""
+        return [(name, value) for name in ("avatar", "cover") if (value := getattr(self, name))]
+
+
 class ValidateRequest(_Strict):
     account_type: AccountType = "personal"
     fields: AccountFields
     verified: Verified | None = None
     ip: str | None = Field(default=None, max_length=64, description="用户 IP，用于 IP 属地标签（第十二条）")
+    images: AccountImages | None = Field(default=None, description="头像/封面 images, checked for QR codes")
 
     model_config = ConfigDict(
         extra="forbid",
@@ -93,6 +127,9 @@ class Finding(_Strict):
     article: str
     action: Action
     message: str
+    box: tuple[int, int, int, int] | None = Field(
+        default=None, description="image findings (avatar/cover): [x, y, w, h] of the code in pixels; span is null"
+    )
 
 
 class Verdict(_Strict):
@@ -103,6 +140,8 @@ class Verdict(_Strict):
     ip_region: IpRegion | None = None
     rules_revision: str
     decision_id: str
+    degraded: bool = Field(default=False, description="set only by the client when acctcheck was unreachable "
+                           "and it applied on_unavailable; the server always sends false")
 
     model_config = ConfigDict(
         extra="forbid",
@@ -139,3 +178,19 @@ class ErrorBody(BaseModel):
     error: str
     message: str
     details: list[ErrorDetail] = Field(default_factory=list)
+
+
+class BatchRequest(_Strict):
+    """POST /validate/batch. Each item is parsed on its own: a bad one yields an error entry, not a 422."""
+
+    items: list[ValidateRequest] = Field(max_length=1000, description="up to max_batch_items (default 1000)")
+
+
+class BatchItemError(BaseModel):
+    """The result entry of an item that could not be evaluated, in the 422 ErrorBody shape."""
+
+    error: ErrorBody
+
+
+class BatchResponse(BaseModel):
+    results: list[Verdict | BatchItemError] = Field(description="one entry per item, in request order")

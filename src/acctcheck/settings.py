@@ -27,4 +27,10 @@ class Settings(BaseSettings):
     reload_poll_s: float = Field(default=5.0, ge=0.2, description="content-hash poll interval (fallback)")
     reload_debounce_ms: int = Field(default=300, ge=0)
     watch: bool = True
+    log_decisions: bool = Field(default=True, description="one JSON log line per decision (ids and categories only)")
     max_batch_items: int = Field(default=1000, ge=1)
+    max_batch_body_bytes: int = Field(default=8 * 1024 * 1024, ge=1024, description="POST /validate/batch body limit")
+    max_image_bytes: int = Field(default=2 * 1024 * 1024, ge=1024, description="per image, after base64 decoding")
+    max_image_pixels: int = Field(default=25_000_000, ge=1024, description="width*height; refused before decoding")
+    image_decode_side: int = Field(default=2400, ge=256, description="longer images are reduced by whole factors to at most this")
+    image_workers: int = Field(default=2, ge=1, le=64, description="threads decoding images (off the event loop)")

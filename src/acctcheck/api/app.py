@@ -10,11 +10,13 @@ from collections.abc import AsyncIterator
 from fastapi import FastAPI
 
 from acctcheck import __version__
-from acctcheck.api import errors, openapi, ops, validate
+from acctcheck.api import batch, errors, openapi, ops, validate
 from acctcheck.categories import describe_categories
-from acctcheck.contract import ValidateRequest
+from acctcheck.contract import BatchRequest, ValidateRequest
 from acctcheck.reload import RuleStore
 from acctcheck.settings import Settings
+from acctcheck.api import admin, metrics
+from acctcheck.watch import RulesWatcher, report
 
 log = logging.getLogger("acctcheck")
 
@@ -35,26 +37,21 @@ def _geo(settings: Settings):  # noqa: ANN202 - GeoResolver | None
 
 
 async def _watch(app: FastAPI) -> None:
-    """Poll the rules directory's content hash (and the IP databases); unchanged is a no-op."""
+    """Watch + poll the rules directory (acctcheck.watch), and refresh the IP databases on each poll."""
     settings: Settings = app.state.settings
-    store: RuleStore = app.state.store
-    while True:
-        await asyncio.sleep(settings.reload_poll_s)
-        try:
-            result = await asyncio.to_thread(store.reload)
-            if result.changed:
-                log.info("rules reloaded", extra={"revision": result.revision})
-            geo = app.state.geo
-            if geo is not None:
-                await asyncio.to_thread(geo.refresh)
-        except Exception:  # noqa: BLE001 - the watcher must survive anything
-            log.exception("reload poll failed")
+
+    async def refresh_geo() -> None:
+        if app.state.geo is not None:
+            await asyncio.to_thread(app.state.geo.refresh)
+
+    await RulesWatcher(app.state.store, poll_s=settings.reload_poll_s, debounce_ms=settings.reload_debounce_ms,
+                       on_poll=refresh_geo).run()
 
 
 @contextlib.asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     store: RuleStore = app.state.store
-    await asyncio.to_thread(store.reload, force=True)
+    report(await asyncio.to_thread(store.reload, force=True), "startup")
     task = asyncio.create_task(_watch(app)) if app.state.settings.watch else None
     try:
         yield
@@ -73,6 +70,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.geo = _geo(settings)
     errors.install(app)
     app.include_router(validate.router)
+    app.include_router(batch.router)
     try:
         from acctcheck.api import ip_region
 
@@ -80,5 +78,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     except ImportError:  # pragma: no cover - geo layer missing from a partial install
         log.warning("ip-region endpoints unavailable")
     app.include_router(ops.router)
-    openapi.install(app, [ValidateRequest], DESCRIPTION)
+    app.state.metrics = metrics.Metrics()
+    app.add_middleware(metrics.ObserveMiddleware, metrics=app.state.metrics, log_decisions=settings.log_decisions)
+    app.include_router(admin.router)
+    app.include_router(metrics.router)
+    openapi.install(app, [ValidateRequest, BatchRequest], DESCRIPTION)
     return app

@@ -1,0 +1,137 @@
+"""Image bench: detection rate on the generated set (tests/image_corpus.py) and milliseconds per image by size.
+
+    PYTHONPATH=src python bench/image_bench.py [--repeat 5]
+
+Times are one thread, median of --repeat runs: `decode` = base64 + header checks + pixel decoding + grayscale +
+downscale; `scan` = zxing-cpp over the formats of rules/images.yaml. The same function the API runs on its
+image thread pool (acctcheck.images.scan.scan_one).
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # tests.image_corpus
+
+from PIL import Image
+
+from acctcheck.images.codes import find_codes
+from acctcheck.images.decode import configure, decode_base64, prepare
+from acctcheck.images.model import ImageLimits
+from acctcheck.packs.loader import load_dir
+from acctcheck.packs.schema import ImageCodeRule
+from tests.image_corpus import (
+    PAYLOADS,
+    encode,
+    negatives,
+    paste_code,
+    photo,
+    positives,
+    qr_image,
+)
+
+BIG = 64 << 20  # bytes: the bench measures pixels, not the 2 MiB request limit
+
+
+def pack_formats() -> frozenset[str]:
+    """Formats of the images pack, read from rules/images.yaml alone (other packs may be mid-edit)."""
+    import shutil
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        shutil.copy(ROOT / "rules" / "images.yaml", tmp)
+        loaded = load_dir(Path(tmp))
+    return frozenset(f for p in loaded.packs for r in p.pack.rules if isinstance(r, ImageCodeRule) for f in r.formats)
+
+
+def timed(data: bytes, limits: ImageLimits, formats: frozenset[str], repeat: int) -> tuple[float, float, set[str]]:
+    text = base64.b64encode(data).decode()
+    dec, scan = [], []
+    found: set[str] = set()
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        picture = prepare(decode_base64(text, limits.max_bytes), limits)
+        t1 = time.perf_counter()
+        found = {c.payload for c in find_codes(picture, formats)}
+        t2 = time.perf_counter()
+        dec.append((t1 - t0) * 1000)
+        scan.append((t2 - t1) * 1000)
+    return statistics.median(dec), statistics.median(scan), found
+
+
+def detection(formats: frozenset[str], side: int) -> None:
+    limits = ImageLimits(BIG, 25_000_000, side)
+    pos, neg = positives(), negatives()
+    hits = [c.name for c in pos if {x.payload for x in find_codes(prepare(c.data, limits), formats)} == c.payloads]
+    false = [c.name for c in neg if find_codes(prepare(c.data, limits), formats)]
+    missed = sorted({c.name for c in pos} - set(hits))
+    print(f"detection (decode_side={side}): {len(hits)}/{len(pos)} images with codes fully decoded "
+          f"({100 * len(hits) / len(pos):.1f}%), {len(false)}/{len(neg)} code-free images with a false code"
+          + (f"; missed: {missed}" if missed else "") + (f"; false: {false}" if false else ""))
+
+
+def by_size(formats: frozenset[str], repeat: int) -> None:
+    rng = random.Random(5)
+    all_formats = formats | {"EAN13", "EAN8", "UPCA", "UPCE", "Code128", "Code39", "Code93", "Codabar", "ITF"}
+    print("\nms per image (median), one thread")
+    print(f"{'image':34} {'bytes':>9} {'side':>6} {'decode':>8} {'scan':>8} {'total':>8}  found")
+    for size, fmt in (((256, 256), "PNG"), ((256, 256), "JPEG"), ((1080, 1080), "PNG"), ((1080, 1080), "JPEG"),
+                      ((4000, 4000), "JPEG")):
+        for label, code_side in (("qr", size[0] // 3), ("no code", 0)):
+            img = photo(size, rng)
+            if code_side:
+                paste_code(img, qr_image(PAYLOADS[0]), code_side, 0, (size[0] // 2, size[1] // 2))
+            data = encode(img, fmt)
+            sides = (1600, 2400, 100_000) if max(size) > 1600 else (2400,)
+            for side in sides:
+                limits = ImageLimits(BIG, 25_000_000, side)
+                d, s, found = timed(data, limits, formats, repeat)
+                name = f"{size[0]}x{size[1]} {fmt} {label}"
+                print(f"{name:34} {len(data):>9} {side if side < 100_000 else 'full':>6} {d:8.1f} {s:8.1f} "
+                      f"{d + s:8.1f}  {len(found)}")
+            if code_side == 0 and size[0] == 1080:
+                _, s_all, _ = timed(data, ImageLimits(BIG, 25_000_000, 2400), all_formats, repeat)
+                print(f"{'  (same, + all 1-D formats)':34} {'':>9} {'':>6} {'':>8} {s_all:8.1f}")
+
+
+def small_codes_in_big_images(formats: frozenset[str]) -> None:
+    """Where downscaling costs detection: a small code in a 4000x3000 photo, by the code's side in pixels."""
+    rng = random.Random(9)
+    print("\nsmall code in a 4000x3000 JPEG: found at decode_side")
+    sides = (1000, 1600, 2400, 100_000)
+    print(f"{'code px':>8} " + " ".join(f"{s if s < 100_000 else 'full':>6}" for s in sides))
+    base = photo((4000, 3000), rng)
+    for code_px in (80, 120, 160, 240, 400):
+        img = base.copy()
+        paste_code(img, qr_image(PAYLOADS[2]), code_px, 0, (2500, 1800))
+        data = encode(img, "JPEG")
+        row = []
+        for side in sides:
+            found = find_codes(prepare(data, ImageLimits(BIG, 25_000_000, side)), formats)
+            row.append("yes" if any(c.payload == PAYLOADS[2] for c in found) else "no")
+        print(f"{code_px:>8} " + " ".join(f"{r:>6}" for r in row))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--repeat", type=int, default=5)
+    args = ap.parse_args()
+    configure(25_000_000)
+    Image.MAX_IMAGE_PIXELS = 25_000_000
+    formats = pack_formats()
+    print(f"formats (rules/images.yaml): {', '.join(sorted(formats))}")
+    for side in (1000, 1600, 2400):
+        detection(formats, side)
+    by_size(formats, args.repeat)
+    small_codes_in_big_images(formats)
+
+
+if __name__ == "__main__":
+    main()

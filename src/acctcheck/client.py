@@ -1,0 +1,427 @@
+"""Python client for platform backends: call acctcheck inside a registration or profile-edit request
+without ever making that request hang.
+
+- A time budget per call (default 200 ms, covering the retry), pooled keep-alive connections.
+- At most one retry, and only when the connection could not be made (nothing was sent).
+- ``on_unavailable``: what a call returns when acctcheck cannot answer — ``"raise"`` (default) raises
+  :class:`Unavailable`; ``"open"`` returns a ``pass`` verdict and ``"closed"`` a ``reject`` verdict, both
+  with ``degraded=True`` and no findings, so the caller can queue the account for a re-check.
+- A circuit breaker: after ``failure_threshold`` consecutive failures calls stop going out for
+  ``reset_after`` seconds (they cost microseconds), then one probe call decides whether to close it again.
+
+Results are the server's own pydantic models (:mod:`acctcheck.contract`); this module does not import FastAPI.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, Literal, TypeVar, overload
+
+import httpx
+from pydantic import TypeAdapter, ValidationError
+
+from acctcheck.contract import BatchItemError, BatchResponse, ErrorBody, ValidateRequest, Verdict
+from acctcheck.geo.region import IpRegion
+
+__all__ = [
+    "AcctcheckError", "AsyncClient", "BatchItemError", "CircuitBreaker", "CircuitOpen", "Client",
+    "RequestRejected", "Unavailable", "Verdict",
+]
+
+log = logging.getLogger("acctcheck.client")
+
+OnUnavailable = Literal["open", "closed", "raise"]
+RequestLike = ValidateRequest | Mapping[str, Any]
+BatchResult = Verdict | BatchItemError
+T = TypeVar("T")
+
+DEFAULT_TIMEOUT_S = 0.2
+DEFAULT_BATCH_TIMEOUT_S = 30.0
+DEFAULT_BATCH_SIZE = 1000
+# Answers that mean "the service cannot answer now", as opposed to "your input is wrong" (other 4xx).
+_UNAVAILABLE_STATUS = frozenset({408, 425, 429})
+_JSON = {"content-type": "application/json"}
+_REGIONS = TypeAdapter(list[IpRegion])
+
+
+class AcctcheckError(Exception):
+    """Base of every error this client raises."""
+
+
+class Unavailable(AcctcheckError):
+    """acctcheck did not answer in time, was unreachable, answered 5xx/429, or the circuit is open."""
+
+
+class CircuitOpen(Unavailable):
+    """Raised without any network I/O while the circuit breaker is open."""
+
+
+class RequestRejected(AcctcheckError):
+    """acctcheck answered 4xx: the input itself is refused (e.g. a field longer than the server allows)."""
+
+    def __init__(self, status: int, body: ErrorBody) -> None:
+        self.status = status
+        self.body = body
+        super().__init__(f"HTTP {status} {body.error}: {body.message}")
+
+
+class CircuitBreaker:
+    """Consecutive-failure breaker, shared by all threads (or tasks) using one client.
+
+    closed → (``failure_threshold`` failures in a row) → open → (``reset_after`` s) → half-open: exactly one
+    call goes out as a probe; its success closes the circuit, its failure opens it for another interval.
+    A probe that never reports (a killed thread) is replaced after another ``reset_after``.
+    """
+
+    def __init__(self, failure_threshold: int = 5, reset_after: float = 5.0,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        if failure_threshold < 1 or reset_after <= 0:
+            raise ValueError("failure_threshold must be >= 1 and reset_after > 0")
+        self.failure_threshold = failure_threshold
+        self.reset_after = reset_after
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._failures = 0
+        self._opened_at: float | None = None
+        self._probe_at: float | None = None
+
+    @property
+    def state(self) -> Literal["closed", "open", "half_open"]:
+        with self._lock:
+            if self._opened_at is None:
+                return "closed"
+            if self._probe_at is not None or self._clock() - self._opened_at >= self.reset_after:
+                return "half_open"
+            return "open"
+
+    def allow(self) -> bool:
+        """May a call go out now? In half-open state, True for one caller (the probe) only."""
+        if self._opened_at is None:  # the hot path: no lock while closed
+            return True
+        with self._lock:
+            if self._opened_at is None:
+                return True
+            now = self._clock()
+            if now - self._opened_at < self.reset_after:
+                return False
+            if self._probe_at is not None and now - self._probe_at < self.reset_after:
+                return False
+            self._probe_at = now
+            return True
+
+    def record_success(self) -> None:
+        if self._failures == 0 and self._opened_at is None:
+            return
+        with self._lock:
+            if self._opened_at is not None:
+                log.warning("acctcheck circuit closed: service answered again")
+            self._failures = 0
+            self._opened_at = None
+            self._probe_at = None
+
+    def record_failure(self) -> None:
+        with self._lock:
+            self._failures += 1
+            if self._probe_at is not None or self._failures >= self.failure_threshold:
+                if self._opened_at is None:
+                    log.warning("acctcheck circuit opened after %d consecutive failures", self._failures)
+                self._opened_at = self._clock()
+                self._probe_at = None
+
+
+def as_request(request: RequestLike) -> ValidateRequest:
+    """A ValidateRequest, or the dict the HTTP API takes (validated here, before any I/O)."""
+    return request if isinstance(request, ValidateRequest) else ValidateRequest.model_validate(request)
+
+
+def _rejected(resp: httpx.Response) -> RequestRejected:
+    try:
+        body = ErrorBody.model_validate_json(resp.content)
+    except ValidationError:
+        body = ErrorBody(error=f"http_{resp.status_code}", message=resp.text[:500])
+    return RequestRejected(resp.status_code, body)
+
+
+def _batch_body(chunk: Sequence[ValidateRequest]) -> bytes:
+    return b'{"items":[' + b",".join(r.model_dump_json(exclude_none=True).encode() for r in chunk) + b"]}"
+
+
+def _chunks(items: Sequence[T], size: int) -> Iterable[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+class _Base:
+    """Configuration, breaker, response parsing and degradation shared by Client and AsyncClient."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        timeout: float = DEFAULT_TIMEOUT_S,
+        batch_timeout: float = DEFAULT_BATCH_TIMEOUT_S,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        on_unavailable: OnUnavailable = "raise",
+        on_degraded: Callable[[ValidateRequest, Unavailable], None] | None = None,
+        retries: int = 1,
+        breaker: CircuitBreaker | None = None,
+        headers: Mapping[str, str] | None = None,
+        max_connections: int = 100,
+    ) -> None:
+        if on_unavailable not in ("open", "closed", "raise"):
+            raise ValueError('on_unavailable must be "open", "closed" or "raise"')
+        if retries not in (0, 1):
+            raise ValueError("retries must be 0 or 1: a second retry would blow the caller's time budget")
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+        self.batch_timeout = batch_timeout
+        self.batch_size = batch_size
+        self.on_unavailable = on_unavailable
+        self.on_degraded = on_degraded
+        self.retries = retries
+        self.breaker = breaker if breaker is not None else CircuitBreaker()
+        self._headers = dict(headers or {})
+        self._limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
+
+    # -- outcomes -----------------------------------------------------------------------------------------
+    def _degrade(self, exc: Unavailable, requests: Sequence[ValidateRequest]) -> list[Verdict]:
+        """Apply on_unavailable: raise, or one degraded verdict per request (after telling on_degraded)."""
+        if self.on_unavailable == "raise":
+            raise exc
+        decision = "pass" if self.on_unavailable == "open" else "reject"
+        out = []
+        for req in requests:
+            if self.on_degraded is not None:
+                try:
+                    self.on_degraded(req, exc)
+                except Exception:  # noqa: BLE001 - a failing hook must not break the fail-open/closed path
+                    log.exception("on_degraded hook failed")
+            out.append(Verdict(decision=decision, findings=[], rules_revision="unavailable",
+                               decision_id=f"degraded-{uuid.uuid4().hex}", degraded=True))
+        return out
+
+    @staticmethod
+    def _parse_verdict(resp: httpx.Response) -> Verdict:
+        return Verdict.model_validate_json(resp.content)
+
+    @staticmethod
+    def _batch_parser(n: int) -> Callable[[httpx.Response], list[BatchResult]]:
+        def parse(resp: httpx.Response) -> list[BatchResult]:
+            results = BatchResponse.model_validate_json(resp.content).results
+            if len(results) != n:
+                raise ValueError(f"batch answered {len(results)} results for {n} items")
+            return results
+
+        return parse
+
+    @staticmethod
+    def _classify(resp: httpx.Response) -> None:
+        """Raise for any answer that is not a 200: Unavailable for 5xx/429/408, RequestRejected for other 4xx."""
+        if resp.status_code == 200:
+            return
+        if resp.status_code >= 500 or resp.status_code in _UNAVAILABLE_STATUS:
+            raise Unavailable(f"acctcheck answered HTTP {resp.status_code}")
+        raise _rejected(resp)
+
+
+class Client(_Base):
+    """Synchronous client; thread-safe; create one per process and reuse it (connections are pooled).
+
+    The time budget bounds connecting (and the one retry), sending and every read; a server that trickles
+    bytes forever is the one case it cannot cut exactly (each read may take up to the budget). The
+    :class:`AsyncClient` enforces the budget as a hard total deadline.
+    """
+
+    def __init__(self, base_url: str, *, transport: httpx.BaseTransport | None = None, **kwargs: Any) -> None:
+        super().__init__(base_url, **kwargs)
+        self._http = httpx.Client(base_url=self.base_url, headers=self._headers, limits=self._limits,
+                                  transport=transport, timeout=self.timeout)
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._http.close()
+
+    def _call(self, method: str, path: str, parse: Callable[[httpx.Response], T], timeout: float,
+              **kwargs: Any) -> T:
+        if not self.breaker.allow():
+            raise CircuitOpen("acctcheck circuit is open (recent calls failed)")
+        deadline = time.monotonic() + timeout
+        attempts = 0
+        try:
+            while True:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise Unavailable(f"acctcheck: no time left for a retry within {timeout:g} s")
+                try:
+                    resp = self._http.request(method, path, timeout=httpx.Timeout(remaining), **kwargs)
+                    break
+                except httpx.ConnectError as exc:  # nothing was sent: safe to try once more
+                    if attempts >= self.retries:
+                        raise Unavailable(f"acctcheck unreachable: {exc}") from exc
+                    attempts += 1
+                except httpx.PoolTimeout as exc:  # local congestion, not the service: no breaker failure
+                    raise _LocalUnavailable(f"no free connection within {timeout:g} s") from exc
+                except httpx.TimeoutException as exc:
+                    raise Unavailable(f"acctcheck did not answer within {timeout:g} s") from exc
+                except httpx.TransportError as exc:
+                    raise Unavailable(f"acctcheck transport error: {exc!r}") from exc
+            self._classify(resp)
+            try:
+                result = parse(resp)
+            except (ValidationError, ValueError) as exc:
+                raise Unavailable(f"acctcheck answered something that is not the contract: {exc}") from exc
+        except _LocalUnavailable as exc:
+            raise Unavailable(str(exc)) from exc.__cause__
+        except Unavailable:
+            self.breaker.record_failure()
+            raise
+        except RequestRejected:
+            self.breaker.record_success()  # the service is up; the input was wrong
+            raise
+        self.breaker.record_success()
+        return result
+
+    def validate(self, request: RequestLike, *, timeout: float | None = None) -> Verdict:
+        """Validate one account. Raises RequestRejected for input the server refuses, Unavailable only
+        when on_unavailable="raise"."""
+        req = as_request(request)
+        try:
+            return self._call("POST", "/validate", self._parse_verdict, timeout or self.timeout,
+                              content=req.model_dump_json(exclude_none=True), headers=_JSON)
+        except Unavailable as exc:
+            return self._degrade(exc, [req])[0]
+
+    def validate_many(self, requests: Iterable[RequestLike], *, timeout: float | None = None,
+                      batch_size: int | None = None) -> list[BatchResult]:
+        """Validate many accounts through POST /validate/batch, in order: a Verdict per item, or a
+        BatchItemError for an item the server refused. ``timeout`` applies per batch of ``batch_size``."""
+        reqs = [as_request(r) for r in requests]
+        out: list[BatchResult] = []
+        for chunk in _chunks(reqs, batch_size or self.batch_size):
+            try:
+                out.extend(self._call("POST", "/validate/batch", self._batch_parser(len(chunk)),
+                                      timeout or self.batch_timeout, content=_batch_body(chunk), headers=_JSON))
+            except Unavailable as exc:
+                out.extend(self._degrade(exc, chunk))
+        return out
+
+    @overload
+    def ip_region(self, ip: str, *, timeout: float | None = None) -> IpRegion: ...
+    @overload
+    def ip_region(self, ip: Sequence[str], *, timeout: float | None = None) -> list[IpRegion]: ...
+
+    def ip_region(self, ip: str | Sequence[str], *, timeout: float | None = None) -> IpRegion | list[IpRegion]:
+        """IP属地 label of one address (GET) or of many (POST, in order). Always raises Unavailable when the
+        service cannot answer: there is no safe default label."""
+        if isinstance(ip, str):
+            return self._call("GET", "/ip-region", lambda r: IpRegion.model_validate_json(r.content),
+                              timeout or self.timeout, params={"ip": ip})
+        return self._call("POST", "/ip-region", lambda r: _REGIONS.validate_python(r.json()["results"]),
+                          timeout or self.timeout, json={"ips": list(ip)})
+
+
+class _LocalUnavailable(Exception):
+    """Internal: unavailable for a local reason (connection pool full) that must not trip the breaker."""
+
+
+class AsyncClient(_Base):
+    """asyncio client with the same behaviour as :class:`Client`; the time budget is a hard total deadline."""
+
+    def __init__(self, base_url: str, *, transport: httpx.AsyncBaseTransport | None = None, **kwargs: Any) -> None:
+        super().__init__(base_url, **kwargs)
+        self._http = httpx.AsyncClient(base_url=self.base_url, headers=self._headers, limits=self._limits,
+                                       transport=transport, timeout=self.timeout)
+
+    async def __aenter__(self) -> AsyncClient:
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def _call(self, method: str, path: str, parse: Callable[[httpx.Response], T], timeout: float,
+                    **kwargs: Any) -> T:
+        if not self.breaker.allow():
+            raise CircuitOpen("acctcheck circuit is open (recent calls failed)")
+        deadline = time.monotonic() + timeout
+        attempts = 0
+        try:
+            async with asyncio.timeout(timeout):
+                while True:
+                    remaining = max(deadline - time.monotonic(), 0.001)
+                    try:
+                        resp = await self._http.request(method, path, timeout=httpx.Timeout(remaining), **kwargs)
+                        break
+                    except httpx.ConnectError as exc:
+                        if attempts >= self.retries:
+                            raise Unavailable(f"acctcheck unreachable: {exc}") from exc
+                        attempts += 1
+                    except httpx.PoolTimeout as exc:
+                        raise _LocalUnavailable(f"no free connection within {timeout:g} s") from exc
+                    except httpx.TimeoutException as exc:
+                        raise Unavailable(f"acctcheck did not answer within {timeout:g} s") from exc
+                    except httpx.TransportError as exc:
+                        raise Unavailable(f"acctcheck transport error: {exc!r}") from exc
+            self._classify(resp)
+            try:
+                result = parse(resp)
+            except (ValidationError, ValueError) as exc:
+                raise Unavailable(f"acctcheck answered something that is not the contract: {exc}") from exc
+        except TimeoutError as exc:
+            self.breaker.record_failure()
+            raise Unavailable(f"acctcheck did not answer within {timeout:g} s") from exc
+        except _LocalUnavailable as exc:
+            raise Unavailable(str(exc)) from exc.__cause__
+        except Unavailable:
+            self.breaker.record_failure()
+            raise
+        except RequestRejected:
+            self.breaker.record_success()
+            raise
+        self.breaker.record_success()
+        return result
+
+    async def validate(self, request: RequestLike, *, timeout: float | None = None) -> Verdict:
+        req = as_request(request)
+        try:
+            return await self._call("POST", "/validate", self._parse_verdict, timeout or self.timeout,
+                                    content=req.model_dump_json(exclude_none=True), headers=_JSON)
+        except Unavailable as exc:
+            return self._degrade(exc, [req])[0]
+
+    async def validate_many(self, requests: Iterable[RequestLike], *, timeout: float | None = None,
+                            batch_size: int | None = None) -> list[BatchResult]:
+        reqs = [as_request(r) for r in requests]
+        out: list[BatchResult] = []
+        for chunk in _chunks(reqs, batch_size or self.batch_size):
+            try:
+                out.extend(await self._call("POST", "/validate/batch", self._batch_parser(len(chunk)),
+                                            timeout or self.batch_timeout, content=_batch_body(chunk),
+                                            headers=_JSON))
+            except Unavailable as exc:
+                out.extend(self._degrade(exc, chunk))
+        return out
+
+    @overload
+    async def ip_region(self, ip: str, *, timeout: float | None = None) -> IpRegion: ...
+    @overload
+    async def ip_region(self, ip: Sequence[str], *, timeout: float | None = None) -> list[IpRegion]: ...
+
+    async def ip_region(self, ip: str | Sequence[str], *, timeout: float | None = None) -> IpRegion | list[IpRegion]:
+        if isinstance(ip, str):
+            return await self._call("GET", "/ip-region", lambda r: IpRegion.model_validate_json(r.content),
+                                    timeout or self.timeout, params={"ip": ip})
+        return await self._call("POST", "/ip-region", lambda r: _REGIONS.validate_python(r.json()["results"]),
+                                timeout or self.timeout, json={"ips": list(ip)})

@@ -1,0 +1,136 @@
+"""Beyond one machine: the scan engine over a dataset too big for one machine, on a Dask cluster.
+
+Install with ``pip install 'acctcheck[distributed]'``. Input is JSON Lines (the `acctcheck scan` format), read
+in byte-range partitions with ``dask.bag.read_text`` from anything fsspec reaches (local or shared disks;
+``s3://`` etc. with the matching fsspec driver). Each partition is judged by exactly the code `acctcheck scan`
+uses (:func:`acctcheck.scan.judge_chunk`) and written to ``part-NNNNN.jsonl``; malformed lines go to
+``errors/part-NNNNN.jsonl``. The rules travel with the job (a :class:`RulesBundle` of file contents, sent once
+per worker), so workers need no copy of the rules directory; each worker process builds its snapshot once
+per rules digest and reuses it for every partition.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+import threading
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from acctcheck import scan
+
+CHUNK = 512
+
+
+@dataclass(frozen=True)
+class RulesBundle:
+    """A rules directory as data: (relative path, bytes) pairs and their digest."""
+
+    digest: str
+    files: tuple[tuple[str, bytes], ...]
+
+    @classmethod
+    def from_dir(cls, root: Path | str) -> RulesBundle:
+        root = Path(root)
+        files = tuple(
+            (p.relative_to(root).as_posix(), p.read_bytes())
+            for p in sorted(root.rglob("*"))
+            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)
+        )
+        h = hashlib.sha256()
+        for name, data in files:
+            h.update(name.encode() + b"\0" + data + b"\0")
+        return cls(h.hexdigest(), files)
+
+
+_build_lock = threading.Lock()
+
+
+def ensure_engine(bundle: RulesBundle) -> None:
+    """Make this worker process's scan engine judge with `bundle` (built once per process and digest)."""
+    key = f"bundle:{bundle.digest}"
+    if scan._W.rules_dir == key:  # noqa: SLF001 - the scan module's per-process engine slot, shared on purpose
+        return
+    with _build_lock:
+        if scan._W.rules_dir == key:  # noqa: SLF001
+            return
+        with tempfile.TemporaryDirectory(prefix="acctcheck-rules-") as tmp:
+            for name, data in bundle.files:
+                target = Path(tmp, name)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
+            scan.load_engine(tmp, run_examples=False)
+        scan._W.rules_dir = key  # noqa: SLF001
+
+
+def judge_lines(lines: Iterable[str | bytes], bundle: RulesBundle) -> tuple[list[bytes], list[bytes], dict]:
+    """Judge one partition of JSON Lines: (verdict lines, error lines, counts). Line numbers are
+    partition-relative (1-based); a duplicate id across partitions is not detected here."""
+    ensure_engine(bundle)
+    raw = [ln.encode() if isinstance(ln, str) else ln for ln in lines]
+    out: list[bytes] = []
+    errors: list[bytes] = []
+    decisions: Counter[str] = Counter()
+    categories: Counter[str] = Counter()
+
+    def error(line_no: int, message: str) -> None:
+        errors.append(orjson.dumps({"line": line_no, "error": message,
+                                    "input": raw[line_no - 1][:200].decode("utf-8", "replace")}) + b"\n")
+
+    items: list[scan.Item] = []
+    for line_no, ident, data, message in scan.read_jsonl(iter(raw)):  # type: ignore[arg-type]
+        if message is not None:
+            error(line_no, message)
+        else:
+            items.append((line_no, ident, data))  # type: ignore[arg-type]
+    for start in range(0, len(items), CHUNK):
+        for line_no, line, what, cats in scan.judge_chunk(items[start:start + CHUNK]):
+            if line is None:
+                error(line_no, what)
+            else:
+                out.append(line)
+                decisions[what] += 1
+                categories.update(cats)
+    counts = {"written": len(out), "malformed": len(errors), "decisions": dict(decisions),
+              "categories": dict(categories)}
+    return out, errors, counts
+
+
+def _write_partition(lines: list[str], bundle: RulesBundle, output_dir: str, index: int) -> dict:
+    import fsspec
+
+    out, errors, counts = judge_lines(lines, bundle)
+    with fsspec.open(f"{output_dir}/part-{index:05d}.jsonl", "wb", auto_mkdir=True) as f:
+        f.write(b"".join(out))
+    if errors:
+        with fsspec.open(f"{output_dir}/errors/part-{index:05d}.jsonl", "wb", auto_mkdir=True) as f:
+            f.write(b"".join(errors))
+    return counts
+
+
+def scan_jsonl(inputs: str | list[str], output_dir: str, rules_dir: Path | str, *,
+               blocksize: str | int = "64MiB", client: Any = None) -> dict:
+    """Judge JSON Lines `inputs` (paths or globs) into `output_dir` on the current Dask scheduler (or
+    `client`); return the summary: lines written, malformed, counts per decision and per category."""
+    import dask
+    import dask.bag as db
+
+    bundle = dask.delayed(RulesBundle.from_dir(rules_dir), pure=True)  # one graph key: shipped once per worker
+    parts = db.read_text(inputs, blocksize=blocksize).to_delayed()
+    tasks = [dask.delayed(_write_partition)(part, bundle, output_dir, i) for i, part in enumerate(parts)]
+    results = client.compute(tasks, sync=True) if client is not None else dask.compute(*tasks)
+    summary: dict[str, Any] = {"partitions": len(tasks), "written": 0, "malformed": 0,
+                               "decisions": Counter(), "categories": Counter()}
+    for counts in results:
+        summary["written"] += counts["written"]
+        summary["malformed"] += counts["malformed"]
+        summary["decisions"].update(counts["decisions"])
+        summary["categories"].update(counts["categories"])
+    summary["decisions"] = dict(summary["decisions"])
+    summary["categories"] = dict(summary["categories"])
+    return summary

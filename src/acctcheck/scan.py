@@ -1,0 +1,491 @@
+"""`acctcheck scan`: re-check stored accounts in bulk (Article 15, 动态核验 of 存量账号).
+
+Reads JSON Lines (``{"id": ..., <the /validate request keys>}``) or CSV (columns id, account_type, nickname,
+bio, signature, certification, ip, verified as JSON), judges every account with the engine in worker
+processes (each holds one snapshot) or against a server (``--url``, POST /validate/batch), and appends
+``{"id": ..., "verdict": {...}}`` lines to the output in input order. ``--resume`` skips ids already in
+the output. Malformed lines are reported on stderr with their line number and skipped; exit code 3 says so.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import multiprocessing as mp
+import os
+import signal
+import sys
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import orjson
+from pydantic import ValidationError
+
+from acctcheck.contract import TEXT_FIELDS, ValidateRequest, Verdict
+
+EXIT_OK, EXIT_FATAL, EXIT_USAGE, EXIT_MALFORMED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+CSV_COLUMNS = ("id", "account_type", *TEXT_FIELDS, "ip", "verified")
+
+# (line number, id, request dict) in; (line number, output line or None, error message or decision, categories)
+Item = tuple[int, Any, dict[str, Any]]
+Outcome = tuple[int, bytes | None, str, tuple[str, ...]]
+
+
+class ScanError(Exception):
+    """A problem that stops the whole scan before it starts (bad rules, unreadable files)."""
+
+
+# -- input ---------------------------------------------------------------------------------------------------
+def _record_id(rec: dict[str, Any]) -> Any:
+    ident = rec.pop("id", None)
+    if isinstance(ident, bool) or not isinstance(ident, (str, int)) or ident == "":
+        raise ValueError('every line needs an "id" (a non-empty string or an integer)')
+    return ident
+
+
+def read_jsonl(stream: IO[bytes]) -> Iterator[tuple[int, Any, dict[str, Any] | None, str | None]]:
+    """(line number, id, request dict, error) per non-blank line."""
+    for line_no, raw in enumerate(stream, 1):
+        if not raw.strip():
+            continue
+        try:
+            rec = orjson.loads(raw)
+        except orjson.JSONDecodeError as exc:
+            yield line_no, None, None, f"not JSON: {exc}"
+            continue
+        if not isinstance(rec, dict):
+            yield line_no, None, None, "not a JSON object"
+            continue
+        try:
+            ident = _record_id(rec)
+        except ValueError as exc:
+            yield line_no, None, None, str(exc)
+            continue
+        yield line_no, ident, rec, None
+
+
+def _csv_request(row: dict[str, str]) -> dict[str, Any]:
+    req: dict[str, Any] = {"fields": {k: row[k] for k in TEXT_FIELDS if row.get(k)}}
+    if row.get("account_type"):
+        req["account_type"] = row["account_type"]
+    if row.get("ip"):
+        req["ip"] = row["ip"]
+    if row.get("verified"):
+        try:
+            req["verified"] = orjson.loads(row["verified"])
+        except orjson.JSONDecodeError as exc:
+            raise ValueError(f"verified column is not JSON: {exc}") from None
+    return req
+
+
+def read_csv(stream: IO[bytes]) -> Iterator[tuple[int, Any, dict[str, Any] | None, str | None]]:
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="surrogateescape", newline="")
+    reader = csv.DictReader(text)
+    header = reader.fieldnames or []
+    unknown = [c for c in header if c not in CSV_COLUMNS]
+    if "id" not in header or "nickname" not in header or unknown:
+        raise ScanError(f"CSV header must have id and nickname and only {', '.join(CSV_COLUMNS)}; "
+                        f"got {', '.join(header) or 'nothing'}")
+    for row in reader:
+        line_no = reader.line_num
+        if None in row or None in row.values():
+            yield line_no, None, None, f"expected {len(header)} columns"
+            continue
+        try:
+            ident = row["id"].strip()
+            if not ident:
+                raise ValueError("empty id")
+            yield line_no, ident, _csv_request(row), None
+        except ValueError as exc:
+            yield line_no, None, None, str(exc)
+
+
+def count_lines(path: Path) -> int | None:
+    """Total lines for the progress bar's ETA (about 0.3 s per GB); None for pipes."""
+    if not path.is_file():
+        return None
+    n = 0
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            n += chunk.count(b"\n")
+    return n
+
+
+# -- judging (runs in worker processes) ----------------------------------------------------------------------
+@dataclass
+class _Worker:
+    snapshot: Any = None
+    rules_dir: str | None = None
+    geo: Any = None
+    max_chars: int = 512
+
+
+_W = _Worker()
+
+
+def load_engine(rules_dir: str, run_examples: bool = True) -> None:
+    """Build the snapshot for this process, once. Under fork the parent's is inherited and reused."""
+    if _W.snapshot is not None and _W.rules_dir == rules_dir:
+        return
+    from acctcheck.packs.build import build_snapshot
+    from acctcheck.settings import Settings
+
+    settings = Settings()
+    _W.snapshot = build_snapshot(Path(rules_dir), run_examples=run_examples)
+    _W.rules_dir = rules_dir
+    _W.max_chars = settings.max_field_chars
+    try:
+        from acctcheck.geo.resolver import GeoResolver
+
+        _W.geo = GeoResolver(settings.geoip_main_db, settings.geoip_domestic_db)
+    except Exception:  # noqa: BLE001 - as in the service: no IP labels rather than no scan
+        _W.geo = None
+
+
+def _init_worker(rules_dir: str) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the pool
+    load_engine(rules_dir, run_examples=False)
+
+
+def check_request(req: ValidateRequest, max_chars: int) -> None:
+    """The service's field limits, so a scan refuses exactly what POST /validate refuses."""
+    for name, value in req.fields.items():
+        if len(value) > max_chars:
+            raise ValueError(f"fields.{name} is longer than {max_chars} characters")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError(f"fields.{name} contains an unpaired surrogate or undecodable bytes") from None
+    images = getattr(req, "images", None)
+    if images is not None and images.items():
+        raise ValueError("images are not checked by a bulk scan; send this account to POST /validate")
+
+
+def output_line(ident: Any, verdict_json: bytes) -> bytes:
+    return b'{"id":' + orjson.dumps(ident) + b',"verdict":' + verdict_json + b"}\n"
+
+
+def _categories(verdict: Verdict) -> tuple[str, ...]:
+    return tuple(sorted({str(f.category.value if hasattr(f.category, "value") else f.category)
+                         for f in verdict.findings}))
+
+
+def judge_chunk(chunk: list[Item]) -> list[Outcome]:
+    from acctcheck.engine import validate
+
+    out: list[Outcome] = []
+    for line_no, ident, data in chunk:
+        try:
+            req = ValidateRequest.model_validate(data)
+            check_request(req, _W.max_chars)
+            region = _W.geo.lookup(req.ip) if (req.ip and _W.geo is not None) else None
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            where = ".".join(str(p) for p in err.get("loc", ()))
+            more = f" (+{exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+            out.append((line_no, None, f"invalid request: {where}: {err.get('msg')}{more}", ()))
+            continue
+        except ValueError as exc:
+            out.append((line_no, None, f"invalid request: {exc}", ()))
+            continue
+        verdict = validate(_W.snapshot, req, ip_lookup=(lambda _ip, r=region: r) if region else None)
+        out.append((line_no, output_line(ident, verdict.model_dump_json().encode()), verdict.decision,
+                    _categories(verdict)))
+    return out
+
+
+def _server_judge(client: Any, summary: Summary) -> Callable[[list[Item]], list[Outcome]]:
+    """The same contract through POST /validate/batch (acctcheck.client)."""
+    from acctcheck.client import BatchItemError
+
+    def judge(chunk: list[Item]) -> list[Outcome]:
+        out: list[Outcome] = []
+        valid: list[tuple[int, Any, ValidateRequest]] = []
+        for line_no, ident, data in chunk:
+            try:
+                valid.append((line_no, ident, ValidateRequest.model_validate(data)))
+            except ValidationError as exc:
+                out.append((line_no, None, f"invalid request: {exc.errors()[0].get('msg')}", ()))
+        results = client.validate_many([r for _, _, r in valid]) if valid else []
+        for (line_no, ident, _), res in zip(valid, results, strict=True):
+            if isinstance(res, BatchItemError):
+                out.append((line_no, None, f"refused by the server: {res.error.message}", ()))
+            else:
+                summary.revisions.add(res.rules_revision)
+                out.append((line_no, output_line(ident, res.model_dump_json().encode()), res.decision,
+                            _categories(res)))
+        out.sort(key=lambda o: o[0])
+        return out
+
+    return judge
+
+
+# -- output, resume, progress, summary -----------------------------------------------------------------------
+@dataclass
+class Summary:
+    lines: int = 0
+    written: int = 0
+    resumed: int = 0
+    malformed: int = 0
+    decisions: Counter[str] = field(default_factory=Counter)
+    categories: Counter[str] = field(default_factory=Counter)
+    revisions: set[str] = field(default_factory=set)
+    elapsed_s: float = 0.0
+
+    def add(self, decision: str, categories: tuple[str, ...]) -> None:
+        self.decisions[decision] += 1
+        self.categories.update(categories)
+
+    def render(self) -> str:
+        rate = self.written / self.elapsed_s if self.elapsed_s > 0 else 0.0
+        lines = [
+            f"scanned {self.lines} line(s): {self.written} verdict(s) written"
+            + (f" (+{self.resumed} from an earlier run)" if self.resumed else "")
+            + f", {self.malformed} malformed line(s) skipped",
+            "decisions: " + (", ".join(f"{k} {v}" for k, v in sorted(self.decisions.items())) or "none"),
+            "categories: " + (", ".join(f"{k} {v}" for k, v in self.categories.most_common()) or "none"),
+            f"rules revision: {', '.join(sorted(self.revisions)) or 'n/a'}",
+            f"elapsed {self.elapsed_s:.1f} s, {rate:.0f} accounts/s",
+        ]
+        return "\n".join(lines)
+
+
+def load_done(output: Path, summary: Summary) -> set[bytes]:
+    """Ids already in the output (their verdicts counted into summary). A torn last line from an interrupted
+    run is cut off; damage anywhere else stops the scan rather than guess."""
+    done: set[bytes] = set()
+    if not output.exists():
+        return done
+    good_end = 0
+    with output.open("rb") as f:
+        for n, raw in enumerate(f, 1):
+            if not raw.endswith(b"\n"):
+                break  # torn tail: re-judged below
+            try:
+                rec = orjson.loads(raw)
+                key = orjson.dumps(rec["id"])
+                verdict = rec["verdict"]
+                summary.add(verdict["decision"], tuple(sorted({x["category"] for x in verdict["findings"]})))
+                summary.revisions.add(verdict["rules_revision"])
+            except (orjson.JSONDecodeError, KeyError, TypeError) as exc:
+                raise ScanError(f"{output}: line {n} is not a scan result ({exc}); not resuming") from None
+            done.add(key)
+            good_end += len(raw)
+    if good_end != output.stat().st_size:
+        with output.open("r+b") as f:
+            f.truncate(good_end)
+    summary.resumed = len(done)
+    return done
+
+
+class Progress:
+    """A bar with rate and ETA on a terminal (redrawn at most 5×/s); a plain line every 10 s otherwise."""
+
+    def __init__(self, stream: IO[str], total: int | None, enabled: bool = True) -> None:
+        self.stream = stream
+        self.total = total
+        self.enabled = enabled
+        self.tty = stream.isatty()
+        self.start = time.monotonic()
+        self.last = self.start
+
+    def update(self, line: int, done: int, force: bool = False) -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if not force and now - self.last < (0.2 if self.tty else 10.0):
+            return
+        self.last = now
+        elapsed = max(now - self.start, 1e-6)
+        rate = done / elapsed
+        if self.total:
+            frac = min(line / self.total, 1.0)
+            eta = (elapsed / frac - elapsed) if frac > 0 else 0.0
+            bar = "#" * int(frac * 30)
+            text = (f"[{bar:<30}] {frac:6.1%} {line}/{self.total} lines  {rate:,.0f}/s  "
+                    f"ETA {int(eta // 60)}:{int(eta % 60):02d}")
+        else:
+            text = f"{line} lines  {rate:,.0f}/s"
+        if self.tty:
+            self.stream.write("\r" + text + "\x1b[K")
+        else:
+            self.stream.write(text + "\n")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.enabled and self.tty:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+# -- the command -----------------------------------------------------------------------------------------------
+@dataclass
+class ScanOptions:
+    input: Path
+    output: Path
+    rules_dir: Path
+    workers: int = 1
+    url: str | None = None
+    resume: bool = False
+    overwrite: bool = False
+    fmt: str | None = None
+    chunk_size: int = 256
+    progress: bool = True
+
+
+def _chunks(source: Iterator[tuple[int, Any, dict[str, Any] | None, str | None]], done: set[bytes],
+            size: int, summary: Summary, report: Callable[[int, str], None]) -> Iterator[list[Item]]:
+    """Group valid records into chunks; report malformed lines and duplicate ids; skip resumed ids."""
+    chunk: list[Item] = []
+    seen: dict[bytes, int] = {}
+    for line_no, ident, data, error in source:
+        summary.lines = line_no
+        if error is not None:
+            report(line_no, error)
+            continue
+        key = orjson.dumps(ident)
+        if key in seen:
+            report(line_no, f"duplicate id {key.decode()} (first at line {seen[key]})")
+            continue
+        seen[key] = line_no
+        if key in done:
+            continue
+        chunk.append((line_no, ident, data))  # type: ignore[arg-type]
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def run_scan(opts: ScanOptions, stdout: IO[str] = sys.stdout, stderr: IO[str] = sys.stderr) -> int:
+    started = time.monotonic()
+    summary = Summary()
+    fmt = opts.fmt or ("csv" if opts.input.suffix.lower() == ".csv" else "jsonl")
+    if opts.output.exists() and opts.output.stat().st_size > 0 and not (opts.resume or opts.overwrite):
+        print(f"acctcheck scan: {opts.output} exists; use --resume to continue it or --overwrite",
+              file=stderr)
+        return EXIT_USAGE
+    try:
+        done = load_done(opts.output, summary) if opts.resume else set()
+        judge, close = _judge(opts, summary)
+    except ScanError as exc:
+        print(f"acctcheck scan: {exc}", file=stderr)
+        return EXIT_USAGE
+
+    def report(line_no: int, message: str) -> None:
+        summary.malformed += 1
+        print(f"{opts.input}:{line_no}: {message}", file=stderr)
+
+    progress = Progress(stderr, count_lines(opts.input), opts.progress)
+    code = EXIT_OK
+    try:
+        with opts.input.open("rb") as src, opts.output.open("ab" if opts.resume else "wb") as out:
+            reader = read_csv(src) if fmt == "csv" else read_jsonl(src)
+            for outcomes in judge(_chunks(reader, done, opts.chunk_size, summary, report)):
+                for line_no, line, what, cats in outcomes:
+                    if line is None:
+                        report(line_no, what)
+                    else:
+                        out.write(line)
+                        summary.written += 1
+                        summary.add(what, cats)
+                out.flush()
+                progress.update(summary.lines, summary.written)
+        progress.update(summary.lines, summary.written, force=True)
+    except ScanError as exc:
+        print(f"acctcheck scan: {exc}", file=stderr)
+        code = EXIT_USAGE
+    except KeyboardInterrupt:
+        print("\nacctcheck scan: interrupted; run again with --resume to continue", file=stderr)
+        code = EXIT_INTERRUPTED
+    except Exception as exc:  # noqa: BLE001 - e.g. the server went away: say so, keep what was written
+        from acctcheck.client import Unavailable
+
+        if not isinstance(exc, Unavailable):
+            raise
+        print(f"acctcheck scan: {exc}; run again with --resume to continue", file=stderr)
+        code = EXIT_FATAL
+    finally:
+        close()
+        progress.close()
+    summary.elapsed_s = time.monotonic() - started
+    print(summary.render(), file=stdout)
+    if code == EXIT_OK and summary.malformed:
+        code = EXIT_MALFORMED
+    return code
+
+
+def _judge(opts: ScanOptions, summary: Summary) -> tuple[Callable[[Iterator[list[Item]]], Iterator[list[Outcome]]],
+                                                        Callable[[], None]]:
+    """The ordered chunk pipeline: in-process, a process pool, or a server; and how to shut it down."""
+    if opts.url:
+        from concurrent.futures import ThreadPoolExecutor
+
+        from acctcheck.client import Client
+
+        client = Client(opts.url, on_unavailable="raise", batch_timeout=120.0)
+        remote = _server_judge(client, summary)
+        pool = ThreadPoolExecutor(max(opts.workers, 1))
+
+        def judge_remote(chunks: Iterator[list[Item]]) -> Iterator[list[Outcome]]:
+            yield from _ordered(chunks, lambda c: pool.submit(remote, c), lambda fut: fut.result(),
+                                opts.workers * 2)
+
+        def close_remote() -> None:
+            pool.shutdown(cancel_futures=True)
+            client.close()
+
+        return judge_remote, close_remote
+
+    from acctcheck.packs.errors import PackSetError
+
+    try:
+        load_engine(str(opts.rules_dir))  # once here (examples included): a broken rules dir stops the scan
+    except PackSetError as exc:
+        raise ScanError("rules refused:\n  " + "\n  ".join(str(i) for i in exc.issues)) from None
+    summary.revisions.add(_W.snapshot.revision)
+    if opts.workers <= 1:
+        return (lambda chunks: map(judge_chunk, chunks)), (lambda: None)
+
+    method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"  # fork: workers inherit the snapshot
+    procs = mp.get_context(method).Pool(opts.workers, initializer=_init_worker, initargs=(str(opts.rules_dir),))
+
+    def judge_pool(chunks: Iterator[list[Item]]) -> Iterator[list[Outcome]]:
+        yield from _ordered(chunks, lambda c: procs.apply_async(judge_chunk, (c,)), lambda r: r.get(),
+                            opts.workers * 3)
+
+    def close_pool() -> None:
+        procs.terminate()
+        procs.join()
+
+    return judge_pool, close_pool
+
+
+def _ordered(chunks: Iterator[list[Item]], submit: Callable[[list[Item]], Any], result: Callable[[Any], Any],
+             window: int) -> Iterator[list[Outcome]]:
+    """Keep at most `window` chunks in flight (a bounded read-ahead) and yield results in input order."""
+    pending: deque[Any] = deque()
+    for chunk in chunks:
+        pending.append(submit(chunk))
+        if len(pending) >= window:
+            yield result(pending.popleft())
+    while pending:
+        yield result(pending.popleft())
+
+
+def main(args: Any) -> int:
+    """Entry point for the `scan` sub-command (argparse namespace from acctcheck.cli)."""
+    opts = ScanOptions(
+        input=Path(args.input), output=Path(args.output), rules_dir=Path(args.rules), workers=args.workers,
+        url=args.url, resume=args.resume, overwrite=args.overwrite, fmt=args.format, chunk_size=args.chunk_size,
+        progress=not args.no_progress,
+    )
+    if not opts.input.exists():
+        print(f"acctcheck scan: {opts.input}: no such file", file=sys.stderr)
+        return EXIT_USAGE
+    return run_scan(opts)

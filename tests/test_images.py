@@ -1,0 +1,377 @@
+"""QR codes and barcodes in avatar/cover images (Article 8(6)): safe decoding and its limits, detection on a
+generated image set, findings through the engine, and the HTTP contract on a real uvicorn server."""
+
+from __future__ import annotations
+
+import base64
+import io
+import shutil
+import struct
+import subprocess
+import sys
+import textwrap
+import time
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from PIL import Image
+
+from acctcheck.contract import ValidateRequest
+from acctcheck.engine import validate
+from acctcheck.images.decode import ImageError, decode_base64, prepare
+from acctcheck.images.findings import image_formats
+from acctcheck.images.model import ImageLimits
+from acctcheck.images.scan import FieldImageError, scan_images
+from tests.conftest import RULES, Server
+from tests.image_corpus import PAYLOADS, encode, negatives, photo, positives, qr_image
+
+LIMITS = ImageLimits(max_bytes=2 << 20, max_pixels=25_000_000, decode_side=2400)
+CORPUS_LIMITS = ImageLimits(max_bytes=8 << 20, max_pixels=25_000_000, decode_side=2400)  # big noisy PNGs
+PACKS = ("images.yaml", "contact.yaml", "policy.yaml", "official-bodies.yaml", "official-bodies")
+
+
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+def png_header_bomb(width: int = 50_000, height: int = 50_000) -> bytes:
+    """A 100-byte PNG whose header claims width x height 1-bit pixels (IDAT deliberately short)."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b"")
+
+
+def real_bomb() -> bytes:
+    """A genuine bomb: 36 million 1-bit pixels in a few kilobytes of PNG."""
+    buf = io.BytesIO()
+    Image.new("1", (6000, 6000), 1).save(buf, "PNG", optimize=True)
+    return buf.getvalue()
+
+
+def png(img: Image.Image) -> bytes:
+    return encode(img, "PNG")
+
+
+@pytest.fixture(scope="module")
+def rules_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled images, contact and official-bodies packs (real files), independent of packs in progress."""
+    root = tmp_path_factory.mktemp("rules")
+    for name in PACKS:
+        src = RULES / name
+        (shutil.copytree if src.is_dir() else shutil.copy)(src, root / name)
+    return root
+
+
+@pytest.fixture(scope="module")
+def snap(rules_dir: Path):
+    from acctcheck.packs.build import build_snapshot
+
+    return build_snapshot(rules_dir)
+
+
+# --- decoding and limits -------------------------------------------------------------------------------------
+
+def _err(fn, *args) -> ImageError:
+    with pytest.raises(ImageError) as info:
+        fn(*args)
+    return info.value
+
+
+@pytest.mark.parametrize("text", ["not base64!", "QUJ", "Q=UJD", "QUJDRA===", "Zm9v\x00", "中文", "data:image/png,abc"])
+def test_malformed_base64_is_422(text: str) -> None:
+    err = _err(decode_base64, text, LIMITS.max_bytes)
+    assert (err.status, err.error) == (422, "invalid_base64")
+
+
+def test_base64_with_line_breaks_and_data_url_prefix() -> None:
+    raw = png(qr_image("x"))
+    wrapped = "\n".join(textwrap.wrap(b64(raw), 76))
+    assert decode_base64(wrapped, LIMITS.max_bytes) == raw
+    assert decode_base64("data:image/png;base64," + b64(raw), LIMITS.max_bytes) == raw
+
+
+def test_too_many_bytes_is_413_before_decoding() -> None:
+    raw = b"\x00" * 5000
+    assert _err(decode_base64, b64(raw), 4096).status == 413
+    assert _err(decode_base64, "A" * 10_000_000, 4096).status == 413
+
+
+@pytest.mark.parametrize("fmt", ["BMP", "TIFF", "ICO"])
+def test_other_formats_are_422(fmt: str) -> None:
+    buf = io.BytesIO()
+    qr_image("x").save(buf, fmt)
+    err = _err(prepare, buf.getvalue(), LIMITS)
+    assert (err.status, err.error) == (422, "unsupported_image")
+
+
+def test_garbage_is_422() -> None:
+    assert _err(prepare, b"hello, not an image", LIMITS).status == 422
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "JPEG", "WEBP", "GIF"])
+def test_truncated_images_are_422(fmt: str) -> None:
+    import random
+
+    data = encode(photo((300, 300), random.Random(1)), fmt)
+    err = _err(prepare, data[: len(data) // 2], LIMITS)
+    assert err.status == 422, err.message
+
+
+@pytest.mark.parametrize("make", [png_header_bomb, real_bomb])
+def test_decompression_bombs_are_refused_before_decoding(make) -> None:
+    data = make()
+    t = time.perf_counter()
+    err = _err(prepare, data, LIMITS)
+    assert (err.status, err.error) == (413, "image_too_large")
+    assert time.perf_counter() - t < 0.2  # refused from the header: no pixel was decompressed
+
+
+def test_gif_first_frame_and_alpha() -> None:
+    frames = [qr_image(PAYLOADS[0]).convert("P"), Image.new("P", qr_image(PAYLOADS[0]).size, 255)]
+    buf = io.BytesIO()
+    frames[0].save(buf, "GIF", save_all=True, append_images=frames[1:], duration=100)
+    codes = scan_images([("avatar", b64(buf.getvalue()))], LIMITS, ["QRCode"])
+    assert [c.payload for c in codes] == [PAYLOADS[0]]
+
+
+def test_bad_image_names_its_field() -> None:
+    good = b64(png(qr_image("x")))
+    with pytest.raises(FieldImageError) as info:
+        scan_images([("avatar", good), ("cover", "@@@")], LIMITS, ["QRCode"])
+    assert info.value.field == "cover" and info.value.status == 422
+
+
+# --- detection on the generated set --------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def corpus() -> tuple[list, list]:
+    return positives(), negatives()
+
+
+def test_every_generated_code_is_found(corpus, snap) -> None:
+    formats = image_formats(snap)
+    missed = []
+    for case in corpus[0]:
+        got = {c.payload for c in scan_images([("avatar", b64(case.data))], CORPUS_LIMITS, formats)}
+        if got != case.payloads:
+            missed.append((case.name, sorted(case.payloads), sorted(got)))
+    assert not missed, missed
+
+
+def test_images_without_codes_produce_nothing(corpus, snap) -> None:
+    formats = image_formats(snap)
+    found = []
+    for case in corpus[1]:
+        codes = scan_images([("cover", b64(case.data))], CORPUS_LIMITS, formats)
+        if codes:
+            found.append((case.name, codes))
+    assert not found, found
+
+
+def test_box_locates_the_code() -> None:
+    canvas = Image.new("RGB", (1000, 600), (200, 180, 160))
+    code = qr_image(PAYLOADS[2]).resize((240, 240), Image.Resampling.NEAREST)
+    canvas.paste(code, (600, 200))
+    [found] = scan_images([("cover", b64(png(canvas)))], LIMITS, ["QRCode"])
+    x, y, w, h = found.box
+    inner = 4 * 8 * 240 / qr_image(PAYLOADS[2]).width  # the 4-module quiet zone, in pasted pixels
+    assert abs(x - (600 + inner)) <= 6 and abs(y - (200 + inner)) <= 6
+    assert abs(w - (240 - 2 * inner)) <= 8 and abs(h - w) <= 4
+
+
+def test_downscaled_image_reports_box_in_original_pixels() -> None:
+    canvas = Image.new("L", (4000, 3000), 230)
+    canvas.paste(qr_image(PAYLOADS[0]).convert("L").resize((800, 800), Image.Resampling.NEAREST), (2400, 1600))
+    limits = ImageLimits(8 << 20, 25_000_000, 1000)
+    [found] = scan_images([("cover", b64(encode(canvas, "JPEG")))], limits, ["QRCode"])
+    x, y, w, h = found.box
+    assert 2400 <= x <= 2520 and 1600 <= y <= 1720 and 560 <= w <= 800 and 560 <= h <= 800
+
+
+# --- findings through the engine -----------------------------------------------------------------------------
+
+def _verdict(snap, avatar: bytes | None = None, cover: bytes | None = None, **extra):
+    images = {k: b64(v) for k, v in (("avatar", avatar), ("cover", cover)) if v is not None}
+    req = ValidateRequest.model_validate({"fields": {"nickname": "小美"}, "images": images, **extra})
+    codes = scan_images(req.images.items(), LIMITS, image_formats(snap))
+    return validate(snap, req, image_codes=codes)
+
+
+def test_wechat_qr_in_avatar_is_rejected_with_payload(snap) -> None:
+    payload = "加我微信 lucky_girl88 送福利"
+    v = _verdict(snap, avatar=png(qr_image(payload)))
+    assert v.decision == "reject"
+    by_rule = {(f.pack, f.rule_id): f for f in v.findings}
+    code = by_rule[("images", "qr-code")]
+    assert (code.field, code.method, code.span, code.text, code.matched) == ("avatar", "qr_code", None, payload,
+                                                                            "QRCode")
+    assert code.category == "contact_smuggling" and code.article == "第八条第（六）项" and code.box is not None
+    wechat = by_rule[("contact", "wechat")]
+    assert (wechat.field, wechat.text, wechat.matched, wechat.box) == ("avatar", payload, "lucky_girl88", code.box)
+
+
+def test_url_and_official_name_in_cover_code(snap) -> None:
+    v = _verdict(snap, cover=png(qr_image("http://shop123.com/x 外交部官方客服")))
+    found = {(f.field, f.category, f.matched) for f in v.findings}
+    assert ("cover", "contact_smuggling", "QRCode") in found
+    assert any(f == "cover" and c == "contact_smuggling" and "shop123.com" in m for f, c, m in found)
+    assert ("cover", "official_impersonation", "外交部") in found
+
+
+def test_plain_code_without_contact_is_still_a_finding(snap) -> None:
+    v = _verdict(snap, avatar=png(qr_image("hello")))
+    assert [(f.rule_id, f.text) for f in v.findings] == [("qr-code", "hello")]
+    assert v.decision == "reject"
+
+
+def test_two_images_two_codes(snap) -> None:
+    v = _verdict(snap, avatar=png(qr_image("a1")), cover=png(qr_image("b2")))
+    assert sorted((f.field, f.text) for f in v.findings if f.rule_id == "qr-code") == [("avatar", "a1"),
+                                                                                     ("cover", "b2")]
+
+
+def test_clean_avatar_passes(snap) -> None:
+    import random
+
+    v = _verdict(snap, avatar=encode(photo((512, 512), random.Random(3)), "JPEG"))
+    assert v.decision == "pass" and v.findings == []
+
+
+def test_text_findings_keep_span_and_no_box(snap) -> None:
+    req = ValidateRequest.model_validate({"fields": {"nickname": "小美", "bio": "vx: abc_12345"}})
+    [f] = validate(snap, req).findings
+    assert f.span is not None and f.box is None
+
+
+# --- HTTP: a real uvicorn server on loopback -----------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def http(rules_dir: Path) -> Iterator[httpx.Client]:
+    srv = Server(rules_dir, env={"ACCTCHECK_MAX_IMAGE_BYTES": str(512 * 1024), "ACCTCHECK_WATCH": "false"})
+    try:
+        srv.wait_ready()
+        with httpx.Client(base_url=srv.url, timeout=30) as client:
+            yield client
+    finally:
+        srv.stop()
+
+
+def _post(client: httpx.Client, images: object, **fields: str) -> httpx.Response:
+    return client.post("/validate", json={"fields": {"nickname": "小美", **fields}, "images": images})
+
+
+def test_http_qr_avatar_rejected(http: httpx.Client) -> None:
+    r = _post(http, {"avatar": b64(png(qr_image(PAYLOADS[0])))})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["decision"] == "reject"
+    code = next(f for f in body["findings"] if f["rule_id"] == "qr-code")
+    assert code["field"] == "avatar" and code["text"] == PAYLOADS[0] and code["span"] is None
+    assert len(code["box"]) == 4 and code["method"] == "qr_code"
+    assert any(f["pack"] == "contact" and f["field"] == "avatar" for f in body["findings"])
+
+
+def test_http_clean_avatar_and_text_only(http: httpx.Client) -> None:
+    import random
+
+    r = _post(http, {"avatar": b64(encode(photo((400, 400), random.Random(5)), "JPEG"))})
+    assert r.status_code == 200 and r.json()["decision"] == "pass"
+    r = http.post("/validate", json={"fields": {"nickname": "小美"}})
+    assert r.status_code == 200 and r.json()["decision"] == "pass"
+
+
+def _error(r: httpx.Response, status: int, loc: list) -> dict:
+    assert r.status_code == status, r.text
+    body = r.json()
+    assert set(body) == {"error", "message", "details"}
+    assert body["details"][0]["loc"] == loc
+    return body
+
+
+def test_http_bad_images_are_4xx_naming_the_field(http: httpx.Client) -> None:
+    import random
+
+    truncated = png(photo((300, 300), random.Random(2)))[:5000]
+    big = encode(Image.effect_noise((800, 800), 100), "PNG")  # incompressible: ~640 kB > 512 KiB
+    assert len(big) > 512 * 1024
+    cases = [
+        ({"avatar": "%%% not base64"}, 422, "invalid_base64", ["body", "images", "avatar"]),
+        ({"cover": b64(truncated)}, 422, "invalid_image", ["body", "images", "cover"]),
+        ({"avatar": b64(b"GIF89a but not really")}, 422, "unsupported_image", ["body", "images", "avatar"]),
+        ({"avatar": b64(b"%PDF-1.7 hello")}, 422, "unsupported_image", ["body", "images", "avatar"]),
+        ({"avatar": b64(png_header_bomb())}, 413, "image_too_large", ["body", "images", "avatar"]),
+        ({"cover": b64(real_bomb())}, 413, "image_too_large", ["body", "images", "cover"]),
+        ({"avatar": b64(big)}, 413, "image_too_large", ["body", "images", "avatar"]),
+    ]
+    for images, status, error, loc in cases:
+        body = _error(_post(http, images), status, loc)
+        assert body["error"] == error, (images.keys(), body)
+
+
+def test_http_image_shape_errors(http: httpx.Client) -> None:
+    assert _post(http, {"avatar": 12}).status_code == 422
+    assert _post(http, {"photo": "QUJD"}).status_code == 422  # unknown image key
+    assert _post(http, ["QUJD"]).status_code == 422
+
+
+def test_http_text_only_body_keeps_its_limit(http: httpx.Client) -> None:
+    r = http.post("/validate", json={"fields": {"nickname": "小美"}, "ip": None, "pad": "x" * 100_000})
+    assert r.status_code == 413
+    # a big body is only allowed for images
+    r = http.post("/validate", json={"fields": {"nickname": "小美", "bio": "x" * 100_000}, "images": {}})
+    assert r.status_code == 413
+
+
+def test_text_only_requests_never_load_imaging(rules_dir: Path) -> None:
+    """In a fresh interpreter, a text-only /validate neither imports Pillow/zxing-cpp nor starts image threads."""
+    code = f"""
+import sys, threading
+from fastapi.testclient import TestClient
+from acctcheck.api.app import create_app
+from acctcheck.settings import Settings
+with TestClient(create_app(Settings(rules_dir={str(rules_dir)!r}, watch=False))) as c:
+    r = c.post("/validate", json={{"fields": {{"nickname": "小美", "bio": "vx: abc_12345"}}}})
+    assert r.status_code == 200 and r.json()["decision"] == "reject", r.text
+    assert "PIL" not in sys.modules and "zxingcpp" not in sys.modules, "imaging loaded"
+    assert not [t for t in threading.enumerate() if t.name.startswith("acctcheck-image")]
+print("ok")
+"""
+    out = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr[-2000:]
+
+
+def test_barcode_rule_drives_decoding_formats(tmp_path: Path) -> None:
+    """1-D barcodes are only decoded when a pack lists their format; then they are found at 90° too."""
+    import zxingcpp
+
+    from acctcheck.packs.build import build_snapshot
+
+    (tmp_path / "images.yaml").write_text(textwrap.dedent("""\
+        schema_version: 1
+        name: images
+        version: "1"
+        description: test
+        rules:
+          - {id: qr, kind: image_code, category: contact_smuggling, article: 第八条第（六）项, action: reject,
+             message: "二维码：{text}", formats: [QRCode]}
+          - {id: barcode, kind: image_code, category: contact_smuggling, article: 第八条第（六）项,
+             action: inform, message: "条码：{text}", formats: [EAN13], fields: [cover]}
+        """), encoding="utf-8")
+    snap = build_snapshot(tmp_path)
+    assert image_formats(snap) == {"QRCode", "EAN13"}
+    view = memoryview(zxingcpp.create_barcode("6901234567892", zxingcpp.BarcodeFormat.EAN13).to_image(scale=3))
+    bar = Image.frombytes("L", (view.shape[1], view.shape[0]), view.tobytes()).rotate(90, expand=True)
+    canvas = Image.new("L", (600, 600), 255)
+    canvas.paste(bar, (200, 100))
+    data = b64(png(canvas))
+    assert scan_images([("cover", data)], LIMITS, ["QRCode"]) == []
+    req = ValidateRequest.model_validate({"fields": {"nickname": "小美"}, "images": {"cover": data, "avatar": data}})
+    v = validate(snap, req, image_codes=scan_images(req.images.items(), LIMITS, image_formats(snap)))
+    assert [(f.rule_id, f.field, f.text, f.action) for f in v.findings] == [
+        ("barcode", "cover", "6901234567892", "inform")]
+    assert v.decision == "pass"

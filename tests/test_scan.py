@@ -1,0 +1,209 @@
+"""`acctcheck scan` end to end: a generated file of 10,000+ accounts with malformed lines, worker processes,
+resume after a killed run and after a torn output, CSV input, and the same scan through a server (--url)."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from acctcheck.api.app import create_app
+from acctcheck.scan import ScanOptions, run_scan
+from acctcheck.settings import Settings
+
+PACK = """\
+schema_version: 1
+name: mini
+version: "1"
+description: scan test pack
+rules:
+  - id: organ
+    kind: terms
+    category: official_impersonation
+    article: 第八条第（二）项
+    action: reject
+    message: 仿冒：{matched}
+    terms: [外交部, 国务院]
+  - id: strict
+    kind: terms
+    category: strict_term
+    article: 第十条第二款
+    action: review
+    message: 从严核验：{matched}
+    terms: [中央]
+"""
+N = 10_400
+NAMES = ["小明", "外交部官方", "中央小李", "阿花", "快乐每一天", "旅行者", "国务院办公", "晴天"]
+ENV = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")}
+
+
+@pytest.fixture(scope="module")
+def rules(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("rules")
+    (root / "mini.yaml").write_text(PACK, encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def accounts(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str], dict[int, str]]:
+    """The input file, the ids expected in the output (in order), and line number → expected complaint."""
+    path = tmp_path_factory.mktemp("in") / "accounts.jsonl"
+    ids: list[str] = []
+    bad: dict[int, str] = {}
+    lines: list[str] = []
+    for i in range(N):
+        line_no = len(lines) + 1
+        rec: dict = {"id": f"u{i}", "fields": {"nickname": f"{NAMES[i % len(NAMES)]}{i % 89}"}}
+        if i % 3 == 0:
+            rec["fields"]["bio"] = "热爱生活，记录日常"
+        if i % 50 == 0:
+            rec["ip"] = "202.96.128.86"
+        if i % 997 == 5:
+            lines.append('{"id": "torn", "fields": {"nick')
+            bad[line_no] = "not JSON"
+            continue
+        if i % 1009 == 7:
+            del rec["id"]
+            bad[line_no] = 'needs an "id"'
+        elif i % 1013 == 9:
+            rec["fields"] = {"bio": "没有昵称"}
+            bad[line_no] = "invalid request: fields.nickname"
+        elif i % 1019 == 11:
+            rec["fields"]["nickname"] = "长" * 600
+            bad[line_no] = "longer than 512"
+        elif i % 1021 == 13:
+            rec["id"] = "u0"
+            bad[line_no] = "duplicate id"
+        else:
+            ids.append(rec["id"])
+        lines.append(json.dumps(rec, ensure_ascii=False))
+        if i % 2000 == 0:
+            lines.append("")  # blank lines are not accounts and not errors
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path, ids, bad
+
+
+def scan(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "acctcheck", "scan", *args], env=ENV, capture_output=True,
+                          text=True, timeout=timeout)
+
+
+def read_out(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_scan_with_two_workers(accounts, rules: Path, tmp_path: Path) -> None:
+    src, ids, bad = accounts
+    out = tmp_path / "verdicts.jsonl"
+    r = scan(str(src), "--output", str(out), "--rules", str(rules), "--workers", "2")
+    assert r.returncode == 3, r.stderr  # malformed lines were skipped: the exit code says so
+    got = read_out(out)
+    assert [x["id"] for x in got] == ids  # input order, every valid account exactly once
+    reported = {int(line.split(":")[1]): line for line in r.stderr.splitlines() if line.startswith(str(src))}
+    assert set(reported) == set(bad)
+    for line_no, expected in bad.items():
+        assert expected in reported[line_no]
+    decisions = Counter(x["verdict"]["decision"] for x in got)
+    assert decisions["reject"] and decisions["review"] and decisions["pass"]
+    assert f"{len(ids)} verdict(s) written, {len(bad)} malformed" in r.stdout
+    for decision, count in decisions.items():
+        assert f"{decision} {count}" in r.stdout
+    assert next(x for x in got if x["id"] == "u50")["verdict"]["ip_region"]["label"] == "广东"
+    by_id = {x["id"]: x["verdict"] for x in got}
+    assert by_id["u1"]["findings"][0]["matched"] == "外交部" and by_id["u1"]["decision"] == "reject"
+
+    again = scan(str(src), "--output", str(out), "--rules", str(rules))
+    assert again.returncode == 2 and "--resume" in again.stderr  # never clobbers earlier work silently
+
+
+def test_resume_after_kill_and_after_torn_output(accounts, rules: Path, tmp_path: Path) -> None:
+    src, ids, _ = accounts
+    out = tmp_path / "verdicts.jsonl"
+    proc = subprocess.Popen([sys.executable, "-m", "acctcheck", "scan", str(src), "--output", str(out),
+                             "--rules", str(rules), "--chunk-size", "16"], env=ENV,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while (not out.exists() or out.stat().st_size < 50_000) and time.monotonic() < deadline:
+            time.sleep(0.005)
+        proc.send_signal(signal.SIGKILL)
+    finally:
+        proc.wait(10)
+    partial = out.read_bytes().count(b"\n")
+    assert 0 < partial < len(ids)
+    with out.open("ab") as f:
+        f.write(b'{"id": "u99999", "verd')  # a torn last line, as a crash mid-write leaves it
+    r = scan(str(src), "--output", str(out), "--rules", str(rules), "--resume", "--workers", "2")
+    assert r.returncode == 3, r.stderr
+    assert [x["id"] for x in read_out(out)] == ids
+    assert f"(+{partial} from an earlier run)" in r.stdout
+
+    r = scan(str(src), "--output", str(out), "--rules", str(rules), "--resume")  # nothing left to do
+    assert "0 verdict(s) written" in r.stdout and [x["id"] for x in read_out(out)] == ids
+
+
+def test_csv_input(rules: Path, tmp_path: Path) -> None:
+    src = tmp_path / "accounts.csv"
+    src.write_text(
+        "id,account_type,nickname,bio,signature,certification,ip,verified\n"
+        "a1,personal,外交部小编,,,,,\n"
+        'a2,institution,中央新闻,简介,,,,"{""institution"": {""name"": ""中央新闻"", ""kind"": ""news_media""}}"\n'
+        "a3,personal,小明,\"多行\n简介\",,,8.8.8.8,\n"
+        "a4,personal,小红,,,,,{not json}\n"
+        "a5,robot,小刚,,,,,\n"
+        "a6,personal,晴天\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.jsonl"
+    r = scan(str(src), "--output", str(out), "--rules", str(rules))
+    assert r.returncode == 3
+    got = {x["id"]: x["verdict"] for x in read_out(out)}
+    assert list(got) == ["a1", "a2", "a3"]
+    assert got["a1"]["decision"] == "reject" and got["a2"]["decision"] == "pass"  # verified institution exempt
+    assert got["a3"]["ip_region"]["label"] == "美国"
+    assert "accounts.csv:6: verified column is not JSON" in r.stderr
+    assert "accounts.csv:7: invalid request" in r.stderr and "accounts.csv:8: expected 8 columns" in r.stderr
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_scan_through_a_server(accounts, rules: Path, tmp_path: Path) -> None:
+    src, ids, bad = accounts
+    port = _free_port()
+    config = uvicorn.Config(create_app(Settings(rules_dir=rules, watch=False)), host="127.0.0.1", port=port,
+                            log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 30
+        while not server.started and time.monotonic() < deadline:
+            time.sleep(0.02)
+        out = tmp_path / "remote.jsonl"
+        err = io.StringIO()
+        code = run_scan(ScanOptions(input=src, output=out, rules_dir=rules, url=f"http://127.0.0.1:{port}",
+                                    workers=2, chunk_size=500, progress=False), stdout=io.StringIO(), stderr=err)
+    finally:
+        server.should_exit = True
+        thread.join(15)
+    assert code == 3
+    got = read_out(out)
+    assert [x["id"] for x in got] == ids
+    assert len([line for line in err.getvalue().splitlines() if line.startswith(str(src))]) == len(bad)
+    local = {"u1": "reject", "u2": "review", "u0": "pass"}
+    assert {x["id"]: x["verdict"]["decision"] for x in got if x["id"] in local} == local
