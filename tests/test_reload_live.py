@@ -1,0 +1,206 @@
+"""A real `acctcheck serve --workers 2` while its rules are rewritten 20 times under traffic.
+
+The rules directory has the Kubernetes ConfigMap layout (`..data -> ..<stamp>`, top-level links); 19 versions
+are written in place through the top-level link (as an operator's editor would), one is published by an atomic
+`..data` swap. 5 of the 20 are invalid. Requests open a new connection each, so they land on both workers."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from acctcheck.packs.loader import load_dir
+from tests.test_reload_unit import RULES, configmap, tiny_pack
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+TOKEN = "live-test-token"
+PHONE = "13800138000"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def versions() -> list[tuple[str, bool]]:
+    """(pack text, valid?) for 20 rewrites; index 10 is the ConfigMap swap; the last one is valid."""
+    invalid = {
+        3: "",  # truncated to nothing
+        6: tiny_pack("bad6").replace("category: misleading_claim", "category: nonsense"),
+        9: tiny_pack("bad9") + "  - [unclosed\n",
+        13: tiny_pack("bad13", example="完全无关"),  # its own examples fail
+        16: tiny_pack("bad16").replace("    action: reject\n", "    action: reject\n    actoin: x\n", 1),
+    }
+    return [(invalid[i], False) if i in invalid else (tiny_pack(f"v{i}", word=f"马甲{i}号"), True) for i in range(1, 21)]
+
+
+def revision_of(files: dict[str, str], tmp: Path) -> str:
+    tmp.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (tmp / name).write_text(text, encoding="utf-8")
+    return load_dir(tmp).revision
+
+
+def worker_pids(parent: int) -> set[int]:
+    """uvicorn's worker processes (spawned children; not multiprocessing's resource tracker)."""
+    out: set[int] = set()
+    for task in Path(f"/proc/{parent}/task").iterdir():
+        for pid in (task / "children").read_text().split():
+            try:
+                if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                    out.add(int(pid))
+            except OSError:
+                pass
+    return out
+
+
+def scrape(base: str) -> tuple[int, str | None]:
+    text = httpx.get(f"{base}/metrics", headers={"Connection": "close"}, timeout=5).text
+    pid = int(re.search(r'acctcheck_process_info\{pid="(\d+)"\}', text).group(1))
+    rev = re.search(r'acctcheck_rules_info\{revision="([^"]+)"\}', text)
+    return pid, rev.group(1) if rev else None
+
+
+@pytest.fixture()
+def server(tmp_path: Path):
+    rules = tmp_path / "rules"
+    base_files = {"policy.yaml": (RULES / "policy.yaml").read_text(encoding="utf-8"),
+                  "contact.yaml": (RULES / "contact.yaml").read_text(encoding="utf-8")}
+    configmap(rules, {**base_files, "tiny.yaml": tiny_pack("v0", word="马甲0号")}, "2026_11_29_00_00_00.0")
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": str(SRC), "ACCTCHECK_RELOAD_POLL_S": "0.5",
+           "ACCTCHECK_RELOAD_DEBOUNCE_MS": "100", "ACCTCHECK_ADMIN_TOKEN": TOKEN}
+    log = (tmp_path / "stderr.log").open("wb")
+    proc = subprocess.Popen([sys.executable, "-m", "acctcheck", "serve", "--workers", "2", "--port", str(port),
+                             "--rules", str(rules)], env=env, stdout=log, stderr=log)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200 and len(worker_pids(proc.pid)) == 2:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert proc.poll() is None, (tmp_path / "stderr.log").read_text()
+            time.sleep(0.1)
+        else:
+            pytest.fail("server did not become ready")
+        ready: set[int] = set()
+        while time.monotonic() < deadline and ready != worker_pids(proc.pid):  # both workers, not just one
+            pid, rev = scrape(base)
+            if rev:
+                ready.add(pid)
+            time.sleep(0.02)
+        assert ready == worker_pids(proc.pid), "a worker never loaded its rules"
+        yield base, rules, base_files, proc, tmp_path / "stderr.log"
+    finally:
+        children = worker_pids(proc.pid) if proc.poll() is None else set()
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            for pid in children:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+            proc.wait(5)
+        log.close()
+
+
+def test_rewrites_under_traffic(server, tmp_path: Path) -> None:
+    base, rules, base_files, proc, stderr_log = server
+    plan = versions()
+    valid = {revision_of({**base_files, "tiny.yaml": tiny_pack("v0", word="马甲0号")}, tmp_path / "rev0")}
+    for i, (text, ok) in enumerate(plan, 1):
+        if ok:
+            valid.add(revision_of({**base_files, "tiny.yaml": text}, tmp_path / f"rev{i}"))
+    final = revision_of({**base_files, "tiny.yaml": plan[-1][0]}, tmp_path / "final")
+
+    stop = threading.Event()
+    seen: list[tuple[int, str | None]] = []
+    failures: list[str] = []
+
+    def traffic() -> None:
+        body = {"fields": {"nickname": "马甲5号", "bio": f"加我 {PHONE}"}}
+        with httpx.Client(base_url=base, limits=httpx.Limits(max_keepalive_connections=0), timeout=10) as client:
+            for _ in range(20000):  # bounded; stops early when the writer is done
+                if stop.is_set():
+                    return
+                try:
+                    r = client.post("/validate", json=body)
+                    seen.append((r.status_code, r.json().get("rules_revision")))
+                except Exception as exc:  # noqa: BLE001 - every failure is a test failure, recorded
+                    failures.append(repr(exc))
+
+    clients = [threading.Thread(target=traffic) for _ in range(2)]
+    for c in clients:
+        c.start()
+    try:
+        for i, (text, _ok) in enumerate(plan, 1):
+            if i == 10:  # the ConfigMap way: a new timestamped directory, then one atomic `..data` swap
+                configmap(rules, {**base_files, "tiny.yaml": text}, f"2026_11_29_00_00_{i:02d}.{i}")
+            else:  # in place, through the top-level link, as an editor saving the file would
+                with open(rules / "tiny.yaml", "w", encoding="utf-8") as f:
+                    f.write(text)
+            time.sleep(0.3)
+        last_write = time.monotonic()
+        reached: dict[int, float] = {}
+        pids = worker_pids(proc.pid)
+        while time.monotonic() - last_write < 5 and set(reached) != pids:
+            pid, rev = scrape(base)
+            if rev == final:
+                reached.setdefault(pid, time.monotonic() - last_write)
+            time.sleep(0.02)
+    finally:
+        stop.set()
+        for c in clients:
+            c.join(15)
+
+    assert set(reached) == pids, f"final revision reached only {reached} of workers {pids}"
+    assert not failures, failures[:5]
+    assert len(seen) > 100
+    statuses = {s for s, _ in seen}
+    assert statuses == {200}, statuses
+    revisions = {r for _, r in seen}
+    assert revisions <= valid, revisions - valid  # invalid versions never answered a request
+    assert len(revisions) > 3  # traffic really spanned reloads
+    status = httpx.get(f"{base}/status", headers={"Connection": "close"}).json()
+    assert status["active"]["revision"] == final and status["last_error"] is None
+    print(f"\nrequests={len(seen)} revisions seen={len(revisions)} final reached after "
+          + ", ".join(f"{v:.2f}s" for v in reached.values()))
+
+    # JSON logs: one object per line, decisions logged with ids, never the field values
+    lines = [ln for ln in stderr_log.read_text(encoding="utf-8").splitlines() if ln.strip()]
+    records = [json.loads(ln) for ln in lines]
+    decisions = [r for r in records if r.get("logger") == "acctcheck.decision"]
+    assert decisions and {"decision_id", "decision", "categories", "rules_revision", "latency_ms"} <= set(decisions[0])
+    assert any(r.get("event") == "rules_refused" for r in records)
+    assert any(r.get("event") == "rules_activated" for r in records)
+    text = "\n".join(lines)
+    assert PHONE not in text and "马甲5号" not in text and "加我" not in text
+
+
+def test_admin_reload_over_http(server) -> None:
+    base, *_ = server
+    r = httpx.post(f"{base}/admin/reload", headers={"Authorization": f"Bearer {TOKEN}"}, timeout=30)
+    assert r.status_code == 200 and r.json()["ok"] and r.json()["revision"]
+    assert httpx.post(f"{base}/admin/reload", timeout=5).status_code == 401
+    assert httpx.post(f"{base}/admin/reload", headers={"Authorization": "Bearer nope"}, timeout=5).status_code == 403
+    cli = subprocess.run([sys.executable, "-m", "acctcheck", "reload", "--url", base, "--token", TOKEN],
+                         env={**os.environ, "PYTHONPATH": str(SRC)}, capture_output=True, text=True, timeout=60)
+    assert cli.returncode == 0 and json.loads(cli.stdout)["ok"] is True
