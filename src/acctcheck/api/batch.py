@@ -61,12 +61,14 @@ def _error_entry(exc: ApiError) -> bytes:
                       ensure_ascii=False).encode()
 
 
-def _evaluate(request: Request, body: bytes, content_type: str | None) -> tuple[bytes, int]:
-    """Parse and judge every item (runs in a worker thread). Returns the response body and the error count."""
+def _evaluate(request: Request, body: bytes, content_type: str | None) -> tuple[bytes, int, list]:
+    """Parse and judge every item (runs in a worker thread). Returns the response body, the error count and
+    the verdicts (for metrics and decision logs)."""
     settings = request.app.state.settings
     items = _items(parse_json(body, content_type), settings.max_batch_items)
     snapshot = active_snapshot(request)  # read once: one rules revision for the whole batch
     parts: list[bytes] = []
+    verdicts = []
     errors = 0
     for i, item in enumerate(items):
         prefix = ("body", "items", i)
@@ -77,10 +79,11 @@ def _evaluate(request: Request, body: bytes, content_type: str | None) -> tuple[
             region = region_of(request, req.ip)
             verdict = validate(snapshot, req, ip_lookup=(lambda _ip, r=region: r) if region else None)
             parts.append(verdict.model_dump_json().encode())
+            verdicts.append(verdict)
         except ApiError as exc:
             errors += 1
             parts.append(_error_entry(_relocate(exc, i)))
-    return b'{"results":[' + b",".join(parts) + b"]}", errors
+    return b'{"results":[' + b",".join(parts) + b"]}", errors, verdicts
 
 
 @router.post(
@@ -97,6 +100,9 @@ async def validate_batch_endpoint(request: Request) -> Response:
     settings = request.app.state.settings
     body = await read_body(request, settings.max_batch_body_bytes, settings.body_timeout_s)
     active_snapshot(request)  # 503 before spending a thread on a service that is not ready
-    payload, errors = await asyncio.to_thread(_evaluate, request, body, request.headers.get("content-type"))
+    payload, errors, verdicts = await asyncio.to_thread(
+        _evaluate, request, body, request.headers.get("content-type")
+    )
     request.state.batch_errors = errors
+    request.state.verdicts = verdicts
     return Response(payload, media_type="application/json")
