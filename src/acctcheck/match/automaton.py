@@ -16,10 +16,11 @@ P = TypeVar("P")
 
 
 class TermAutomaton(Generic[P]):
-    def __init__(self, entries: dict[str, list[P]]) -> None:
+    def __init__(self, entries: dict[str, list[P]], *, keyed: bool = False) -> None:
         keys = [k for k in entries if k]
         self._payloads: list[tuple[P, ...]] = [tuple(entries[k]) for k in keys]
-        self._by_key: dict[str, tuple[P, ...]] = dict(zip(keys, self._payloads))
+        # exact-key lookup (used by the one-edit matcher) costs a dict of every key: only where asked for
+        self._by_key: dict[str, tuple[P, ...]] = dict(zip(keys, self._payloads)) if keyed else {}
         self._ac = ahocorasick_rs.AhoCorasick(keys) if keys else None
         self.size = len(keys)
 

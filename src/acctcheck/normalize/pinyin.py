@@ -1,7 +1,8 @@
 """The pinyin view: one token per syllable, so 果务院, 國務院 and `guowuyuan` all read `guo wu yuan`.
 
-Chinese characters take their most common toneless reading from a table built once from pypinyin's
-character dictionary (calling pypinyin per request costs ~60 µs per 10 characters; the table ~5 µs).
+Chinese characters take their most common toneless reading from a table generated from pypinyin's
+character dictionary (data/pinyin.tsv, tools/build_pinyin_table.py): calling pypinyin per request costs
+~60 µs per 10 characters, and importing it loads phrase dictionaries worth ~55 MB per worker.
 Latin letter runs are segmented into pinyin syllables (fewest syllables wins); a run that is not entirely
 pinyin (an English word) yields no syllables, so ordinary English never matches. Terms are indexed under
 every reading of their heteronyms, so the input side needs one reading per character.
@@ -12,10 +13,9 @@ from __future__ import annotations
 
 import itertools
 import re
-import unicodedata
 from dataclasses import dataclass
 
-from pypinyin.pinyin_dict import pinyin_dict
+from importlib import resources
 
 from acctcheck.normalize.chars import CharFolder
 from acctcheck.normalize.view import View
@@ -26,11 +26,6 @@ MAX_SYLLABLE = 6
 # Interjection readings (m, n, ng, hm…) are not syllables anyone types to spell a word.
 _NOT_TYPED = frozenset({"m", "n", "ng", "hm", "hng", "r", "ê", "e\u0302"})
 LATIN = 1  # flag on a pinyin-view position: the syllable was typed in Latin letters
-
-
-def _toneless(reading: str) -> str:
-    s = unicodedata.normalize("NFD", reading).replace("u\u0308", "v")
-    return "".join(c for c in s if unicodedata.category(c) != "Mn")
 
 
 class _CodeTable(dict[int, str]):
@@ -56,15 +51,14 @@ class PinyinTable:
     def build(cls) -> "PinyinTable":
         readings: dict[str, tuple[str, ...]] = {}
         syllables: set[str] = set()
-        for cp, raw in pinyin_dict.items():
-            rs: list[str] = []
-            for r in raw.split(","):
-                t = _toneless(r.strip())
-                if t and t not in rs:
-                    rs.append(t)
-            if rs:
-                readings[chr(cp)] = tuple(rs)
-                syllables.update(rs)
+        data = resources.files("acctcheck.normalize").joinpath("data/pinyin.tsv").read_text(encoding="utf-8")
+        for line in data.splitlines():
+            if not line or line.startswith("#"):
+                continue
+            ch, _, raw = line.partition("\t")
+            rs = tuple(raw.split(","))
+            readings[ch] = rs
+            syllables.update(rs)
         ordered = sorted(syllables)
         code = {s: chr(_PUA + i) for i, s in enumerate(ordered)}
         typed = frozenset(s for s in ordered if s not in _NOT_TYPED and s.isascii() and s.isalpha())

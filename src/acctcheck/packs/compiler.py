@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import defaultdict
 from datetime import UTC, datetime
@@ -44,7 +45,7 @@ class _Builder:
                                              f"term {name!r} is empty after normalisation"))
                 continue
             # fold flags are only needed when folding changed something (a traditional or numeral term)
-            flags = tuple(self.n.skeleton(name).flags) if key != name else (0,) * len(key)
+            flags = tuple(self.n.skeleton(name).flags) if key != name else _zeros(len(key))
             keys = self.n.pinyin.term_keys(name.translate(folder.han_table)) if sound else []
             syllables = len(key) if keys else 0
             entry = TermEntry(rule, pack, part, canonical, flags, syllables, name, _capitals(name))
@@ -52,6 +53,12 @@ class _Builder:
             for k in keys:
                 self.pinyin[k].append(entry)
         return len(names)
+
+
+@functools.lru_cache(maxsize=256)
+def _zeros(n: int) -> tuple[int, ...]:
+    """Shared all-zero flag tuples: most terms need no folding, and 500k copies would cost memory."""
+    return (0,) * n
 
 
 def _capitals(name: str) -> bool:
@@ -152,7 +159,7 @@ def compile_set(loaded: LoadedSet, normalizer: Normalizer) -> Snapshot:
         rules=tuple(rules),
         policy=loaded.policy,
         normalizer=normalizer,
-        skeleton_terms=TermAutomaton(dict(b.skeleton)),
+        skeleton_terms=TermAutomaton(dict(b.skeleton), keyed=True),
         pinyin_terms=TermAutomaton(dict(b.pinyin)),
         half_terms=TermAutomaton(half_entries(
             [k for k, es in b.skeleton.items() if any(e.rule != ALLOW for e in es)]
