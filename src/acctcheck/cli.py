@@ -98,6 +98,9 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         log_level=args.log_level,
         log_config=_log_config(args),
         timeout_graceful_shutdown=args.graceful_timeout,
+        # a rule rebuild holds the GIL while the automata are built (seconds for very large packs); the
+        # supervisor must not take that for a hung worker
+        timeout_worker_healthcheck=30,
         http="httptools" if _has("httptools") else "auto",
         loop="uvloop" if _has("uvloop") else "auto",
     )
