@@ -96,6 +96,8 @@ def _brand_of(account: Core, registered: Core, registered_key: str, words: Words
 
 def _name_findings(ctx: CheckContext, compiled: CompiledRule, inst: VerifiedInstitution) -> list[RawFinding]:
     rule: InstitutionNameRule = compiled.rule
+    if inst.kind not in rule.kinds:
+        return []
     words = ctx.snapshot.families.get("institution_name", {}).get(compiled.index, {})
     fold = ctx.snapshot.normalizer.folder.fold_text
     registered = name_core(fold, inst.name, words, rule.min_core)

@@ -162,8 +162,10 @@ def find_term_hits(snapshot: Snapshot, views: FieldViews, field: str, account_ty
         k = (entry.rule, a, z, entry.canonical)
         if fuzzy:
             if k not in hits:
+                certainty = (policy.similar_shape_certainty if len(entry.flags) >= policy.similar_shape_min_chars
+                             else policy.short_similar_shape_certainty)
                 hits[k] = TermHit(entry.rule, a, z, entry.canonical, "lookalike", entry.syllables,
-                                  skel.text[s:e], policy.similar_shape_certainty, entry.name)
+                                  skel.text[s:e], certainty, entry.name)
             continue
         hits[k] = TermHit(
             entry.rule, a, z, entry.canonical, _method(skel, s, e, entry.flags), entry.syllables, skel.text[s:e],

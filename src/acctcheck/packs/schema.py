@@ -184,6 +184,12 @@ class InstitutionNameRule(_RuleBase):
     )
     account_types: list[AccountType] = Field(default_factory=lambda: ["institution"])
     threshold: float = Field(default=80, ge=0, le=100, description="minimum similarity score (0-100) of the cores")
+    kinds: list[InstitutionKind] = Field(
+        default_factory=lambda: ["enterprise", "public_institution", "social_organization", "other"],
+        description="verified kinds whose account names are compared. Government bodies "
+        "and news media name accounts after programmes and campaigns (上海发布, 湖南卫视, 平安北京) that no "
+        "core of the registered name predicts; their names are still checked by every impersonation pack.",
+    )
     min_core: int = Field(default=2, ge=1, le=16, description="stripping never leaves fewer characters than this")
     parts: list[InstitutionNamePart] = Field(min_length=1)
 
@@ -290,9 +296,14 @@ class Policy(_Strict):
     )
     pinyin_min_syllables: int = Field(default=2, ge=1, le=12)
     similar_shape_certainty: float = Field(
-        default=0.7, ge=0, le=1,
-        description="certainty of a term spelt with one similar-shape or split character (公安扃, 夕卜交部)",
+        default=0.9, ge=0, le=1,
+        description="certainty of a term of similar_shape_min_chars or more spelt with one similar-shape or split "
+        "character or one slipped-in letter (深圳市公安扃, 夕卜交部, 外a交部)",
     )
+    similar_shape_min_chars: int = Field(
+        default=4, ge=3, le=16, description="shorter terms spelt with one visual edit get short_similar_shape_certainty"
+    )
+    short_similar_shape_certainty: float = Field(default=0.7, ge=0, le=1)
     category_actions: dict[Category, RuleAction] = Field(default_factory=dict)
 
 
