@@ -98,7 +98,7 @@ def _in_capitals(view: View, s: int, e: int) -> bool:
     return not any(c.islower() for c in typed)
 
 
-def _collect(snapshot: Snapshot, view: View, automaton: TermAutomaton[TermEntry], field: str,
+def _collect(snapshot: Snapshot, view: View, automaton: TermAutomaton[TermEntry],
              allowed: frozenset[int], with_fuzzy: bool) -> tuple[list[Raw], list[tuple[int, int, int]]]:
     """Raw hits for whole terms and completed compose chains, plus allow-list spans."""
     whole: list[Raw] = []
@@ -108,11 +108,9 @@ def _collect(snapshot: Snapshot, view: View, automaton: TermAutomaton[TermEntry]
     rules = snapshot.rules
     for payloads, s, e, fuzzy in _occurrences(snapshot, view, automaton, with_fuzzy):
         for entry in payloads:
-            if entry.rule == ALLOW:
-                if not fuzzy:
+            if entry.rule not in allowed:  # allowed: the rules for this account type and field
+                if entry.rule == ALLOW and not fuzzy:
                     allow.append((entry.pack, s, e))
-                continue
-            if entry.rule not in allowed or field not in rules[entry.rule].rule.fields:
                 continue
             if entry.part < 0:
                 whole.append((entry, s, e, fuzzy))
@@ -143,13 +141,13 @@ def find_term_hits(snapshot: Snapshot, views: FieldViews, field: str, account_ty
     """All term hits of one field, allow-listed and bounded, best method per (rule, span, canonical)."""
     rules = snapshot.rules
     policy = snapshot.policy
-    allowed = snapshot.rules_by_account[account_type]
+    allowed = snapshot.rules_by_field[(account_type, field)]
     skel = views.skeleton
     if not skel.text:
         return []
     hits: dict[tuple[int, int, int, str], TermHit] = {}
     allow_spans: list[tuple[int, int, int]] = []
-    entries, allow = _collect(snapshot, skel, snapshot.skeleton_terms, field, allowed, True)
+    entries, allow = _collect(snapshot, skel, snapshot.skeleton_terms, allowed, True)
     for pack, s, e in allow:
         a, z = skel.span(s, e)
         allow_spans.append((pack, a, z))
@@ -173,7 +171,7 @@ def find_term_hits(snapshot: Snapshot, views: FieldViews, field: str, account_ty
         )
     if snapshot.pinyin_terms.size:
         pin = views.pinyin
-        p_entries, _ = _collect(snapshot, pin, snapshot.pinyin_terms, field, allowed, False)
+        p_entries, _ = _collect(snapshot, pin, snapshot.pinyin_terms, allowed, False)
         for entry, s, e, _fuzzy in p_entries:
             a, z = pin.span(s, e)
             if any(h.rule == entry.rule and h.start < z and a < h.end for h in hits.values()):

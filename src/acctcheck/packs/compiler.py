@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from acctcheck.match.automaton import TermAutomaton
 from acctcheck.match.fuzzy import half_entries
 from acctcheck.match.patterns import PatternError, PatternSet, compile_pattern
+from acctcheck.contract import TEXT_FIELDS
 from acctcheck.normalize.normalizer import Normalizer
 from acctcheck.packs.errors import PackIssue, PackSetError
 from acctcheck.packs.loader import LoadedPack, LoadedSet
@@ -151,6 +152,10 @@ def compile_set(loaded: LoadedSet, normalizer: Normalizer) -> Snapshot:
         t: frozenset(r.index for r in rules if t in getattr(r.rule, "account_types", (t,)))
         for t in ("personal", "institution")
     }
+    by_field = {
+        (t, f): frozenset(i for i in by_account[t] if f in getattr(rules[i].rule, "fields", (f,)))
+        for t in ("personal", "institution") for f in TEXT_FIELDS
+    }
     return Snapshot(
         revision=loaded.revision,
         root=str(loaded.root),
@@ -168,6 +173,7 @@ def compile_set(loaded: LoadedSet, normalizer: Normalizer) -> Snapshot:
         pattern_set=PatternSet([rules[r].patterns[i] for r, i in pattern_index]),
         pattern_index=pattern_index,
         rules_by_account=by_account,
+        rules_by_field=by_field,
         term_count=total_terms,
         families=families,
     )

@@ -68,6 +68,7 @@ class Snapshot:
     pattern_set: Any  # match.patterns.PatternSet over every pattern of every pattern rule
     pattern_index: tuple[tuple[int, int], ...]  # set index -> (rule index, pattern index within the rule)
     rules_by_account: dict[str, frozenset[int]]  # account type -> indices of the rules that apply to it
+    rules_by_field: dict[tuple[str, str], frozenset[int]]  # (account type, field) -> rules that look at it
     term_count: int
     families: dict[str, Any] = field(default_factory=dict)  # family-specific compiled data (checks/*)
 
