@@ -1,4 +1,5 @@
-"""Shared fixtures: the bundled rules snapshot (built once) and a real uvicorn server on loopback."""
+"""Shared fixtures: the bundled rules snapshot (built once), a small rules directory, and real uvicorn servers
+on loopback (a `serve` subprocess, or the app in a thread of the test process)."""
 
 from __future__ import annotations
 
@@ -6,15 +7,51 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 import pytest
+import uvicorn
+
+if TYPE_CHECKING:
+    from acctcheck.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES = ROOT / "rules"
+
+# Two rules with known verdicts: 外交部/国务院 reject, 中央 review. Builds in milliseconds, unlike RULES.
+SMALL_PACK = """\
+schema_version: 1
+name: mini
+version: "1"
+description: small test pack
+rules:
+  - id: organ
+    kind: terms
+    category: official_impersonation
+    article: 第八条第（二）项
+    action: reject
+    message: 仿冒：{matched}
+    terms: [外交部, 国务院]
+  - id: strict
+    kind: terms
+    category: strict_term
+    article: 第十条第二款
+    action: review
+    message: 从严核验：{matched}
+    terms: [中央]
+"""
+
+
+def write_small_rules(root: Path) -> Path:
+    """Write SMALL_PACK as the only pack of root (created if missing) and return root."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "mini.yaml").write_text(SMALL_PACK, encoding="utf-8")
+    return root
 
 
 def free_port() -> int:
@@ -57,6 +94,32 @@ class Server:
             self.proc.wait(timeout=5)
 
 
+class ThreadServer:
+    """uvicorn serving the real app in a thread of the test process (settings chosen per test)."""
+
+    def __init__(self, settings: Settings, port: int | None = None) -> None:
+        from acctcheck.api.app import create_app
+
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=self.port, log_level="warning")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> ThreadServer:
+        self.thread.start()
+        deadline = time.monotonic() + 30
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("server did not start")
+            time.sleep(0.02)
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(15)
+
+
 @pytest.fixture(scope="session")
 def snapshot():  # noqa: ANN201 - Snapshot
     from acctcheck.packs.build import build_snapshot
@@ -72,3 +135,8 @@ def server() -> Iterator[Server]:
         yield srv
     finally:
         srv.stop()
+
+
+@pytest.fixture(scope="module")
+def small_rules(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_small_rules(tmp_path_factory.mktemp("rules"))

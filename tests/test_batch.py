@@ -2,82 +2,19 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 
-from acctcheck.api.app import create_app
 from acctcheck.settings import Settings
-
-PACK = """\
-schema_version: 1
-name: mini
-version: "1"
-description: batch test pack
-rules:
-  - id: organ
-    kind: terms
-    category: official_impersonation
-    article: 第八条第（二）项
-    action: reject
-    message: 仿冒：{matched}
-    terms: [外交部, 国务院]
-  - id: strict
-    kind: terms
-    category: strict_term
-    article: 第十条第二款
-    action: review
-    message: 从严核验：{matched}
-    terms: [中央]
-"""
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class ThreadServer:
-    """uvicorn serving the real app in a thread of the test process."""
-
-    def __init__(self, settings: Settings, port: int | None = None) -> None:
-        self.port = port or free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=self.port, log_level="warning")
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self) -> ThreadServer:
-        self.thread.start()
-        deadline = time.monotonic() + 30
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("server did not start")
-            time.sleep(0.02)
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(15)
+from tests.conftest import ThreadServer
 
 
 @pytest.fixture(scope="module")
-def rules(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("rules")
-    (root / "mini.yaml").write_text(PACK, encoding="utf-8")
-    return root
-
-
-@pytest.fixture(scope="module")
-def url(rules: Path) -> Iterator[str]:
-    settings = Settings(rules_dir=rules, watch=False, max_batch_items=50, max_batch_body_bytes=64 * 1024)
+def url(small_rules: Path) -> Iterator[str]:
+    settings = Settings(rules_dir=small_rules, watch=False, max_batch_items=50, max_batch_body_bytes=64 * 1024)
     with ThreadServer(settings) as srv:
         yield srv.url
 

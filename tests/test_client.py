@@ -12,9 +12,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 
-from acctcheck.api.app import create_app
 from acctcheck.client import (
     AsyncClient,
     BatchItemError,
@@ -26,58 +24,7 @@ from acctcheck.client import (
 )
 from acctcheck.contract import ValidateRequest, Verdict
 from acctcheck.settings import Settings
-
-PACK = """\
-schema_version: 1
-name: mini
-version: "1"
-description: batch test pack
-rules:
-  - id: organ
-    kind: terms
-    category: official_impersonation
-    article: 第八条第（二）项
-    action: reject
-    message: 仿冒：{matched}
-    terms: [外交部, 国务院]
-  - id: strict
-    kind: terms
-    category: strict_term
-    article: 第十条第二款
-    action: review
-    message: 从严核验：{matched}
-    terms: [中央]
-"""
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class ThreadServer:
-    """uvicorn serving the real app in a thread of the test process."""
-
-    def __init__(self, settings: Settings, port: int | None = None) -> None:
-        self.port = port or free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=self.port, log_level="warning")
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self) -> ThreadServer:
-        self.thread.start()
-        deadline = time.monotonic() + 30
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("server did not start")
-            time.sleep(0.02)
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(15)
+from tests.conftest import ThreadServer, free_port
 
 
 class StallServer:
@@ -126,20 +73,13 @@ class CountingTransport(httpx.HTTPTransport):
         return super().handle_request(request)
 
 
-@pytest.fixture(scope="module")
-def rules(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("rules")
-    (root / "mini.yaml").write_text(PACK, encoding="utf-8")
-    return root
-
-
 def settings(rules: Path) -> Settings:
     return Settings(rules_dir=rules, watch=False, max_batch_items=1000)
 
 
 @pytest.fixture(scope="module")
-def service(rules: Path) -> Iterator[ThreadServer]:
-    with ThreadServer(settings(rules)) as srv:
+def service(small_rules: Path) -> Iterator[ThreadServer]:
+    with ThreadServer(settings(small_rules)) as srv:
         yield srv
 
 
@@ -224,7 +164,7 @@ def test_connect_error_is_retried_once() -> None:
     assert transport.calls == 2
 
 
-def test_circuit_opens_then_probe_closes_it(rules: Path) -> None:
+def test_circuit_opens_then_probe_closes_it(small_rules: Path) -> None:
     port = free_port()
     transport = CountingTransport()
     breaker = CircuitBreaker(failure_threshold=3, reset_after=0.5)
@@ -243,7 +183,7 @@ def test_circuit_opens_then_probe_closes_it(rules: Path) -> None:
         assert breaker.state == "half_open"
         c.validate({"fields": {"nickname": "小明"}})
         assert breaker.state == "open" and transport.calls == calls + 2  # the probe (+ its connect retry)
-        with ThreadServer(settings(rules), port=port):
+        with ThreadServer(settings(small_rules), port=port):
             time.sleep(0.6)
             v = c.validate({"fields": {"nickname": "外交部"}})  # the probe succeeds
             assert not v.degraded and v.decision == "reject"

