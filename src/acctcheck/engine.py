@@ -62,16 +62,20 @@ def _finding(raw: RawFinding, action: str) -> Finding:
 
 
 def _drop_nested(found: list[RawFinding]) -> list[RawFinding]:
-    """Within one field and category, a hit inside a longer hit adds nothing (外交部 inside 中华人民共和国外交部)."""
+    """Within one field and category, a hit inside a longer hit adds nothing (外交部 inside 中华人民共和国外交部).
+    One sweep in start order (longest first at equal starts): linear after the sort."""
     keep: list[RawFinding] = []
-    ordered = sorted(found, key=lambda f: (f.field, f.span[0] if f.span else -1, -((f.span[1] - f.span[0]) if f.span else 0)))
-    for f in ordered:
-        if f.span is not None and any(
-            k.field == f.field and k.span is not None and k.rule.rule.category == f.rule.rule.category
-            and k.span[0] <= f.span[0] and f.span[1] <= k.span[1] and k.span != f.span
-            for k in keep
-        ):
+    reach: dict[tuple[str, str], tuple[int, int]] = {}  # (field, category) -> (start, end) of the farthest kept
+    for f in sorted(found, key=lambda f: (f.span[0], -f.span[1]) if f.span else (-1, 0)):
+        if f.span is None:
+            keep.append(f)
             continue
+        group = (f.field, f.rule.rule.category)
+        far = reach.get(group)
+        if far is not None and f.span[1] <= far[1] and f.span != far:
+            continue
+        if far is None or f.span[1] > far[1]:
+            reach[group] = f.span
         keep.append(f)
     return keep
 

@@ -6,8 +6,10 @@ import asyncio
 import json
 from typing import Any, TypeVar
 
+import orjson
 from fastapi import Request
 from pydantic import BaseModel, ValidationError
+from starlette.requests import ClientDisconnect
 
 from acctcheck.api.errors import ApiError, describe, validation_details
 
@@ -22,6 +24,30 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
                            [{"loc": ["body"], "msg": f"duplicate key {k!r}", "type": "json_duplicate_key"}])
         out[k] = v
     return out
+
+
+def loads_unique(body: bytes) -> Any | None:
+    """orjson for the common case, ~5x faster than json.loads with a pairs hook; None when the strict parser
+    must decide (it gives the located error messages). Duplicate-key check without a hook: every key is
+    followed by exactly one ':' byte outside strings, so when the body's ':' count equals the parsed key count
+    no key collapsed. A ':' inside a string value (or a float, where orjson and json differ) just takes the
+    slow path."""
+    try:
+        data = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return None
+    keys = 0
+    stack = [data]
+    while stack:  # iterative: orjson accepts nesting deeper than Python's recursion limit
+        node = stack.pop()
+        if isinstance(node, dict):
+            keys += len(node)
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, float):
+            return None
+    return data if keys == body.count(b":") else None
 
 
 async def read_body(request: Request, limit: int, timeout_s: float) -> bytes:
@@ -44,9 +70,12 @@ async def read_body(request: Request, limit: int, timeout_s: float) -> bytes:
             chunks.append(chunk)
 
     try:
-        await asyncio.wait_for(_collect(), timeout_s)
+        async with asyncio.timeout(timeout_s):  # no extra task per request, unlike wait_for
+            await _collect()
     except TimeoutError:
         raise ApiError(408, "body_timeout", f"request body did not arrive within {timeout_s:g} s") from None
+    except ClientDisconnect:  # nobody to answer; without this, two error tracebacks per aborted upload
+        raise ApiError(400, "client_disconnected", "the client closed the connection mid-body") from None
     return b"".join(chunks)
 
 
@@ -58,6 +87,9 @@ def parse_json(body: bytes, content_type: str | None) -> Any:
     if not body:
         raise ApiError(422, "invalid_json", "request body is empty; send a JSON object",
                        [{"loc": ["body"], "msg": "empty body", "type": "json_invalid"}])
+    data = loads_unique(body)
+    if data is not None:
+        return data
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -71,6 +103,9 @@ def parse_json(body: bytes, content_type: str | None) -> Any:
     except RecursionError:
         raise ApiError(422, "invalid_json", "JSON nested too deeply",
                        [{"loc": ["body"], "msg": "nested too deeply", "type": "json_invalid"}]) from None
+    except ValueError:  # not a JSONDecodeError: an integer beyond Python's 4300-digit conversion limit
+        raise ApiError(422, "invalid_json", "malformed JSON: a number has more than 4300 digits",
+                       [{"loc": ["body"], "msg": "number too large", "type": "json_invalid"}]) from None
 
 
 def to_model(model: type[M], data: Any, prefix: tuple[str, ...] = ("body",)) -> M:

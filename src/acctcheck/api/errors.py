@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -22,10 +23,21 @@ class ApiError(Exception):
         super().__init__(message)
 
 
+class _ErrorJSONResponse(JSONResponse):
+    """An error may echo input (an invalid IP) holding an unpaired surrogate, which is not UTF-8: replace it
+    rather than fail while reporting the error (that would be a 500)."""
+
+    def render(self, content: Any) -> bytes:
+        try:
+            return super().render(content)
+        except UnicodeEncodeError:
+            return json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "replace")
+
+
 def error_response(status: int, error: str, message: str, details: list[dict[str, Any]] | None = None,
                    headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse({"error": error, "message": message, "details": details or []}, status_code=status,
-                          headers=headers)
+    return _ErrorJSONResponse({"error": error, "message": message, "details": details or []}, status_code=status,
+                              headers=headers)
 
 
 def validation_details(exc: ValidationError | RequestValidationError, prefix: tuple[str, ...] = ()) -> list[dict]:
@@ -53,7 +65,12 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return error_response(exc.status_code, "http_error", str(exc.detail), headers=getattr(exc, "headers", None))
+        headers = getattr(exc, "headers", None)
+        if isinstance(exc.detail, list) and all(isinstance(d, dict) and "loc" in d for d in exc.detail):
+            # FastAPI-style [{type, loc, msg, input}] (e.g. /ip-region's invalid_ip): keep it as details
+            error = str(exc.detail[0].get("type") or "http_error") if exc.detail else "http_error"
+            return error_response(exc.status_code, error, describe(exc.detail), exc.detail, headers)
+        return error_response(exc.status_code, "http_error", str(exc.detail), headers=headers)
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:  # pragma: no cover - last resort

@@ -179,7 +179,8 @@ class CharFolder:
             return base, Flag.LOOKALIKE
         s = self._t2s.convert(c)
         if len(s) == 1 and s != c:
-            c = s
+            again = self._t2s.convert(s)  # OpenCC is not always a fixed point (薴→苧→苎): fold to the end
+            c = again if len(again) == 1 else s
             flags |= Flag.TRADITIONAL
         look = self.lookalikes.get(c)
         if look is not None and look != c:

@@ -128,7 +128,14 @@ def load_dir(root: Path) -> LoadedSet:
     digests: list[tuple[str, bytes]] = []
     if not root.is_dir():
         raise PackSetError([PackIssue(str(root), None, None, "rules directory not found or not a directory")])
-    files = sorted(p for p in root.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    try:
+        entries = sorted(p for p in root.iterdir() if p.suffix in (".yaml", ".yml") and not p.name.startswith("."))
+    except OSError as exc:
+        raise PackSetError([PackIssue(str(root), None, None, f"cannot list: {exc.strerror or exc}")]) from None
+    for p in entries:
+        if not p.is_file():  # a directory or a broken link where a pack was: refuse, never drop it silently
+            issues.append(PackIssue(p.name, None, None, "not a readable file (a directory or a broken link?)"))
+    files = [p for p in entries if p.is_file()]
     if len(files) > MAX_PACKS:
         raise PackSetError([PackIssue(str(root), None, None, f"more than {MAX_PACKS} pack files")])
     policy = Policy()
