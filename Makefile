@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: serve test lint bench clean
+.PHONY: serve test lint bench bench-http clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ lint: $(VENV)/.installed
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/engine_bench.py
+
+# HTTP throughput against a bare FastAPI endpoint, scaling, RSS, start time (needs wrk and taskset)
+bench-http: $(VENV)/.installed-test
+	$(BIN)/python bench/http_bench.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info

@@ -79,6 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         log.warning("ip-region endpoints unavailable")
     app.include_router(ops.router)
     app.state.metrics = metrics.Metrics()
+    app.add_middleware(validate.FastValidate)  # inside ObserveMiddleware: fast-lane requests are counted too
     app.add_middleware(metrics.ObserveMiddleware, metrics=app.state.metrics, log_decisions=settings.log_decisions)
     app.include_router(admin.router)
     app.include_router(metrics.router)
