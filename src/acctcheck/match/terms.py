@@ -121,7 +121,7 @@ def _collect(snapshot: Snapshot, view: View, automaton: TermAutomaton[TermEntry]
     for entry, s, e, fuzzy in firsts:
         n_parts = rules[entry.rule].parts
         frontier = [(e, entry.canonical, entry.name, entry.flags, entry.syllables, fuzzy)]
-        for k in range(1, n_parts):
+        for k in range(entry.covers, n_parts):
             nxt = []
             for end, canon, name, flags, syl, fz in frontier:
                 for pe, pend, pfz in parts.get((entry.rule, k, end), ()):

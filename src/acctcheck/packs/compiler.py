@@ -28,7 +28,8 @@ class _Builder:
         self.pinyin: dict[str, list[TermEntry]] = defaultdict(list)
         self.issues: list[PackIssue] = []
 
-    def add(self, entry_line: str, *, rule: int, pack: int, part: int, sound: bool, where: PackIssue) -> int:
+    def add(self, entry_line: str, *, rule: int, pack: int, part: int, sound: bool, where: PackIssue,
+            canonical: str | None = None, covers: int = 1) -> int:
         """Index one `canonical|alias…` line; returns how many names it holds."""
         names = [x.strip() for x in entry_line.split("|") if x.strip()]
         if len(names) > MAX_NAMES_PER_ENTRY:
@@ -37,7 +38,7 @@ class _Builder:
             return 0
         if not names:
             return 0
-        canonical = names[0]
+        canonical = canonical or names[0]
         folder = self.n.folder
         for name in names:
             key = name.translate(folder.skeleton_table)
@@ -49,11 +50,38 @@ class _Builder:
             flags = tuple(self.n.skeleton(name).flags) if key != name else _zeros(len(key))
             keys = self.n.pinyin.term_keys(name.translate(folder.han_table)) if sound else []
             syllables = len(key) if keys else 0
-            entry = TermEntry(rule, pack, part, canonical, flags, syllables, name, _capitals(name))
+            entry = TermEntry(rule, pack, part, canonical, flags, syllables, name, _capitals(name), covers)
             self.skeleton[key].append(entry)
             for k in keys:
                 self.pinyin[k].append(entry)
         return len(names)
+
+
+def _merge_short_heads(b: _Builder, heads: list[str], nexts: list[str], rule: int, pack: int, sound: bool,
+                       where: PackIssue) -> list[str]:
+    """One-character first-part names (美 in 美驻华使馆) would occur in almost every text and start a chain
+    each time. They are indexed joined to every name of the second part instead (美驻华使馆), as keys that
+    cover two parts; the other names of their line stay as they are. Returns part 0's remaining lines."""
+    fold = b.n.folder.fold_text
+    kept: list[str] = []
+    for line in heads:
+        names = [x.strip() for x in line.split("|") if x.strip()]
+        short = [n for n in names if len(fold(n)) == 1]
+        if not short:
+            kept.append(line)
+            continue
+        rest = [n for n in names if n not in short]
+        if rest and rest[0] == names[0]:
+            kept.append("|".join(rest))
+        elif rest:  # the canonical name itself is the short one: keep it as canonical, unindexed
+            b.add("|".join(rest), rule=rule, pack=pack, part=0, sound=sound, where=where, canonical=names[0])
+        for nxt in nexts:
+            nxt_names = [x.strip() for x in nxt.split("|") if x.strip()]
+            if nxt_names:
+                joined = "|".join(s + n for s in short for n in nxt_names)
+                b.add(joined, rule=rule, pack=pack, part=0, sound=sound, where=where,
+                      canonical=names[0] + nxt_names[0], covers=2)
+    return kept
 
 
 @functools.lru_cache(maxsize=256)
@@ -117,9 +145,11 @@ def compile_set(loaded: LoadedSet, normalizer: Normalizer) -> Snapshot:
                 pack_terms += count
             elif isinstance(rule, ComposeRule):
                 sizes = []
-                for k, part in enumerate(rule.parts):
+                lines = [_entries(lp, part.values, part.file) for part in rule.parts]
+                lines[0] = _merge_short_heads(b, lines[0], lines[1], r_idx, p_idx, sound, where)
+                for k, part_lines in enumerate(lines):
                     count = 0
-                    for line in _entries(lp, part.values, part.file):
+                    for line in part_lines:
                         count += b.add(line, rule=r_idx, pack=p_idx, part=k, sound=sound, where=where)
                     sizes.append(count)
                 rules.append(CompiledRule(r_idx, pack.name, rule, len(rule.parts)))

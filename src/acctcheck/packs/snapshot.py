@@ -40,6 +40,7 @@ class TermEntry:
     syllables: int
     name: str = ""  # the name (canonical or alias) this key was built from: what the finding reports
     capitals: bool = False  # a Latin acronym written in capitals in the pack (NATO): matches only in capitals
+    covers: int = 1  # compose parts this key stands for (2 when a one-character head was merged with part 1)
 
 
 @dataclass(frozen=True)
