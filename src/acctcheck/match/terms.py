@@ -147,7 +147,7 @@ def find_term_hits(snapshot: Snapshot, views: FieldViews, field: str, account_ty
         return []
     hits: dict[tuple[int, int, int, str], TermHit] = {}
     allow_spans: list[tuple[int, int, int]] = []
-    entries, allow = _collect(snapshot, skel, snapshot.skeleton_terms, allowed, True)
+    entries, allow = _collect(snapshot, skel, snapshot.skeleton_terms, allowed, field in policy.one_edit_fields)
     for pack, s, e in allow:
         a, z = skel.span(s, e)
         allow_spans.append((pack, a, z))

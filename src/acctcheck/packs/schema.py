@@ -304,6 +304,11 @@ class Policy(_Strict):
         default=4, ge=3, le=16, description="shorter terms spelt with one visual edit get short_similar_shape_certainty"
     )
     short_similar_shape_certainty: float = Field(default=0.7, ge=0, le=1)
+    one_edit_fields: list[Literal["nickname", "bio", "signature", "certification"]] = Field(
+        default_factory=lambda: ["nickname", "certification"],
+        description="fields searched for terms spelt with one visual edit: names are where impersonators use "
+        "it; a bio costs several times a name to search this way",
+    )
     category_actions: dict[Category, RuleAction] = Field(default_factory=dict)
 
 
