@@ -107,12 +107,15 @@ def validate(
         findings.append(finding)
         rank = max(rank, _RANK[action])
     region = ip_lookup(request.ip) if (ip_lookup is not None and request.ip) else None
-    return Verdict(
-        decision=_DECISION[rank],  # type: ignore[arg-type]
+    # Every value here is built by the engine from validated parts: construct without re-validating (the
+    # verdict is on every request's path; Finding objects above are validated as they are made).
+    return Verdict.model_construct(
+        decision=_DECISION[rank],
         findings=findings,
         shadow_findings=shadow,
         labels=sorted(set(ctx.labels)),
         ip_region=region,
         rules_revision=snapshot.revision,
         decision_id=decision_id or new_decision_id(),
+        degraded=False,
     )
