@@ -138,45 +138,52 @@ def _collect(snapshot: Snapshot, view: View, automaton: TermAutomaton[TermEntry]
 
 
 def find_term_hits(snapshot: Snapshot, views: FieldViews, field: str, account_type: str) -> list[TermHit]:
-    """All term hits of one field, allow-listed and bounded, best method per (rule, span, canonical)."""
+    """All term hits of one field, allow-listed and bounded, best method per (rule, span, canonical).
+
+    Candidates are compared in skeleton coordinates (allow-list overlaps, a pinyin hit the skeleton already
+    has); only the survivors are mapped back to the original, so a clean field never builds offset maps."""
     rules = snapshot.rules
     policy = snapshot.policy
     allowed = snapshot.rules_by_field[(account_type, field)]
     skel = views.skeleton
     if not skel.text:
         return []
-    hits: dict[tuple[int, int, int, str], TermHit] = {}
-    allow_spans: list[tuple[int, int, int]] = []
     entries, allow = _collect(snapshot, skel, snapshot.skeleton_terms, allowed, field in policy.one_edit_fields)
-    for pack, s, e in allow:
-        a, z = skel.span(s, e)
-        allow_spans.append((pack, a, z))
+
+    def allowed_out(pack: int, s: int, e: int) -> bool:
+        return any(p == pack and a < e and s < b for p, a, b in allow)
+
+    # (rule, skeleton start, end, canonical) -> (entry, method, certainty)
+    found: dict[tuple[int, int, int, str], tuple[TermEntry, str, float | None]] = {}
     for entry, s, e, fuzzy in entries:
+        if allow and allowed_out(entry.pack, s, e):
+            continue
         if not _bounded(snapshot, skel, s, e):
             continue
         if entry.capitals and not _in_capitals(skel, s, e):
             continue
-        a, z = skel.span(s, e)
-        k = (entry.rule, a, z, entry.canonical)
+        k = (entry.rule, s, e, entry.canonical)
         if fuzzy:
-            if k not in hits:
+            if k not in found:
                 certainty = (policy.similar_shape_certainty if len(entry.flags) >= policy.similar_shape_min_chars
                              else policy.short_similar_shape_certainty)
-                hits[k] = TermHit(entry.rule, a, z, entry.canonical, "lookalike", entry.syllables,
-                                  skel.text[s:e], certainty, entry.name)
+                found[k] = (entry, "lookalike", certainty)
             continue
-        hits[k] = TermHit(
-            entry.rule, a, z, entry.canonical, _method(skel, s, e, entry.flags), entry.syllables, skel.text[s:e],
-            None, entry.name,
-        )
+        found[k] = (entry, _method(skel, s, e, entry.flags), None)
     if snapshot.pinyin_terms.size:
         pin = views.pinyin
+        tokens = pin.tokens
         p_entries, _ = _collect(snapshot, pin, snapshot.pinyin_terms, allowed, False)
-        for entry, s, e, _fuzzy in p_entries:
-            a, z = pin.span(s, e)
-            if any(h.rule == entry.rule and h.start < z and a < h.end for h in hits.values()):
+        for entry, ps, pe, _fuzzy in p_entries:
+            if tokens is None:
+                s, e, typed = ps, pe, False
+            else:
+                s, e = tokens[ps][0], tokens[pe - 1][1]
+                typed = any(tokens[i][2] & LATIN for i in range(ps, pe))
+            if any(k[0] == entry.rule and k[1] < e and s < k[2] for k in found):
                 continue  # the skeleton already saw this term here
-            typed = any(pin.flags[i] & LATIN for i in range(s, e))
+            if allow and allowed_out(entry.pack, s, e):
+                continue
             rule = rules[entry.rule].rule
             if typed:
                 if not rule.pinyin or entry.syllables < policy.pinyin_min_syllables:
@@ -186,14 +193,9 @@ def find_term_hits(snapshot: Snapshot, views: FieldViews, field: str, account_ty
                 if not rule.homophone or entry.syllables < policy.homophone_min_syllables:
                     continue
                 method = "homophone"
-            hits.setdefault((entry.rule, a, z, entry.canonical),
-                            TermHit(entry.rule, a, z, entry.canonical, method, entry.syllables, "", None,
-                                    entry.name))
-    if allow_spans:
-        pack_of = {r.index: r.pack for r in rules}
-        names = [p.name for p in snapshot.packs]
-        hits = {
-            k: h for k, h in hits.items()
-            if not any(names[p] == pack_of[h.rule] and a < h.end and h.start < z for p, a, z in allow_spans)
-        }
-    return list(hits.values())
+            found.setdefault((entry.rule, s, e, entry.canonical), (entry, method, None))
+    hits: list[TermHit] = []
+    for (r, s, e, canonical), (entry, method, certainty) in found.items():
+        a, z = skel.span(s, e)
+        hits.append(TermHit(r, a, z, canonical, method, entry.syllables, skel.text[s:e], certainty, entry.name))
+    return hits

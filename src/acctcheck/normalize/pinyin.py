@@ -145,7 +145,7 @@ def pinyin_view(folder: CharFolder, table: PinyinTable, skel: View) -> View:
         return ([st[a] for a, _, _ in ranges], [en[b - 1] for _, b, _ in ranges],
                 [f for _, _, f in ranges], [False] * len(ranges))
 
-    return View("pinyin", skel.original, "".join(pieces), maps)
+    return View("pinyin", skel.original, "".join(pieces), maps, tokens=ranges)
 
 
 def _latin_tokens(table: PinyinTable, skel: View, i: int, j: int) -> list[tuple[int, int, bool]]:

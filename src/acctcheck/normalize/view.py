@@ -15,13 +15,17 @@ class View:
     """`text[i]` came from `original[starts[i]:ends[i]]`; `flags[i]` says which folding produced it and
     `gaps[i]` is true when skipped characters (separators, invisibles) stood just before it."""
 
-    __slots__ = ("name", "original", "text", "hans", "_build", "_maps")
+    __slots__ = ("name", "original", "text", "hans", "tokens", "_build", "_maps")
 
-    def __init__(self, name: str, original: str, text: str, build: Callable[[], Maps], hans: str = "") -> None:
+    def __init__(self, name: str, original: str, text: str, build: Callable[[], Maps], hans: str = "",
+                 tokens: list[tuple[int, int, int]] | None = None) -> None:
         self.name = name
         self.original = original
         self.text = text
         self.hans = hans  # skeleton only: per position the Han character before number folding, "\0" if none
+        # pinyin only: per position the skeleton range [a, b) and flag it came from; None = position i is
+        # skeleton position i (Chinese-only text). Lets hits be compared without building offset maps.
+        self.tokens = tokens
         self._build = build
         self._maps: Maps | None = None
 
