@@ -74,7 +74,7 @@ def _load_lookalikes() -> dict[str, str]:
     return table
 
 
-class _Table(dict[int, str]):
+class CharTable(dict[int, str]):
     """A `str.translate` table filled on first sight of each code point (bounded)."""
 
     def __init__(self, folder: "CharFolder", pick: "Callable[[Folded], str]") -> None:
@@ -93,10 +93,6 @@ def _skeleton_piece(f: Folded) -> str:
     return f.out if f.kind == Kind.KEEP else ""
 
 
-def _contact_piece(f: Folded) -> str:
-    return "" if f.kind == Kind.INVISIBLE else f.out
-
-
 def _han_piece(f: Folded) -> str:
     if f.kind != Kind.KEEP:
         return ""
@@ -111,9 +107,8 @@ class CharFolder:
         self._t2s = opencc.OpenCC("t2s")
         self.lookalikes = _load_lookalikes()
         self._cache: dict[str, Folded] = {}
-        self.skeleton_table = _Table(self, _skeleton_piece)
-        self.contact_table = _Table(self, _contact_piece)
-        self.han_table = _Table(self, _han_piece)
+        self.skeleton_table = CharTable(self, _skeleton_piece)
+        self.han_table = CharTable(self, _han_piece)
 
     def __call__(self, ch: str) -> Folded:
         hit = self._cache.get(ch)

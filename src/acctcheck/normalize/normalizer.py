@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from functools import cached_property
-
-from acctcheck.normalize.chars import CharFolder, Kind
+from acctcheck.normalize.chars import CharFolder, CharTable
 from acctcheck.normalize.pinyin import PinyinTable, pinyin_view
 from acctcheck.normalize.shapes import ShapeTables
-from acctcheck.normalize.skeleton import contact_view, skeleton_view
+from acctcheck.normalize.skeleton import Woven, contact_view, woven_piece, woven_views
 from acctcheck.normalize.view import View
 
 
@@ -17,43 +14,55 @@ class Normalizer:
         self.folder = CharFolder()
         self.pinyin = PinyinTable.build()
         self.shapes = ShapeTables.load()
+        codes = self.pinyin.code_table
+        # character -> its slots in every view (see skeleton.woven_views)
+        self.view_table = CharTable(self.folder, lambda f: woven_piece(f, codes))
 
     def skeleton(self, value: str) -> View:
-        return skeleton_view(self.folder, value)
-
-    def han_form(self, value: str) -> str:
-        """Folded text with Chinese numerals kept as characters: what pinyin keys are built from."""
-        out: list[str] = []
-        for ch in value:
-            f = self.folder(ch)
-            if f.kind == Kind.KEEP:
-                out.append(f.han or f.out)
-        return "".join(out)
+        return woven_views(self.folder, self.view_table, value).skeleton
 
     def views(self, value: str) -> "FieldViews":
         return FieldViews(self, value)
 
 
-@dataclass
 class FieldViews:
     """The views of one field value, each built on first use (a request with no pattern rules never
     builds the contact view)."""
 
-    normalizer: Normalizer
-    value: str
-    _cache: dict[str, View] = field(default_factory=dict)
+    __slots__ = ("normalizer", "value", "_woven", "_pinyin", "_contact")
 
-    @cached_property
+    def __init__(self, normalizer: Normalizer, value: str) -> None:
+        self.normalizer = normalizer
+        self.value = value
+        self._woven: Woven | None = None
+        self._pinyin: View | None = None
+        self._contact: View | None = None
+
+    def _weave(self) -> Woven:
+        woven = self._woven
+        if woven is None:
+            n = self.normalizer
+            woven = self._woven = woven_views(n.folder, n.view_table, self.value)
+        return woven
+
+    @property
     def skeleton(self) -> View:
-        return skeleton_view(self.normalizer.folder, self.value)
+        return self._weave().skeleton
 
-    @cached_property
+    @property
     def pinyin(self) -> View:
-        return pinyin_view(self.normalizer.folder, self.normalizer.pinyin, self.skeleton)
+        view = self._pinyin
+        if view is None:
+            woven = self._weave()
+            view = self._pinyin = pinyin_view(self.normalizer.pinyin, woven.skeleton, woven.codes, woven.marked)
+        return view
 
-    @cached_property
+    @property
     def contact(self) -> View:
-        return contact_view(self.normalizer.folder, self.value)
+        view = self._contact
+        if view is None:
+            view = self._contact = contact_view(self.normalizer.folder, self.value, self._weave().contact)
+        return view
 
 
 _DEFAULT: Normalizer | None = None

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from importlib import resources
 
-from acctcheck.normalize.chars import CharFolder
+from acctcheck.normalize.skeleton import FILL
 from acctcheck.normalize.view import View
 
 _PUA = 0xE000
@@ -25,6 +25,7 @@ BREAK = "\x00"
 MAX_SYLLABLE = 6
 # Interjection readings (m, n, ng, hm…) are not syllables anyone types to spell a word.
 _NOT_TYPED = frozenset({"m", "n", "ng", "hm", "hng", "r", "ê", "e\u0302"})
+_SEGMENT_MEMO_LIMIT = 100_000
 LATIN = 1  # flag on a pinyin-view position: the syllable was typed in Latin letters
 
 
@@ -46,6 +47,9 @@ class PinyinTable:
     primary_code: dict[str, str]  # Han char -> encoded most common reading (the input side's one reading)
     code_table: "_CodeTable"  # the same as a str.translate table
     _codes: dict[str, tuple[str, ...]]  # Han char -> encoded readings (all), for term keys
+    # Latin run -> its segmentation: names and words recur across accounts (momo, sunny, li), and the
+    # dynamic programme costs a few µs per run. Bounded like the character fold caches.
+    _segments: dict[str, list[tuple[int, int]] | None] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def build(cls) -> "PinyinTable":
@@ -85,6 +89,15 @@ class PinyinTable:
 
     def segment(self, letters: str) -> list[tuple[int, int]] | None:
         """Split a lower-case Latin run into pinyin syllables (fewest wins); None if it is not pinyin."""
+        memo = self._segments
+        if letters in memo:
+            return memo[letters]
+        cuts = self._segment(letters)
+        if len(memo) < _SEGMENT_MEMO_LIMIT:
+            memo[letters] = cuts
+        return cuts
+
+    def _segment(self, letters: str) -> list[tuple[int, int]] | None:
         n = len(letters)
         best: list[tuple[int, int] | None] = [None] * (n + 1)  # (count, previous cut)
         best[0] = (0, -1)
@@ -112,32 +125,32 @@ class PinyinTable:
         return cuts
 
 
-_LATIN = re.compile(r"[a-z]+")
+_LATIN = re.compile(r"[a-z]")
+_LATIN_RUN = re.compile(r"[a-z]+(?:\x01+[a-z]+)*")  # letters, across gaps (FILL) between them
 
 
-def pinyin_view(folder: CharFolder, table: PinyinTable, skel: View) -> View:
+def pinyin_view(table: PinyinTable, skel: View, codes: str, marked: str) -> View:
     """Pinyin tokens over the skeleton; flags carry LATIN where the syllable was typed in letters.
-    Chinese-only text maps one-to-one onto the skeleton; Latin runs are segmented into syllables."""
+    Chinese-only text maps one-to-one onto the skeleton (`codes`, built with it); Latin runs are segmented
+    into syllables. `marked` is the skeleton with FILL where the user put separators (skeleton.Woven)."""
+    if not _LATIN.search(skel.text):
+        return View("pinyin", skel.original, codes,
+                    lambda: (skel.starts, skel.ends, [0] * len(codes), [False] * len(codes)))
     s = skel.text
-    runs = list(_LATIN.finditer(s))
-    if not runs:
-        text = skel.hans.translate(table.code_table)
-        return View("pinyin", skel.original, text, lambda: (skel.starts, skel.ends, [0] * len(text), [False] * len(text)))
     pieces: list[str] = []
     ranges: list[tuple[int, int, int]] = []  # skeleton [a, b) and flag per token
-    hans = skel.hans
     pos = 0
-    for m in runs:
-        a, b = m.span()
+    for m in _LATIN_RUN.finditer(marked):
+        a = m.start() - marked.count(FILL, 0, m.start())  # skeleton position of the run
         for i in range(pos, a):
-            pieces.append(table.code_table[ord(hans[i])])
+            pieces.append(codes[i])
             ranges.append((i, i + 1, 0))
-        for x, y, latin in _latin_tokens(table, skel, a, b):
+        for x, y, latin in _latin_tokens(table, [p for p in m.group().split(FILL) if p], a):
             pieces.append(table.syllable_code[s[x:y]] if latin else BREAK)
             ranges.append((x, y, LATIN if latin else 0))
-        pos = b
+            pos = y
     for i in range(pos, len(s)):
-        pieces.append(table.code_table[ord(hans[i])])
+        pieces.append(codes[i])
         ranges.append((i, i + 1, 0))
 
     def maps() -> tuple[list[int], list[int], list[int], list[bool]]:
@@ -148,23 +161,23 @@ def pinyin_view(folder: CharFolder, table: PinyinTable, skel: View) -> View:
     return View("pinyin", skel.original, "".join(pieces), maps, tokens=ranges)
 
 
-def _latin_tokens(table: PinyinTable, skel: View, i: int, j: int) -> list[tuple[int, int, bool]]:
-    """Syllables of the Latin run skel.text[i:j] as skeleton ranges. The whole run is tried first
-    (`guowuyuan`, `GuoWuYuan`); if it is not pinyin, each piece between the user's separators is tried
-    alone (`jiaoyubu_official`); a piece that is not pinyin is one non-matching token."""
-    s = skel.text
-    whole = table.segment(s[i:j]) if j - i <= 64 else None
-    if whole is not None:
-        return [(i + a, i + b, True) for a, b in whole]
-    gaps = skel.gaps
-    bounds = [i, *[k for k in range(i + 1, j) if gaps[k]], j]
+def _latin_tokens(table: PinyinTable, pieces: list[str], at: int) -> list[tuple[int, int, bool]]:
+    """Syllables of one Latin run, given as its pieces between the user's separators and its skeleton
+    position, as skeleton ranges. The whole run is tried first (`guowuyuan`, `GuoWuYuan`, `guo_wu_yuan`); if
+    it is not pinyin, each piece is tried alone (`jiaoyubu_official`); a piece that is not pinyin is one
+    non-matching token."""
+    whole = "".join(pieces)
+    cuts = table.segment(whole) if len(whole) <= 64 else None
+    if cuts is not None:
+        return [(at + a, at + b, True) for a, b in cuts]
     out: list[tuple[int, int, bool]] = []
-    for a0, b0 in zip(bounds, bounds[1:]):
-        cuts = table.segment(s[a0:b0]) if b0 - a0 <= 64 else None
+    for piece in pieces:
+        cuts = table.segment(piece) if len(piece) <= 64 else None
         if cuts is None:
-            out.append((a0, b0, False))
+            out.append((at, at + len(piece), False))
         else:
-            out.extend((a0 + a, a0 + b, True) for a, b in cuts)
+            out.extend((at + a, at + b, True) for a, b in cuts)
+        at += len(piece)
     return out
 
 
