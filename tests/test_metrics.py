@@ -195,3 +195,21 @@ def test_recording_costs_microseconds() -> None:
         best = min(best, (time.perf_counter() - t) / n)
     print(f"\nmetrics recording: {best * 1e6:.2f} µs per request")
     assert best < 10e-6
+
+
+def _format(**extra: object) -> dict:
+    record = logging.LogRecord("acctcheck.x", logging.INFO, __file__, 0, "m", (), None)
+    record.__dict__.update(extra)
+    return json.loads(JsonFormatter().format(record))
+
+
+def test_safe_fields_are_written_as_given_and_anything_else_is_masked() -> None:
+    rec = _format(safe={"decision_id": "abc", "latency_ms": 1.5, "categories": ["contact_smuggling"]})
+    assert rec["decision_id"] == "abc" and rec["latency_ms"] == 1.5 and rec["categories"] == ["contact_smuggling"]
+    assert "safe" not in rec
+    # a `safe` dict holding a field we do not generate ourselves is not trusted: masked as text
+    rec = _format(safe={"decision_id": "abc", "nickname": "加我13800138000"})
+    assert "13800138000" not in json.dumps(rec, ensure_ascii=False) and "[digits]" in rec["safe"]
+    rec = _format(phones=["13800138000"], note="id 11010119900307777X")
+    assert "13800138000" not in rec["phones"] and rec["note"] == "id [digits]X"
+    assert rec["ts"].endswith("+00:00") and len(rec["ts"]) == len("2026-11-29T17:46:10.909+00:00")

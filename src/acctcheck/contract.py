@@ -3,7 +3,7 @@ all speak these models, so there is one definition of what a request and a verdi
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -194,3 +194,19 @@ class BatchItemError(BaseModel):
 
 class BatchResponse(BaseModel):
     results: list[Verdict | BatchItemError] = Field(description="one entry per item, in request order")
+
+
+_M = TypeVar("_M", bound=BaseModel)
+
+
+def construct_trusted(cls: type[_M], values: dict[str, Any]) -> _M:
+    """A model from values built out of already-validated parts, without validation. It sets the same four
+    attributes `model_construct` sets, without its per-field default handling: ~0.7 µs instead of ~3.7 µs,
+    on every request's path. Every field must be given."""
+    assert values.keys() == cls.__pydantic_fields__.keys(), sorted(values.keys() ^ cls.__pydantic_fields__.keys())
+    obj = object.__new__(cls)
+    object.__setattr__(obj, "__dict__", values)
+    object.__setattr__(obj, "__pydantic_fields_set__", set(values))
+    object.__setattr__(obj, "__pydantic_extra__", None)
+    object.__setattr__(obj, "__pydantic_private__", None)
+    return obj

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 
 from acctcheck.checks.base import CheckContext, RawFinding
 from acctcheck.checks.registry import CHECKS
-from acctcheck.contract import Finding, ValidateRequest, Verdict
+from acctcheck.contract import Finding, ValidateRequest, Verdict, construct_trusted
 from acctcheck.geo.region import IpRegion
 from acctcheck.images.findings import code_findings
 from acctcheck.images.model import ImageCode
@@ -107,15 +107,15 @@ def validate(
         findings.append(finding)
         rank = max(rank, _RANK[action])
     region = ip_lookup(request.ip) if (ip_lookup is not None and request.ip) else None
-    # Every value here is built by the engine from validated parts: construct without re-validating (the
-    # verdict is on every request's path; Finding objects above are validated as they are made).
-    return Verdict.model_construct(
-        decision=_DECISION[rank],
-        findings=findings,
-        shadow_findings=shadow,
-        labels=sorted(set(ctx.labels)),
-        ip_region=region,
-        rules_revision=snapshot.revision,
-        decision_id=decision_id or new_decision_id(),
-        degraded=False,
-    )
+    # Every value here is built by the engine from validated parts (Finding objects are validated as they
+    # are made): construct without re-validating; the verdict is on every request's path.
+    return construct_trusted(Verdict, {
+        "decision": _DECISION[rank],
+        "findings": findings,
+        "shadow_findings": shadow,
+        "labels": sorted(set(ctx.labels)),
+        "ip_region": region,
+        "rules_revision": snapshot.revision,
+        "decision_id": decision_id or new_decision_id(),
+        "degraded": False,
+    })

@@ -17,6 +17,7 @@ import orjson
 # Attributes every LogRecord has; anything else was passed through `extra=` and is emitted as a field.
 _STANDARD = frozenset(vars(logging.LogRecord("x", 0, "x", 0, "x", None, None))) | {
     "message", "asctime", "taskName", "color_message"}  # uvicorn duplicates msg with ANSI colours
+_DIGIT = re.compile(r"\d")
 _DIGIT_RUN = re.compile(r"\d(?:[\s\-.]?\d){6,}")
 # Fields we generate ourselves (never user input), exempt from masking.
 SAFE_FIELDS = frozenset({"decision_id", "rules_revision", "revision", "latency_ms", "categories",
@@ -25,25 +26,53 @@ SAFE_FIELDS = frozenset({"decision_id", "rules_revision", "revision", "latency_m
 
 def mask(text: str) -> str:
     """Replace runs of 7+ digits (separators allowed) with a marker."""
-    return _DIGIT_RUN.sub("[digits]", text) if any(c.isdigit() for c in text) else text
+    return _DIGIT_RUN.sub("[digits]", text) if _DIGIT.search(text) else text
 
 
 class JsonFormatter(logging.Formatter):
+    """One JSON object per line. A record whose `extra` is a single `safe` dict (the decision log, built
+    from fields we generate ourselves) skips the masking walk: that line is written on every request."""
+
+    _second = -1
+    _stamp = ""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Our lines never carry thread or process names, so LogRecord need not look them up (the logging
+        # module's documented switches; this runs in every worker, where dictConfig builds the formatter).
+        logging.logThreads = False
+        logging.logProcesses = False
+        logging.logMultiprocessing = False
+
+    def _ts(self, created: float) -> str:
+        second = int(created)
+        if second != self._second:  # the date part changes once a second: format it once a second
+            self._stamp = datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%S")
+            self._second = second
+        return f"{self._stamp}.{int((created - second) * 1000):03d}+00:00"
+
     def format(self, record: logging.LogRecord) -> str:
         quiet = record.levelno <= logging.INFO
         msg = record.getMessage()
         out: dict[str, Any] = {
-            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "ts": self._ts(record.created),
             "level": record.levelname.lower(),
             "logger": record.name,
             "msg": mask(msg) if quiet else msg,
         }
-        for key, value in record.__dict__.items():
-            if key in _STANDARD or key.startswith("_"):
-                continue
-            if quiet and key not in SAFE_FIELDS and isinstance(value, str):
-                value = mask(value)
-            out[key] = value
+        safe = record.__dict__.get("safe")
+        if isinstance(safe, dict) and safe.keys() <= SAFE_FIELDS:
+            out.update(safe)
+        else:
+            for key, value in record.__dict__.items():
+                if key in _STANDARD or key.startswith("_"):
+                    continue
+                if quiet and key not in SAFE_FIELDS:
+                    if isinstance(value, str):
+                        value = mask(value)
+                    elif isinstance(value, (dict, list, tuple)):  # containers are masked as their JSON text
+                        value = mask(orjson.dumps(value, default=str).decode())
+                out[key] = value
         if record.exc_info:
             out["exc"] = self.formatException(record.exc_info)
         return orjson.dumps(out, default=str).decode()

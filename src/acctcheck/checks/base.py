@@ -22,7 +22,7 @@ class RawFinding:
     certainty: float | None = None  # None: the policy's certainty for `method`
 
 
-@dataclass
+@dataclass(slots=True)
 class CheckContext:
     """One request's shared state: field views and term hits are computed once and reused by every check."""
 

@@ -18,9 +18,9 @@ P = TypeVar("P")
 class TermAutomaton(Generic[P]):
     def __init__(self, entries: dict[str, list[P]], *, keyed: bool = False) -> None:
         keys = [k for k in entries if k]
-        self._payloads: list[tuple[P, ...]] = [tuple(entries[k]) for k in keys]
+        self.payloads: list[tuple[P, ...]] = [tuple(entries[k]) for k in keys]
         # exact-key lookup (used by the one-edit matcher) costs a dict of every key: only where asked for
-        self._by_key: dict[str, tuple[P, ...]] = dict(zip(keys, self._payloads)) if keyed else {}
+        self._by_key: dict[str, tuple[P, ...]] = dict(zip(keys, self.payloads)) if keyed else {}
         self._ac = ahocorasick_rs.AhoCorasick(keys) if keys else None
         self.size = len(keys)
 
@@ -28,10 +28,15 @@ class TermAutomaton(Generic[P]):
         """Payloads of one exact key (empty if absent)."""
         return self._by_key.get(key, ())
 
+    def matches(self, text: str) -> list[tuple[int, int, int]]:
+        """Every occurrence (overlapping) as (key index into `payloads`, start, end) in code points of
+        `text`: the bare list the Rust side builds, for loops on the request path."""
+        if self._ac is None or not text:
+            return []
+        return self._ac.find_matches_as_indexes(text, overlapping=True)
+
     def find(self, text: str) -> Iterator[tuple[tuple[P, ...], int, int]]:
         """Every occurrence (overlapping) as (payloads, start, end) in code points of `text`."""
-        if self._ac is None or not text:
-            return
-        payloads = self._payloads
-        for idx, start, end in self._ac.find_matches_as_indexes(text, overlapping=True):
+        payloads = self.payloads
+        for idx, start, end in self.matches(text):
             yield payloads[idx], start, end

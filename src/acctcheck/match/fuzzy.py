@@ -10,7 +10,6 @@ of terms.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from acctcheck.match.automaton import TermAutomaton
@@ -84,11 +83,12 @@ def _slipped(ch: str) -> bool:
     return ch.isascii() and ch.isalnum()
 
 
-def one_edit_matches(halves: TermAutomaton[Half], text: str, shapes: ShapeTables) -> Iterator[tuple[str, int, int]]:
+def one_edit_matches(halves: TermAutomaton[Half], text: str, shapes: ShapeTables) -> list[tuple[str, int, int]]:
     """(term key, start, end) in view coordinates for every term spelt with exactly one visual edit."""
-    seen: set[tuple[str, int, int]] = set()
-    for payloads, s, e in halves.find(text):
-        for half in payloads:
+    out: list[tuple[str, int, int]] = []
+    payloads = halves.payloads
+    for idx, s, e in halves.matches(text):
+        for half in payloads[idx]:
             key = half.key
             if half.left:
                 end = _one_edit_forward(text, e, key[e - s:], shapes)
@@ -96,6 +96,6 @@ def one_edit_matches(halves: TermAutomaton[Half], text: str, shapes: ShapeTables
             else:
                 start = _one_edit_backward(text, s, key[: len(key) - (e - s)], shapes)
                 hit = (key, start, e) if start is not None and start >= 0 else None
-            if hit is not None and hit not in seen:
-                seen.add(hit)
-                yield hit
+            if hit is not None and hit not in out:
+                out.append(hit)
+    return out

@@ -4,8 +4,6 @@ allow-list suppression and Latin/digit boundaries. Returns hits in original-stri
 from __future__ import annotations
 
 import unicodedata
-from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from acctcheck.match.automaton import TermAutomaton
@@ -79,18 +77,6 @@ def _bounded(snapshot: Snapshot, view: View, s: int, e: int) -> bool:
 Raw = tuple[TermEntry, int, int, bool]  # entry, view start, view end, spelt with one visual edit
 
 
-def _occurrences(snapshot: Snapshot, view: View, automaton: TermAutomaton[TermEntry],
-                 with_fuzzy: bool) -> Iterator[tuple[tuple[TermEntry, ...], int, int, bool]]:
-    for payloads, s, e in automaton.find(view.text):
-        yield payloads, s, e, False
-    if with_fuzzy and snapshot.half_terms.size:
-        lookup = automaton.lookup
-        for key, s, e in one_edit_matches(snapshot.half_terms, view.text, snapshot.normalizer.shapes):
-            payloads = lookup(key)
-            if payloads:
-                yield payloads, s, e, True
-
-
 def _in_capitals(view: View, s: int, e: int) -> bool:
     """Every cased letter the user typed in the span is a capital (after width folding: ＮＡＴＯ, НАТО)."""
     a, z = view.span(s, e)
@@ -103,11 +89,20 @@ def _collect(snapshot: Snapshot, view: View, automaton: TermAutomaton[TermEntry]
     """Raw hits for whole terms and completed compose chains, plus allow-list spans."""
     whole: list[Raw] = []
     allow: list[tuple[int, int, int]] = []
-    parts: dict[tuple[int, int, int], list[tuple[TermEntry, int, bool]]] = defaultdict(list)
+    parts: dict[tuple[int, int, int], list[tuple[TermEntry, int, bool]]] = {}
     firsts: list[Raw] = []
     rules = snapshot.rules
-    for payloads, s, e, fuzzy in _occurrences(snapshot, view, automaton, with_fuzzy):
-        for entry in payloads:
+    text = view.text
+    payloads = automaton.payloads
+    occurrences: list[tuple[tuple[TermEntry, ...], int, int, bool]] = [
+        (payloads[idx], s, e, False) for idx, s, e in automaton.matches(text)]
+    if with_fuzzy and snapshot.half_terms.size:
+        lookup = automaton.lookup
+        occurrences.extend((found, s, e, True) for key, s, e in
+                           one_edit_matches(snapshot.half_terms, text, snapshot.normalizer.shapes)
+                           if (found := lookup(key)))
+    for entries, s, e, fuzzy in occurrences:
+        for entry in entries:
             if entry.rule not in allowed:  # allowed: the rules for this account type and field
                 if entry.rule == ALLOW and not fuzzy:
                     allow.append((entry.pack, s, e))
@@ -117,7 +112,7 @@ def _collect(snapshot: Snapshot, view: View, automaton: TermAutomaton[TermEntry]
             elif entry.part == 0:
                 firsts.append((entry, s, e, fuzzy))
             else:
-                parts[(entry.rule, entry.part, s)].append((entry, e, fuzzy))
+                parts.setdefault((entry.rule, entry.part, s), []).append((entry, e, fuzzy))
     for entry, s, e, fuzzy in firsts:
         n_parts = rules[entry.rule].parts
         frontier = [(e, entry.canonical, entry.name, entry.flags, entry.syllables, fuzzy)]
