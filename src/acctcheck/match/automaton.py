@@ -8,7 +8,7 @@ number of occurrences, not to the number of terms.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import ahocorasick_rs
 
@@ -16,13 +16,23 @@ P = TypeVar("P")
 
 
 class TermAutomaton(Generic[P]):
-    def __init__(self, entries: dict[str, list[P]], *, keyed: bool = False) -> None:
+    def __init__(self, entries: dict[str, list[P]], *, keyed: bool = False,
+                 halves: dict[str, list[Any]] | None = None) -> None:
         keys = [k for k in entries if k]
         self.payloads: list[tuple[P, ...]] = [tuple(entries[k]) for k in keys]
         # exact-key lookup (used by the one-edit matcher) costs a dict of every key: only where asked for
         self._by_key: dict[str, tuple[P, ...]] = dict(zip(keys, self.payloads)) if keyed else {}
-        self._ac = ahocorasick_rs.AhoCorasick(keys) if keys else None
         self.size = len(keys)
+        # With `halves` (match/fuzzy.py), the halves of the term keys ride in the same automaton, so the
+        # one-edit search costs no second pass over the text: `halves[i]` are key i's Half payloads; a key
+        # that is only a half has no term payloads.
+        self.halves: list[tuple[Any, ...]] = []
+        if halves:
+            only_halves = [k for k in halves if k and k not in entries]
+            keys += only_halves
+            self.payloads += [()] * len(only_halves)
+            self.halves = [tuple(halves.get(k, ())) for k in keys]
+        self._ac = ahocorasick_rs.AhoCorasick(keys) if keys else None
 
     def lookup(self, key: str) -> tuple[P, ...]:
         """Payloads of one exact key (empty if absent)."""

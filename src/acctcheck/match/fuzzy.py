@@ -3,7 +3,8 @@
 the skeleton, letters and digits are not).
 
 Pigeonhole: with one edit, one half of the term matches exactly. Every term key of three or more characters
-has its halves in one more Aho-Corasick automaton; each half occurrence is extended over the other half
+has its halves in a copy of the skeleton automaton used for the fields searched this way (one pass
+finds terms and halves); each half occurrence is extended over the other half
 allowing exactly one edit. Cost grows with the number of half occurrences in the field, not with the number
 of terms.
 """
@@ -12,7 +13,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from acctcheck.match.automaton import TermAutomaton
 from acctcheck.normalize.chars import is_han
 from acctcheck.normalize.shapes import ShapeTables
 
@@ -44,6 +44,11 @@ def half_entries(keys: list[str]) -> dict[str, list[Half]]:
 
 def _one_edit_forward(text: str, p: int, tail: str, shapes: ShapeTables) -> int | None:
     """End position if text[p:] spells `tail` with exactly one edit, else None."""
+    if len(tail) > 1 and text[p:p + 1] != tail[0]:
+        # The edit is at p, so the text resumes the tail one (substitution, slipped letter) or two (split)
+        # characters later. Most half occurrences fail this test: it costs three slices, not table lookups.
+        if text[p + 1:p + 2] not in (tail[1], tail[0]) and text[p + 2:p + 3] != tail[1]:
+            return None
     n = len(text)
     for i, want in enumerate(tail):
         q = p + i
@@ -62,6 +67,10 @@ def _one_edit_forward(text: str, p: int, tail: str, shapes: ShapeTables) -> int 
 
 def _one_edit_backward(text: str, e: int, head: str, shapes: ShapeTables) -> int | None:
     """Start position if text[:e] ends with `head` spelt with exactly one edit, else None."""
+    if len(head) > 1 and e >= 1 and text[e - 1] != head[-1]:
+        # mirror of the test in _one_edit_forward: the edit is at e-1
+        if (e < 2 or text[e - 2] not in (head[-2], head[-1])) and (e < 3 or text[e - 3] != head[-2]):
+            return None
     for i in range(len(head) - 1, -1, -1):
         want = head[i]
         q = e - (len(head) - i)
@@ -83,12 +92,13 @@ def _slipped(ch: str) -> bool:
     return ch.isascii() and ch.isalnum()
 
 
-def one_edit_matches(halves: TermAutomaton[Half], text: str, shapes: ShapeTables) -> list[tuple[str, int, int]]:
-    """(term key, start, end) in view coordinates for every term spelt with exactly one visual edit."""
+def one_edit_matches(matches: list[tuple[int, int, int]], halves: list[tuple[Half, ...]], text: str,
+                     shapes: ShapeTables) -> list[tuple[str, int, int]]:
+    """(term key, start, end) in view coordinates for every term spelt with exactly one visual edit, from the
+    automaton occurrences of `text` (`halves[idx]`: the Half payloads of key idx, see TermAutomaton)."""
     out: list[tuple[str, int, int]] = []
-    payloads = halves.payloads
-    for idx, s, e in halves.matches(text):
-        for half in payloads[idx]:
+    for idx, s, e in matches:
+        for half in halves[idx]:
             key = half.key
             if half.left:
                 end = _one_edit_forward(text, e, key[e - s:], shapes)

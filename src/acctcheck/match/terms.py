@@ -85,8 +85,9 @@ def _in_capitals(view: View, s: int, e: int) -> bool:
 
 
 def _collect(snapshot: Snapshot, view: View, automaton: TermAutomaton[TermEntry],
-             allowed: frozenset[int], with_fuzzy: bool) -> tuple[list[Raw], list[tuple[int, int, int]]]:
-    """Raw hits for whole terms and completed compose chains, plus allow-list spans."""
+             allowed: frozenset[int]) -> tuple[list[Raw], list[tuple[int, int, int]]]:
+    """Raw hits for whole terms and completed compose chains, plus allow-list spans; one-edit spellings too
+    when the automaton carries term halves."""
     whole: list[Raw] = []
     allow: list[tuple[int, int, int]] = []
     parts: dict[tuple[int, int, int], list[tuple[TermEntry, int, bool]]] = {}
@@ -94,12 +95,13 @@ def _collect(snapshot: Snapshot, view: View, automaton: TermAutomaton[TermEntry]
     rules = snapshot.rules
     text = view.text
     payloads = automaton.payloads
+    matches = automaton.matches(text)
     occurrences: list[tuple[tuple[TermEntry, ...], int, int, bool]] = [
-        (payloads[idx], s, e, False) for idx, s, e in automaton.matches(text)]
-    if with_fuzzy and snapshot.half_terms.size:
+        (payloads[idx], s, e, False) for idx, s, e in matches if payloads[idx]]  # () for a key that is only a half
+    if automaton.halves:
         lookup = automaton.lookup
         occurrences.extend((found, s, e, True) for key, s, e in
-                           one_edit_matches(snapshot.half_terms, text, snapshot.normalizer.shapes)
+                           one_edit_matches(matches, automaton.halves, text, snapshot.normalizer.shapes)
                            if (found := lookup(key)))
     for entries, s, e, fuzzy in occurrences:
         for entry in entries:
@@ -115,6 +117,8 @@ def _collect(snapshot: Snapshot, view: View, automaton: TermAutomaton[TermEntry]
                 parts.setdefault((entry.rule, entry.part, s), []).append((entry, e, fuzzy))
     for entry, s, e, fuzzy in firsts:
         n_parts = rules[entry.rule].parts
+        if entry.covers < n_parts and (entry.rule, entry.covers, e) not in parts:
+            continue  # the usual case: a place name with no organ after it
         frontier = [(e, entry.canonical, entry.name, entry.flags, entry.syllables, fuzzy)]
         for k in range(entry.covers, n_parts):
             nxt = []
@@ -143,7 +147,8 @@ def find_term_hits(snapshot: Snapshot, views: FieldViews, field: str, account_ty
     skel = views.skeleton
     if not skel.text:
         return []
-    entries, allow = _collect(snapshot, skel, snapshot.skeleton_terms, allowed, field in policy.one_edit_fields)
+    terms = snapshot.one_edit_terms if field in policy.one_edit_fields else snapshot.skeleton_terms
+    entries, allow = _collect(snapshot, skel, terms, allowed)
 
     def allowed_out(pack: int, s: int, e: int) -> bool:
         return any(p == pack and a < e and s < b for p, a, b in allow)
@@ -168,7 +173,7 @@ def find_term_hits(snapshot: Snapshot, views: FieldViews, field: str, account_ty
     if snapshot.pinyin_terms.size:
         pin = views.pinyin
         tokens = pin.tokens
-        p_entries, _ = _collect(snapshot, pin, snapshot.pinyin_terms, allowed, False)
+        p_entries, _ = _collect(snapshot, pin, snapshot.pinyin_terms, allowed)
         for entry, ps, pe, _fuzzy in p_entries:
             if tokens is None:
                 s, e, typed = ps, pe, False

@@ -6,7 +6,9 @@ character dictionary (data/pinyin.tsv, tools/build_pinyin_table.py): calling pyp
 Latin letter runs are segmented into pinyin syllables (fewest syllables wins); a run that is not entirely
 pinyin (an English word) yields no syllables, so ordinary English never matches. Terms are indexed under
 every reading of their heteronyms, so the input side needs one reading per character.
-Each syllable is encoded as one private-use character, so the same Aho-Corasick machinery runs over it.
+Each syllable is encoded as one character from U+0400 on (two UTF-8 bytes, where a private-use character takes
+three: the automaton walks a third fewer bytes), so the same Aho-Corasick machinery runs over it. The view's
+text is never mixed with user text, so the block's meaning does not matter.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from importlib import resources
 from acctcheck.normalize.skeleton import FILL
 from acctcheck.normalize.view import View
 
-_PUA = 0xE000
+_CODE_BASE = 0x0400
+_CODE_LIMIT = 0x0800  # the last code point UTF-8 writes in two bytes, plus one
 BREAK = "\x00"
 MAX_SYLLABLE = 6
 # Interjection readings (m, n, ng, hm…) are not syllables anyone types to spell a word.
@@ -42,7 +45,7 @@ class _CodeTable(dict[int, str]):
 @dataclass(frozen=True)
 class PinyinTable:
     readings: dict[str, tuple[str, ...]]  # Han char -> toneless readings, most common first
-    syllable_code: dict[str, str]  # syllable -> one private-use character
+    syllable_code: dict[str, str]  # syllable -> one character (see the module docstring)
     typed: frozenset[str]  # syllables accepted when segmenting Latin
     primary_code: dict[str, str]  # Han char -> encoded most common reading (the input side's one reading)
     code_table: "_CodeTable"  # the same as a str.translate table
@@ -64,7 +67,9 @@ class PinyinTable:
             readings[ch] = rs
             syllables.update(rs)
         ordered = sorted(syllables)
-        code = {s: chr(_PUA + i) for i, s in enumerate(ordered)}
+        if _CODE_BASE + len(ordered) > _CODE_LIMIT:
+            raise ValueError(f"{len(ordered)} syllables do not fit two-byte codes")
+        code = {s: chr(_CODE_BASE + i) for i, s in enumerate(ordered)}
         typed = frozenset(s for s in ordered if s not in _NOT_TYPED and s.isascii() and s.isalpha())
         primary = {ch: code[rs[0]] for ch, rs in readings.items()}
         codes = {ch: tuple(code[r] for r in rs) for ch, rs in readings.items()}

@@ -186,6 +186,7 @@ def compile_set(loaded: LoadedSet, normalizer: Normalizer) -> Snapshot:
         (t, f): frozenset(i for i in by_account[t] if f in getattr(rules[i].rule, "fields", (f,)))
         for t in ("personal", "institution") for f in TEXT_FIELDS
     }
+    skeleton = dict(b.skeleton)
     return Snapshot(
         revision=loaded.revision,
         root=str(loaded.root),
@@ -194,11 +195,10 @@ def compile_set(loaded: LoadedSet, normalizer: Normalizer) -> Snapshot:
         rules=tuple(rules),
         policy=loaded.policy,
         normalizer=normalizer,
-        skeleton_terms=TermAutomaton(dict(b.skeleton), keyed=True),
+        skeleton_terms=TermAutomaton(skeleton),
+        one_edit_terms=TermAutomaton(skeleton, keyed=True, halves=half_entries(
+            [k for k, es in skeleton.items() if any(e.rule != ALLOW for e in es)])),
         pinyin_terms=TermAutomaton(dict(b.pinyin)),
-        half_terms=TermAutomaton(half_entries(
-            [k for k, es in b.skeleton.items() if any(e.rule != ALLOW for e in es)]
-        )),
         pattern_rules=tuple(pattern_rules),
         pattern_set=PatternSet([rules[r].patterns[i] for r, i in pattern_index]),
         pattern_index=pattern_index,

@@ -63,8 +63,10 @@ class Snapshot:
     policy: Policy
     normalizer: Normalizer
     skeleton_terms: TermAutomaton[TermEntry]
+    # the same terms plus their halves, for the fields searched for one-edit spellings (policy.one_edit_fields):
+    # those fields get terms and halves from one pass, the others do not walk the halves at all
+    one_edit_terms: TermAutomaton[TermEntry]
     pinyin_terms: TermAutomaton[TermEntry]
-    half_terms: TermAutomaton[Any]  # halves of term keys, for one-edit (similar shape / split) matching
     pattern_rules: tuple[int, ...]
     pattern_set: Any  # match.patterns.PatternSet over every pattern of every pattern rule
     pattern_index: tuple[tuple[int, int], ...]  # set index -> (rule index, pattern index within the rule)
