@@ -4,6 +4,9 @@ recording — against a real uvicorn on a loopback port."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import logging
 import re
 import threading
@@ -213,3 +216,36 @@ def test_safe_fields_are_written_as_given_and_anything_else_is_masked() -> None:
     rec = _format(phones=["13800138000"], note="id 11010119900307777X")
     assert "13800138000" not in rec["phones"] and rec["note"] == "id [digits]X"
     assert rec["ts"].endswith("+00:00") and len(rec["ts"]) == len("2026-11-29T17:46:10.909+00:00")
+
+
+_CHILD = """
+import logging, logging.config, sys, time
+from acctcheck.logging_setup import log_config
+logging.config.dictConfig(log_config("info"))
+log = logging.getLogger("acctcheck.child")
+for i in range(3):
+    log.info("line %d", i)
+print("logged", flush=True)
+time.sleep(float(sys.argv[1]))
+log.info("last before exit")
+"""
+
+
+def test_buffered_log_lines_reach_stderr_in_time_and_at_exit(tmp_path: Path) -> None:
+    """Decision lines are written in blocks (one write per line cost more than the line), but they still show
+    up within the flush interval while the process runs, and nothing is lost at a normal exit."""
+    err = tmp_path / "stderr"
+    with err.open("wb") as sink:
+        child = subprocess.Popen([sys.executable, "-c", _CHILD, "6"], stdout=subprocess.PIPE, stderr=sink,
+                                 env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+        try:
+            assert child.stdout is not None and child.stdout.readline().strip() == b"logged"
+            deadline = time.monotonic() + 4  # the interval is 0.2 s; allow for a loaded machine
+            while time.monotonic() < deadline and err.read_text().count("\n") < 3:
+                time.sleep(0.05)
+            assert child.poll() is None, "the child must still be running: lines came from the flusher"
+            assert [json.loads(x)["msg"] for x in err.read_text().splitlines()] == ["line 0", "line 1", "line 2"]
+        finally:
+            child.wait(timeout=20)
+    assert child.returncode == 0
+    assert json.loads(err.read_text().splitlines()[-1])["msg"] == "last before exit"
