@@ -249,3 +249,33 @@ def test_buffered_log_lines_reach_stderr_in_time_and_at_exit(tmp_path: Path) -> 
             child.wait(timeout=20)
     assert child.returncode == 0
     assert json.loads(err.read_text().splitlines()[-1])["msg"] == "last before exit"
+
+
+def test_each_validate_request_is_counted_once_whichever_lane_answers(served) -> None:
+    """POST /validate is answered before FastAPI's stack (the fast lane) or, for anything unusual, by the
+    full stack behind it; both lanes share one metrics layer, so no request is counted twice or missed."""
+    s, _ = served
+    key = 'acctcheck_requests_total{{endpoint="/validate",status="{}"}}'
+    with httpx.Client(base_url=s.base, timeout=10) as c:
+        before = parse(c.get("/metrics").text)
+        c.post("/validate", json={"fields": {"nickname": "小王"}})  # fast lane
+        c.post("/validate", content=b'{"fields": {"nickname": "a", "nickname": "b"}}',
+               headers={"content-type": "application/json"})  # duplicate key: the full stack's 422
+        c.post("/validate", content=b'{"fields": {"nickname": "x"}}',
+               headers={"content-type": "application/json; charset=utf-8"})  # charset: the full stack's 200
+        after = parse(c.get("/metrics").text)
+    assert after[key.format(200)] - before.get(key.format(200), 0) == 2
+    assert after[key.format(422)] - before.get(key.format(422), 0) == 1
+
+
+def test_an_engine_failure_in_the_fast_lane_is_a_json_500(served, monkeypatch: pytest.MonkeyPatch) -> None:
+    s, _ = served
+    import acctcheck.api.validate as lane
+
+    def boom(*_a: object, **_k: object) -> None:
+        raise RuntimeError("engine bug")
+
+    monkeypatch.setattr(lane, "validate", boom)
+    r = httpx.post(f"{s.base}/validate", json={"fields": {"nickname": "小王"}}, timeout=10)
+    assert r.status_code == 500 and r.json()["error"] == "internal_error"
+    assert set(r.json()) == {"error", "message", "details"}

@@ -16,6 +16,7 @@ __all__ = ["Metrics", "ObserveMiddleware", "router"]
 
 router = APIRouter()
 decision_log = logging.getLogger("acctcheck.decision")
+_OBSERVED = "acctcheck.observed"
 
 
 @router.get("/metrics", include_in_schema=False)
@@ -34,9 +35,10 @@ class ObserveMiddleware:
         self.log_decisions = log_decisions
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or _OBSERVED in scope:  # a fast-lane fallback is already being observed
             await self.app(scope, receive, send)
             return
+        scope[_OBSERVED] = True
         start = time.perf_counter()
         status = 500  # an exception that escapes the app becomes a 500 further out
 

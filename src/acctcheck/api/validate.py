@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
@@ -19,6 +20,7 @@ from acctcheck.images.model import ImageCode, ImageLimits
 from acctcheck.packs.snapshot import Snapshot
 from acctcheck.settings import Settings
 
+log = logging.getLogger("acctcheck")
 router = APIRouter()
 ERRORS = {s: {"model": ErrorBody} for s in (408, 413, 415, 422, 503)}
 
@@ -124,7 +126,8 @@ class FastValidate:
 
     Everything else goes to the FastAPI route unchanged, with the body already read replayed to it: wrong or
     missing content type or length, a body in several chunks, malformed or duplicate-key JSON, any 4xx,
-    images, no active snapshot. So every error keeps exactly one implementation."""
+    images, no active snapshot. So every error keeps exactly one implementation. It runs ahead of FastAPI's
+    own middleware (app.Service), so an unexpected exception is answered here with the same JSON 500."""
 
     def __init__(self, app: Any) -> None:
         self.app = app
@@ -156,7 +159,14 @@ class FastValidate:
             return
         verdict = None
         if message["type"] == "http.request" and not message.get("more_body"):
-            verdict = self._decide(message.get("body", b""), state, settings.max_field_chars)
+            try:
+                verdict = self._decide(message.get("body", b""), state, settings.max_field_chars)
+            except Exception:  # noqa: BLE001 - the fast lane runs outside FastAPI's error layer: same answer
+                log.exception("unhandled error")
+                scope["route"] = ROUTE
+                await error_response(500, "internal_error", "internal error; the request was not evaluated")(
+                    scope, receive, send)
+                return
         if verdict is None:
             await self.app(scope, _replay(message, receive), send)
             return
