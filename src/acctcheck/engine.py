@@ -5,7 +5,6 @@ Pure and synchronous, no HTTP: the API, the CLI, pack examples and bulk scans al
 
 from __future__ import annotations
 
-import base64
 import os
 from collections.abc import Callable, Sequence
 
@@ -22,10 +21,39 @@ _RANK = {"inform": 0, "review": 1, "reject": 2}
 _DECISION = {0: "pass", 1: "review", 2: "reject"}
 
 
+class _RandomPool:
+    """Random bytes drawn from the OS 4 KiB at a time: one getrandom(2) call per request cost ~8% of the
+    engine's time inside the service. Reset in a forked child, so two processes never share bytes."""
+
+    def __init__(self) -> None:
+        self._buf = b""
+        self._pos = 0
+        os.register_at_fork(after_in_child=self.reset)
+
+    def reset(self) -> None:
+        self._buf, self._pos = b"", 0
+
+    def take(self, n: int) -> bytes:
+        if self._pos + n > len(self._buf):
+            self._buf, self._pos = os.urandom(4096), 0
+        chunk = self._buf[self._pos:self._pos + n]
+        self._pos += n
+        return chunk
+
+
+_POOL = _RandomPool()
+
+
+# byte -> one base32 character (a-z, 2-7) from its low five bits: 256 is a multiple of 32, so uniform
+_B32 = bytes(ord("abcdefghijklmnopqrstuvwxyz234567"[b & 31]) for b in range(256))
+
+
 def new_decision_id() -> str:
-    """80 random bits in lower-case base32 (a-z, 2-7): no '0', '1', '8' or '9', so a decision id can never
-    look like a phone or ID number in logs that must not carry such numbers."""
-    return base64.b32encode(os.urandom(10)).decode("ascii").lower()
+    """16 lower-case base32 characters (a-z, 2-7) carrying 80 random bits: no '0', '1', '8' or '9', so a
+    decision id can never look like a phone or ID number in logs that must not carry such numbers. Built with
+    one bytes.translate: base64.b32encode is Python code and cost more than the rest of a clean request's
+    bookkeeping."""
+    return _POOL.take(16).translate(_B32).decode("ascii")
 
 
 def effective_action(policy: Policy, raw: RawFinding) -> str:
