@@ -279,3 +279,30 @@ def test_an_engine_failure_in_the_fast_lane_is_a_json_500(served, monkeypatch: p
     r = httpx.post(f"{s.base}/validate", json={"fields": {"nickname": "小王"}}, timeout=10)
     assert r.status_code == 500 and r.json()["error"] == "internal_error"
     assert set(r.json()) == {"error", "message", "details"}
+
+
+def test_safe_lines_take_the_short_path_only_where_it_writes_the_same_line(tmp_path: Path) -> None:
+    from acctcheck.logging_setup import BufferedStderrHandler, log_safe
+
+    logger = logging.getLogger("acctcheck.test_safe_lines")
+    logger.propagate = False
+    handler = BufferedStderrHandler()
+    handler.setFormatter(JsonFormatter())
+    handler.setStream(open(tmp_path / "out", "w", encoding="utf-8")).close()  # noqa: SIM115 - closed by handler
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    seen: list[logging.LogRecord] = []
+    try:
+        log_safe(logger, "decision", {"decision_id": "abc", "latency_ms": 1.0})
+        logger.addFilter(lambda r: seen.append(r) or True)  # a filter must see every record: full path
+        log_safe(logger, "decision", {"decision_id": "def", "latency_ms": 2.0})
+        logger.setLevel(logging.WARNING)
+        log_safe(logger, "decision", {"decision_id": "ghi", "latency_ms": 3.0})  # disabled: nothing
+    finally:
+        logger.removeHandler(handler)
+        handler.close()
+    lines = [json.loads(x) for x in (tmp_path / "out").read_text().splitlines()]
+    assert [x["decision_id"] for x in lines] == ["abc", "def"] and len(seen) == 1
+    short, full = lines
+    assert set(short) == set(full) and short["logger"] == full["logger"] == "acctcheck.test_safe_lines"
+    assert short["level"] == full["level"] == "info" and short["msg"] == full["msg"] == "decision"

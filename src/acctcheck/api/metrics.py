@@ -10,6 +10,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
+from acctcheck.logging_setup import log_safe
 from acctcheck.metrics import CONTENT_TYPE, Metrics
 
 __all__ = ["Metrics", "ObserveMiddleware", "router"]
@@ -81,7 +82,4 @@ def log_decision(verdict: Any, elapsed: float) -> None:
         "rules_revision": verdict.rules_revision,
         "latency_ms": round(elapsed * 1000, 3),
     }
-    # makeRecord + handle is what Logger.info does, minus the stack walk for a caller no decision line shows
-    record = decision_log.makeRecord(decision_log.name, logging.INFO, __file__, 0, "decision", (), None,
-                                     extra={"safe": safe})
-    decision_log.handle(record)
+    log_safe(decision_log, "decision", safe)
