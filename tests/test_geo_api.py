@@ -4,6 +4,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from acctcheck.api import errors
 from acctcheck.api.ip_region import router
 from acctcheck.geo import GeoResolver
 
@@ -12,6 +13,7 @@ from acctcheck.geo import GeoResolver
 def client():
     app = FastAPI()
     app.state.geo = GeoResolver(None, None)
+    errors.install(app)
     app.include_router(router)
     with TestClient(app) as c:
         yield c
@@ -36,7 +38,7 @@ def test_get_reserved(client):
 def test_get_invalid_names_the_ip(client):
     r = client.get("/ip-region", params={"ip": "999.1.1.1"})
     assert r.status_code == 422
-    [err] = r.json()["detail"]
+    [err] = r.json()["details"]
     assert err["loc"] == ["query", "ip"] and err["input"] == "999.1.1.1" and "999.1.1.1" in err["msg"]
 
 
@@ -56,7 +58,7 @@ def test_post_in_order(client):
 def test_post_invalid_names_index_and_ip(client):
     r = client.post("/ip-region", json={"ips": ["8.8.8.8", "1.1.1.1", "not-an-ip"]})
     assert r.status_code == 422
-    [err] = r.json()["detail"]
+    [err] = r.json()["details"]
     assert err["loc"] == ["body", "ips", 2] and err["input"] == "not-an-ip"
 
 
@@ -69,3 +71,20 @@ def test_post_limit(client):
 def test_post_rejects_unknown_keys_and_empty_is_fine(client):
     assert client.post("/ip-region", json={"ips": [], "x": 1}).status_code == 422
     assert client.post("/ip-region", json={"ips": []}).json() == {"results": []}
+
+
+@pytest.mark.parametrize(("body", "ctype", "status", "error"), [
+    (b'{"ips": ["8.8.8.8"], "ips": ["1.1.1.1"]}', "application/json", 422, "invalid_json"),  # duplicate key
+    (b'{"ips": ["\\ud800"]}', "application/json", 422, None),  # unpaired surrogate escape: invalid_ip
+    (b'{"ips": [1]}', "application/json", 422, "invalid_request"),  # number where a string belongs
+    (b'\xff\xfe{"ips": []}', "application/json", 422, "invalid_json"),  # not UTF-8
+    (b'[' * 100_000 + b']' * 100_000, "application/json", 413, "body_too_large"),
+    (b'{"ips": []}', "text/plain", 415, "unsupported_media_type"),
+    (b'', "application/json", 422, "invalid_json"),
+])
+def test_post_bodies_are_read_like_validate(client, body: bytes, ctype: str, status: int, error: str | None) -> None:
+    r = client.post("/ip-region", content=body, headers={"content-type": ctype})
+    assert r.status_code == status, r.text
+    assert set(r.json()) == {"error", "message", "details"}
+    if error:
+        assert r.json()["error"] == error

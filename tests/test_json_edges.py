@@ -91,7 +91,7 @@ def test_batch_json_edges(server, name: str, body: bytes, status: int, words: li
 @pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded",
                                           "multipart/form-data; boundary=x", "application/xml"])
 def test_wrong_content_type_is_415(server, content_type: str) -> None:  # noqa: ANN001
-    for path in ("/validate", "/validate/batch"):
+    for path in ("/validate", "/validate/batch", "/ip-region"):
         body = NICK if path == "/validate" else b'{"items":[' + NICK + b"]}"
         assert_clear_4xx(post(server.url + path, body, {"content-type": content_type}), 415, "application/json")
 
@@ -166,7 +166,7 @@ def _still_serving(srv: Server) -> None:
     assert time.monotonic() - t0 < 2, "the worker was held by a slow client"
 
 
-@pytest.mark.parametrize("path", ["/validate", "/validate/batch"])
+@pytest.mark.parametrize("path", ["/validate", "/validate/batch", "/ip-region"])
 def test_half_a_body_then_silence_is_cut_off(slow_server: Server, path: str) -> None:
     body = NICK if path == "/validate" else b'{"items":[' + NICK + b"]}"
     with socket.create_connection(("127.0.0.1", slow_server.port), timeout=5) as sock:

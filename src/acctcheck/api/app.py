@@ -93,10 +93,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     app.include_router(validate.router)
     app.include_router(batch.router)
+    body_models: list[type] = [ValidateRequest, BatchRequest]
     try:
         from acctcheck.api import ip_region
 
         app.include_router(ip_region.router)
+        body_models.append(ip_region.IpRegionBatchRequest)
     except ImportError:  # pragma: no cover - geo layer missing from a partial install
         log.warning("ip-region endpoints unavailable")
     app.include_router(ops.router)
@@ -104,5 +106,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(metrics.ObserveMiddleware, metrics=app.state.metrics, log_decisions=settings.log_decisions)
     app.include_router(admin.router)
     app.include_router(metrics.router)
-    openapi.install(app, [ValidateRequest, BatchRequest], DESCRIPTION)
+    openapi.install(app, body_models, DESCRIPTION)
     return app
