@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from typing import Any, TypeVar
 
@@ -11,6 +10,7 @@ from fastapi import Request
 from pydantic import BaseModel, ValidationError
 from starlette.requests import ClientDisconnect
 
+from acctcheck.api.deadlines import BODY_DEADLINES
 from acctcheck.api.errors import ApiError, describe, validation_details
 
 M = TypeVar("M", bound=BaseModel)
@@ -70,8 +70,7 @@ async def read_body(request: Request, limit: int, timeout_s: float) -> bytes:
             chunks.append(chunk)
 
     try:
-        async with asyncio.timeout(timeout_s):  # no extra task per request, unlike wait_for
-            await _collect()
+        await BODY_DEADLINES.run(_collect(), timeout_s)  # no timer per request (api/deadlines.py)
     except TimeoutError:
         raise ApiError(408, "body_timeout", f"request body did not arrive within {timeout_s:g} s") from None
     except ClientDisconnect:  # nobody to answer; without this, two error tracebacks per aborted upload

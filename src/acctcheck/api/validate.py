@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any
 
@@ -10,6 +9,7 @@ from fastapi import APIRouter, Request, Response
 from pydantic import ValidationError
 
 from acctcheck.api.body import check_text, loads_unique, parse_json, read_body, to_model
+from acctcheck.api.deadlines import BODY_DEADLINES
 from acctcheck.api.errors import ApiError, error_response
 from acctcheck.api.openapi import body_of
 from acctcheck.contract import ErrorBody, ValidateRequest, Verdict
@@ -149,8 +149,7 @@ class FastValidate:
             await self.app(scope, receive, send)
             return
         try:
-            async with asyncio.timeout(settings.body_timeout_s):
-                message = await receive()
+            message = await BODY_DEADLINES.run(receive(), settings.body_timeout_s)
         except TimeoutError:
             scope["route"] = ROUTE
             timeout_s = settings.body_timeout_s
@@ -180,9 +179,14 @@ class FastValidate:
     @staticmethod
     def _decide(body: bytes, state: Any, max_chars: int) -> Verdict | None:
         snapshot = state.store.snapshot
-        data = loads_unique(body)
-        if snapshot is None or data is None:
+        if snapshot is None:
             return None
+        data = loads_unique(body)
+        if data is None:  # a ':' inside a string, a float: the strict parser decides, still in this lane
+            try:
+                data = parse_json(body, None)
+            except ApiError:
+                return None  # the route answers the error
         try:
             req = ValidateRequest.model_validate(data)
             if req.images is not None and req.images.items():
