@@ -113,3 +113,21 @@ def test_engine_imports_without_fastapi() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "ok"
+
+
+@pytest.mark.parametrize(("bio", "decision", "actions"), [
+    ("每天早上读报：人民日报、参考消息", "pass", {"人民日报": "inform", "参考消息": "inform"}),  # a list after 读报
+    ("湖南卫视忠实观众", "pass", {"湖南卫视": "inform"}),
+    ("人民日报官方账号", "reject", {"人民日报": "reject"}),  # a claim cue beats everything
+    ("人民日报", "reject", {"人民日报": "reject"}),  # the name is the whole field
+    ("光明日报评论员，转载请注明出处", "reject", {"光明日报": "reject"}),  # neither cue: the rule's action
+])
+def test_names_mentioned_in_a_bio_only_inform(snapshot, bio: str, decision: str, actions: dict) -> None:  # noqa: ANN001
+    v = check(snapshot, "小王", fields={"bio": bio})
+    assert v.decision == decision, v.findings
+    got = {f.matched: f.action for f in v.findings if f.category == "media_impersonation"}
+    assert {k: got.get(k) for k in actions} == actions, got
+
+
+def test_a_mention_cue_does_not_excuse_a_name(snapshot) -> None:  # noqa: ANN001
+    assert check(snapshot, "湖南卫视忠实观众").decision == "reject"  # nickname: the policy covers free text only

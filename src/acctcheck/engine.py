@@ -68,6 +68,8 @@ def effective_action(policy: Policy, raw: RawFinding) -> str:
             long_sound = raw.method in ("homophone", "pinyin") and raw.syllables >= policy.sound_reject_min_syllables
             if not long_sound:
                 action = "review"
+    if raw.cap is not None and _RANK[action] > _RANK[raw.cap]:
+        action = raw.cap
     return action
 
 

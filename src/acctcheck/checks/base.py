@@ -20,6 +20,7 @@ class RawFinding:
     method: str
     syllables: int = 0
     certainty: float | None = None  # None: the policy's certainty for `method`
+    cap: str | None = None  # the highest action this finding may take (a name mentioned in a bio), None: any
 
 
 @dataclass(slots=True)

@@ -4,19 +4,42 @@ compose rule, whatever its category, becomes a finding unless a verified institu
 from __future__ import annotations
 
 from acctcheck.checks.base import CheckContext, RawFinding
-from acctcheck.packs.schema import ComposeRule, TermsRule
+from acctcheck.packs.schema import ComposeRule, MentionPolicy, TermsRule
 
 
 def run(ctx: CheckContext) -> list[RawFinding]:
     out: list[RawFinding] = []
     rules = ctx.snapshot.rules
+    mention = ctx.snapshot.policy.mention
     for name, views in ctx.fields:
-        for hit in ctx.term_hits(name, views):
+        mentioned_until = -1  # end of the last name this field mentions
+        for hit in sorted(ctx.term_hits(name, views), key=lambda h: h.start):
             rule = rules[hit.rule]
             if not isinstance(rule.rule, (TermsRule, ComposeRule)):
                 continue
             if ctx.exempt(rule, hit.canonical, hit.key):
                 continue
+            cap = None
+            if mention is not None and name in mention.fields and rule.rule.category in mention.categories:
+                value = views.value
+                listed = 0 <= mentioned_until <= hit.start and not value[mentioned_until:hit.start].strip(
+                    mention.list_joiners)
+                cap = mention.mention_action if listed else mention_cap(mention, value, hit.start, hit.end)
+                if cap == mention.mention_action:
+                    mentioned_until = max(mentioned_until, hit.end)
             out.append(RawFinding(rule, name, (hit.start, hit.end), views.value[hit.start:hit.end],
-                                  hit.name or hit.canonical, hit.method, hit.syllables, hit.certainty))
+                                  hit.name or hit.canonical, hit.method, hit.syllables, hit.certainty, cap))
     return out
+
+
+def mention_cap(mention: MentionPolicy, value: str, start: int, end: int) -> str | None:
+    """The highest action a name at value[start:end] in free text may take (MentionPolicy), None for any."""
+    if not value[:start].strip() and not value[end:].strip():
+        return None  # the name is the whole field
+    before = value[max(0, start - mention.window):start]
+    after = value[end:end + mention.window]
+    if any(c in before or c in after for c in mention.claim_cues):
+        return None
+    if any(c in before for c in mention.mention_before) or any(c in after for c in mention.mention_after):
+        return mention.mention_action
+    return mention.bare_action

@@ -279,6 +279,24 @@ MethodName = Literal["exact", "traditional", "lookalike", "separator", "number_s
                      "pattern", "fuzzy", "qr_code"]
 
 
+class MentionPolicy(_Strict):
+    """Free text (a bio, a signature) often names an organ or an outlet without claiming to be it: 每天读人民日报,
+    湖南卫视忠实观众. A name hit there keeps its action only when a claim cue stands next to it or the name is the
+    whole field; next to a mention cue it is lowered to `mention_action`; otherwise to `bare_action`."""
+
+    fields: list[Literal["nickname", "bio", "signature", "certification"]] = Field(
+        default_factory=lambda: ["bio", "signature"])
+    categories: list[Category] = Field(default_factory=list, description="categories this applies to")
+    window: int = Field(default=4, ge=1, le=16, description="characters either side of the name searched for cues")
+    claim_cues: list[str] = Field(default_factory=list, description="官方, 官微, 本号 …: the name is claimed")
+    mention_before: list[str] = Field(default_factory=list, description="读, 关注, 粉丝 … before the name")
+    mention_after: list[str] = Field(default_factory=list, description="观众, 读者 … after the name")
+    list_joiners: str = Field(default="、，,和与及/ ", description="a name joined by only these characters to a "
+                              "mentioned name is mentioned too (读报：人民日报、参考消息)")
+    mention_action: RuleAction = "inform"
+    bare_action: RuleAction = "review"
+
+
 class Policy(_Strict):
     """How findings become a decision. Kept in YAML (rules/policy.yaml) so platforms tune it without code."""
 
@@ -310,6 +328,7 @@ class Policy(_Strict):
         "it; a bio costs several times a name to search this way",
     )
     category_actions: dict[Category, RuleAction] = Field(default_factory=dict)
+    mention: MentionPolicy | None = Field(default=None, description="names mentioned, not claimed, in free text")
 
 
 def pack_json_schema() -> dict:
