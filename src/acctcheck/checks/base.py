@@ -49,8 +49,9 @@ class CheckContext:
             self._institution_skeleton = self.snapshot.normalizer.folder.fold_text(inst.name) if inst else ""
         return self._institution_skeleton
 
-    def exempt(self, rule: CompiledRule, *forms: str) -> bool:
-        """A verified institution may use a term its registered name contains (外交部 named 外交部)."""
+    def exempt(self, rule: CompiledRule, *forms: str, head: str = "") -> bool:
+        """A verified institution may use a term its registered name contains (外交部 named 外交部), or, for a
+        compose rule with exempt_match: head, a chain whose first part it contains (京东 named 京东客服)."""
         inst = self.request.verified.institution if self.request.verified else None
         if inst is None:
             return False
@@ -59,6 +60,8 @@ class CheckContext:
             return False
         if rule.rule.exempt_match == "kind":
             return True
+        if rule.rule.exempt_match == "head":
+            forms = (head,)
         name = self.institution_skeleton
         fold = self.snapshot.normalizer.folder.fold_text
         return any(f and fold(f) in name for f in forms)

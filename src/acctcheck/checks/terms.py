@@ -17,7 +17,7 @@ def run(ctx: CheckContext) -> list[RawFinding]:
             rule = rules[hit.rule]
             if not isinstance(rule.rule, (TermsRule, ComposeRule)):
                 continue
-            if ctx.exempt(rule, hit.canonical, hit.key):
+            if ctx.exempt(rule, hit.canonical, hit.key, head=hit.head):
                 continue
             cap = None
             if mention is not None and name in mention.fields and rule.rule.category in mention.categories:

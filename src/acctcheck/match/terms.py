@@ -27,6 +27,7 @@ class TermHit:
     key: str  # the view text that matched (skeleton form), for exemptions
     certainty: float | None = None  # overrides the policy's certainty for the method (one-edit matches)
     name: str = ""  # the listed name that matched (an alias such as 发改委, or the canonical name)
+    head: str = ""  # compose hits: the first part's canonical name (for exemptions)
 
 
 def _method(view: View, s: int, e: int, term_flags: tuple[int, ...]) -> str:
@@ -132,7 +133,8 @@ def _collect(snapshot: Snapshot, view: View, automaton: TermAutomaton[TermEntry]
             if not frontier:
                 break
         for end, canon, name, flags, syl, fz in frontier:
-            whole.append((TermEntry(entry.rule, entry.pack, -1, canon, flags, syl, name), s, end, fz))
+            whole.append((TermEntry(entry.rule, entry.pack, -1, canon, flags, syl, name, head=entry.canonical), s,
+                          end, fz))
     return whole, allow
 
 
@@ -197,5 +199,6 @@ def find_term_hits(snapshot: Snapshot, views: FieldViews, field: str, account_ty
     hits: list[TermHit] = []
     for (r, s, e, canonical), (entry, method, certainty) in found.items():
         a, z = skel.span(s, e)
-        hits.append(TermHit(r, a, z, canonical, method, entry.syllables, skel.text[s:e], certainty, entry.name))
+        hits.append(TermHit(r, a, z, canonical, method, entry.syllables, skel.text[s:e], certainty, entry.name,
+                            entry.head))
     return hits

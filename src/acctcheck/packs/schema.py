@@ -36,10 +36,11 @@ class _RuleBase(_Strict):
         default=None,
         description="verified institution kinds whose registered name may contain the term; null = any kind",
     )
-    exempt_match: Literal["name", "kind"] = Field(
+    exempt_match: Literal["name", "kind", "head"] = Field(
         default="name",
         description="name: exempt only if the registered name contains the term; "
-        "kind: any verified institution of exempt_kinds (e.g. news_media may use 新闻)",
+        "kind: any verified institution of exempt_kinds (e.g. news_media may use 新闻); "
+        "head (compose rules): if the registered name contains the first part (京东 of 京东客服)",
     )
     description: str = ""
 

@@ -41,6 +41,7 @@ class TermEntry:
     name: str = ""  # the name (canonical or alias) this key was built from: what the finding reports
     capitals: bool = False  # a Latin acronym written in capitals in the pack (NATO): matches only in capitals
     covers: int = 1  # compose parts this key stands for (2 when a one-character head was merged with part 1)
+    head: str = ""  # a completed compose chain: its first part's canonical name (京东 of 京东客服), for exemptions
 
 
 @dataclass(frozen=True)
