@@ -131,3 +131,13 @@ def test_names_mentioned_in_a_bio_only_inform(snapshot, bio: str, decision: str,
 
 def test_a_mention_cue_does_not_excuse_a_name(snapshot) -> None:  # noqa: ANN001
     assert check(snapshot, "湖南卫视忠实观众").decision == "reject"  # nickname: the policy covers free text only
+
+
+@pytest.mark.parametrize(("bio", "decision"), [
+    ("老公是人民警察，聚少离多", "pass"),  # a title of somebody else
+    ("周末去看医生", "pass"),
+    ("我是人民警察", "review"),  # a claim: the unverified-profession finding stands
+])
+def test_titles_mentioned_in_a_bio(snapshot, bio: str, decision: str) -> None:  # noqa: ANN001
+    v = check(snapshot, "小琳", fields={"bio": bio})
+    assert v.decision == decision, v.findings

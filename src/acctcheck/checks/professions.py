@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from acctcheck.checks.base import CheckContext, RawFinding
+from acctcheck.checks.mentions import mention_cap
 from acctcheck.match.terms import TermHit
 from acctcheck.packs.schema import ProfessionRule
 from acctcheck.packs.snapshot import CompiledRule
@@ -28,6 +29,7 @@ def _entitled(rule: ProfessionRule, verified: set[str]) -> bool:
 def run(ctx: CheckContext) -> list[RawFinding]:
     verified = set(ctx.request.verified.professions) if ctx.request.verified else set()
     rules = ctx.snapshot.rules
+    mention = ctx.snapshot.policy.mention
     out: list[RawFinding] = []
     for name, views in ctx.fields:
         hits = [(h, rules[h.rule]) for h in ctx.term_hits(name, views) if isinstance(rules[h.rule].rule, ProfessionRule)]
@@ -39,7 +41,10 @@ def run(ctx: CheckContext) -> list[RawFinding]:
             if entitled:  # one title listed under several codes: any verified one covers it
                 ctx.labels.extend(c.rule.domain for c in entitled if c.rule.regulated and not c.shadow)
                 continue
+            cap = None
+            if mention is not None and name in mention.fields and "profession_unverified" in mention.categories:
+                cap = mention_cap(mention, views.value, span[0], span[1])  # 老公是人民警察, 周末去看医生
             for hit, compiled in group:
                 out.append(RawFinding(compiled, name, span, views.value[span[0]:span[1]], hit.canonical,
-                                      hit.method, hit.syllables))
+                                      hit.method, hit.syllables, cap=cap))
     return out

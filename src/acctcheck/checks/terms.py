@@ -4,7 +4,8 @@ compose rule, whatever its category, becomes a finding unless a verified institu
 from __future__ import annotations
 
 from acctcheck.checks.base import CheckContext, RawFinding
-from acctcheck.packs.schema import ComposeRule, MentionPolicy, TermsRule
+from acctcheck.checks.mentions import mention_cap
+from acctcheck.packs.schema import ComposeRule, TermsRule
 
 
 def run(ctx: CheckContext) -> list[RawFinding]:
@@ -30,16 +31,3 @@ def run(ctx: CheckContext) -> list[RawFinding]:
             out.append(RawFinding(rule, name, (hit.start, hit.end), views.value[hit.start:hit.end],
                                   hit.name or hit.canonical, hit.method, hit.syllables, hit.certainty, cap))
     return out
-
-
-def mention_cap(mention: MentionPolicy, value: str, start: int, end: int) -> str | None:
-    """The highest action a name at value[start:end] in free text may take (MentionPolicy), None for any."""
-    if not value[:start].strip() and not value[end:].strip():
-        return None  # the name is the whole field
-    before = value[max(0, start - mention.window):start]
-    after = value[end:end + mention.window]
-    if any(c in before or c in after for c in mention.claim_cues):
-        return None
-    if any(c in before for c in mention.mention_before) or any(c in after for c in mention.mention_after):
-        return mention.mention_action
-    return mention.bare_action
