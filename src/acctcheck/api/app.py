@@ -66,8 +66,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 class Service(FastAPI):
     """The FastAPI application, with POST /validate (every platform's sign-up path) answered by the fast lane
     before FastAPI's own middleware stack (error, telemetry and body-limit layers that each wrap receive and
-    send): metrics and decision logging, then FastValidate. What the fast lane does not take it hands to the
-    full stack, whose metrics layer then knows the request is already being counted."""
+    send). The lane records what it answers (metrics, decision log); what it does not take it hands to the
+    full stack, whose metrics layer records it instead."""
 
     _fast_lane: Any = None
 
@@ -75,9 +75,8 @@ class Service(FastAPI):
         if scope["type"] == "http" and scope["path"] == "/validate" and scope["method"] == "POST":
             lane = self._fast_lane
             if lane is None:
-                lane = self._fast_lane = metrics.ObserveMiddleware(
-                    validate.FastValidate(super().__call__), metrics=self.state.metrics,
-                    log_decisions=self.state.settings.log_decisions)
+                lane = self._fast_lane = validate.FastValidate(
+                    super().__call__, metrics.Observer(self.state.metrics, self.state.settings.log_decisions))
             scope["app"] = self
             await lane(scope, receive, send)
             return

@@ -13,11 +13,10 @@ from fastapi import APIRouter, Request, Response
 from acctcheck.logging_setup import log_safe
 from acctcheck.metrics import CONTENT_TYPE, Metrics
 
-__all__ = ["Metrics", "ObserveMiddleware", "router"]
+__all__ = ["Metrics", "ObserveMiddleware", "Observer", "router"]
 
 router = APIRouter()
 decision_log = logging.getLogger("acctcheck.decision")
-_OBSERVED = "acctcheck.observed"
 
 
 @router.get("/metrics", include_in_schema=False)
@@ -26,20 +25,35 @@ async def metrics(request: Request) -> Response:
     return Response(body, media_type=CONTENT_TYPE)
 
 
-class ObserveMiddleware:
-    """Counts requests by route template (never the raw path: unknown paths are "other"), times them to the
-    last body byte, and, when the route left a verdict in request.state, counts and logs the decision."""
+class Observer:
+    """Records one answered request: its count and latency by route template, and the decisions it made
+    (counted, and logged one line each)."""
 
-    def __init__(self, app: Any, metrics: Metrics, log_decisions: bool = True) -> None:
-        self.app = app
+    def __init__(self, metrics: Metrics, log_decisions: bool = True) -> None:
         self.metrics = metrics
         self.log_decisions = log_decisions
 
+    def record(self, path: str, status: int, elapsed: float, verdicts: Any = ()) -> None:
+        self.metrics.observe_request(path, status, elapsed)
+        for verdict in verdicts:
+            self.metrics.observe_verdict(verdict)
+            if self.log_decisions and decision_log.isEnabledFor(logging.INFO):
+                log_decision(verdict, elapsed)
+
+
+class ObserveMiddleware:
+    """Counts requests by route template (never the raw path: unknown paths are "other"), times them to the
+    last body byte, and, when the route left a verdict in request.state, counts and logs the decision.
+    (The /validate fast lane, which runs ahead of this, records its own answers with the same Observer.)"""
+
+    def __init__(self, app: Any, metrics: Metrics, log_decisions: bool = True) -> None:
+        self.app = app
+        self.observer = Observer(metrics, log_decisions)
+
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
-        if scope["type"] != "http" or _OBSERVED in scope:  # a fast-lane fallback is already being observed
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        scope[_OBSERVED] = True
         start = time.perf_counter()
         status = 500  # an exception that escapes the app becomes a 500 further out
 
@@ -52,21 +66,14 @@ class ObserveMiddleware:
         try:
             await self.app(scope, receive, send_status)
         finally:
-            elapsed = time.perf_counter() - start
-            route = scope.get("route")
-            self.metrics.observe_request(getattr(route, "path", "other"), status, elapsed)
+            verdicts: list[Any] = []
             state = scope.get("state")
             if state:
-                verdict = state.get("verdict")
-                if verdict is not None:
-                    self._decided(verdict, elapsed)
-                for verdict in state.get("verdicts") or ():  # a batch route may leave a list
-                    self._decided(verdict, elapsed)
-
-    def _decided(self, verdict: Any, elapsed: float) -> None:
-        self.metrics.observe_verdict(verdict)
-        if self.log_decisions and decision_log.isEnabledFor(logging.INFO):
-            log_decision(verdict, elapsed)
+                if state.get("verdict") is not None:
+                    verdicts.append(state["verdict"])
+                verdicts.extend(state.get("verdicts") or ())  # a batch route may leave a list
+            self.observer.record(getattr(scope.get("route"), "path", "other"), status,
+                                 time.perf_counter() - start, verdicts)
 
 
 def log_decision(verdict: Any, elapsed: float) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
@@ -11,6 +12,7 @@ from pydantic import ValidationError
 from acctcheck.api.body import check_text, loads_unique, parse_json, read_body, to_model
 from acctcheck.api.deadlines import BODY_DEADLINES
 from acctcheck.api.errors import ApiError, error_response
+from acctcheck.api.metrics import Observer
 from acctcheck.api.openapi import body_of
 from acctcheck.contract import ErrorBody, ValidateRequest, Verdict
 from acctcheck.engine import validate
@@ -129,13 +131,15 @@ class FastValidate:
     images, no active snapshot. So every error keeps exactly one implementation. It runs ahead of FastAPI's
     own middleware (app.Service), so an unexpected exception is answered here with the same JSON 500."""
 
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: Any, observer: Observer) -> None:
         self.app = app
+        self.observer = observer  # records what this lane answers; a fallback is recorded by the full stack
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
         if scope["type"] != "http" or scope["path"] != "/validate" or scope["method"] != "POST":
             await self.app(scope, receive, send)
             return
+        start = time.perf_counter()
         state = scope["app"].state
         settings = state.settings
         length = -1
@@ -151,10 +155,10 @@ class FastValidate:
         try:
             message = await BODY_DEADLINES.run(receive(), settings.body_timeout_s)
         except TimeoutError:
-            scope["route"] = ROUTE
             timeout_s = settings.body_timeout_s
             await error_response(408, "body_timeout", f"request body did not arrive within {timeout_s:g} s")(
                 scope, receive, send)
+            self.observer.record(ROUTE.path, 408, time.perf_counter() - start)
             return
         verdict = None
         if message["type"] == "http.request" and not message.get("more_body"):
@@ -162,19 +166,18 @@ class FastValidate:
                 verdict = self._decide(message.get("body", b""), state, settings.max_field_chars)
             except Exception:  # noqa: BLE001 - the fast lane runs outside FastAPI's error layer: same answer
                 log.exception("unhandled error")
-                scope["route"] = ROUTE
                 await error_response(500, "internal_error", "internal error; the request was not evaluated")(
                     scope, receive, send)
+                self.observer.record(ROUTE.path, 500, time.perf_counter() - start)
                 return
         if verdict is None:
             await self.app(scope, _replay(message, receive), send)
             return
-        scope["route"] = ROUTE
-        scope.setdefault("state", {})["verdict"] = verdict
         body = verdict.model_dump_json().encode()
         await send({"type": "http.response.start", "status": 200,
                     "headers": [(b"content-length", str(len(body)).encode()), JSON_CT]})
         await send({"type": "http.response.body", "body": body})
+        self.observer.record(ROUTE.path, 200, time.perf_counter() - start, (verdict,))
 
     @staticmethod
     def _decide(body: bytes, state: Any, max_chars: int) -> Verdict | None:
