@@ -109,6 +109,7 @@ CURATED_HAN = {
     "妳": "你",  # Taiwan usage: 你 written with 女 (Unihan's semantic link is to 奶)
     "緫": "总",  # variant of 總 that OpenCC leaves (国家体育緫局)
     "亰": "京",  # variant of 京 (平安北亰)
+    "氺": "水",  # variant of 水 (the 水 radical's lower form, 氺利部)
 }
 # Variants never folded, whatever a source says: the mapped character does not look like them.
 EXCLUDED = frozenset(
