@@ -13,6 +13,7 @@ import re
 import sys
 import threading
 import time
+import weakref
 from datetime import UTC, datetime
 from typing import Any
 
@@ -96,6 +97,8 @@ class BufferedStderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
     killed with SIGKILL loses at most the last `interval` of INFO lines."""
 
     def __init__(self, interval: float = 0.2) -> None:
+        self.immediate = False  # set at shutdown (unbuffer_logs): every line is flushed as it is written
+        _BUFFERED.add(self)
         try:
             stream = open(os.dup(sys.stderr.fileno()), "w", buffering=1 << 16, encoding="utf-8",  # noqa: SIM115
                           errors="backslashreplace")
@@ -108,7 +111,7 @@ class BufferedStderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
     def emit(self, record: logging.LogRecord) -> None:
         try:
             self.stream.write(self.format(record) + self.terminator)
-            if record.levelno >= logging.WARNING:
+            if record.levelno >= logging.WARNING or self.immediate:
                 self.stream.flush()
         except RecursionError:
             raise
@@ -123,6 +126,8 @@ class BufferedStderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
         line = self.formatter.safe_line(logger, msg, safe) + self.terminator  # type: ignore[union-attr]
         with self.lock:  # type: ignore[union-attr]
             self.stream.write(line)
+            if self.immediate:
+                self.stream.flush()
 
     def close(self) -> None:
         """Flush, and close the duplicated descriptor (StreamHandler leaves streams it was given open)."""
@@ -160,6 +165,21 @@ def log_config(level: str = "info", fmt: str = "json") -> dict[str, Any]:
         },
         "root": {"handlers": ["stderr"], "level": "WARNING"},
     }
+
+
+_BUFFERED: weakref.WeakSet[BufferedStderrHandler] = weakref.WeakSet()
+
+
+def unbuffer_logs() -> None:
+    """Flush every buffered handler and write every later line at once. Called when the service shuts down:
+    uvicorn ends a SIGTERM by re-raising the signal, which kills the process without running atexit (so
+    logging.shutdown never flushes), and its last lines come after the application has stopped."""
+    for handler in list(_BUFFERED):
+        handler.immediate = True
+        try:
+            handler.flush()
+        except ValueError:  # already closed
+            pass
 
 
 def log_safe(logger: logging.Logger, msg: str, safe: dict[str, Any]) -> None:

@@ -14,6 +14,7 @@ from acctcheck import __version__
 from acctcheck.api import batch, errors, openapi, ops, validate
 from acctcheck.categories import describe_categories
 from acctcheck.contract import BatchRequest, ValidateRequest
+from acctcheck.logging_setup import unbuffer_logs
 from acctcheck.reload import RuleStore
 from acctcheck.settings import Settings
 from acctcheck.api import admin, metrics
@@ -57,6 +58,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     try:
         yield
     finally:
+        unbuffer_logs()  # from here on every line is written at once (see logging_setup)
         if task is not None:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
