@@ -141,3 +141,24 @@ def test_a_mention_cue_does_not_excuse_a_name(snapshot) -> None:  # noqa: ANN001
 def test_titles_mentioned_in_a_bio(snapshot, bio: str, decision: str) -> None:  # noqa: ANN001
     v = check(snapshot, "小琳", fields={"bio": bio})
     assert v.decision == decision, v.findings
+
+
+@pytest.mark.parametrize(("bio", "decision"), [
+    ("我是玉树州公安局官方账号", "reject"),  # a claim cue raises the bio's review to reject (policy claim_action)
+    ("在成都市公安局工作", "review"),  # the rule's bio action (field_actions)
+    ("每天关注成都市公安局", "pass"),  # a mention only informs
+])
+def test_local_organs_in_a_bio(snapshot, bio: str, decision: str) -> None:  # noqa: ANN001
+    v = check(snapshot, "小王", fields={"bio": bio})
+    assert v.decision == decision, v.findings
+    assert any(f.category == "official_impersonation" and "公安局" in f.matched for f in v.findings)
+
+
+def test_field_actions_must_name_fields_the_rule_reads() -> None:
+    from pydantic import ValidationError
+
+    from acctcheck.packs.schema import TermsRule
+
+    with pytest.raises(ValidationError, match="field_actions"):
+        TermsRule(id="x", kind="terms", category="official_impersonation", article="第八条", action="reject",
+                  message="{matched}", terms=["外交部"], fields=["nickname"], field_actions={"bio": "review"})

@@ -59,7 +59,10 @@ def new_decision_id() -> str:
 def effective_action(policy: Policy, raw: RawFinding) -> str:
     """The rule's action, overridden per category by the policy, and lowered to review when the method that
     found it is less certain than the policy requires for a reject (long homophones keep it)."""
-    action = policy.category_actions.get(raw.rule.rule.category, raw.rule.rule.action)
+    rule = raw.rule.rule
+    action = policy.category_actions.get(rule.category) or rule.field_actions.get(raw.field, rule.action)
+    if raw.floor is not None and _RANK[raw.floor] > _RANK[action]:
+        action = raw.floor
     if action == "reject":
         certainty = raw.certainty
         if certainty is None:

@@ -21,6 +21,7 @@ class RawFinding:
     syllables: int = 0
     certainty: float | None = None  # None: the policy's certainty for `method`
     cap: str | None = None  # the highest action this finding may take (a name mentioned in a bio), None: any
+    floor: str | None = None  # the least action (a name next to a claim cue), None: the rule's
 
 
 @dataclass(slots=True)

@@ -6,14 +6,15 @@ from __future__ import annotations
 from acctcheck.packs.schema import MentionPolicy
 
 
-def mention_cap(mention: MentionPolicy, value: str, start: int, end: int) -> str | None:
-    """The highest action a name at value[start:end] in free text may take (MentionPolicy), None for any."""
+def mention_cap(mention: MentionPolicy, value: str, start: int, end: int) -> tuple[str | None, str | None]:
+    """(cap, floor) for a name at value[start:end] in free text (MentionPolicy): the highest and the least
+    action it may take; None for no bound."""
     if not value[:start].strip() and not value[end:].strip():
-        return None  # the name is the whole field
+        return None, None  # the name is the whole field
     before = value[max(0, start - mention.window):start]
     after = value[end:end + mention.window]
     if any(c in before or c in after for c in mention.claim_cues):
-        return None
+        return None, mention.claim_action
     if any(c in before for c in mention.mention_before) or any(c in after for c in mention.mention_after):
-        return mention.mention_action
-    return mention.bare_action
+        return mention.mention_action, None
+    return mention.bare_action, None

@@ -20,14 +20,16 @@ def run(ctx: CheckContext) -> list[RawFinding]:
                 continue
             if ctx.exempt(rule, hit.canonical, hit.key, head=hit.head):
                 continue
-            cap = None
+            cap = floor = None
             if mention is not None and name in mention.fields and rule.rule.category in mention.categories:
                 value = views.value
                 listed = 0 <= mentioned_until <= hit.start and not value[mentioned_until:hit.start].strip(
                     mention.list_joiners)
-                cap = mention.mention_action if listed else mention_cap(mention, value, hit.start, hit.end)
+                cap, floor = ((mention.mention_action, None) if listed
+                              else mention_cap(mention, value, hit.start, hit.end))
                 if cap == mention.mention_action:
                     mentioned_until = max(mentioned_until, hit.end)
             out.append(RawFinding(rule, name, (hit.start, hit.end), views.value[hit.start:hit.end],
-                                  hit.name or hit.canonical, hit.method, hit.syllables, hit.certainty, cap))
+                                  hit.name or hit.canonical, hit.method, hit.syllables, hit.certainty, cap,
+                                  floor))
     return out

@@ -31,6 +31,10 @@ class _RuleBase(_Strict):
     fields: list[Literal["nickname", "bio", "signature", "certification"]] = Field(
         default_factory=lambda: list(TEXT_FIELDS)
     )
+    field_actions: dict[Literal["nickname", "bio", "signature", "certification"], RuleAction] = Field(
+        default_factory=dict,
+        description="a different action in some fields (a name in the nickname rejects, in the bio it is reviewed)",
+    )
     account_types: list[AccountType] = Field(default_factory=lambda: ["personal", "institution"])
     exempt_kinds: list[InstitutionKind] | None = Field(
         default=None,
@@ -48,6 +52,9 @@ class _RuleBase(_Strict):
     def _exempt_kind_needs_kinds(self) -> "_RuleBase":
         if self.exempt_match == "kind" and not self.exempt_kinds:
             raise ValueError("exempt_match: kind needs a non-empty exempt_kinds list")
+        stray = sorted(set(self.field_actions) - set(self.fields))
+        if stray:
+            raise ValueError(f"field_actions names fields the rule does not look at: {stray}")
         return self
 
     @field_validator("message")
@@ -296,6 +303,8 @@ class MentionPolicy(_Strict):
                               "mentioned name is mentioned too (读报：人民日报、参考消息)")
     mention_action: RuleAction = "inform"
     bare_action: RuleAction = "review"
+    claim_action: RuleAction = Field(default="reject", description="the least action of a name next to a claim "
+                                     "cue (我是玉树州公安局官方账号), whatever the rule's action in that field")
 
 
 class Policy(_Strict):
