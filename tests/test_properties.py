@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import unicodedata
 
-import pytest
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 

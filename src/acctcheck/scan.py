@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import io
 import multiprocessing as mp
-import os
 import signal
 import sys
 import time
