@@ -162,3 +162,11 @@ def test_field_actions_must_name_fields_the_rule_reads() -> None:
     with pytest.raises(ValidationError, match="field_actions"):
         TermsRule(id="x", kind="terms", category="official_impersonation", article="第八条", action="reject",
                   message="{matched}", terms=["外交部"], fields=["nickname"], field_actions={"bio": "review"})
+
+
+@pytest.mark.parametrize(("nickname", "decision"), [
+    ("护士的女儿", "pass"),  # somebody else's title (policy mention.category_fields)
+    ("护士小林", "review"),  # a claim: the credential is asked for
+])
+def test_titles_in_a_name(snapshot, nickname: str, decision: str) -> None:  # noqa: ANN001
+    assert check(snapshot, nickname).decision == decision

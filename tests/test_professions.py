@@ -159,7 +159,8 @@ def _request(case: dict) -> ValidateRequest:
 
 
 def _ok(case: dict, v: Verdict) -> bool:
-    found = cats(v) & OWN
+    # an `inform` finding (a title mentioned, not claimed: policy mention) flags nothing
+    found = {f.category.value for f in v.findings if f.action != "inform"} & OWN
     if case["expect"] == "pass":
         return not found and (case.get("label") is None or case["label"] in v.labels)
     return case.get("category", "profession_unverified") in found and v.decision in ("review", "reject")

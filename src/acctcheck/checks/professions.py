@@ -42,7 +42,7 @@ def run(ctx: CheckContext) -> list[RawFinding]:
                 ctx.labels.extend(c.rule.domain for c in entitled if c.rule.regulated and not c.shadow)
                 continue
             cap = None  # a claimed title keeps its own action (review: the platform asks for the credential)
-            if mention is not None and name in mention.fields and "profession_unverified" in mention.categories:
+            if mention is not None and mention.covers("profession_unverified", name):
                 cap, _ = mention_cap(mention, views.value, span[0], span[1])  # 老公是人民警察, 周末去看医生
             for hit, compiled in group:
                 out.append(RawFinding(compiled, name, span, views.value[span[0]:span[1]], hit.canonical,

@@ -21,7 +21,7 @@ def run(ctx: CheckContext) -> list[RawFinding]:
             if ctx.exempt(rule, hit.canonical, hit.key, head=hit.head):
                 continue
             cap = floor = None
-            if mention is not None and name in mention.fields and rule.rule.category in mention.categories:
+            if mention is not None and mention.covers(rule.rule.category, name):
                 value = views.value
                 listed = 0 <= mentioned_until <= hit.start and not value[mentioned_until:hit.start].strip(
                     mention.list_joiners)

@@ -295,6 +295,8 @@ class MentionPolicy(_Strict):
     fields: list[Literal["nickname", "bio", "signature", "certification"]] = Field(
         default_factory=lambda: ["bio", "signature"])
     categories: list[Category] = Field(default_factory=list, description="categories this applies to")
+    category_fields: dict[Category, list[Literal["nickname", "bio", "signature", "certification"]]] = Field(
+        default_factory=dict, description="other fields for some categories (a title in a name: 护士的女儿)")
     window: int = Field(default=4, ge=1, le=16, description="characters either side of the name searched for cues")
     claim_cues: list[str] = Field(default_factory=list, description="官方, 官微, 本号 …: the name is claimed")
     mention_before: list[str] = Field(default_factory=list, description="读, 关注, 粉丝 … before the name")
@@ -305,6 +307,12 @@ class MentionPolicy(_Strict):
     bare_action: RuleAction = "review"
     claim_action: RuleAction = Field(default="reject", description="the least action of a name next to a claim "
                                      "cue (我是玉树州公安局官方账号), whatever the rule's action in that field")
+
+    def covers(self, category: str, field: str) -> bool:
+        """Whether a hit of `category` in `field` is judged as mention or claim."""
+        if category not in self.categories:
+            return False
+        return field in self.category_fields.get(category, self.fields)  # type: ignore[call-overload]
 
 
 class Policy(_Strict):
