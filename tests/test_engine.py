@@ -170,3 +170,16 @@ def test_field_actions_must_name_fields_the_rule_reads() -> None:
 ])
 def test_titles_in_a_name(snapshot, nickname: str, decision: str) -> None:  # noqa: ANN001
     assert check(snapshot, nickname).decision == decision
+
+
+@pytest.mark.parametrize(("bio", "flagged"), [
+    ("乌鲁木齐人，大盘鸡和烤包子了解一下", False),  # 乌鲁木齐人大 across a sentence break (policy sentence_breaks)
+    ("外，交，部", True),  # one character between the marks: a name spaced out
+])
+def test_sentence_breaks_in_free_text(snapshot, bio: str, flagged: bool) -> None:  # noqa: ANN001
+    v = check(snapshot, "小王", fields={"bio": bio})
+    assert any(f.category == "official_impersonation" for f in v.findings) == flagged, v.findings
+
+
+def test_sentence_breaks_do_not_apply_to_names(snapshot) -> None:  # noqa: ANN001
+    assert check(snapshot, "外交，部").decision == "reject"

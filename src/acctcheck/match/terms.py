@@ -138,6 +138,17 @@ def _collect(snapshot: Snapshot, view: View, automaton: TermAutomaton[TermEntry]
     return whole, allow
 
 
+def _spans_sentences(text: str, breaks: str) -> bool:
+    """Sentence punctuation inside a hit, between runs of text (乌鲁木齐人，大盘鸡). One character between each
+    mark (外，交，部) is someone spacing a name out, not two sentences."""
+    if not any(c in breaks for c in text):
+        return False
+    pieces = [text]
+    for mark in breaks:
+        pieces = [part for piece in pieces for part in piece.split(mark)]
+    return any(len(piece.strip()) > 1 for piece in pieces)
+
+
 def find_term_hits(snapshot: Snapshot, views: FieldViews, field: str, account_type: str) -> list[TermHit]:
     """All term hits of one field, allow-listed and bounded, best method per (rule, span, canonical).
 
@@ -197,8 +208,11 @@ def find_term_hits(snapshot: Snapshot, views: FieldViews, field: str, account_ty
                 method = "homophone"
             found.setdefault((entry.rule, s, e, entry.canonical), (entry, method, None))
     hits: list[TermHit] = []
+    breaks = policy.sentence_breaks if field in policy.sentence_break_fields else ""
     for (r, s, e, canonical), (entry, method, certainty) in found.items():
         a, z = skel.span(s, e)
+        if breaks and _spans_sentences(views.value[a:z], breaks):
+            continue  # the skeleton joined the end of one sentence to the start of the next
         hits.append(TermHit(r, a, z, canonical, method, entry.syllables, skel.text[s:e], certainty, entry.name,
                             entry.head))
     return hits

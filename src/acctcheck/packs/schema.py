@@ -347,6 +347,10 @@ class Policy(_Strict):
     )
     category_actions: dict[Category, RuleAction] = Field(default_factory=dict)
     mention: MentionPolicy | None = Field(default=None, description="names mentioned, not claimed, in free text")
+    sentence_breaks: str = Field(default="", description="in sentence_break_fields, a term hit whose span holds one "
+                                 "of these characters spans two sentences and is dropped (乌鲁木齐人，大盘鸡)")
+    sentence_break_fields: list[Literal["nickname", "bio", "signature", "certification"]] = Field(
+        default_factory=list)
 
 
 def pack_json_schema() -> dict:
