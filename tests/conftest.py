@@ -62,14 +62,15 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, rules: Path, env: dict[str, str] | None = None, workers: int = 1) -> None:
+    def __init__(self, rules: Path, env: dict[str, str] | None = None, workers: int = 1,
+                 log_level: str = "warning") -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         # stderr goes to a file: a pipe nobody reads would block a server that logs more than 64 KiB
         self.log = tempfile.TemporaryFile()
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "acctcheck", "serve", "--port", str(self.port), "--rules", str(rules),
-             "--workers", str(workers), "--log-level", "warning"],
+             "--workers", str(workers), "--log-level", log_level],
             env={**os.environ, **(env or {})},
             stdout=subprocess.DEVNULL,
             stderr=self.log,

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import logging
@@ -309,34 +308,18 @@ def test_safe_lines_take_the_short_path_only_where_it_writes_the_same_line(tmp_p
     assert short["level"] == full["level"] == "info" and short["msg"] == full["msg"] == "decision"
 
 
-def test_sigterm_loses_no_log_line(tmp_path: Path) -> None:
+def test_sigterm_loses_no_log_line() -> None:
     """uvicorn ends a SIGTERM by re-raising the signal (no atexit, so logging.shutdown never runs): the
     buffered handler must still have written every decision line and uvicorn's own last lines."""
-    from tests.conftest import RULES, free_port
+    from tests.conftest import RULES, Server
 
-    port = free_port()
-    err = tmp_path / "stderr"
-    with err.open("wb") as sink:
-        proc = subprocess.Popen([sys.executable, "-m", "acctcheck", "serve", "--port", str(port), "--rules",
-                                 str(RULES), "--log-level", "info"], stdout=subprocess.DEVNULL, stderr=sink,
-                                env={**os.environ, "ACCTCHECK_WATCH": "false"})
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                assert proc.poll() is None and time.monotonic() < deadline, err.read_text()[-2000:]
-                try:
-                    if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                time.sleep(0.1)
-            for nick in ("小王", "外交部", "阿花"):
-                httpx.post(f"http://127.0.0.1:{port}/validate", json={"fields": {"nickname": nick}}, timeout=10)
-            proc.send_signal(signal.SIGTERM)
-            proc.wait(timeout=30)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-    records = [json.loads(x) for x in err.read_text().splitlines() if x.startswith("{")]
+    srv = Server(RULES, env={"ACCTCHECK_WATCH": "false"}, log_level="info")
+    try:
+        srv.wait_ready(60)
+        for nick in ("小王", "外交部", "阿花"):
+            httpx.post(f"{srv.url}/validate", json={"fields": {"nickname": nick}}, timeout=10)
+    finally:
+        srv.stop()  # SIGTERM
+    records = [json.loads(x) for x in srv.stderr_tail(10**7).splitlines() if x.startswith("{")]
     assert sum(r.get("logger") == "acctcheck.decision" for r in records) == 3
     assert any(r.get("msg", "").startswith("Finished server process") for r in records), records[-3:]
