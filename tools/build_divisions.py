@@ -167,6 +167,7 @@ def build() -> dict[str, str]:
     committees: list[str] = []
     taken: set[str] = set()  # short names of higher levels
     seen_full: set[str] = set()
+    ambiguous: list[str] = []  # county units whose short name is an ordinary word
 
     for level, units in (("province", prov), ("prefecture", pref), ("county", county)):
         level_shorts: set[str] = set()
@@ -175,6 +176,9 @@ def build() -> dict[str, str]:
                 continue
             seen_full.add(full)
             shorts, level_char = short_forms(full, unit_type)
+            if level == "county":  # 江宁 of 江宁区: too ordinary alone, specific before an organ word (江宁公安)
+                ambiguous.extend(f"{full}|{s}" for s in shorts
+                                 if s in EXCLUDED_SHORT and len(s) >= 2 and s not in taken and s != "公安")
             shorts = [s for s in shorts if keep_short(s, taken, level)]
             names = [full] + [s for s in dict.fromkeys(shorts) if s != full]
             informal = [s + level_char for s in shorts if level_char]  # 延边州, 长阳县
@@ -194,6 +198,9 @@ def build() -> dict[str, str]:
         "divisions-province-abbr.txt": header
         + "# One-character abbreviations (简称). Deliberately NOT used by any compose rule: 京/粤 + organ\n"
         "# would fire on ordinary text. Kept for reference and for future single-purpose rules.\n",
+        "divisions-county-ambiguous.txt": header
+        + "# full|short  county-level units whose short name is an ordinary word (EXCLUDED_SHORT: 江宁, 和平,\n"
+        "# 长安). Used only before short organ words (江宁公安, 和平交警), where the pair is specific.\n",
         "party-committees.txt": header
         + "# Party and Youth League committees of every division: 中共X委员会|X委|X党委 …\n",
     }
@@ -201,6 +208,7 @@ def build() -> dict[str, str]:
     out["divisions-prefecture.txt"] += "\n".join(lines["prefecture"]) + "\n"
     out["divisions-county.txt"] += "\n".join(lines["county"]) + "\n"
     out["divisions-province-abbr.txt"] += "\n".join(abbr_lines) + "\n"
+    out["divisions-county-ambiguous.txt"] += "\n".join(dict.fromkeys(ambiguous)) + "\n"
     out["party-committees.txt"] += "\n".join(dict.fromkeys(committees)) + "\n"
     return out
 

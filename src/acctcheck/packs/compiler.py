@@ -17,6 +17,7 @@ from acctcheck.packs.loader import LoadedPack, LoadedSet
 from acctcheck.packs.schema import ComposeRule, PatternRule, TermsRule
 from acctcheck.packs.schema import InstitutionNameRule, InstitutionNatureRule, ProfessionRule
 from acctcheck.packs.snapshot import ALLOW, CompiledRule, PackInfo, Snapshot, TermEntry
+from acctcheck.packs.word_order import expand_line
 
 MAX_NAMES_PER_ENTRY = 64
 
@@ -97,10 +98,15 @@ def _capitals(name: str) -> bool:
     return bool(letters) and all(c.isupper() for c in letters)
 
 
-def _entries(lp: LoadedPack, inline: list[str] | None, ref: str | None) -> list[str]:
+def _entries(lp: LoadedPack, inline: list[str] | None, ref: str | None, reorder: tuple[str, list[str]] | None = None
+             ) -> list[str]:
+    """The term lines of a rule or part; with `reorder` (joiners, tails) each line also carries the word-order
+    variants of its names (rule option word_order)."""
     out = list(inline or [])
     if ref:
         out.extend(lp.files.get(ref, []))
+    if reorder is not None:
+        out = [expand_line(line, *reorder) for line in out]
     return out
 
 
@@ -133,19 +139,22 @@ def compile_set(loaded: LoadedSet, normalizer: Normalizer) -> Snapshot:
                   where=PackIssue(lp.file, None, "allow", ""))
         for rule in pack.rules:
             r_idx = len(rules)
+            policy = loaded.policy
+            reorder = (policy.word_order_joiners, policy.word_order_tails) if getattr(rule, "word_order", False) \
+                else None
             where = PackIssue(lp.file, f"rule {rule.id}", None, "")
             sound = bool(getattr(rule, "homophone", False) or getattr(rule, "pinyin", False))
             if isinstance(rule, ProfessionRule):
                 _profession_consistency(families, rule, b.issues, where)
             if isinstance(rule, (TermsRule, ProfessionRule, InstitutionNatureRule)):  # whole-term entries
                 count = 0
-                for line in _entries(lp, rule.terms, rule.terms_file):
+                for line in _entries(lp, rule.terms, rule.terms_file, reorder):
                     count += b.add(line, rule=r_idx, pack=p_idx, part=-1, sound=sound, where=where)
                 rules.append(CompiledRule(r_idx, pack.name, rule, 0))
                 pack_terms += count
             elif isinstance(rule, ComposeRule):
                 sizes = []
-                lines = [_entries(lp, part.values, part.file) for part in rule.parts]
+                lines = [_entries(lp, part.values, part.file, reorder) for part in rule.parts]
                 lines[0] = _merge_short_heads(b, lines[0], lines[1], r_idx, p_idx, sound, where)
                 for k, part_lines in enumerate(lines):
                     count = 0

@@ -72,12 +72,18 @@ class TermOptions(_Strict):
     pinyin: bool = Field(default=True, description="match pinyin typed in Latin letters")
 
 
+_WORD_ORDER = Field(default=False, description="also index word-order variants of names joined by 和/与/及 "
+                   "(社会保障和人力资源局 for 人力资源和社会保障局); the organ-type endings kept in place are "
+                   "policy.word_order_tails")
+
+
 class TermsRule(_RuleBase):
     kind: Literal["terms"]
     terms: list[str] = Field(default_factory=list)
     terms_file: str | None = None
     homophone: bool = False
     pinyin: bool = True
+    word_order: bool = _WORD_ORDER
 
     @model_validator(mode="after")
     def _has_terms(self) -> "TermsRule":
@@ -102,6 +108,7 @@ class ComposeRule(_RuleBase):
     parts: list[ComposePart] = Field(min_length=2, max_length=4)
     homophone: bool = False
     pinyin: bool = True
+    word_order: bool = _WORD_ORDER
 
 
 class PatternRule(_RuleBase):
@@ -351,6 +358,11 @@ class Policy(_Strict):
                                  "of these characters spans two sentences and is dropped (乌鲁木齐人，大盘鸡)")
     sentence_break_fields: list[Literal["nickname", "bio", "signature", "certification"]] = Field(
         default_factory=list)
+    word_order_joiners: str = Field(default="和与及", min_length=1,
+                                    description="characters joining the two halves of a multi-part organ name")
+    word_order_tails: list[str] = Field(
+        default_factory=list, description="organ-type endings that stay at the end when the halves of a "
+        "word_order rule's names are swapped (局, 委员会, 厅 …); longest first is tried")
 
 
 def pack_json_schema() -> dict:
