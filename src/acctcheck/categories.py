@@ -21,6 +21,7 @@ class Category(StrEnum):
     profession_unverified = "profession_unverified"
     institution_mismatch = "institution_mismatch"
     institution_scope = "institution_scope"
+    deceptive_text = "deceptive_text"
 
 
 #: category -> (article it enforces, one-line description). Shown in OpenAPI and the README.
@@ -36,6 +37,7 @@ CATEGORY_ARTICLES: dict[Category, tuple[str, str]] = {
     Category.profession_unverified: ("第七条、第十一条", "职业信息与认证不符或未认证"),
     Category.institution_mismatch: ("第七条", "机构账号名称与认证主体不一致"),
     Category.institution_scope: ("第七条", "机构账号名称与机构性质、行业不符"),
+    Category.deceptive_text: ("第八条第（六）项", "使用相近的符号等隐藏或颠倒文字（如文字方向控制符）"),
 }
 
 

@@ -18,7 +18,7 @@ Decision = Literal["pass", "review", "reject"]
 Action = Literal["reject", "review", "inform"]
 Method = Literal[
     "exact", "traditional", "lookalike", "separator", "number_style", "homophone", "pinyin",
-    "pattern", "fuzzy", "qr_code",
+    "pattern", "fuzzy", "qr_code", "bidi", "characters",
 ]
 USCC_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100: no I, O, S, V, Z
 TEXT_FIELDS: tuple[str, ...] = ("nickname", "bio", "signature", "certification")

@@ -41,9 +41,11 @@ def run(ctx: CheckContext) -> list[RawFinding]:
                 ):
                     continue
                 a, z = view.span(s, e)
-                styled = any(view.flags[i] & Flag.NUMBER for i in range(s, e))
-                found.append(RawFinding(compiled, name, (a, z), views.value[a:z], text[s:e],
-                                        "number_style" if styled else "pattern"))
+                styles = 0
+                for i in range(s, e):
+                    styles |= view.flags[i]
+                method = "bidi" if styles & Flag.BIDI else "number_style" if styles & Flag.NUMBER else "pattern"
+                found.append(RawFinding(compiled, name, (a, z), views.value[a:z], text[s:e], method))
         out.extend(_outermost(found))
     return out
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from acctcheck.checks import contact, terms
+from acctcheck.checks import characters, contact, terms
 from acctcheck.checks import institution, professions
 from acctcheck.checks.base import CheckContext, RawFinding
 
@@ -13,6 +13,7 @@ Check = Callable[[CheckContext], list[RawFinding]]
 CHECKS: tuple[tuple[str, Check], ...] = (
     ("terms", terms.run),
     ("contact", contact.run),
+    ("characters", characters.run),
     ("professions", professions.run),
     ("institution", institution.run),
 )

@@ -35,6 +35,8 @@ def _method(view: View, s: int, e: int, term_flags: tuple[int, ...]) -> str:
     for i in range(s, e):
         tf = term_flags[i - s] if i - s < len(term_flags) else 0
         diff |= view.flags[i] ^ tf
+    if diff & Flag.BIDI:
+        return "bidi"
     if diff & Flag.LOOKALIKE:
         return "lookalike"
     if diff & Flag.TRADITIONAL:

@@ -21,6 +21,7 @@ class Flag(IntFlag):
     TRADITIONAL = 1
     LOOKALIKE = 2
     NUMBER = 4
+    BIDI = 8  # shown right to left by a bidi control (set by the views of a reordered field, normalize/bidi.py)
 
     def names(self) -> list[str]:
         return [f.name.lower() for f in Flag if f and f in self]  # type: ignore[union-attr]

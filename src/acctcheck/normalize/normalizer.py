@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from acctcheck.normalize.chars import CharFolder, CharTable
+from acctcheck.normalize.bidi import HAS_CONTROL, remap, visual_order
+from acctcheck.normalize.chars import CharFolder, CharTable, Flag
 from acctcheck.normalize.pinyin import PinyinTable, pinyin_view
 from acctcheck.normalize.shapes import ShapeTables
 from acctcheck.normalize.skeleton import Woven, contact_view, woven_piece, woven_views
@@ -29,7 +30,7 @@ class FieldViews:
     """The views of one field value, each built on first use (a request with no pattern rules never
     builds the contact view)."""
 
-    __slots__ = ("normalizer", "value", "_woven", "_pinyin", "_contact")
+    __slots__ = ("normalizer", "value", "_woven", "_pinyin", "_contact", "_bidi")
 
     def __init__(self, normalizer: Normalizer, value: str) -> None:
         self.normalizer = normalizer
@@ -37,13 +38,28 @@ class FieldViews:
         self._woven: Woven | None = None
         self._pinyin: View | None = None
         self._contact: View | None = None
+        self._bidi: tuple[str, list[int], list[bool]] | None = None
 
     def _weave(self) -> Woven:
         woven = self._woven
         if woven is None:
             n = self.normalizer
-            woven = self._woven = woven_views(n.folder, n.view_table, self.value)
+            if HAS_CONTROL.search(self.value):
+                woven = self._woven = self._weave_display_order()
+            else:
+                woven = self._woven = woven_views(n.folder, n.view_table, self.value)
         return woven
+
+    def _weave_display_order(self) -> Woven:
+        """Views of what users see when the field carries bidi controls (normalize/bidi.py), mapped back to
+        what they typed; positions shown right to left carry Flag.BIDI (method `bidi`)."""
+        n = self.normalizer
+        visual, order, rtl = self._bidi = visual_order(self.value)
+        woven = woven_views(n.folder, n.view_table, visual)
+        inner = woven.skeleton
+        skeleton = View("skeleton", self.value, inner.text,
+                        lambda: remap(inner._get(), order, rtl, Flag.BIDI), inner.hans, reordered=True)
+        return woven._replace(skeleton=skeleton)
 
     @property
     def skeleton(self) -> View:
@@ -61,7 +77,15 @@ class FieldViews:
     def contact(self) -> View:
         view = self._contact
         if view is None:
-            view = self._contact = contact_view(self.normalizer.folder, self.value, self._weave().contact)
+            woven = self._weave()
+            if self._bidi is None:
+                view = contact_view(self.normalizer.folder, self.value, woven.contact)
+            else:
+                visual, order, rtl = self._bidi
+                inner = contact_view(self.normalizer.folder, visual, woven.contact)
+                view = View("contact", self.value, inner.text,
+                            lambda: remap(inner._get(), order, rtl, Flag.BIDI), reordered=True)
+            self._contact = view
         return view
 
 

@@ -140,7 +140,8 @@ def pinyin_view(table: PinyinTable, skel: View, codes: str, marked: str) -> View
     into syllables. `marked` is the skeleton with FILL where the user put separators (skeleton.Woven)."""
     if not _LATIN.search(skel.text):
         return View("pinyin", skel.original, codes,
-                    lambda: (skel.starts, skel.ends, [0] * len(codes), [False] * len(codes)))
+                    lambda: (skel.starts, skel.ends, [0] * len(codes), [False] * len(codes)),
+                    reordered=skel.reordered)
     s = skel.text
     pieces: list[str] = []
     ranges: list[tuple[int, int, int]] = []  # skeleton [a, b) and flag per token
@@ -163,7 +164,7 @@ def pinyin_view(table: PinyinTable, skel: View, codes: str, marked: str) -> View
         return ([st[a] for a, _, _ in ranges], [en[b - 1] for _, b, _ in ranges],
                 [f for _, _, f in ranges], [False] * len(ranges))
 
-    return View("pinyin", skel.original, "".join(pieces), maps, tokens=ranges)
+    return View("pinyin", skel.original, "".join(pieces), maps, tokens=ranges, reordered=skel.reordered)
 
 
 def _latin_tokens(table: PinyinTable, pieces: list[str], at: int) -> list[tuple[int, int, bool]]:

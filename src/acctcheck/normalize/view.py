@@ -15,10 +15,10 @@ class View:
     """`text[i]` came from `original[starts[i]:ends[i]]`; `flags[i]` says which folding produced it and
     `gaps[i]` is true when skipped characters (separators, invisibles) stood just before it."""
 
-    __slots__ = ("name", "original", "text", "hans", "tokens", "_build", "_maps")
+    __slots__ = ("name", "original", "text", "hans", "tokens", "reordered", "_build", "_maps")
 
     def __init__(self, name: str, original: str, text: str, build: Callable[[], Maps], hans: str = "",
-                 tokens: list[tuple[int, int, int]] | None = None) -> None:
+                 tokens: list[tuple[int, int, int]] | None = None, reordered: bool = False) -> None:
         self.name = name
         self.original = original
         self.text = text
@@ -26,6 +26,9 @@ class View:
         # pinyin only: per position the skeleton range [a, b) and flag it came from; None = position i is
         # skeleton position i (Chinese-only text). Lets hits be compared without building offset maps.
         self.tokens = tokens
+        # the text is in display order (bidi controls): neighbouring positions need not be neighbours in the
+        # original, so a span is the smallest original range covering every position
+        self.reordered = reordered
         self._build = build
         self._maps: Maps | None = None
 
@@ -53,6 +56,8 @@ class View:
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Original span of view positions [start, end)."""
         m = self._get()
+        if self.reordered:
+            return min(m[0][start:end]), max(m[1][start:end])
         return m[0][start], m[1][end - 1]
 
     def explain(self) -> list[dict[str, object]]:

@@ -139,6 +139,14 @@ class ImageCodeRule(_RuleBase):
     )
 
 
+class CharactersRule(_RuleBase):
+    """Characters whose mere presence deceives (Article 8(6): 相近的符号): bidi controls that make reversed text
+    display as a name or a contact line. Found in the text as typed, before any view drops them."""
+
+    kind: Literal["characters"]
+    characters: str = Field(min_length=1, description="every character reported; \\uXXXX escapes in YAML")
+
+
 CODE = r"^[a-z][a-z0-9_]*$"
 
 
@@ -244,7 +252,7 @@ class InstitutionNatureRule(_RuleBase):
 
 Rule = Annotated[
     Union[TermsRule, ComposeRule, PatternRule, ImageCodeRule, ProfessionRule, InstitutionNameRule,
-          InstitutionNatureRule],
+          InstitutionNatureRule, CharactersRule],
     Field(discriminator="kind"),
 ]
 RULE_KINDS: frozenset[str] = frozenset(
@@ -291,7 +299,7 @@ class Pack(_Strict):
 
 
 MethodName = Literal["exact", "traditional", "lookalike", "separator", "number_style", "homophone", "pinyin",
-                     "pattern", "fuzzy", "qr_code"]
+                     "pattern", "fuzzy", "qr_code", "bidi", "characters"]
 
 
 class MentionPolicy(_Strict):
@@ -329,7 +337,8 @@ class Policy(_Strict):
     method_certainty: dict[MethodName, float] = Field(
         default_factory=lambda: {
             "exact": 1.0, "traditional": 1.0, "separator": 0.95, "number_style": 0.95, "lookalike": 0.9,
-            "pinyin": 0.8, "homophone": 0.6, "pattern": 1.0, "fuzzy": 0.8, "qr_code": 1.0,
+            "pinyin": 0.8, "homophone": 0.6, "pattern": 1.0, "fuzzy": 0.8, "qr_code": 1.0, "bidi": 1.0,
+            "characters": 1.0,
         }
     )
     reject_min_certainty: float = Field(default=0.85, ge=0, le=1)

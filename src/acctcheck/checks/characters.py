@@ -1,0 +1,39 @@
+"""Characters that deceive by their presence (rule kind `characters`): each run of them in a field is one
+finding, located in the text as typed (the views drop invisible characters, so this check reads the raw
+value). A field without any listed character costs one set intersection."""
+
+from __future__ import annotations
+
+from acctcheck.checks.base import CheckContext, RawFinding
+from acctcheck.packs.schema import CharactersRule
+
+
+def run(ctx: CheckContext) -> list[RawFinding]:
+    snapshot = ctx.snapshot
+    rules = [r for r in snapshot.rules if isinstance(r.rule, CharactersRule)]
+    if not rules:
+        return []
+    allowed = snapshot.rules_by_account[ctx.request.account_type]
+    out: list[RawFinding] = []
+    for compiled in rules:
+        rule = compiled.rule
+        if compiled.index not in allowed:
+            continue
+        wanted = frozenset(rule.characters)
+        for name, views in ctx.fields:
+            value = views.value
+            if name not in rule.fields or wanted.isdisjoint(value):
+                continue
+            i = 0
+            while i < len(value):
+                if value[i] not in wanted:
+                    i += 1
+                    continue
+                j = i
+                while j < len(value) and value[j] in wanted:
+                    j += 1
+                text = value[i:j]
+                out.append(RawFinding(compiled, name, (i, j), text, " ".join(f"U+{ord(c):04X}" for c in text),
+                                      "characters"))
+                i = j
+    return out
