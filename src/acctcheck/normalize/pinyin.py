@@ -3,7 +3,8 @@
 Chinese characters take their most common toneless reading from a table generated from pypinyin's
 character dictionary (data/pinyin.tsv, tools/build_pinyin_table.py): calling pypinyin per request costs
 ~60 µs per 10 characters, and importing it loads phrase dictionaries worth ~55 MB per worker.
-Latin letter runs are segmented into pinyin syllables (fewest syllables wins); a run that is not entirely
+Latin letter runs are segmented into pinyin syllables (fewest stray letters, then fewest syllables); one
+stray letter per ten is skipped, so `renminribaoq` still reads ren min ri bao, while a run that is mostly not
 pinyin (an English word) yields no syllables, so ordinary English never matches. Terms are indexed under
 every reading of their heteronyms, so the input side needs one reading per character.
 Each syllable is encoded as one character from U+0400 on (two UTF-8 bytes, where a private-use character takes
@@ -26,6 +27,7 @@ _CODE_BASE = 0x0400
 _CODE_LIMIT = 0x0800  # the last code point UTF-8 writes in two bytes, plus one
 BREAK = "\x00"
 MAX_SYLLABLE = 6
+NOISE_EVERY = 10  # one stray letter allowed per this many letters of a run (at least one)
 # Interjection readings (m, n, ng, hm…) are not syllables anyone types to spell a word.
 _NOT_TYPED = frozenset({"m", "n", "ng", "hm", "hng", "r", "ê", "e\u0302"})
 _SEGMENT_MEMO_LIMIT = 100_000
@@ -103,29 +105,41 @@ class PinyinTable:
         return cuts
 
     def _segment(self, letters: str) -> list[tuple[int, int]] | None:
+        """Fewest stray letters, then fewest syllables. A stray letter (renminribao*q*, ren*x*minribao) yields no
+        syllable and costs only itself; a run needs at most max(1, len // NOISE_EVERY) of them, so an
+        English word, which is mostly not pinyin, still yields nothing."""
         n = len(letters)
-        best: list[tuple[int, int] | None] = [None] * (n + 1)  # (count, previous cut)
-        best[0] = (0, -1)
+        best: list[tuple[int, int, int] | None] = [None] * (n + 1)  # (stray letters, syllables, previous cut)
+        best[0] = (0, 0, -1)
+        typed = self.typed
         for i in range(n):
             cur = best[i]
             if cur is None:
                 continue
+            skip = (cur[0] + 1, cur[1], -2 - i)  # letter i is stray: encoded as a negative previous cut
+            old = best[i + 1]
+            if old is None or skip[:2] < old[:2]:
+                best[i + 1] = skip
             for j in range(i + 1, min(n, i + MAX_SYLLABLE) + 1):
-                if letters[i:j] in self.typed:
-                    cand = (cur[0] + 1, i)
+                if letters[i:j] in typed:
+                    cand = (cur[0], cur[1] + 1, i)
                     old = best[j]
-                    if old is None or cand[0] < old[0]:
+                    if old is None or cand[:2] < old[:2]:
                         best[j] = cand
-        if best[n] is None:
+        end = best[n]
+        if end is None or end[0] > max(1, n // NOISE_EVERY) or end[1] == 0:
             return None
         cuts: list[tuple[int, int]] = []
         j = n
         while j > 0:
             entry = best[j]
             assert entry is not None
-            i = entry[1]
-            cuts.append((i, j))
-            j = i
+            prev = entry[2]
+            if prev <= -2:  # a stray letter at j - 1
+                j = -2 - prev
+                continue
+            cuts.append((prev, j))
+            j = prev
         cuts.reverse()
         return cuts
 
@@ -173,12 +187,12 @@ def _latin_tokens(table: PinyinTable, pieces: list[str], at: int) -> list[tuple[
     it is not pinyin, each piece is tried alone (`jiaoyubu_official`); a piece that is not pinyin is one
     non-matching token."""
     whole = "".join(pieces)
-    cuts = table.segment(whole) if len(whole) <= 64 else None
+    cuts = table.segment(whole)
     if cuts is not None:
         return [(at + a, at + b, True) for a, b in cuts]
     out: list[tuple[int, int, bool]] = []
     for piece in pieces:
-        cuts = table.segment(piece) if len(piece) <= 64 else None
+        cuts = table.segment(piece)
         if cuts is None:
             out.append((at, at + len(piece), False))
         else:
