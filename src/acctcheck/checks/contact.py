@@ -40,6 +40,8 @@ def run(ctx: CheckContext) -> list[RawFinding]:
                     (s > 0 and text[s - 1].isdigit()) or (e < len(text) and text[e].isdigit())
                 ):
                     continue
+                if rule.not_after and _after_any(text, s, rule.not_after):
+                    continue
                 a, z = view.span(s, e)
                 styles = 0
                 for i in range(s, e):
@@ -48,6 +50,12 @@ def run(ctx: CheckContext) -> list[RawFinding]:
                 found.append(RawFinding(compiled, name, (a, z), views.value[a:z], text[s:e], method))
         out.extend(_outermost(found))
     return out
+
+
+def _after_any(text: str, s: int, words: list[str]) -> bool:
+    """Whether text[:s], less trailing separators, ends with one of `words` (lower case, as the view is)."""
+    head = text[:s].rstrip(" _-.:：·")
+    return any(head.endswith(w) for w in words)
 
 
 def _outermost(found: list[RawFinding]) -> list[RawFinding]:

@@ -119,6 +119,8 @@ class PatternRule(_RuleBase):
     min_digits: int = Field(default=0, ge=0, le=64)
     max_digits: int = Field(default=64, ge=0, le=256)
     digit_boundary: bool = False
+    not_after: list[str] = Field(default_factory=list, description="a hit straight after one of these words "
+                                 "(separators between them ignored) is dropped: 手机用户1234567890 is a default name")
 
 
 CodeFormat = Literal[
