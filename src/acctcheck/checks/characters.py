@@ -1,21 +1,21 @@
 """Characters that deceive by their presence (rule kind `characters`): each run of them in a field is one
 finding, located in the text as typed (the views drop invisible characters, so this check reads the raw
-value). A field without any listed character costs one set intersection."""
+value). The compiler joins every such rule's characters into one set (families["characters"]), so a request
+without any of them costs one set test per field."""
 
 from __future__ import annotations
 
 from acctcheck.checks.base import CheckContext, RawFinding
-from acctcheck.packs.schema import CharactersRule
 
 
 def run(ctx: CheckContext) -> list[RawFinding]:
     snapshot = ctx.snapshot
-    rules = [r for r in snapshot.rules if isinstance(r.rule, CharactersRule)]
-    if not rules:
+    family = snapshot.families.get("characters")
+    if family is None or all(family["any"].isdisjoint(views.value) for _, views in ctx.fields):
         return []
     allowed = snapshot.rules_by_account[ctx.request.account_type]
     out: list[RawFinding] = []
-    for compiled in rules:
+    for compiled in (snapshot.rules[i] for i in family["rules"]):
         rule = compiled.rule
         if compiled.index not in allowed:
             continue

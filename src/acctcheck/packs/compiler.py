@@ -14,7 +14,7 @@ from acctcheck.contract import TEXT_FIELDS
 from acctcheck.normalize.normalizer import Normalizer
 from acctcheck.packs.errors import PackIssue, PackSetError
 from acctcheck.packs.loader import LoadedPack, LoadedSet
-from acctcheck.packs.schema import ComposeRule, PatternRule, TermsRule
+from acctcheck.packs.schema import CharactersRule, ComposeRule, PatternRule, TermsRule
 from acctcheck.packs.schema import InstitutionNameRule, InstitutionNatureRule, ProfessionRule
 from acctcheck.packs.snapshot import ALLOW, CompiledRule, PackInfo, Snapshot, TermEntry
 from acctcheck.packs.word_order import expand_line
@@ -179,6 +179,11 @@ def compile_set(loaded: LoadedSet, normalizer: Normalizer) -> Snapshot:
                         keys = [k for x in line.split("|") if (k := b.n.folder.fold_text(x.strip()))]
                         words[part.role].update((k, keys[0]) for k in keys)
                 families.setdefault("institution_name", {})[r_idx] = dict(words)
+                rules.append(CompiledRule(r_idx, pack.name, rule, 0))
+            elif isinstance(rule, CharactersRule):  # one set over every such rule: a clean field costs one test
+                fam = families.setdefault("characters", {"any": frozenset(), "rules": ()})
+                fam["any"] = fam["any"] | frozenset(rule.characters)
+                fam["rules"] = fam["rules"] + (r_idx,)
                 rules.append(CompiledRule(r_idx, pack.name, rule, 0))
             else:  # a family-specific rule (e.g. image_code) with nothing to compile: its check reads it as is
                 rules.append(CompiledRule(r_idx, pack.name, rule, 0))
