@@ -27,7 +27,7 @@ _CODE_BASE = 0x0400
 _CODE_LIMIT = 0x0800  # the last code point UTF-8 writes in two bytes, plus one
 BREAK = "\x00"
 MAX_SYLLABLE = 6
-NOISE_EVERY = 10  # one stray letter allowed per this many letters of a run (at least one)
+NOISE_EVERY = 10  # one stray letter allowed per this many letters of a run (none in a shorter run)
 # Interjection readings (m, n, ng, hm…) are not syllables anyone types to spell a word.
 _NOT_TYPED = frozenset({"m", "n", "ng", "hm", "hng", "r", "ê", "e\u0302"})
 _SEGMENT_MEMO_LIMIT = 100_000
@@ -106,7 +106,7 @@ class PinyinTable:
 
     def _segment(self, letters: str) -> list[tuple[int, int]] | None:
         """Fewest stray letters, then fewest syllables. A stray letter (renminribao*q*, ren*x*minribao) yields no
-        syllable and costs only itself; a run needs at most max(1, len // NOISE_EVERY) of them, so an
+        syllable and costs only itself; a run of n letters may hold n // NOISE_EVERY of them, so an
         English word, which is mostly not pinyin, still yields nothing."""
         n = len(letters)
         best: list[tuple[int, int, int] | None] = [None] * (n + 1)  # (stray letters, syllables, previous cut)
@@ -127,7 +127,7 @@ class PinyinTable:
                     if old is None or cand[:2] < old[:2]:
                         best[j] = cand
         end = best[n]
-        if end is None or end[0] > max(1, n // NOISE_EVERY) or end[1] == 0:
+        if end is None or end[0] > n // NOISE_EVERY or end[1] == 0:
             return None
         cuts: list[tuple[int, int]] = []
         j = n

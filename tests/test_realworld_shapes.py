@@ -1,0 +1,97 @@
+"""Issue classes found on real-world material: fabricated outlets and organs recognised by their shape,
+government new-media handles, word-order variants, short-form sound swaps, noisy typed pinyin, contact cues,
+and the ordinary text that must stay clean. Each case names the class it stands for; the packs hold the data."""
+
+from __future__ import annotations
+
+import pytest
+
+from acctcheck.contract import ValidateRequest
+from acctcheck.engine import validate
+from acctcheck.normalize.pinyin import PinyinTable
+from acctcheck.packs.word_order import word_order_variants
+
+FLAGGED = [
+    # fabricated outlets: place in any form × media word, app shapes, agency-like names
+    ("皖江晚报", "media_impersonation"), ("豫东日报", "media_impersonation"), ("鹏城观察", "media_impersonation"),
+    ("湘西之声", "media_impersonation"), ("义乌在线", "media_impersonation"), ("掌上宿迁", "media_impersonation"),
+    ("今日海宁", "media_impersonation"), ("无线苏州", "media_impersonation"), ("华夏新社", "media_impersonation"),
+    ("粤观察", "media_impersonation"), ("瑞安市民网", "media_impersonation"),
+    # government new-media handles and their shapes
+    ("国资小新", "official_impersonation"), ("网信中国", "official_impersonation"), ("玉渊谭天", "media_impersonation"),
+    ("平安昆山", "place_name_misuse"), ("江宁公安在线", "official_impersonation"), ("苏州12345", "official_impersonation"),
+    ("成都禁毒", "official_impersonation"), ("三湘风纪", "official_impersonation"), ("正义随州", "place_name_misuse"),
+    # organ names reordered or with a near type word
+    ("杭州市社会保障和人力资源局", "official_impersonation"), ("广州市福利彩票管理中心", "official_impersonation"),
+    ("深圳市教育考试中心", "official_impersonation"), ("南京出入境管理处", "official_impersonation"),
+    ("国家改革和发展委员会", "official_impersonation"),
+    # short organ words swapped by sound inside a place name
+    ("杭州宫安", "official_impersonation"), ("深圳胶警", "official_impersonation"), ("上海法布", "place_name_misuse"),
+    # typed pinyin with a stray letter, and long-tail international organisations
+    ("renminribaoq", "media_impersonation"), ("renminqribao", "media_impersonation"),
+    ("国际合作社联盟", "state_impersonation"), ("華沙條約組織", "state_impersonation"), ("Warsaw Pact", "state_impersonation"),
+]
+
+CONTACT_BIOS = ["薇同号 13800138000", "➕ab12345", "💬 wx12345678", "q①②③④⑤⑥⑦⑧", "v心 zhang-san_88", "威信：lan_lan-77",
+                "📞 abc_12345", "扣扣：⑧⑧⑦⑥⑤④③②"]
+
+PASSING = [
+    ("王老师", None), ("手机用户1234567890", None), ("用户84123456", None), ("豆友123456789", None),
+    ("刀光剑影", None), ("枪林弹雨", None), ("唇枪舌剑", None), ("小林", "考研➕油，C++ 选手"), ("小林", "杭州报名点在西湖边"),
+    ("王建国", "退休语文老师，爱好书法和钓鱼"), ("hello", None), ("changeable", None), ("人民公园暴走团", None),
+]
+
+
+def _check(snapshot, nickname: str, bio: str | None = None):  # noqa: ANN001, ANN202
+    fields = {"nickname": nickname} | ({"bio": bio} if bio else {})
+    return validate(snapshot, ValidateRequest.model_validate({"account_type": "personal", "fields": fields}))
+
+
+@pytest.mark.parametrize(("name", "category"), FLAGGED)
+def test_real_world_shape_is_flagged(snapshot, name: str, category: str) -> None:  # noqa: ANN001
+    v = _check(snapshot, name)
+    assert v.decision in ("review", "reject") and category in {f.category for f in v.findings}, v.findings
+
+
+@pytest.mark.parametrize("bio", CONTACT_BIOS)
+def test_contact_cue_is_flagged(snapshot, bio: str) -> None:  # noqa: ANN001
+    v = _check(snapshot, "小美", bio)
+    assert "contact_smuggling" in {f.category for f in v.findings}, v.findings
+
+
+@pytest.mark.parametrize(("nickname", "bio"), PASSING)
+def test_ordinary_text_passes(snapshot, nickname: str, bio: str | None) -> None:  # noqa: ANN001
+    v = _check(snapshot, nickname, bio)
+    assert v.decision == "pass", v.findings
+
+
+def test_teacher_address_is_inform_not_a_claim(snapshot) -> None:  # noqa: ANN001
+    v = _check(snapshot, "王老师")
+    assert [f.action for f in v.findings] == ["inform"]
+    assert _check(snapshot, "数学老师小王").decision == "review"
+
+
+def test_verified_body_may_use_its_own_handle(snapshot) -> None:  # noqa: ANN001
+    req = ValidateRequest.model_validate({"account_type": "institution", "fields": {"nickname": "国资小新"},
+                                          "verified": {"institution": {"name": "国务院国有资产监督管理委员会",
+                                                                       "kind": "government"}}})
+    assert validate(snapshot, req).decision != "reject"
+
+
+@pytest.mark.parametrize(("name", "variants"), [
+    ("人力资源和社会保障局", {"社会保障和人力资源局", "人力资源社会保障局", "社会保障人力资源局"}),
+    ("发展和改革委员会", {"改革和发展委员会", "发展改革委员会", "改革发展委员会"}),
+    ("和平区", set()), ("外交部", set()), ("中国人民政治协商会议", set()),
+])
+def test_word_order_variants(name: str, variants: set[str]) -> None:
+    tails = ["委员会", "局", "区", "部"]
+    assert set(word_order_variants(name, "和与及", tails)) == variants
+
+
+@pytest.mark.parametrize(("letters", "pinyin"), [
+    ("renminribao", True), ("renminribaoq", True), ("qrenminribao", True), ("renminqribao", True),
+    ("hello", False), ("official", False), ("disburse", False), ("xinhuashex", True),
+    ("zhongguo" * 12, True),  # longer than 64 letters: segmented all the same
+])
+def test_stray_letters_cost_only_themselves(letters: str, pinyin: bool) -> None:
+    assert (PinyinTable.build().segment(letters) is not None) is pinyin
