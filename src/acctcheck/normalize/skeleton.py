@@ -5,6 +5,7 @@ offset maps are rebuilt by walking the original only when needed (see view.py)."
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import NamedTuple
 
@@ -78,7 +79,26 @@ def woven_piece(f: Folded, codes: Mapping[int, str]) -> str:
     return "".join(s + h + codes[ord(h)] + s for s, h in zip(f.out, han))
 
 
+# Radio-style digit words (洞 0, 幺 1, 两 2, 拐 7, 勾 9: 幺三八洞洞…) are ordinary characters on their own (a hole, a
+# turn, a hook), so they are read as digits only inside a run of at least RADIO_RUN digit characters of which
+# at least RADIO_REAL are digits already (幺 and Chinese numerals are folded by chars.py).
+RADIO_WORDS = str.maketrans("洞两拐勾", "0279")
+RADIO_RUN = 6
+RADIO_REAL = 3
+_RADIO = re.compile(f"[0-9洞两拐勾]{{{RADIO_RUN},}}")
+
+
+def _radio_digits(text: str) -> str:
+    def fold(m: re.Match[str]) -> str:
+        run = m.group()
+        return run.translate(RADIO_WORDS) if sum(c.isdigit() for c in run) >= RADIO_REAL else run
+    return _RADIO.sub(fold, text)
+
+
 def contact_view(folder: CharFolder, value: str, text: str) -> View:
     """Like the skeleton, but separators are kept (NFKC-folded) so regexes can see structure such as
-    `vx: abc_123` or `name # qq.com`; invisible characters are still removed. `text` is Woven.contact."""
+    `vx: abc_123` or `name # qq.com`; invisible characters are still removed. `text` is Woven.contact.
+    Radio-style digit words inside digit runs read as digits (one character for one, so offsets hold)."""
+    if any(c in text for c in "洞两拐勾"):
+        text = _radio_digits(text)
     return View("contact", value, text, lambda: _contact_maps(folder, value))
