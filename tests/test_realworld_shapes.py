@@ -39,6 +39,9 @@ PASSING = [
     ("王老师", None), ("手机用户1234567890", None), ("用户84123456", None), ("豆友123456789", None),
     ("刀光剑影", None), ("枪林弹雨", None), ("唇枪舌剑", None), ("小林", "考研➕油，C++ 选手"), ("小林", "杭州报名点在西湖边"),
     ("王建国", "退休语文老师，爱好书法和钓鱼"), ("hello", None), ("changeable", None), ("人民公园暴走团", None),
+    # phrases that sound like a composed name through heteronym readings (policy homophone_max_swaps)
+    ("引以为鉴", None), ("北京时间", None), ("煎饼果子", None), ("不惜工本", None), ("一心向往", None), ("荒时暴月", None),
+    ("对牛弹琴", None), ("北京林业大学", None),
 ]
 
 

@@ -151,6 +151,15 @@ def _spans_sentences(text: str, breaks: str) -> bool:
     return any(len(piece.strip()) > 1 for piece in pieces)
 
 
+def _sound_swaps(snapshot: Snapshot, typed: str, name: str) -> int:
+    """Characters of a sound-alike chain that differ from the listed name (0 when the lengths differ: a
+    Latin or mixed name is not compared character by character)."""
+    key = name.translate(snapshot.normalizer.folder.skeleton_table)
+    if len(key) != len(typed):
+        return 0
+    return sum(a != b for a, b in zip(typed, key))
+
+
 def find_term_hits(snapshot: Snapshot, views: FieldViews, field: str, account_type: str) -> list[TermHit]:
     """All term hits of one field, allow-listed and bounded, best method per (rule, span, canonical).
 
@@ -207,6 +216,9 @@ def find_term_hits(snapshot: Snapshot, views: FieldViews, field: str, account_ty
             else:
                 if not rule.homophone or entry.syllables < policy.homophone_min_syllables:
                     continue
+                if (rules[entry.rule].parts or entry.syllables < policy.sound_reject_min_syllables) and \
+                        _sound_swaps(snapshot, skel.text[s:e], entry.name) > policy.homophone_max_swaps:
+                    continue  # a composed or short name heard in an unrelated phrase (引以为鉴 ≈ 烟台卫健)
                 method = "homophone"
             found.setdefault((entry.rule, s, e, entry.canonical), (entry, method, None))
     hits: list[TermHit] = []

@@ -349,6 +349,10 @@ class Policy(_Strict):
         default=4, ge=2, le=32, description="a homophone or typed-pinyin hit this long keeps a reject action"
     )
     pinyin_min_syllables: int = Field(default=2, ge=1, le=12)
+    homophone_max_swaps: int = Field(
+        default=1, ge=0, le=12, description="a composed name (place × organ word), or a term shorter than "
+        "sound_reject_min_syllables, matched by sound may differ from the listed spelling in at most this many "
+        "characters: 杭州宫安 (one swap) is an evasion, 引以为鉴 ≈ 烟台卫健 (three, through heteronyms) is an idiom")
     similar_shape_certainty: float = Field(
         default=0.9, ge=0, le=1,
         description="certainty of a term of similar_shape_min_chars or more spelt with one similar-shape or split "
