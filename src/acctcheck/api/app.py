@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from acctcheck import __version__
 from acctcheck.api import batch, errors, openapi, ops, validate
 from acctcheck.categories import describe_categories
+from acctcheck import console
 from acctcheck.contract import BatchRequest, ValidateRequest
 from acctcheck.logging_setup import unbuffer_logs
 from acctcheck.reload import RuleStore
@@ -108,4 +109,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(admin.router)
     app.include_router(metrics.router)
     openapi.install(app, body_models, DESCRIPTION)
+    console.install(app)
     return app
