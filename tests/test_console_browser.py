@@ -81,6 +81,13 @@ def by_css(driver: Any, css: str) -> list[Any]:
     return driver.find_elements(By.CSS_SELECTOR, css)
 
 
+def texts(driver: Any, css: str) -> list[str]:
+    """textContent of every match, read in one script call: the packs and activity pages redraw themselves
+    every few seconds, so element handles found earlier may be stale."""
+    return driver.execute_script(
+        "return Array.from(document.querySelectorAll(arguments[0]), (n) => n.textContent)", css)
+
+
 def check_profile(driver: Any, server: Server, **fields: str) -> None:
     from selenium.webdriver.common.by import By
 
@@ -136,15 +143,14 @@ def test_xss_nickname_renders_inert_as_text(page: Any, server: Server) -> None:
 def test_broken_pack_shows_its_located_error(page: Any, server: Server, rules: Path) -> None:
     page.get(f"{server.url}/console/#tab=packs")
     wait(page, lambda d: by_css(d, "tr.pack-row[data-pack=mini]"))
-    revision = page.find_element("id", "active-revision").text
+    (revision,) = texts(page, "#active-revision")
     (rules / "broken.yaml").write_text(BROKEN_PACK, encoding="utf-8")
     try:
         wait(page, lambda d: by_css(d, "#refused-build tr.located-error"))
-        row = by_css(page, "#refused-build tr.located-error")[0]
-        cells = [c.text for c in row.find_elements("css selector", "td")]
+        cells = texts(page, "#refused-build tr.located-error td")
         assert cells[:3] == ["broken.yaml", "rule bad-action", "action"]
         assert "reject" in cells[3]  # pydantic's message lists the allowed actions
-        assert page.find_element("id", "active-revision").text == revision  # the last good one keeps serving
+        assert texts(page, "#active-revision") == [revision]  # the last good one keeps serving
     finally:
         (rules / "broken.yaml").unlink()
     wait(page, lambda d: not by_css(d, "#refused-build"))
@@ -157,27 +163,26 @@ def test_pack_examples_are_listed_with_their_outcome(page: Any, server: Server, 
     (rules / "mini.yaml").write_text(pack + examples, encoding="utf-8")
     try:
         page.get(f"{server.url}/console/#tab=packs")
-        wait(page, lambda d: any(c.text == "2 / 2" for c in by_css(d, "tr.pack-row[data-pack=mini] td.ok")))
-        by_css(page, "tr.pack-row[data-pack=mini] button.link")[0].click()
-        rows = wait(page, lambda d: by_css(d, ".pack-detail table.examples tbody tr.ok"))
-        assert [r.find_elements("css selector", "td")[1].text for r in rows] == ["國務院", "张三"]
+        wait(page, lambda d: "2 / 2" in texts(d, "tr.pack-row[data-pack=mini] td.ok"))
+        page.execute_script("document.querySelector('tr.pack-row[data-pack=mini] button.link').click()")
+        wait(page, lambda d: texts(d, ".pack-detail table.examples tbody tr.ok td:nth-child(2)") == ["國務院", "张三"])
     finally:
         (rules / "mini.yaml").write_text(pack, encoding="utf-8")
 
 
 def test_activity_charts_decisions_read_from_metrics(page: Any, server: Server) -> None:
     page.get(f"{server.url}/console/?metrics_ms=500#tab=activity")
-    wait(page, lambda d: "1" in d.find_element("id", "activity-status").text)  # first sample taken
+    samples = "return Number(document.getElementById('activity-status').dataset.samples || 0)"
+    wait(page, lambda d: d.execute_script(samples) >= 1)  # the first sample is taken
     for _ in range(3):
         r = httpx.post(f"{server.url}/validate", content=json.dumps({"fields": {"nickname": "外交部"}}),
                        headers={"content-type": "application/json"})
         assert r.json()["decision"] == "reject"
     # the reject bar of the decisions chart counts the three decisions made since the first sample
-    wait(page, lambda d: any(t.text == "3" for t in by_css(d, "#decision-chart text")))
-    assert by_css(page, "#decision-chart rect.bar-reject")
-    assert by_css(page, "#rate-chart polyline.rate")
-    labels = [t.text for t in by_css(page, "#category-chart text")]
-    assert "official_impersonation" in labels
+    wait(page, lambda d: "3" in texts(d, "#decision-chart text"))
+    assert texts(page, "#decision-chart rect.bar-reject")
+    assert texts(page, "#rate-chart polyline.rate")
+    assert "official_impersonation" in texts(page, "#category-chart text")
 
 
 def test_english_is_available(page: Any, server: Server) -> None:

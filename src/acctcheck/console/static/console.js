@@ -40,7 +40,7 @@
       "p.rule.kind": "种类", "p.rule.mode": "模式", "p.rule.action": "处置", "p.detail": "规则与样例：",
       "p.all_ok": "全部通过", "reload": "立即重新加载", "reload.needs": "需要填写管理令牌。",
       "reload.ok": "已重新加载", "reload.refused": "被拒绝", "yes": "是", "no": "否", "seconds": "秒",
-      "a.hint": "每 5 秒读取一次 /metrics，只保存在本页（最近 15 分钟）。多进程时每次读取只到达其中一个进程。",
+      "a.hint": "每 {s} 秒读取一次 /metrics，只保存在本页（最近 15 分钟）。多进程时每次读取只到达其中一个进程。不计 /metrics 与控制台自己的请求。",
       "a.rate": "请求速率（次/秒）", "a.decisions": "决定（所选时间窗）", "a.categories": "各类别发现（所选时间窗）",
       "a.samples": "样本", "a.window": "时间窗", "a.waiting": "等待第二个样本……", "a.none": "时间窗内没有数据。",
       "a.pid": "进程", "footer": "acctcheck 只给出建议；由平台执行决定。", "loading": "加载中……",
@@ -80,7 +80,7 @@
       "p.rule.kind": "kind", "p.rule.mode": "mode", "p.rule.action": "action", "p.detail": "Rules and examples: ",
       "p.all_ok": "all pass", "reload": "Reload now", "reload.needs": "Enter the admin token first.",
       "reload.ok": "reloaded", "reload.refused": "refused", "yes": "yes", "no": "no", "seconds": "s",
-      "a.hint": "Reads /metrics every 5 s and keeps the samples in this page only (last 15 minutes). With several workers each read reaches one of them.",
+      "a.hint": "Reads /metrics every {s} s and keeps the samples in this page only (last 15 minutes). With several workers each read reaches one of them. Requests to /metrics and to the console itself are not counted.",
       "a.rate": "Request rate (per second)", "a.decisions": "Decisions (window)", "a.categories": "Findings per category (window)",
       "a.samples": "samples", "a.window": "window", "a.waiting": "waiting for a second sample…", "a.none": "no data in the window.",
       "a.pid": "worker", "footer": "acctcheck only advises; the platform enforces the decision.", "loading": "loading…",
@@ -184,7 +184,7 @@
   function applyLanguage() {
     document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
     document.title = "acctcheck " + t("title");
-    for (const node of document.querySelectorAll("[data-i18n]")) node.textContent = t(node.dataset.i18n);
+    for (const node of document.querySelectorAll("[data-i18n]")) node.textContent = t(node.dataset.i18n).replace("{s}", METRICS_EVERY_MS / 1000);
     for (const node of document.querySelectorAll("[data-i18n-placeholder]")) node.placeholder = t(node.dataset.i18nPlaceholder);
     if (lastResult) renderResult(lastResult);
     if (lastPacks) renderPacks(lastPacks);
@@ -322,9 +322,12 @@
   function renderResult(data) {
     const result = clear($("result"));
     const v = data.verdict;
+    // numbered in reading order: field by field, then by position (image findings, without a span, last)
+    const order = (f) => [TEXT_FIELDS.includes(f.field) ? TEXT_FIELDS.indexOf(f.field) : TEXT_FIELDS.length, f.span ? f.span[0] : 0];
+    const byPlace = (a, b) => { const x = order(a), y = order(b); return x[0] - y[0] || x[1] - y[1]; };
     const all = [];
-    v.findings.forEach((f) => all.push({ ...f, shadow: false, n: all.length + 1 }));
-    v.shadow_findings.forEach((f) => all.push({ ...f, shadow: true, n: all.length + 1 }));
+    [...v.findings].sort(byPlace).forEach((f) => all.push({ ...f, shadow: false, n: all.length + 1 }));
+    [...v.shadow_findings].sort(byPlace).forEach((f) => all.push({ ...f, shadow: true, n: all.length + 1 }));
 
     const head = el("div", { class: "verdict" },
       el("span", { class: "decision decision-" + v.decision, id: "decision", text: t("decision") + "：" + t("decision." + v.decision) + " (" + v.decision + ")" }));
@@ -524,7 +527,7 @@
   function summarise(series) {
     const s = { at: Date.now(), requests: 0, decisions: {}, categories: {}, pid: null };
     for (const m of series) {
-      if (m.name === "acctcheck_requests_total" && !/metrics$/.test(m.labels.endpoint || "")) s.requests += m.value;
+      if (m.name === "acctcheck_requests_total" && !/^\/metrics$|^\/console/.test(m.labels.endpoint || "")) s.requests += m.value;
       else if (m.name === "acctcheck_decisions_total") s.decisions[m.labels.decision] = (s.decisions[m.labels.decision] || 0) + m.value;
       else if (m.name === "acctcheck_findings_total" && m.labels.mode !== "shadow") s.categories[m.labels.category] = (s.categories[m.labels.category] || 0) + m.value;
       else if (m.name === "acctcheck_process_info") s.pid = m.labels.pid;
@@ -537,7 +540,7 @@
       if (!response.ok) { $("activity-status").textContent = t("error") + " " + response.status + " /metrics"; return; }
       samples.push(summarise(parseMetrics(await response.text())));
       while (samples.length && samples[0].at < Date.now() - HISTORY_MS) samples.shift();
-      if (currentTab() === "activity") drawActivity();
+      drawActivity();
     } catch (e) {
       $("activity-status").textContent = t("error") + " /metrics: " + e;
     }
@@ -545,6 +548,7 @@
   const delta = (now, before) => (now >= before ? now - before : now); // a counter that went down restarted
   function drawActivity() {
     const status = $("activity-status");
+    status.dataset.samples = samples.length;
     if (samples.length < 2) { status.textContent = t("a.waiting"); drawRate([]); drawBars($("decision-chart"), [], {}); drawBars($("category-chart"), [], {}); return; }
     const first = samples[0];
     const last = samples[samples.length - 1];
@@ -568,15 +572,18 @@
     const W = 600, H = 180, L = 48, B = 22, T = 8;
     const maxY = Math.max(1, ...points.map((p) => p.y));
     const now = Date.now();
-    const x = (at) => L + (W - L - 8) * (1 - (now - at) / HISTORY_MS);
+    // the x axis spans what this page has seen, from one minute up to the 15 kept
+    const span = Math.min(HISTORY_MS, Math.max(60000, samples.length ? now - samples[0].at : 0));
+    const x = (at) => L + (W - L - 8) * (1 - (now - at) / span);
     const y = (v) => H - B - (H - B - T) * (v / maxY);
     chart.appendChild(svg("line", { x1: L, y1: H - B, x2: W - 8, y2: H - B, class: "axis" }));
     chart.appendChild(svg("line", { x1: L, y1: T, x2: L, y2: H - B, class: "axis" }));
     for (const frac of [0, 0.5, 1]) {
       chart.appendChild(svg("text", { x: L - 6, y: y(maxY * frac) + 4, class: "tick end", text: (maxY * frac).toFixed(maxY < 10 ? 1 : 0) }));
     }
-    for (const min of [15, 10, 5, 0]) {
-      chart.appendChild(svg("text", { x: x(now - min * 60000), y: H - 6, class: "tick middle", text: min ? "-" + min + " min" : "0" }));
+    for (const frac of [1, 0.5, 0]) {
+      const ago = span * frac / 60000;
+      chart.appendChild(svg("text", { x: x(now - span * frac), y: H - 6, class: "tick middle", text: frac ? "-" + (ago < 2 ? ago.toFixed(1) : Math.round(ago)) + " min" : "0" }));
     }
     if (points.length) {
       chart.appendChild(svg("polyline", { class: "rate", points: points.map((p) => x(p.at).toFixed(1) + "," + y(p.y).toFixed(1)).join(" ") }));
