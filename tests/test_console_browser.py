@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from tests.browser import browser_missing, chrome, page_errors
-from tests.conftest import Server, write_small_rules
+from tests.conftest import Server
 
 MISSING = browser_missing()
 pytestmark = pytest.mark.skipif(MISSING is not None, reason=f"console browser tests skipped: {MISSING}")
@@ -37,18 +37,9 @@ WAIT_S = 20  # the watcher sees a file change within ~1 s; the reload poll (0.5 
 
 
 @pytest.fixture(scope="module")
-def rules(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return write_small_rules(tmp_path_factory.mktemp("console-rules"))
-
-
-@pytest.fixture(scope="module")
-def server(rules: Path) -> Iterator[Server]:
-    srv = Server(rules, env={"ACCTCHECK_RELOAD_POLL_S": "0.5", "ACCTCHECK_RELOAD_DEBOUNCE_MS": "50"})
-    try:
-        srv.wait_ready()
+def server(small_rules: Path) -> Iterator[Server]:
+    with Server(small_rules, env={"ACCTCHECK_RELOAD_POLL_S": "0.5", "ACCTCHECK_RELOAD_DEBOUNCE_MS": "50"}) as srv:
         yield srv
-    finally:
-        srv.stop()
 
 
 @pytest.fixture(scope="module")
@@ -140,11 +131,11 @@ def test_xss_nickname_renders_inert_as_text(page: Any, server: Server) -> None:
     assert by_css(page, "#result img") == []
 
 
-def test_broken_pack_shows_its_located_error(page: Any, server: Server, rules: Path) -> None:
+def test_broken_pack_shows_its_located_error(page: Any, server: Server, small_rules: Path) -> None:
     page.get(f"{server.url}/console/#tab=packs")
     wait(page, lambda d: by_css(d, "tr.pack-row[data-pack=mini]"))
     (revision,) = texts(page, "#active-revision")
-    (rules / "broken.yaml").write_text(BROKEN_PACK, encoding="utf-8")
+    (small_rules / "broken.yaml").write_text(BROKEN_PACK, encoding="utf-8")
     try:
         wait(page, lambda d: by_css(d, "#refused-build tr.located-error"))
         cells = texts(page, "#refused-build tr.located-error td")
@@ -152,22 +143,22 @@ def test_broken_pack_shows_its_located_error(page: Any, server: Server, rules: P
         assert "reject" in cells[3]  # pydantic's message lists the allowed actions
         assert texts(page, "#active-revision") == [revision]  # the last good one keeps serving
     finally:
-        (rules / "broken.yaml").unlink()
+        (small_rules / "broken.yaml").unlink()
     wait(page, lambda d: not by_css(d, "#refused-build"))
 
 
-def test_pack_examples_are_listed_with_their_outcome(page: Any, server: Server, rules: Path) -> None:
-    pack = (rules / "mini.yaml").read_text(encoding="utf-8")
+def test_pack_examples_are_listed_with_their_outcome(page: Any, server: Server, small_rules: Path) -> None:
+    pack = (small_rules / "mini.yaml").read_text(encoding="utf-8")
     examples = 'examples:\n  - fields: {nickname: 國務院}\n    expect: [official_impersonation]\n' \
                '  - fields: {nickname: 张三}\n    expect: pass\n    note: an ordinary name\n'
-    (rules / "mini.yaml").write_text(pack + examples, encoding="utf-8")
+    (small_rules / "mini.yaml").write_text(pack + examples, encoding="utf-8")
     try:
         page.get(f"{server.url}/console/#tab=packs")
         wait(page, lambda d: "2 / 2" in texts(d, "tr.pack-row[data-pack=mini] td.ok"))
         page.execute_script("document.querySelector('tr.pack-row[data-pack=mini] button.link').click()")
         wait(page, lambda d: texts(d, ".pack-detail table.examples tbody tr.ok td:nth-child(2)") == ["國務院", "张三"])
     finally:
-        (rules / "mini.yaml").write_text(pack, encoding="utf-8")
+        (small_rules / "mini.yaml").write_text(pack, encoding="utf-8")
 
 
 def test_activity_charts_decisions_read_from_metrics(page: Any, server: Server) -> None:
