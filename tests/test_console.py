@@ -199,3 +199,17 @@ def test_token_mode_without_a_token_configured_serves_no_data(rules: Path) -> No
     with ThreadServer(settings(rules, console="token")) as srv:
         r = httpx.get(srv.url + "/console/api/packs", headers={"Authorization": "Bearer x"})
         assert r.status_code == 404 and r.json()["error"] == "admin_disabled"
+
+
+def test_explain_views_are_what_check_explain_prints(console: ThreadServer, rules: Path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    profile = {"nickname": "國·務院", "bio": "加 vx abc_12345"}
+    cli = subprocess.run([sys.executable, "-m", "acctcheck", "check", "--rules", str(rules), "--explain",
+                          "--nickname", profile["nickname"], "--bio", profile["bio"]],
+                         capture_output=True, text=True, timeout=60)
+    assert cli.returncode == 1, cli.stderr  # not a pass
+    body = httpx.post(console.url + "/console/api/explain", json={"fields": profile}).json()
+    assert json.loads(cli.stdout)["views"] == body["views"]

@@ -52,8 +52,8 @@ async def index() -> Response:
 
 @router.get("/{name}", include_in_schema=False)
 async def static(name: str) -> Response:
-    page = PAGES.get(name)
-    if page is None or not name:
+    page = PAGES.get(name) if name else None
+    if page is None:
         raise errors.ApiError(404, "not_found", f"no console file {name!r}")
     return Response(page_bytes(page[0]), media_type=page[1])
 
