@@ -33,11 +33,27 @@ rules:
     message: "{matched}"
     terms: [国家队]
 """
+SHADOW_PACK = """\
+schema_version: 1
+name: trial
+version: "1"
+description: a rule tried in shadow mode first
+rules:
+  - id: official-claim
+    kind: terms
+    category: misleading_claim
+    article: 第八条第（七）项
+    action: review
+    mode: shadow
+    message: "自称官方：{matched}"
+    terms: [官方]
+"""
 WAIT_S = 20  # the watcher sees a file change within ~1 s; the reload poll (0.5 s here) is the fallback
 
 
 @pytest.fixture(scope="module")
 def server(small_rules: Path) -> Iterator[Server]:
+    (small_rules / "trial.yaml").write_text(SHADOW_PACK, encoding="utf-8")
     with Server(small_rules, env={"ACCTCHECK_RELOAD_POLL_S": "0.5", "ACCTCHECK_RELOAD_DEBOUNCE_MS": "50"}) as srv:
         yield srv
 
@@ -107,6 +123,14 @@ def test_traditional_name_shows_its_highlight_method_and_views(page: Any, server
     cells = [[c.get_attribute("textContent") for c in r.find_elements("css selector", "td")] for r in rows]
     assert cells[0][:5] == ["0", "国", "國", "[0, 1)", "繁体 (traditional)"]
     assert all("hit" in r.get_attribute("class") for r in rows)
+
+
+def test_shadow_findings_are_shown_apart(page: Any, server: Server) -> None:
+    check_profile(page, server, nickname="國務院官方")
+    assert texts(page, "#field-nickname mark.hl") == ["國務院1"]  # the shadow hit is not among the enforced
+    assert texts(page, "#shadow mark.hl.shadow") == ["官方2"]
+    assert texts(page, "#shadow li.finding dd.rule") == ["official-claim"]
+    assert "reject" in texts(page, "#decision")[0]
 
 
 def test_xss_nickname_renders_inert_as_text(page: Any, server: Server) -> None:
