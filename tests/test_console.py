@@ -153,6 +153,9 @@ def test_packs_show_a_refused_build_with_located_errors(tmp_path: Path) -> None:
         assert (body["last_error"][0]["rule"], body["last_error"][0]["field"]) == ("rule strict", "action")
         (mini,) = body["active"]["packs"]  # the last good revision keeps serving
         assert mini["examples"] == {"state": "changed", "items": []}  # not the active file's examples any more
+        (root / "mini.yaml").write_text(SMALL_PACK, encoding="utf-8")  # the active bytes again
+        (mini,) = httpx.get(srv.url + "/console/api/packs").json()["active"]["packs"]
+        assert mini["examples"] == {"state": "checked", "items": []}
 
 
 def test_off_serves_nothing(rules: Path) -> None:

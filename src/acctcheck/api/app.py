@@ -10,10 +10,9 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from acctcheck import __version__
+from acctcheck import __version__, console
 from acctcheck.api import batch, errors, openapi, ops, validate
 from acctcheck.categories import describe_categories
-from acctcheck import console
 from acctcheck.contract import BatchRequest, ValidateRequest
 from acctcheck.logging_setup import unbuffer_logs
 from acctcheck.reload import RuleStore
