@@ -207,3 +207,25 @@ def test_english_is_available(page: Any, server: Server) -> None:
     assert by_css(page, "#field-nickname dd.method")[0].text == "traditional"
     page.find_element("id", "lang").click()  # back to Chinese for the other tests (kept in localStorage)
     assert page.find_element("css selector", "[data-tab=packs]").text == "规则包"
+
+
+def test_token_mode_needs_the_admin_token_for_data_and_reload(driver: Any, tmp_path: Path) -> None:
+    """ACCTCHECK_CONSOLE=token: the page loads, shows no data and performs no reload until the operator types
+    the admin token; then both work. (401s the page provokes on purpose are logged by the browser.)"""
+    from tests.conftest import write_small_rules
+
+    token = "console-browser-token"
+    env = {"ACCTCHECK_CONSOLE": "token", "ACCTCHECK_ADMIN_TOKEN": token}
+    with Server(write_small_rules(tmp_path / "rules"), env=env) as srv:
+        driver.get(f"{srv.url}/console/#tab=packs")
+        wait(driver, lambda d: "管理令牌" in texts(d, "#notice")[0] and d.find_element("id", "notice").is_displayed())
+        assert texts(driver, "tr.pack-row") == []
+        driver.find_element("id", "reload").click()
+        wait(driver, lambda d: texts(d, "#reload-result") == ["需要填写管理令牌。"])
+        box = driver.find_element("id", "token")
+        box.send_keys(token)
+        driver.find_element("id", "reload").click()
+        wait(driver, lambda d: texts(d, "#reload-result")[0].startswith("已重新加载"))
+        wait(driver, lambda d: texts(d, "tr.pack-row[data-pack=mini] td:nth-child(2)") == ["1"])
+        assert not driver.find_element("id", "notice").is_displayed()
+        driver.execute_script("sessionStorage.clear()")
