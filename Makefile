@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: serve test lint bench bench-http clean
+.PHONY: serve test lint bench bench-http clean browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +22,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 serve: $(VENV)/.installed
 	$(BIN)/acctcheck serve --host $(HOST) --port $(PORT) --rules rules
 
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test browser
 	$(BIN)/acctcheck lint rules
 	$(BIN)/python -m pytest
 
@@ -35,6 +35,18 @@ bench: $(VENV)/.installed-test
 # HTTP throughput against a bare FastAPI endpoint, scaling, RSS, start time (needs wrk and taskset)
 bench-http: $(VENV)/.installed-test
 	$(BIN)/python bench/http_bench.py
+
+# Headless Chromium + chromedriver from the Debian packages, for the console's browser tests
+# (tests/test_console_browser.py), and a CJK font so its screenshots show Chinese. Idempotent: nothing to do
+# when both are installed. Without root or apt-get (or when the install fails) it says so and the tests skip
+# with the same reason.
+browser:
+	@if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	    chromium chromium-driver fonts-wqy-zenhei >/dev/null) \
+	  || echo "make browser: apt-get install chromium chromium-driver failed: the console browser tests will skip"; \
+	else echo "make browser: chromium/chromedriver missing and not root with apt-get: the console browser tests will skip"; fi
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info

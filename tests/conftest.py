@@ -93,6 +93,18 @@ class Server:
             time.sleep(0.1)
         raise TimeoutError("server did not become ready")
 
+    def __enter__(self) -> Server:
+        """Ready, or stopped and raising: `with Server(rules) as srv: ...` stops it on the way out."""
+        try:
+            self.wait_ready()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()
+
     def stop(self) -> None:
         self.proc.terminate()
         try:
@@ -137,12 +149,8 @@ def snapshot():  # noqa: ANN201 - Snapshot
 
 @pytest.fixture(scope="session")
 def server() -> Iterator[Server]:
-    srv = Server(RULES)
-    try:
-        srv.wait_ready()
+    with Server(RULES) as srv:
         yield srv
-    finally:
-        srv.stop()
 
 
 @pytest.fixture(scope="module")

@@ -30,17 +30,9 @@ def _cmd_check(args: argparse.Namespace) -> int:
     verdict = validate(snapshot, request)
     out: dict = verdict.model_dump(mode="json")
     if args.explain:
-        from acctcheck.normalize.pinyin import decode
+        from acctcheck.explain import explain_views
 
-        out["views"] = {}
-        for name, value in request.fields.items():
-            views = snapshot.normalizer.views(value)
-            out["views"][name] = {
-                "skeleton": {"text": views.skeleton.text, "map": views.skeleton.explain()},
-                "pinyin": {"text": decode(snapshot.normalizer.pinyin, views.pinyin.text),
-                           "spans": [[a, b] for a, b in zip(views.pinyin.starts, views.pinyin.ends)]},
-                "contact": {"text": views.contact.text},
-            }
+        out["views"] = explain_views(snapshot.normalizer, request.fields)
     print(json.dumps(out, ensure_ascii=False, indent=2))
     return 0 if verdict.decision == "pass" else 1
 

@@ -4,6 +4,7 @@ rules and the embedded IP database."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -34,3 +35,6 @@ class Settings(BaseSettings):
     max_image_pixels: int = Field(default=25_000_000, ge=1024, description="width*height; refused before decoding")
     image_decode_side: int = Field(default=2400, ge=256, description="longer images are reduced by whole factors to at most this")
     image_workers: int = Field(default=2, ge=1, le=64, description="threads decoding images (off the event loop)")
+    console: Literal["auto", "on", "off", "token"] = Field(
+        default="auto", description="/console: auto = loopback clients only (no proxy headers), on = anyone who "
+        "reaches the port, token = its data endpoints need the admin token, off = not served (docs/console.md)")

@@ -10,7 +10,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from acctcheck import __version__
+from acctcheck import __version__, console
 from acctcheck.api import batch, errors, openapi, ops, validate
 from acctcheck.categories import describe_categories
 from acctcheck.contract import BatchRequest, ValidateRequest
@@ -108,4 +108,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(admin.router)
     app.include_router(metrics.router)
     openapi.install(app, body_models, DESCRIPTION)
+    console.install(app)
     return app

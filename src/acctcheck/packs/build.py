@@ -7,37 +7,43 @@ from __future__ import annotations
 import gc
 from pathlib import Path
 
-from acctcheck.contract import AccountFields, ValidateRequest
+from acctcheck.contract import AccountFields, ValidateRequest, Verdict
 from acctcheck.packs.compiler import compile_set
 from acctcheck.packs.errors import PackIssue, PackSetError
 from acctcheck.packs.loader import load_dir
+from acctcheck.packs.schema import Example
 from acctcheck.packs.snapshot import Snapshot
 from acctcheck.normalize.normalizer import Normalizer, default_normalizer
 
 
 def example_failures(snapshot: Snapshot, files: dict[str, str], examples: dict[str, list]) -> list[PackIssue]:
     """Run examples; each failure names the pack file and the example index."""
-    from acctcheck.engine import validate
-
     issues: list[PackIssue] = []
     for pack_name, exs in examples.items():
         for i, ex in enumerate(exs):
-            req = ValidateRequest(account_type=ex.account_type, fields=AccountFields(**ex.fields),
-                                  verified=ex.verified)
-            verdict = validate(snapshot, req, decision_id="example")
-            found = {f.category for f in verdict.findings}
-            where = f"examples.{i}"
-            shown = ", ".join(f"{f.category}:{f.text}" for f in verdict.findings) or "nothing"
-            if ex.expect == "pass":
-                if verdict.decision != "pass":
-                    issues.append(PackIssue(files[pack_name], None, where,
-                                            f"{ex.fields} should pass, got {verdict.decision} ({shown})"))
-            else:
-                missing = [c.value for c in ex.expect if c not in found]
-                if missing:
-                    issues.append(PackIssue(files[pack_name], None, where,
-                                            f"{ex.fields} should find {missing}, found {shown}"))
+            problem = check_example(snapshot, ex)[1]
+            if problem is not None:
+                issues.append(PackIssue(files[pack_name], None, f"examples.{i}", problem))
     return issues
+
+
+def check_example(snapshot: Snapshot, ex: Example) -> tuple[Verdict, str | None]:
+    """One example's verdict and what is wrong with it (None when it holds). Shared by the build, which
+    refuses a pack over it, and the console, which shows every example of the active packs."""
+    from acctcheck.engine import validate
+
+    req = ValidateRequest(account_type=ex.account_type, fields=AccountFields(**ex.fields), verified=ex.verified)
+    verdict = validate(snapshot, req, decision_id="example")
+    shown = ", ".join(f"{f.category}:{f.text}" for f in verdict.findings) or "nothing"
+    if ex.expect == "pass":
+        if verdict.decision != "pass":
+            return verdict, f"{ex.fields} should pass, got {verdict.decision} ({shown})"
+        return verdict, None
+    found = {f.category for f in verdict.findings}
+    missing = [c.value for c in ex.expect if c not in found]
+    if missing:
+        return verdict, f"{ex.fields} should find {missing}, found {shown}"
+    return verdict, None
 
 
 def build_snapshot(root: Path, normalizer: Normalizer | None = None, *, run_examples: bool = True) -> Snapshot:
