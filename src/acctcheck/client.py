@@ -48,8 +48,9 @@ DEFAULT_BATCH_TIMEOUT_S = 30.0
 DEFAULT_BATCH_SIZE = 1000
 # A verdict is a few KB even with dozens of findings; 1000 IP regions are ~200 KB.
 DEFAULT_MAX_RESPONSE_BYTES = 1 << 20
-# 1000 verdicts at up to 64 KB each; above that, a batch answer is refused unread (use a smaller batch_size).
-DEFAULT_MAX_BATCH_RESPONSE_BYTES = 64 << 20
+# A 1000-verdict answer is ~1.2 MB with two findings each; 16 MiB leaves room for ~30 findings per verdict and
+# bounds the decode (one call holding the GIL, ~0.1 s). Above it a batch is unavailable: use a smaller batch_size.
+DEFAULT_MAX_BATCH_RESPONSE_BYTES = 16 << 20
 _JSON = {"content-type": "application/json"}
 
 
@@ -397,7 +398,7 @@ class AsyncClient(_Base):
                         if (error := self._send_failed(exc, attempts, call.timeout)) is not None:
                             raise error from exc
                         attempts += 1
-                if len(body.data) <= answers.THREAD_PARSE_BYTES:
+                if len(body.data) <= answers.SMALL_ANSWER_BYTES:
                     return answers.answer(body, call.parse)
                 # off the event loop; a thread abandoned at the deadline stops at its next deadline check
                 return await asyncio.to_thread(answers.answer, body, call.parse)

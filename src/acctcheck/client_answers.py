@@ -7,11 +7,12 @@ redirect to a login page, ``text/plain``, malformed or incomplete JSON, a body o
 is :class:`NotAnAnswer`: the service did not answer, which the client treats like a timeout.
 
 Cost is bounded before anything is trusted: the status line and headers are checked before a byte of the body
-is read, the body is read under a size limit and the caller's deadline, and JSON is decoded with orjson and
-validated in Python mode. ``model_validate_json`` builds a Python copy of the input of every error: on a 5 MB
-off-contract body with ~1M errors that took 18 s. Long lists are validated one element at a time and stop at
-the first bad one, so an off-contract body costs about one decode; between elements the deadline is checked
-and other threads (an event loop) get the GIL.
+is read; the body is read under a size limit and the caller's deadline; JSON is decoded with orjson and
+validated in Python mode. ``model_validate_json`` keeps a Python copy of the input of every error: a 10 MB
+verdict-shaped body with 75,000 wrong findings (~1M errors) took 9-17 s that way (bench/client_bench.py).
+Above :data:`SMALL_ANSWER_BYTES`, lists are validated one element at a time and stop at the first bad one,
+so such a body costs about one decode; between elements the deadline is checked and other threads (an event
+loop) get the GIL.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import functools
 import time
 import types
 from collections.abc import Callable
-from typing import Any, TypeVar, Union, get_args, get_origin
+from typing import Any, NamedTuple, TypeVar, Union, get_args, get_origin
 
 import httpx
 import orjson
@@ -31,14 +32,23 @@ from acctcheck.geo.region import IpRegion
 
 M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
-Parse = Callable[[Any, float], T]  # (decoded JSON, deadline on time.monotonic()) -> the call's result
+
+class Check(NamedTuple):
+    """How one answer is checked: until when, and whether to fail fast (see :func:`model`)."""
+
+    deadline: float  # on time.monotonic()
+    fail_fast: bool
+
+
+Parse = Callable[[Any, Check], T]  # (decoded JSON, how) -> the call's result
+Item = Callable[[Any, Check, str], T]  # (one decoded value, how, where it is for messages) -> it validated
 
 # The service's own refusals of the input (api/body.py, api/validate.py); any other 4xx is not acctcheck's.
 REFUSAL_STATUS = frozenset({400, 413, 415, 422})
-# Above this, AsyncClient decodes and validates in a worker thread: a 64 KiB answer costs ~1 ms inline.
-THREAD_PARSE_BYTES = 64 * 1024
-# Lists longer than this are validated element by element (fail fast, deadline, GIL released between).
-_ELEMENTWISE_AFTER = 16
+# Up to this size an answer is validated in one pydantic call per object (~30 µs for a verdict; a 64 KiB body
+# built for the worst case, one error per few bytes, ~7 ms); above it, fail fast, and AsyncClient checks it
+# in a worker thread.
+SMALL_ANSWER_BYTES = 64 * 1024
 
 
 class NotAnAnswer(Exception):
@@ -91,6 +101,7 @@ class Body:
 def answer(body: Body, parse: Parse[T]) -> T:
     """The call's result from a 200 body; :class:`Refused` from a refusal; NotAnAnswer from anything else."""
     status, deadline = body.status, body.deadline
+    check = Check(deadline, fail_fast=len(body.data) > SMALL_ANSWER_BYTES)
     if time.monotonic() > deadline:
         raise TimeoutError("the answer arrived after the time budget")
     try:
@@ -99,65 +110,69 @@ def answer(body: Body, parse: Parse[T]) -> T:
         raise NotAnAnswer(f"HTTP {status} with malformed JSON: {exc}") from None
     try:
         if status == 200:
-            return parse(obj, deadline)
-        refusal = model(ErrorBody, obj, deadline)
+            return parse(obj, check)
+        refusal = model(ErrorBody, obj, check)
     except NotAnAnswer as exc:
         raise NotAnAnswer(f"HTTP {status} with JSON off the contract: {exc}") from exc.__cause__
     raise Refused(status, refusal)
 
 
 # -- parsers of the answers (Parse callables) -----------------------------------------------------------------
-def model(cls: type[M], obj: Any, deadline: float, where: str = "") -> M:
-    """``cls.model_validate(obj)``, failing fast where pydantic would collect one error per element: unknown
-    keys of a model that forbids them, and long lists (validated one by one, in a Python loop), at every
-    level of nested models."""
-    if isinstance(obj, dict):
+def model(cls: type[M], obj: Any, check: Check, where: str = "") -> M:
+    """``cls.model_validate(obj)``; with ``check.fail_fast``, failing fast where pydantic would collect one
+    error per element: unknown keys of a model that forbids them, and lists (validated one element at a time,
+    in a Python loop, which checks the deadline and lets other threads run), at every level of nested models.
+    That costs ~2x on a valid answer, hence only for large ones."""
+    if check.fail_fast and isinstance(obj, dict):
         if cls.model_config.get("extra") == "forbid" and (unknown := obj.keys() - cls.model_fields.keys()):
             raise NotAnAnswer(f"{where or 'the answer'} has unknown keys {sorted(map(str, unknown))[:3]}")
-        for name, is_list, check in _nested(cls):
+        checked = {}
+        for name, is_list, item in _nested(cls):
             value = obj.get(name)
-            if is_list and isinstance(value, list) and len(value) > _ELEMENTWISE_AFTER:
-                obj = {**obj, name: elements(value, check, deadline, f"{where}.{name}")}
+            if is_list and isinstance(value, list) and value:
+                checked[name] = elements(value, item, check, f"{where}.{name}")
             elif not is_list and isinstance(value, dict):
-                obj = {**obj, name: check(value, deadline, f"{where}.{name}")}
+                checked[name] = item(value, check, f"{where}.{name}")
+        if checked:  # validated models are taken as they are (revalidate_instances="never")
+            obj = {**obj, **checked}
     return _valid(cls.model_validate, obj, where)
 
 
-def results(n: int, item: Callable[[Any, float, str], T]) -> Parse[list[T]]:
+def results(n: int, item: Item[T]) -> Parse[list[T]]:
     """Parser of ``{"results": [...]}`` holding exactly ``n`` entries (one per item asked, in order)."""
 
-    def parse(obj: Any, deadline: float) -> list[T]:
+    def parse(obj: Any, check: Check) -> list[T]:
         entries = obj.get("results") if isinstance(obj, dict) else None
         if not isinstance(entries, list):
             raise NotAnAnswer(f"expected {{\"results\": [...]}}, got {type(obj).__name__}")
         if len(entries) != n:
             raise NotAnAnswer(f"{len(entries)} results for {n} items")
-        return elements(entries, item, deadline, "results")
+        return elements(entries, item, check, "results")
 
     return parse
 
 
-def batch_entry(obj: Any, deadline: float, where: str) -> Verdict | BatchItemError:
+def batch_entry(obj: Any, check: Check, where: str) -> Verdict | BatchItemError:
     """One /validate/batch result: ``{"error": ErrorBody}`` for an item refused, else a Verdict."""
     if isinstance(obj, dict) and "error" in obj:
-        return model(BatchItemError, obj, deadline, where)
-    return model(Verdict, obj, deadline, where)
+        return model(BatchItemError, obj, check, where)
+    return model(Verdict, obj, check, where)
 
 
 def one(cls: type[M]) -> Parse[M]:
-    return lambda obj, deadline: model(cls, obj, deadline)
+    return lambda obj, check: model(cls, obj, check)
 
 
-def ip_region_entry(obj: Any, deadline: float, where: str) -> IpRegion:
-    return model(IpRegion, obj, deadline, where)
+def ip_region_entry(obj: Any, check: Check, where: str) -> IpRegion:
+    return model(IpRegion, obj, check, where)
 
 
-def elements(values: list[Any], item: Callable[[Any, float, str], T], deadline: float, where: str) -> list[T]:
+def elements(values: list[Any], item: Item[T], check: Check, where: str) -> list[T]:
     out = []
     for i, value in enumerate(values):
-        if time.monotonic() > deadline:
+        if time.monotonic() > check.deadline:
             raise TimeoutError("the answer could not be checked within the time budget")
-        out.append(item(value, deadline, f"{where}[{i}]"))
+        out.append(item(value, check, f"{where}[{i}]"))
     return out
 
 
@@ -171,10 +186,10 @@ def _valid(validate: Callable[[Any], T], obj: Any, where: str) -> T:
 
 
 @functools.cache
-def _nested(cls: type[BaseModel]) -> tuple[tuple[str, bool, Callable[[Any, float, str], Any]], ...]:
+def _nested(cls: type[BaseModel]) -> tuple[tuple[str, bool, Item[Any]], ...]:
     """The fields of ``cls`` that :func:`model` checks first: lists (of models or of anything else), with the
     checker of one element, and fields holding a model (or None), with that model's checker."""
-    out: list[tuple[str, bool, Callable[[Any, float, str], Any]]] = []
+    out: list[tuple[str, bool, Item[Any]]] = []
     for name, field in cls.model_fields.items():
         tp = field.annotation
         if get_origin(tp) is list:
@@ -192,5 +207,5 @@ def _nested(cls: type[BaseModel]) -> tuple[tuple[str, bool, Callable[[Any, float
     return tuple(out)
 
 
-def _adapted(adapter: TypeAdapter[T]) -> Callable[[Any, float, str], T]:
-    return lambda value, _deadline, where: _valid(adapter.validate_python, value, where)
+def _adapted(adapter: TypeAdapter[T]) -> Item[T]:
+    return lambda value, _check, where: _valid(adapter.validate_python, value, where)
