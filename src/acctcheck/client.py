@@ -233,15 +233,17 @@ class _Base:
         if not self.breaker.allow():
             raise CircuitOpen("acctcheck circuit is open (recent calls failed)")
 
-    def _send_failed(self, exc: httpx.RequestError, attempts: int, timeout: float) -> Exception | None:
-        """None when the failed send may be retried, else the exception that ends the call."""
+    def _retry_after(self, exc: httpx.RequestError, attempts: int, timeout: float) -> int:
+        """The attempts made so far when the failed send may be retried; else raise what ends the call."""
         if isinstance(exc, httpx.ConnectError):  # nothing was sent: safe to try once more
-            return None if attempts < self.retries else Unavailable(f"acctcheck unreachable: {exc}")
+            if attempts < self.retries:
+                return attempts + 1
+            raise Unavailable(f"acctcheck unreachable: {exc}") from exc
         if isinstance(exc, httpx.PoolTimeout):  # local congestion, not the service: no breaker failure
-            return _LocalUnavailable(f"no free connection within {timeout:g} s")
+            raise _LocalUnavailable(f"no free connection within {timeout:g} s") from exc
         if isinstance(exc, httpx.TimeoutException):
-            return Unavailable(f"acctcheck did not answer within {timeout:g} s")
-        return Unavailable(f"acctcheck transport error: {exc!r}")  # also a body that does not decode (gzip)
+            raise Unavailable(f"acctcheck did not answer within {timeout:g} s") from exc
+        raise Unavailable(f"acctcheck transport error: {exc!r}") from exc  # also a body that does not decode
 
     @contextlib.contextmanager
     def _breaker_outcome(self, timeout: float) -> Iterator[None]:
@@ -319,14 +321,10 @@ class Client(_Base):
                 try:
                     with self._http.stream(call.method, call.path, timeout=httpx.Timeout(remaining),
                                            **call.kwargs) as resp:
-                        body = answers.Body(resp, call.limit, deadline)
-                        for chunk in resp.iter_bytes():
-                            body.add(chunk)
+                        body = answers.receive(resp, call.limit, deadline)
                     break
                 except httpx.RequestError as exc:
-                    if (error := self._send_failed(exc, attempts, call.timeout)) is not None:
-                        raise error from exc
-                    attempts += 1
+                    attempts = self._retry_after(exc, attempts, call.timeout)
             return answers.answer(body, call.parse)
 
     def validate(self, request: RequestLike, *, timeout: float | None = None) -> Verdict:
@@ -390,14 +388,10 @@ class AsyncClient(_Base):
                     try:
                         async with self._http.stream(call.method, call.path, timeout=httpx.Timeout(remaining),
                                                      **call.kwargs) as resp:
-                            body = answers.Body(resp, call.limit, deadline)
-                            async for chunk in resp.aiter_bytes():
-                                body.add(chunk)
+                            body = await answers.areceive(resp, call.limit, deadline)
                         break
                     except httpx.RequestError as exc:
-                        if (error := self._send_failed(exc, attempts, call.timeout)) is not None:
-                            raise error from exc
-                        attempts += 1
+                        attempts = self._retry_after(exc, attempts, call.timeout)
                 if len(body.data) <= answers.SMALL_ANSWER_BYTES:
                     return answers.answer(body, call.parse)
                 # off the event loop; a thread abandoned at the deadline stops at its next deadline check

@@ -98,6 +98,22 @@ class Body:
             raise TimeoutError("the body did not arrive within the time budget")
 
 
+def receive(resp: httpx.Response, limit: int, deadline: float) -> Body:
+    """The body of a streamed response that may be the contract, read under ``limit`` and the deadline."""
+    body = Body(resp, limit, deadline)
+    for chunk in resp.iter_bytes():
+        body.add(chunk)
+    return body
+
+
+async def areceive(resp: httpx.Response, limit: int, deadline: float) -> Body:
+    """:func:`receive` for an AsyncClient's response."""
+    body = Body(resp, limit, deadline)
+    async for chunk in resp.aiter_bytes():
+        body.add(chunk)
+    return body
+
+
 def answer(body: Body, parse: Parse[T]) -> T:
     """The call's result from a 200 body; :class:`Refused` from a refusal; NotAnAnswer from anything else."""
     status, deadline = body.status, body.deadline
