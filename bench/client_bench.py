@@ -35,7 +35,10 @@ VERDICT = Verdict(decision="reject", findings=[FINDING, FINDING], ip_region=REGI
 MB = 1024 * 1024
 
 
-def bodies() -> dict[str, tuple[bytes, Callable[[bytes], Any], answers.Parse[Any]]]:
+Case = tuple[bytes, Callable[[bytes], Any], answers.Parse[Any]]
+
+
+def bodies() -> dict[str, Case]:
     """name -> (body, old parse, new parser)."""
     verdict = VERDICT.model_dump_json().encode()
     batch = json.dumps({"results": [json.loads(verdict)] * 1000}).encode()

@@ -219,13 +219,13 @@ class _Base:
                      timeout or self.batch_timeout, self.max_batch_response_bytes,
                      {"content": _batch_body(chunk), "headers": _JSON})
 
-    def _ip_region_call(self, ip: str | Sequence[str], timeout: float | None) -> _Call[Any]:
-        if isinstance(ip, str):
-            return _Call("GET", "/ip-region", answers.one(IpRegion), timeout or self.timeout,
-                         self.max_response_bytes, {"params": {"ip": ip}})
-        ips = list(ip)
+    def _ip_region_call(self, ip: str, timeout: float | None) -> _Call[IpRegion]:
+        return _Call("GET", "/ip-region", answers.one(IpRegion), timeout or self.timeout, self.max_response_bytes,
+                     {"params": {"ip": ip}})
+
+    def _ip_regions_call(self, ips: Sequence[str], timeout: float | None) -> _Call[list[IpRegion]]:
         return _Call("POST", "/ip-region", answers.results(len(ips), answers.ip_region_entry),
-                     timeout or self.timeout, self.max_response_bytes, {"json": {"ips": ips}})
+                     timeout or self.timeout, self.max_response_bytes, {"json": {"ips": list(ips)}})
 
     # -- one call -----------------------------------------------------------------------------------------
     def _admit(self) -> None:
@@ -273,7 +273,7 @@ class _Base:
         """Apply on_unavailable: raise, or one degraded verdict per request (after telling on_degraded)."""
         if self.on_unavailable == "raise":
             raise exc
-        decision = "pass" if self.on_unavailable == "open" else "reject"
+        decision: Literal["pass", "reject"] = "pass" if self.on_unavailable == "open" else "reject"
         out = []
         for req in requests:
             if self.on_degraded is not None:
@@ -344,20 +344,23 @@ class Client(_Base):
         out: list[BatchResult] = []
         for chunk in _chunks(reqs, batch_size or self.batch_size):
             try:
-                out.extend(self._call(self._batch_call(chunk, timeout)))
+                results = self._call(self._batch_call(chunk, timeout))
+                out.extend(results)
             except Unavailable as exc:
                 out.extend(self._degrade(exc, chunk))
         return out
 
     @overload
-    def ip_region(self, ip: str, *, timeout: float | None = None) -> IpRegion: ...
+    def ip_region(self, ip: str, *, timeout: float | None = None) -> IpRegion: ...  # type: ignore[overload-overlap]
     @overload
     def ip_region(self, ip: Sequence[str], *, timeout: float | None = None) -> list[IpRegion]: ...
 
     def ip_region(self, ip: str | Sequence[str], *, timeout: float | None = None) -> IpRegion | list[IpRegion]:
         """IP属地 label of one address (GET) or of many (POST, in order). Always raises Unavailable when the
         service cannot answer: there is no safe default label."""
-        return self._call(self._ip_region_call(ip, timeout))
+        if isinstance(ip, str):
+            return self._call(self._ip_region_call(ip, timeout))
+        return self._call(self._ip_regions_call(ip, timeout))
 
 
 class AsyncClient(_Base):
@@ -410,15 +413,20 @@ class AsyncClient(_Base):
         out: list[BatchResult] = []
         for chunk in _chunks(reqs, batch_size or self.batch_size):
             try:
-                out.extend(await self._call(self._batch_call(chunk, timeout)))
+                results = await self._call(self._batch_call(chunk, timeout))
+                out.extend(results)
             except Unavailable as exc:
                 out.extend(self._degrade(exc, chunk))
         return out
 
     @overload
-    async def ip_region(self, ip: str, *, timeout: float | None = None) -> IpRegion: ...
+    async def ip_region(  # type: ignore[overload-overlap]
+        self, ip: str, *, timeout: float | None = None
+    ) -> IpRegion: ...
     @overload
     async def ip_region(self, ip: Sequence[str], *, timeout: float | None = None) -> list[IpRegion]: ...
 
     async def ip_region(self, ip: str | Sequence[str], *, timeout: float | None = None) -> IpRegion | list[IpRegion]:
-        return await self._call(self._ip_region_call(ip, timeout))
+        if isinstance(ip, str):
+            return await self._call(self._ip_region_call(ip, timeout))
+        return await self._call(self._ip_regions_call(ip, timeout))
