@@ -8,6 +8,8 @@ without ever making that request hang.
   with ``degraded=True`` and no findings, so the caller can queue the account for a re-check.
 - A circuit breaker: after ``failure_threshold`` consecutive failures calls stop going out for
   ``reset_after`` seconds (they cost microseconds), then one probe call decides whether to close it again.
+- Only the contract is an answer (:mod:`acctcheck.client_answers`): a proxy's error page, a redirect, a
+  malformed or oversized body is "unavailable" like a timeout, never a refusal of the input.
 
 Results are the server's own pydantic models (:mod:`acctcheck.contract`); this module does not import FastAPI.
 """
@@ -24,9 +26,9 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Generic, Literal, NamedTuple, TypeVar, overload
 
 import httpx
-from pydantic import TypeAdapter, ValidationError
 
-from acctcheck.contract import BatchItemError, BatchResponse, ErrorBody, ValidateRequest, Verdict
+from acctcheck import client_answers as answers
+from acctcheck.contract import BatchItemError, ErrorBody, ValidateRequest, Verdict
 from acctcheck.geo.region import IpRegion
 
 __all__ = [
@@ -44,10 +46,12 @@ T = TypeVar("T")
 DEFAULT_TIMEOUT_S = 0.2
 DEFAULT_BATCH_TIMEOUT_S = 30.0
 DEFAULT_BATCH_SIZE = 1000
-# Answers that mean "the service cannot answer now", as opposed to "your input is wrong" (other 4xx).
-_UNAVAILABLE_STATUS = frozenset({408, 425, 429})
+# A verdict is a few KB even with dozens of findings; 1000 IP regions are ~200 KB.
+DEFAULT_MAX_RESPONSE_BYTES = 1 << 20
+# A 1000-verdict answer is ~1.2 MB with two findings each; 16 MiB leaves room for ~30 findings per verdict and
+# bounds the decode (one call holding the GIL, ~0.1 s). Above it a batch is unavailable: use a smaller batch_size.
+DEFAULT_MAX_BATCH_RESPONSE_BYTES = 16 << 20
 _JSON = {"content-type": "application/json"}
-_REGIONS = TypeAdapter(list[IpRegion])
 
 
 class AcctcheckError(Exception):
@@ -55,7 +59,8 @@ class AcctcheckError(Exception):
 
 
 class Unavailable(AcctcheckError):
-    """acctcheck did not answer in time, was unreachable, answered 5xx/429, or the circuit is open."""
+    """acctcheck did not answer: a timeout, no connection, the circuit open, or a response that is not the
+    contract (a 5xx, a proxy's HTML page, a redirect, malformed or oversized JSON)."""
 
 
 class CircuitOpen(Unavailable):
@@ -63,7 +68,8 @@ class CircuitOpen(Unavailable):
 
 
 class RequestRejected(AcctcheckError):
-    """acctcheck answered 4xx: the input itself is refused (e.g. a field longer than the server allows)."""
+    """acctcheck refused the input itself (400/413/415/422 with its JSON ErrorBody), e.g. a field longer than
+    the server allows."""
 
     def __init__(self, status: int, body: ErrorBody) -> None:
         self.status = status
@@ -140,14 +146,6 @@ def as_request(request: RequestLike) -> ValidateRequest:
     return request if isinstance(request, ValidateRequest) else ValidateRequest.model_validate(request)
 
 
-def _rejected(resp: httpx.Response) -> RequestRejected:
-    try:
-        body = ErrorBody.model_validate_json(resp.content)
-    except ValidationError:
-        body = ErrorBody(error=f"http_{resp.status_code}", message=resp.text[:500])
-    return RequestRejected(resp.status_code, body)
-
-
 def _batch_body(chunk: Sequence[ValidateRequest]) -> bytes:
     return b'{"items":[' + b",".join(r.model_dump_json(exclude_none=True).encode() for r in chunk) + b"]}"
 
@@ -162,8 +160,9 @@ class _Call(NamedTuple, Generic[T]):
 
     method: str
     path: str
-    parse: Callable[[httpx.Response], T]
+    parse: answers.Parse[T]
     timeout: float
+    limit: int  # bytes of body accepted
     kwargs: dict[str, Any]
 
 
@@ -188,9 +187,13 @@ class _Base:
         breaker: CircuitBreaker | None = None,
         headers: Mapping[str, str] | None = None,
         max_connections: int = 100,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        max_batch_response_bytes: int = DEFAULT_MAX_BATCH_RESPONSE_BYTES,
     ) -> None:
         if on_unavailable not in ("open", "closed", "raise"):
             raise ValueError('on_unavailable must be "open", "closed" or "raise"')
+        if max_response_bytes < 1 or max_batch_response_bytes < 1:
+            raise ValueError("max_response_bytes and max_batch_response_bytes must be positive")
         if retries not in (0, 1):
             raise ValueError("retries must be 0 or 1: a second retry would blow the caller's time budget")
         self.base_url = base_url.rstrip("/")
@@ -201,24 +204,28 @@ class _Base:
         self.on_degraded = on_degraded
         self.retries = retries
         self.breaker = breaker if breaker is not None else CircuitBreaker()
-        self._headers = dict(headers or {})
+        self.max_response_bytes = max_response_bytes
+        self.max_batch_response_bytes = max_batch_response_bytes
+        self._headers = {"accept": "application/json", **(headers or {})}
         self._limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
 
     # -- requests -----------------------------------------------------------------------------------------
     def _validate_call(self, req: ValidateRequest, timeout: float | None) -> _Call[Verdict]:
-        return _Call("POST", "/validate", self._parse_verdict, timeout or self.timeout,
+        return _Call("POST", "/validate", answers.one(Verdict), timeout or self.timeout, self.max_response_bytes,
                      {"content": req.model_dump_json(exclude_none=True), "headers": _JSON})
 
     def _batch_call(self, chunk: Sequence[ValidateRequest], timeout: float | None) -> _Call[list[BatchResult]]:
-        return _Call("POST", "/validate/batch", self._batch_parser(len(chunk)), timeout or self.batch_timeout,
+        return _Call("POST", "/validate/batch", answers.results(len(chunk), answers.batch_entry),
+                     timeout or self.batch_timeout, self.max_batch_response_bytes,
                      {"content": _batch_body(chunk), "headers": _JSON})
 
-    def _ip_region_call(self, ip: str | Sequence[str], timeout: float | None) -> _Call[Any]:
-        if isinstance(ip, str):
-            return _Call("GET", "/ip-region", lambda r: IpRegion.model_validate_json(r.content),
-                         timeout or self.timeout, {"params": {"ip": ip}})
-        return _Call("POST", "/ip-region", lambda r: _REGIONS.validate_python(r.json()["results"]),
-                     timeout or self.timeout, {"json": {"ips": list(ip)}})
+    def _ip_region_call(self, ip: str, timeout: float | None) -> _Call[IpRegion]:
+        return _Call("GET", "/ip-region", answers.one(IpRegion), timeout or self.timeout, self.max_response_bytes,
+                     {"params": {"ip": ip}})
+
+    def _ip_regions_call(self, ips: Sequence[str], timeout: float | None) -> _Call[list[IpRegion]]:
+        return _Call("POST", "/ip-region", answers.results(len(ips), answers.ip_region_entry),
+                     timeout or self.timeout, self.max_response_bytes, {"json": {"ips": list(ips)}})
 
     # -- one call -----------------------------------------------------------------------------------------
     def _admit(self) -> None:
@@ -226,38 +233,39 @@ class _Base:
         if not self.breaker.allow():
             raise CircuitOpen("acctcheck circuit is open (recent calls failed)")
 
-    def _send_failed(self, exc: httpx.TransportError, attempts: int, timeout: float) -> Exception | None:
-        """None when the failed send may be retried, else the exception that ends the call."""
+    def _retry_after(self, exc: httpx.RequestError, attempts: int, timeout: float) -> int:
+        """The attempts made so far when the failed send may be retried; else raise what ends the call."""
         if isinstance(exc, httpx.ConnectError):  # nothing was sent: safe to try once more
-            return None if attempts < self.retries else Unavailable(f"acctcheck unreachable: {exc}")
+            if attempts < self.retries:
+                return attempts + 1
+            raise Unavailable(f"acctcheck unreachable: {exc}") from exc
         if isinstance(exc, httpx.PoolTimeout):  # local congestion, not the service: no breaker failure
-            return _LocalUnavailable(f"no free connection within {timeout:g} s")
+            raise _LocalUnavailable(f"no free connection within {timeout:g} s") from exc
         if isinstance(exc, httpx.TimeoutException):
-            return Unavailable(f"acctcheck did not answer within {timeout:g} s")
-        return Unavailable(f"acctcheck transport error: {exc!r}")
-
-    def _interpret(self, resp: httpx.Response, parse: Callable[[httpx.Response], T]) -> T:
-        """The parsed answer; RequestRejected / Unavailable for a non-200 or an answer off the contract."""
-        self._classify(resp)
-        try:
-            return parse(resp)
-        except (ValidationError, ValueError) as exc:
-            raise Unavailable(f"acctcheck answered something that is not the contract: {exc}") from exc
+            raise Unavailable(f"acctcheck did not answer within {timeout:g} s") from exc
+        raise Unavailable(f"acctcheck transport error: {exc!r}") from exc  # also a body that does not decode
 
     @contextlib.contextmanager
-    def _breaker_outcome(self) -> Iterator[None]:
-        """Report the call to the breaker: Unavailable is a failure; an answer, even a 4xx, a success
-        (the service is up; the input was wrong); a full local pool neither."""
+    def _breaker_outcome(self, timeout: float) -> Iterator[None]:
+        """Turn the outcome of a call into the client's errors and report it to the breaker: not answering
+        (no connection, a timeout, a response that is not the contract) is a failure; an answer, even a
+        refusal of the input, a success (the service is up; the input was wrong); a full local pool neither."""
         try:
             yield
         except _LocalUnavailable as exc:
             raise Unavailable(str(exc)) from exc.__cause__
+        except answers.Refused as exc:
+            self.breaker.record_success()
+            raise RequestRejected(exc.status, exc.body) from None
         except Unavailable:
             self.breaker.record_failure()
             raise
-        except RequestRejected:
-            self.breaker.record_success()
-            raise
+        except TimeoutError as exc:  # the total deadline passed while reading or checking the answer
+            self.breaker.record_failure()
+            raise Unavailable(f"acctcheck did not answer within {timeout:g} s") from exc
+        except answers.NotAnAnswer as exc:
+            self.breaker.record_failure()
+            raise Unavailable(f"acctcheck answered {exc}") from exc
         self.breaker.record_success()
 
     # -- outcomes -----------------------------------------------------------------------------------------
@@ -265,7 +273,7 @@ class _Base:
         """Apply on_unavailable: raise, or one degraded verdict per request (after telling on_degraded)."""
         if self.on_unavailable == "raise":
             raise exc
-        decision = "pass" if self.on_unavailable == "open" else "reject"
+        decision: Literal["pass", "reject"] = "pass" if self.on_unavailable == "open" else "reject"
         out = []
         for req in requests:
             if self.on_degraded is not None:
@@ -277,42 +285,20 @@ class _Base:
                                decision_id=f"degraded-{uuid.uuid4().hex}", degraded=True))
         return out
 
-    @staticmethod
-    def _parse_verdict(resp: httpx.Response) -> Verdict:
-        return Verdict.model_validate_json(resp.content)
-
-    @staticmethod
-    def _batch_parser(n: int) -> Callable[[httpx.Response], list[BatchResult]]:
-        def parse(resp: httpx.Response) -> list[BatchResult]:
-            results = BatchResponse.model_validate_json(resp.content).results
-            if len(results) != n:
-                raise ValueError(f"batch answered {len(results)} results for {n} items")
-            return results
-
-        return parse
-
-    @staticmethod
-    def _classify(resp: httpx.Response) -> None:
-        """Raise for any answer that is not a 200: Unavailable for 5xx/429/408, RequestRejected for other 4xx."""
-        if resp.status_code == 200:
-            return
-        if resp.status_code >= 500 or resp.status_code in _UNAVAILABLE_STATUS:
-            raise Unavailable(f"acctcheck answered HTTP {resp.status_code}")
-        raise _rejected(resp)
-
 
 class Client(_Base):
     """Synchronous client; thread-safe; create one per process and reuse it (connections are pooled).
 
-    The time budget bounds connecting (and the one retry), sending and every read; a server that trickles
-    bytes forever is the one case it cannot cut exactly (each read may take up to the budget). The
-    :class:`AsyncClient` enforces the budget as a hard total deadline.
+    The time budget bounds connecting (and the one retry), sending and every read, and the total is checked
+    after every read of the body and while checking the answer: a server trickling bytes is cut after at most
+    one more read (each may take up to the time left when the call started, so at worst twice the budget).
+    The :class:`AsyncClient` enforces the budget as a hard total deadline.
     """
 
     def __init__(self, base_url: str, *, transport: httpx.BaseTransport | None = None, **kwargs: Any) -> None:
         super().__init__(base_url, **kwargs)
         self._http = httpx.Client(base_url=self.base_url, headers=self._headers, limits=self._limits,
-                                  transport=transport, timeout=self.timeout)
+                                  transport=transport, timeout=self.timeout, follow_redirects=False)
 
     def __enter__(self) -> Client:
         return self
@@ -325,22 +311,21 @@ class Client(_Base):
 
     def _call(self, call: _Call[T]) -> T:
         self._admit()
-        method, path, parse, timeout, kwargs = call
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + call.timeout
         attempts = 0
-        with self._breaker_outcome():
+        with self._breaker_outcome(call.timeout):
             while True:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
-                    raise Unavailable(f"acctcheck: no time left for a retry within {timeout:g} s")
+                    raise Unavailable(f"acctcheck: no time left for a retry within {call.timeout:g} s")
                 try:
-                    resp = self._http.request(method, path, timeout=httpx.Timeout(remaining), **kwargs)
+                    with self._http.stream(call.method, call.path, timeout=httpx.Timeout(remaining),
+                                           **call.kwargs) as resp:
+                        body = answers.receive(resp, call.limit, deadline)
                     break
-                except httpx.TransportError as exc:
-                    if (error := self._send_failed(exc, attempts, timeout)) is not None:
-                        raise error from exc
-                    attempts += 1
-            return self._interpret(resp, parse)
+                except httpx.RequestError as exc:
+                    attempts = self._retry_after(exc, attempts, call.timeout)
+            return answers.answer(body, call.parse)
 
     def validate(self, request: RequestLike, *, timeout: float | None = None) -> Verdict:
         """Validate one account. Raises RequestRejected for input the server refuses, Unavailable only
@@ -359,20 +344,23 @@ class Client(_Base):
         out: list[BatchResult] = []
         for chunk in _chunks(reqs, batch_size or self.batch_size):
             try:
-                out.extend(self._call(self._batch_call(chunk, timeout)))
+                results = self._call(self._batch_call(chunk, timeout))
+                out.extend(results)
             except Unavailable as exc:
                 out.extend(self._degrade(exc, chunk))
         return out
 
     @overload
-    def ip_region(self, ip: str, *, timeout: float | None = None) -> IpRegion: ...
+    def ip_region(self, ip: str, *, timeout: float | None = None) -> IpRegion: ...  # type: ignore[overload-overlap]
     @overload
     def ip_region(self, ip: Sequence[str], *, timeout: float | None = None) -> list[IpRegion]: ...
 
     def ip_region(self, ip: str | Sequence[str], *, timeout: float | None = None) -> IpRegion | list[IpRegion]:
         """IP属地 label of one address (GET) or of many (POST, in order). Always raises Unavailable when the
         service cannot answer: there is no safe default label."""
-        return self._call(self._ip_region_call(ip, timeout))
+        if isinstance(ip, str):
+            return self._call(self._ip_region_call(ip, timeout))
+        return self._call(self._ip_regions_call(ip, timeout))
 
 
 class AsyncClient(_Base):
@@ -381,7 +369,7 @@ class AsyncClient(_Base):
     def __init__(self, base_url: str, *, transport: httpx.AsyncBaseTransport | None = None, **kwargs: Any) -> None:
         super().__init__(base_url, **kwargs)
         self._http = httpx.AsyncClient(base_url=self.base_url, headers=self._headers, limits=self._limits,
-                                       transport=transport, timeout=self.timeout)
+                                       transport=transport, timeout=self.timeout, follow_redirects=False)
 
     async def __aenter__(self) -> AsyncClient:
         return self
@@ -394,25 +382,23 @@ class AsyncClient(_Base):
 
     async def _call(self, call: _Call[T]) -> T:
         self._admit()
-        method, path, parse, timeout, kwargs = call
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + call.timeout
         attempts = 0
-        with self._breaker_outcome():
-            try:
-                async with asyncio.timeout(timeout):
-                    while True:
-                        remaining = max(deadline - time.monotonic(), 0.001)
-                        try:
-                            resp = await self._http.request(method, path, timeout=httpx.Timeout(remaining),
-                                                            **kwargs)
-                            break
-                        except httpx.TransportError as exc:
-                            if (error := self._send_failed(exc, attempts, timeout)) is not None:
-                                raise error from exc
-                            attempts += 1
-            except TimeoutError as exc:  # the hard total deadline
-                raise Unavailable(f"acctcheck did not answer within {timeout:g} s") from exc
-            return self._interpret(resp, parse)
+        with self._breaker_outcome(call.timeout):
+            async with asyncio.timeout(call.timeout):  # the hard total deadline: connecting, reading, checking
+                while True:
+                    remaining = max(deadline - time.monotonic(), 0.001)
+                    try:
+                        async with self._http.stream(call.method, call.path, timeout=httpx.Timeout(remaining),
+                                                     **call.kwargs) as resp:
+                            body = await answers.areceive(resp, call.limit, deadline)
+                        break
+                    except httpx.RequestError as exc:
+                        attempts = self._retry_after(exc, attempts, call.timeout)
+                if len(body.data) <= answers.SMALL_ANSWER_BYTES:
+                    return answers.answer(body, call.parse)
+                # off the event loop; a thread abandoned at the deadline stops at its next deadline check
+                return await asyncio.to_thread(answers.answer, body, call.parse)
 
     async def validate(self, request: RequestLike, *, timeout: float | None = None) -> Verdict:
         req = as_request(request)
@@ -427,15 +413,20 @@ class AsyncClient(_Base):
         out: list[BatchResult] = []
         for chunk in _chunks(reqs, batch_size or self.batch_size):
             try:
-                out.extend(await self._call(self._batch_call(chunk, timeout)))
+                results = await self._call(self._batch_call(chunk, timeout))
+                out.extend(results)
             except Unavailable as exc:
                 out.extend(self._degrade(exc, chunk))
         return out
 
     @overload
-    async def ip_region(self, ip: str, *, timeout: float | None = None) -> IpRegion: ...
+    async def ip_region(  # type: ignore[overload-overlap]
+        self, ip: str, *, timeout: float | None = None
+    ) -> IpRegion: ...
     @overload
     async def ip_region(self, ip: Sequence[str], *, timeout: float | None = None) -> list[IpRegion]: ...
 
     async def ip_region(self, ip: str | Sequence[str], *, timeout: float | None = None) -> IpRegion | list[IpRegion]:
-        return await self._call(self._ip_region_call(ip, timeout))
+        if isinstance(ip, str):
+            return await self._call(self._ip_region_call(ip, timeout))
+        return await self._call(self._ip_regions_call(ip, timeout))
