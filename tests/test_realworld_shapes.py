@@ -27,6 +27,7 @@ FLAGGED = [
     ("国家改革和发展委员会", "official_impersonation"),
     # short organ words swapped by sound inside a place name
     ("杭州宫安", "official_impersonation"), ("深圳胶警", "official_impersonation"), ("上海法布", "place_name_misuse"),
+    ("江宁公桉", "official_impersonation"), ("莎车宫安", "official_impersonation"), ("义乌日抱", "media_impersonation"),
     # typed pinyin with a stray letter, and long-tail international organisations
     ("renminribaoq", "media_impersonation"), ("renminqribao", "media_impersonation"),
     ("国际合作社联盟", "state_impersonation"), ("華沙條約組織", "state_impersonation"), ("Warsaw Pact", "state_impersonation"),
@@ -41,7 +42,7 @@ PASSING = [
     ("王建国", "退休语文老师，爱好书法和钓鱼"), ("hello", None), ("changeable", None), ("人民公园暴走团", None),
     # phrases that sound like a composed name through heteronym readings (policy homophone_max_swaps)
     ("引以为鉴", None), ("北京时间", None), ("煎饼果子", None), ("不惜工本", None), ("一心向往", None), ("荒时暴月", None),
-    ("对牛弹琴", None), ("北京林业大学", None),
+    ("对牛弹琴", None), ("北京林业大学", None), ("兰陵王", None),
 ]
 
 

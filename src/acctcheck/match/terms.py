@@ -216,6 +216,8 @@ def find_term_hits(snapshot: Snapshot, views: FieldViews, field: str, account_ty
             else:
                 if not rule.homophone or entry.syllables < policy.homophone_min_syllables:
                     continue
+                if rules[entry.rule].parts and entry.syllables < policy.compose_homophone_min_syllables:
+                    continue  # place + one-character word by sound (兰陵王 ≈ 兰陵网)
                 if (rules[entry.rule].parts or entry.syllables < policy.sound_reject_min_syllables) and \
                         _sound_swaps(snapshot, skel.text[s:e], entry.name) > policy.homophone_max_swaps:
                     continue  # a composed or short name heard in an unrelated phrase (引以为鉴 ≈ 烟台卫健)

@@ -349,6 +349,9 @@ class Policy(_Strict):
         default=4, ge=2, le=32, description="a homophone or typed-pinyin hit this long keeps a reject action"
     )
     pinyin_min_syllables: int = Field(default=2, ge=1, le=12)
+    compose_homophone_min_syllables: int = Field(
+        default=4, ge=2, le=32, description="a composed name (place × word) is matched by sound only from this "
+        "many syllables: 兰陵王 ≈ 兰陵网 is a title, 杭州宫安 an evasion")
     homophone_max_swaps: int = Field(
         default=1, ge=0, le=12, description="a composed name (place × organ word), or a term shorter than "
         "sound_reject_min_syllables, matched by sound may differ from the listed spelling in at most this many "
