@@ -22,6 +22,9 @@ Method = Literal[
 ]
 USCC_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100: no I, O, S, V, Z
 TEXT_FIELDS: tuple[str, ...] = ("nickname", "bio", "signature", "certification")
+# `ip` is a string the service parses itself (an invalid one is a located 422 `invalid_ip`); the schema says
+# which strings are valid so generated clients and schemathesis send addresses, not arbitrary text.
+IP_SCHEMA: dict[str, Any] = {"anyOf": [{"type": "string", "format": "ipv4"}, {"type": "string", "format": "ipv6"}]}
 FieldName = Literal["nickname", "bio", "signature", "certification", "avatar", "cover", "verified"]
 
 
@@ -96,7 +99,8 @@ class ValidateRequest(_Strict):
     account_type: AccountType = "personal"
     fields: AccountFields
     verified: Verified | None = None
-    ip: str | None = Field(default=None, max_length=64, description="用户 IP，用于 IP 属地标签（第十二条）")
+    ip: str | None = Field(default=None, max_length=64, description="用户 IP，用于 IP 属地标签（第十二条）",
+                           json_schema_extra={"anyOf": [*IP_SCHEMA["anyOf"], {"type": "null"}]})
     images: AccountImages | None = Field(default=None, description="头像/封面 images, checked for QR codes")
 
     model_config = ConfigDict(
@@ -181,9 +185,15 @@ class ErrorBody(BaseModel):
 
 
 class BatchRequest(_Strict):
-    """POST /validate/batch. Each item is parsed on its own: a bad one yields an error entry, not a 422."""
+    """POST /validate/batch. Each item is an object parsed on its own as a ValidateRequest: one that does not
+    validate yields an error entry in the results, not a 422 for the batch (stored accounts are re-checked in
+    bulk, and one bad record must not fail its neighbours). An item that is not an object is a 422."""
 
-    items: list[ValidateRequest] = Field(max_length=1000, description="up to max_batch_items (default 1000)")
+    items: list[dict[str, Any]] = Field(
+        max_length=1000,
+        description="up to max_batch_items (default 1000) objects, each a ValidateRequest (see that schema); the "
+        "whole batch stays within max_batch_work (characters of text, each image counting batch_image_work)",
+    )
 
 
 class BatchItemError(BaseModel):

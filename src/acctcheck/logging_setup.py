@@ -48,6 +48,9 @@ class JsonFormatter(logging.Formatter):
         logging.logThreads = False
         logging.logProcesses = False
         logging.logMultiprocessing = False
+        # `warnings.warn` (Pillow's about odd images, a library's deprecation) would print raw text lines on
+        # stderr; routed to the "py.warnings" logger they become JSON lines like everything else
+        logging.captureWarnings(True)
 
     def _ts(self, created: float) -> str:
         second = int(created)
@@ -162,6 +165,7 @@ def log_config(level: str = "info", fmt: str = "json") -> dict[str, Any]:
             "uvicorn": {"handlers": ["stderr"], "level": lvl, "propagate": False},
             "uvicorn.access": {"handlers": ["stderr"], "level": lvl, "propagate": False},
             "acctcheck": {"handlers": ["stderr"], "level": lvl, "propagate": False},
+            "py.warnings": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
         },
         "root": {"handlers": ["stderr"], "level": "WARNING"},
     }
