@@ -40,10 +40,10 @@ class Settings(BaseSettings):
     max_image_aspect: float = Field(default=12.0, ge=1, description="longer side / shorter side, from the header")
     max_image_decode_mb: int = Field(default=48, ge=8, description="estimated memory of decoding one frame")
     max_image_frames: int = Field(default=64, ge=1, description="frames of an animation, every one scanned")
-    max_image_total_pixels: int = Field(default=40_000_000, ge=1024,
+    max_image_total_pixels: int = Field(default=16_000_000, ge=1024,
                                         description="width*height*frames of an animation")
-    max_batch_work: int = Field(default=120_000, ge=1000, description="POST /validate/batch budget in "
+    max_batch_work: int = Field(default=60_000, ge=1000, description="POST /validate/batch budget in "
                                 "characters of text, an image counting as batch_image_work")
-    batch_image_work: int = Field(default=20_000, ge=1, description="what one image costs of max_batch_work")
+    batch_image_work: int = Field(default=15_000, ge=1, description="what one image costs of max_batch_work")
     header_timeout_s: float = Field(default=10.0, gt=0, description="request line and headers must arrive "
                                     "within this (acctcheck serve)")

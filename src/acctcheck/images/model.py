@@ -33,4 +33,4 @@ class ImageLimits:
     max_aspect: float = 12.0  # longer side / shorter side
     max_decode_bytes: int = 48 << 20  # estimated peak memory of decoding one frame (images/cost.py)
     max_frames: int = 64  # frames of an animation that are decoded and scanned
-    max_total_pixels: int = 40_000_000  # width * height * frames: every frame of an animation is decoded
+    max_total_pixels: int = 16_000_000  # width * height * frames: every frame of an animation is decoded
