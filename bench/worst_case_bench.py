@@ -145,13 +145,15 @@ def jpeg_square(progressive: bool) -> bytes:
     return largest(make, 512, 5000 if progressive else 10_000)
 
 
-def animation(fmt: str) -> bytes:
-    """As many distinct frames of the largest side as the frame and total-pixel limits allow."""
+def animation(fmt: str, frames: int | None = None) -> bytes:
+    """Distinct frames of the largest side the frame and total-pixel limits allow: as many as fit, or
+    `frames` of them."""
     def make(side: int, real: bool) -> bytes:
-        n = max(2, min(LIMITS.max_frames, LIMITS.max_total_pixels // (side * side)))
-        frames = [picture((side, side), "RGB", 10 + i, real) for i in range(n)]
+        n = frames or max(2, min(LIMITS.max_frames, LIMITS.max_total_pixels // (side * side)))
+        mode = "L" if fmt == "GIF" else "RGB"  # GIF: no palette quantisation of every frame (minutes)
+        pics = [picture((side, side), mode, 10 + i, real) for i in range(n)]
         extra = {"lossless": True, "quality": 0} if fmt == "WEBP" else {}
-        return encode(frames[0], fmt, save_all=True, append_images=frames[1:], duration=50, loop=0, **extra)
+        return encode(pics[0], fmt, save_all=True, append_images=pics[1:], duration=50, loop=0, **extra)
     return largest(make, 64, 3000)
 
 
@@ -211,6 +213,7 @@ def cases() -> list[tuple[str, str, bytes]]:
         "JPEG baseline square": jpeg_square(False),
         "JPEG progressive square": jpeg_square(True),
         "GIF animation": animation("GIF"),
+        f"GIF animation, {LIMITS.max_frames} frames": animation("GIF", LIMITS.max_frames),
         "APNG animation": animation("PNG"),
         "WebP animation": animation("WEBP"),
         "sheet of 20 QR codes": qr_sheet(),
