@@ -276,7 +276,7 @@ def main() -> int:
         with httpx.Client(base_url=url, timeout=120) as client:
             for _ in range(3):  # warm-up: imports, thread pools, the allocator's first arenas
                 measure(client, proc.pid, "/validate", validate_body({"nickname": "小明"}, {"avatar": b64(qr_sheet())}))
-            print(f"{'case':<72} {'status':>6} {'body KiB':>8} {'CPU s':>7} {'ratio':>7} {'+peak RSS MB':>13}")
+            print(f"{'case':<80} {'status':>6} {'body KiB':>8} {'CPU s':>7} {'ratio':>7} {'+peak RSS MB':>13}")
             base_cpu = None
             worst_cpu = worst_rss = 0.0
             for name, path, body in todo:
@@ -286,7 +286,7 @@ def main() -> int:
                 rss = max(r[2] for r in results)
                 if base_cpu is None:
                     base_cpu = max(cpu, 1 / TICK)
-                print(f"{name:<72} {status:>6} {len(body) // 1024:>8} {cpu:>7.2f} {cpu / base_cpu:>6.0f}x "
+                print(f"{name:<80} {status:>6} {len(body) // 1024:>8} {cpu:>7.2f} {cpu / base_cpu:>6.0f}x "
                       f"{rss:>13.1f}", flush=True)
                 if status == 200:
                     worst_cpu, worst_rss = max(worst_cpu, cpu), max(worst_rss, rss)
