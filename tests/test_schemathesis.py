@@ -59,3 +59,13 @@ def test_admin_is_excluded_and_everything_else_covered(server) -> None:  # noqa:
     paths = set(httpx.get(f"{server.url}/openapi.json", timeout=10).json()["paths"])
     tested = {p for p in paths if not p.startswith("/admin")}
     assert {"/validate", "/validate/batch", "/ip-region", "/healthz", "/readyz", "/status"} <= tested
+
+
+def test_405_names_every_method_served_at_the_path(server) -> None:  # noqa: ANN001
+    """Starlette's 405 names only the first route whose path matched: GET /ip-region, though POST is served."""
+    import httpx
+
+    for path, allowed in [("/ip-region", {"GET", "HEAD", "POST"}), ("/validate", {"POST"})]:
+        r = httpx.request("OPTIONS", f"{server.url}{path}", timeout=10)
+        assert r.status_code == 405 and set(r.headers["allow"].replace(" ", "").split(",")) == allowed, r.headers
+        assert r.json()["error"] == "http_error"
