@@ -93,6 +93,18 @@ class Server:
             time.sleep(0.1)
         raise TimeoutError("server did not become ready")
 
+    def __enter__(self) -> Server:
+        """`with Server(...) as srv:` waits until it is ready and stops it afterwards (also if it never was)."""
+        try:
+            self.wait_ready()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()
+
     def stop(self) -> None:
         self.proc.terminate()
         try:

@@ -21,12 +21,8 @@ LIMIT_S = HEADER_TIMEOUT_S + 6  # the bound plus a sweep and a loaded machine's 
 @pytest.fixture(scope="module")
 def srv(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     rules = write_small_rules(tmp_path_factory.mktemp("rules"))
-    server = Server(rules, env={"ACCTCHECK_HEADER_TIMEOUT_S": str(HEADER_TIMEOUT_S), "ACCTCHECK_WATCH": "false"})
-    try:
-        server.wait_ready()
+    with Server(rules, env={"ACCTCHECK_HEADER_TIMEOUT_S": str(HEADER_TIMEOUT_S), "ACCTCHECK_WATCH": "false"}) as server:
         yield server
-    finally:
-        server.stop()
 
 
 def _dribble_until_closed(sock: socket.socket, data: bytes) -> tuple[bytes, float]:

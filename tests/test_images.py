@@ -500,3 +500,34 @@ def test_http_later_frame_code_and_strip(http: httpx.Client) -> None:
     assert r.status_code == 200 and r.json()["decision"] == "reject", r.text
     r = _post(http, {"avatar": b64(png(Image.new("1", (1, 400_000), 1)))})
     assert r.status_code == 413 and r.json()["error"] == "image_too_large"
+
+
+def test_a_busy_gate_is_a_503_with_retry_after(snap) -> None:  # noqa: ANN001
+    """The API's answer when no slot frees up in time: 503 images_busy + Retry-After (the client library counts
+    a 503 as unavailable, so on_unavailable applies), not a queue without end."""
+    import asyncio
+    from types import SimpleNamespace
+
+    from acctcheck.api.errors import ApiError
+    from acctcheck.api.validate import scan_request_images
+    from acctcheck.images.scan import _gate
+    from acctcheck.settings import Settings
+
+    settings = Settings(image_workers=1, image_wait_s=0.05, watch=False)
+    request = SimpleNamespace(app=SimpleNamespace(state=SimpleNamespace(settings=settings)))
+    req = ValidateRequest.model_validate({"fields": {"nickname": "小美"},
+                                          "images": {"avatar": b64(png(qr_image(PAYLOADS[0])))}})
+
+    async def main() -> ApiError:
+        gate = _gate(1)
+        await gate.acquire()
+        try:
+            with pytest.raises(ApiError) as info:
+                await scan_request_images(request, req, snap)
+        finally:
+            gate.release()
+        assert [c.payload for c in await scan_request_images(request, req, snap)] == [PAYLOADS[0]]
+        return info.value
+
+    err = asyncio.run(main())
+    assert err.status == 503 and err.error == "images_busy" and err.headers == {"Retry-After": "1"}

@@ -143,12 +143,8 @@ def test_ip_region_json_edges_are_4xx(server) -> None:  # noqa: ANN001
 
 @pytest.fixture(scope="module")
 def slow_server() -> Iterator[Server]:
-    srv = Server(RULES, env={"ACCTCHECK_BODY_TIMEOUT_S": str(BODY_TIMEOUT_S), "ACCTCHECK_WATCH": "false"})
-    try:
-        srv.wait_ready()
+    with Server(RULES, env={"ACCTCHECK_BODY_TIMEOUT_S": str(BODY_TIMEOUT_S), "ACCTCHECK_WATCH": "false"}) as srv:
         yield srv
-    finally:
-        srv.stop()
 
 
 def _head(path: str, extra: str) -> bytes:

@@ -48,9 +48,6 @@ class JsonFormatter(logging.Formatter):
         logging.logThreads = False
         logging.logProcesses = False
         logging.logMultiprocessing = False
-        # `warnings.warn` (Pillow's about odd images, a library's deprecation) would print raw text lines on
-        # stderr; routed to the "py.warnings" logger they become JSON lines like everything else
-        logging.captureWarnings(True)
 
     def _ts(self, created: float) -> str:
         second = int(created)
@@ -100,6 +97,9 @@ class BufferedStderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
     killed with SIGKILL loses at most the last `interval` of INFO lines."""
 
     def __init__(self, interval: float = 0.2) -> None:
+        # `warnings.warn` (Pillow's about odd images, a library's deprecation) would print raw lines on stderr;
+        # routed to the "py.warnings" logger (log_config) they are formatted like every other line
+        logging.captureWarnings(True)
         self.immediate = False  # set at shutdown (unbuffer_logs): every line is flushed as it is written
         _BUFFERED.add(self)
         try:
