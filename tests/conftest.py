@@ -94,7 +94,7 @@ class Server:
         raise TimeoutError("server did not become ready")
 
     def __enter__(self) -> Server:
-        """Ready, or stopped and raising: `with Server(rules) as srv: ...` stops it on the way out."""
+        """`with Server(...) as srv:` waits until it is ready and stops it afterwards (also if it never was)."""
         try:
             self.wait_ready()
         except BaseException:

@@ -5,18 +5,27 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import base64
+import shutil
+
 import httpx
 import pytest
 
 from acctcheck.settings import Settings
-from tests.conftest import ThreadServer
+from tests.conftest import RULES, ThreadServer
+from tests.image_corpus import PAYLOADS, encode, qr_image
 
 
 @pytest.fixture(scope="module")
 def url(small_rules: Path) -> Iterator[str]:
-    settings = Settings(rules_dir=small_rules, watch=False, max_batch_items=50, max_batch_body_bytes=64 * 1024)
+    shutil.copy(RULES / "images.yaml", small_rules / "images.yaml")  # QR codes in item images
+    settings = Settings(rules_dir=small_rules, watch=False, max_batch_items=50, max_batch_body_bytes=64 * 1024,
+                        max_batch_work=20_000, batch_image_work=5_000)
     with ThreadServer(settings) as srv:
         yield srv.url
+
+
+QR = base64.b64encode(encode(qr_image(PAYLOADS[0]), "PNG")).decode()
 
 
 def post(url: str, body: object) -> httpx.Response:
@@ -30,9 +39,10 @@ def test_results_in_order_with_per_item_errors(url: str) -> None:
         {"fields": {"nickname": "中央小李"}, "ip": "202.96.128.86"},
         {"fields": {"nickname": "x" * 600}},
         {"fields": {"nickname": "小红"}, "ip": "999.1.1.1"},
-        "not an object",
+        {"fields": "not an object"},
         {"fields": {"nickname": "小明"}},
         {"fields": {"nickname": "小明"}, "images": {"avatar": "iVBORw0KGgo="}},
+        {"fields": {"nickname": "小明"}, "images": {"cover": QR}},
     ]
     r = post(url, {"items": items})
     assert r.status_code == 200
@@ -48,10 +58,12 @@ def test_results_in_order_with_per_item_errors(url: str) -> None:
     assert errors[3]["details"][0]["loc"] == ["body", "items", 3, "fields", "nickname"]
     assert errors[4]["error"] == "invalid_ip" and errors[4]["details"][0]["loc"] == ["body", "items", 4, "ip"]
     assert errors[5]["details"][0]["loc"][:3] == ["body", "items", 5]
-    assert res[7]["error"]["error"] == "images_not_supported"  # never a pass for an image nobody looked at
-    assert res[7]["error"]["details"][0]["loc"] == ["body", "items", 7, "images"]
+    assert res[7]["error"]["error"] in ("invalid_image", "unsupported_image")  # images are decoded, as in /validate
+    assert res[7]["error"]["details"][0]["loc"] == ["body", "items", 7, "images", "avatar"]
+    assert res[8]["decision"] == "reject" and res[8]["findings"][0]["field"] == "cover"
+    assert res[8]["findings"][0]["text"] == PAYLOADS[0]
     assert len({x["rules_revision"] for x in res if "decision" in x}) == 1
-    assert len({x["decision_id"] for x in res if "decision" in x}) == 3
+    assert len({x["decision_id"] for x in res if "decision" in x}) == 4
 
 
 def test_limits_fail_the_whole_batch(url: str) -> None:
@@ -79,3 +91,27 @@ def test_openapi_declares_the_body(url: str) -> None:
     op = doc["paths"]["/validate/batch"]["post"]
     assert op["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("/BatchRequest")
     assert "BatchRequest" in doc["components"]["schemas"]
+
+
+@pytest.mark.parametrize("item", ["not an object", 5, None, ["fields"]])
+def test_items_that_are_not_objects_fail_the_batch(url: str, item: object) -> None:
+    """The schema says every item is an object; one that is not is a 422 for the batch (schemathesis'
+    negative_data_rejection), while an object that does not validate stays an item error."""
+    r = post(url, {"items": [{"fields": {"nickname": "小明"}}, item]})
+    assert r.status_code == 422 and r.json()["error"] == "invalid_request", r.text
+    assert r.json()["details"][0]["loc"] == ["body", "items", 1]
+
+
+def test_work_budget_refuses_the_whole_batch(url: str) -> None:
+    """Characters of text plus images (5,000 each here) beyond max_batch_work (20,000 here): 413 before any
+    item is judged, with a message that says what to do."""
+    ok = [{"fields": {"nickname": "小" * 390}}] * 50  # 19,500 characters
+    assert post(url, {"items": ok}).status_code == 200
+    r = post(url, {"items": [{"fields": {"nickname": "小" * 410}}] * 50})  # 20,500: still far under 64 KiB
+    assert r.status_code == 413 and r.json()["error"] == "batch_too_large", r.text
+    assert "split" in r.json()["message"]
+    images = [{"fields": {"nickname": "小明"}, "images": {"avatar": QR}}] * 4  # 4 x 5,000 + 8
+    r = post(url, {"items": images})
+    assert r.status_code == 413 and r.json()["error"] == "batch_too_large", r.text
+    r = post(url, {"items": images[:3]})
+    assert r.status_code == 200 and [x["decision"] for x in r.json()["results"]] == ["reject"] * 3

@@ -183,3 +183,11 @@ def test_sentence_breaks_in_free_text(snapshot, bio: str, flagged: bool) -> None
 
 def test_sentence_breaks_do_not_apply_to_names(snapshot) -> None:  # noqa: ANN001
     assert check(snapshot, "外交，部").decision == "reject"
+
+
+@pytest.mark.parametrize("bio", ["看 www.abc123.com", "官网 https://www.abc123.com/x", "www.abc123.cn 与 abc.com"])
+def test_a_url_is_one_finding(snapshot, bio: str) -> None:  # noqa: ANN001
+    """Both patterns of the `url` rule match `www.…`: one smuggled contact is one finding, not two."""
+    hits = [(f.rule_id, f.span) for f in check(snapshot, "小美", fields={"bio": bio}).findings]
+    assert len(hits) == len(set(hits)) and hits, hits
+    assert len([h for h in hits if h[0] == "url"]) == bio.count(".com") + bio.count(".cn")

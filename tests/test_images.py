@@ -29,7 +29,8 @@ from tests.conftest import RULES, Server
 from tests.image_corpus import PAYLOADS, encode, negatives, photo, positives, qr_image
 
 LIMITS = ImageLimits(max_bytes=2 << 20, max_pixels=25_000_000, decode_side=2400)
-CORPUS_LIMITS = ImageLimits(max_bytes=8 << 20, max_pixels=25_000_000, decode_side=2400)  # big noisy PNGs
+CORPUS_LIMITS = ImageLimits(max_bytes=8 << 20, max_pixels=25_000_000, decode_side=2400,  # big noisy PNGs,
+                              max_decode_bytes=256 << 20)  # and a 2000² WebP: detection, not limits, is tested
 PACKS = ("images.yaml", "contact.yaml", "policy.yaml", "official-bodies.yaml", "official-bodies")
 
 
@@ -375,3 +376,158 @@ def test_barcode_rule_drives_decoding_formats(tmp_path: Path) -> None:
     assert [(f.rule_id, f.field, f.text, f.action) for f in v.findings] == [
         ("barcode", "cover", "6901234567892", "inform")]
     assert v.decision == "pass"
+
+
+# --- bounded cost: header limits, animations, the decoding gate (issue 14) -------------------------------------
+
+def png_header(width: int, height: int, color_type: int = 6, depth: int = 8) -> bytes:
+    """A PNG whose IHDR claims width x height (RGBA by default) with a tiny, short IDAT: what an attacker
+    sends to make a decoder allocate. A limit that holds refuses it from the header, before decoding."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    ihdr = struct.pack(">IIBBBBB", width, height, depth, color_type, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b"")
+
+
+def test_strips_are_refused_from_the_header() -> None:
+    """1 x 2,000,000 is far under the pixel limit, but a row per pixel costs more than the pixels (the issue's
+    1 x 25,000,000 PNG took +430 MB): refused by the aspect ratio before decoding."""
+    err = _err(prepare, png(Image.new("L", (1, 9000), 255)), LIMITS)
+    assert err.status == 413 and "times the shorter" in err.message
+    for w, h in [(1, 2_000_000), (12_000, 2_000)]:
+        err = _err(prepare, png_header(w, h, 0), LIMITS)
+        assert err.status == 413 and "at most 10000 pixels" in err.message
+
+
+def test_decode_memory_is_estimated_from_the_header() -> None:
+    """5000 x 5000 RGBA is exactly the pixel limit, but decoding it needs ~190 MB: refused before a pixel is
+    decompressed (the IDAT is a few bytes, so a decoder that started would say 'truncated' instead)."""
+    err = _err(prepare, png_header(5000, 5000), LIMITS)
+    assert err.status == 413 and "needs about" in err.message and "MB" in err.message
+    # a grayscale picture of the same size costs ~2 bytes a pixel: over the default budget too, under a larger
+    err = _err(prepare, png_header(5000, 5000, 0), LIMITS)
+    assert err.status == 413
+    err = _err(prepare, png_header(5000, 5000, 0), ImageLimits(2 << 20, 25_000_000, 2400, max_decode_bytes=64 << 20))
+    assert err.status == 422 and err.error == "invalid_image"  # it got as far as decoding: the IDAT is short
+
+
+def test_the_estimate_allows_ordinary_images() -> None:
+    """What platforms send: 2400² RGBA PNG, 1080² avatars in every format, a 4000 x 3000 baseline JPEG."""
+    import random
+
+    rng = random.Random(3)
+    for img, fmt in [(Image.new("RGBA", (2400, 2400), (0, 0, 0, 0)), "PNG"),
+                     (photo((1080, 1080), rng), "PNG"), (photo((1080, 1080), rng), "WEBP"),
+                     (photo((1080, 1080), rng), "GIF"), (photo((4000, 3000), rng), "JPEG")]:
+        assert prepare(encode(img, fmt), LIMITS).gray.size[0] > 0, fmt
+
+
+def _animation(fmt: str, frames: list[Image.Image], **extra) -> bytes:
+    buf = io.BytesIO()
+    frames[0].save(buf, fmt, save_all=True, append_images=frames[1:], duration=100, loop=0, **extra)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("fmt", ["GIF", "PNG", "WEBP"])
+def test_codes_on_later_frames_are_found(fmt: str) -> None:
+    """A blank first frame, the code on the third (GIF, APNG, animated WebP)."""
+    code = qr_image(PAYLOADS[0]).convert("RGB")
+    blank = Image.new("RGB", code.size, "white")
+    grey = Image.new("RGB", code.size, (200, 200, 200))
+    data = _animation(fmt, [blank, grey, code], **({"lossless": True} if fmt == "WEBP" else {}))
+    assert Image.open(io.BytesIO(data)).n_frames == 3
+    assert scan_images([("avatar", b64(data))], LIMITS, ["QRCode"])[0].payload == PAYLOADS[0]
+
+
+def test_repeated_frames_are_scanned_once() -> None:
+    from acctcheck.images.decode import frames
+
+    a, b = Image.new("L", (300, 300), 255), Image.new("L", (300, 300), 0)
+    data = _animation("GIF", [a, b, a, b, a, b])
+    assert Image.open(io.BytesIO(data)).n_frames == 6
+    assert [p.frame for p in frames(data, LIMITS)] == [0, 1]
+
+
+def test_animation_budget() -> None:
+    """Every frame is decoded, so frames x pixels is bounded; beyond it the image is refused, never passed
+    with frames nobody looked at."""
+    frames_ = [Image.new("L", (1000, 1000), 255 - i) for i in range(50)]
+    err = _err(prepare, _animation("GIF", frames_), LIMITS)
+    assert err.status == 413 and "50 frames" in err.message
+    many = [Image.new("L", (20, 20), i) for i in range(70)]
+    err = _err(prepare, _animation("GIF", many), LIMITS)
+    assert err.status == 413 and "more than 64" in err.message
+
+
+def test_the_gate_bounds_decoding_and_says_busy() -> None:
+    """Requests beyond `workers` wait for a slot at most `wait_s`, then get ImagesBusy (a 503 in the API)."""
+    import asyncio
+
+    from acctcheck.images.scan import ImagesBusy, _gate, scan_images_async
+
+    data = b64(png(qr_image(PAYLOADS[0])))
+
+    async def main() -> None:
+        gate = _gate(1)
+        await gate.acquire()  # another request is decoding
+        with pytest.raises(ImagesBusy):
+            await scan_images_async([("avatar", data)], LIMITS, ["QRCode"], workers=1, wait_s=0.05)
+        gate.release()
+        codes = await scan_images_async([("avatar", data)], LIMITS, ["QRCode"], workers=1, wait_s=0.05)
+        assert [c.payload for c in codes] == [PAYLOADS[0]]
+        assert not gate.locked()
+
+    asyncio.run(main())
+
+
+def test_http_image_room_is_only_for_images(http: httpx.Client) -> None:
+    """A body may exceed max_body_bytes by the images' size, not by padding elsewhere."""
+    avatar = b64(png(qr_image(PAYLOADS[0])))
+    body = '{"fields": {"nickname": "小美"}, "images": {"avatar": "%s"}%s}' % (avatar, " " * 200_000)
+    r = http.post("/validate", content=body.encode(), headers={"content-type": "application/json"})
+    assert r.status_code == 413 and "without its images" in r.json()["message"], r.text
+    pretty = '{"fields": {"nickname": "小美"}, "images": {"avatar": "%s", "cover": "%s"}}' % (
+        avatar.replace("/", "\\/"), "\\n".join(avatar[i:i + 76] for i in range(0, len(avatar), 76)))
+    r = http.post("/validate", content=pretty.encode(), headers={"content-type": "application/json"})
+    assert r.status_code == 200 and r.json()["decision"] == "reject", r.text  # escapes count as image bytes
+
+
+def test_http_later_frame_code_and_strip(http: httpx.Client) -> None:
+    code = qr_image(PAYLOADS[0]).convert("RGB")
+    data = _animation("GIF", [Image.new("RGB", code.size, "white"), code])
+    r = _post(http, {"cover": b64(data)})
+    assert r.status_code == 200 and r.json()["decision"] == "reject", r.text
+    r = _post(http, {"avatar": b64(png(Image.new("1", (1, 400_000), 1)))})
+    assert r.status_code == 413 and r.json()["error"] == "image_too_large"
+
+
+def test_a_busy_gate_is_a_503_with_retry_after(snap) -> None:  # noqa: ANN001
+    """The API's answer when no slot frees up in time: 503 images_busy + Retry-After (the client library counts
+    a 503 as unavailable, so on_unavailable applies), not a queue without end."""
+    import asyncio
+    from types import SimpleNamespace
+
+    from acctcheck.api.errors import ApiError
+    from acctcheck.api.validate import scan_request_images
+    from acctcheck.images.scan import _gate
+    from acctcheck.settings import Settings
+
+    settings = Settings(image_workers=1, image_wait_s=0.05, watch=False)
+    request = SimpleNamespace(app=SimpleNamespace(state=SimpleNamespace(settings=settings)))
+    req = ValidateRequest.model_validate({"fields": {"nickname": "小美"},
+                                          "images": {"avatar": b64(png(qr_image(PAYLOADS[0])))}})
+
+    async def main() -> ApiError:
+        gate = _gate(1)
+        await gate.acquire()
+        try:
+            with pytest.raises(ApiError) as info:
+                await scan_request_images(request, req, snap)
+        finally:
+            gate.release()
+        assert [c.payload for c in await scan_request_images(request, req, snap)] == [PAYLOADS[0]]
+        return info.value
+
+    err = asyncio.run(main())
+    assert err.status == 503 and err.error == "images_busy" and err.headers == {"Retry-After": "1"}

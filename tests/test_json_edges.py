@@ -40,6 +40,8 @@ EDGES = [
     ("surrogate escape in verified name",
      (b'{"account_type":"institution","fields":{"nickname":"x"},'
       b'"verified":{"institution":{"name":"\\ud800","kind":"government"}}}'), 422, ["name"]),
+    ("surrogate escape in professions", b'{"fields":{"nickname":"x"},"verified":{"professions":["a","\\ud800"]}}',
+     422, ["professions", "surrogate"]),
     ("surrogate escape in ip", b'{"fields":{"nickname":"x"},"ip":"\\udc00"}', 422, ["ip"]),
     ("surrogate escape as a key", b'{"fields":{"nickname":"x","\\ud800":"y"}}', 422, ["fields"]),
     ("deep nesting", b'{"fields":' + b"[" * 3000 + b"]" * 3000 + b"}", 422, ["nested"]),
@@ -96,6 +98,27 @@ def test_wrong_content_type_is_415(server, content_type: str) -> None:  # noqa: 
         assert_clear_4xx(post(server.url + path, body, {"content-type": content_type}), 415, "application/json")
 
 
+def test_compressed_body_is_415(server) -> None:  # noqa: ANN001
+    """A gzip body is refused for its encoding (415), not parsed as if it were JSON text (422)."""
+    import gzip
+
+    for path in ("/validate", "/validate/batch", "/ip-region"):
+        body = NICK if path == "/validate" else b'{"items":[' + NICK + b"]}"
+        r = post(server.url + path, gzip.compress(body), {**JSON, "content-encoding": "gzip"})
+        assert_clear_4xx(r, 415, "Content-Encoding")
+    assert post(server.url + "/validate", NICK, {**JSON, "content-encoding": "identity"}).status_code == 200
+
+
+def test_huge_content_length_names_the_limit_that_applies(server) -> None:  # noqa: ANN001
+    """Refused from the header, and the message names max_body_bytes (65536 by default), not the larger room
+    a body gets only for its images."""
+    with socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock:
+        sock.sendall(_head("/validate", "Content-Length: 99999999999\r\n"))
+        got, _ = _await_cutoff(sock, 10)
+    assert got.startswith(b"HTTP/1.1 413"), got[:300]
+    assert b"exceeds 65536 bytes (not counting avatar and cover" in got, got[-400:]
+
+
 def test_json_content_types_are_accepted(server) -> None:  # noqa: ANN001
     for ct in ("application/json; charset=utf-8", "application/problem+json", "Application/JSON"):
         assert post(server.url + "/validate", NICK, {"content-type": ct}).status_code == 200
@@ -120,12 +143,8 @@ def test_ip_region_json_edges_are_4xx(server) -> None:  # noqa: ANN001
 
 @pytest.fixture(scope="module")
 def slow_server() -> Iterator[Server]:
-    srv = Server(RULES, env={"ACCTCHECK_BODY_TIMEOUT_S": str(BODY_TIMEOUT_S), "ACCTCHECK_WATCH": "false"})
-    try:
-        srv.wait_ready()
+    with Server(RULES, env={"ACCTCHECK_BODY_TIMEOUT_S": str(BODY_TIMEOUT_S), "ACCTCHECK_WATCH": "false"}) as srv:
         yield srv
-    finally:
-        srv.stop()
 
 
 def _head(path: str, extra: str) -> bytes:
@@ -174,6 +193,22 @@ def test_half_a_body_then_silence_is_cut_off(slow_server: Server, path: str) -> 
         _still_serving(slow_server)  # while this client stalls
         got, took = _await_cutoff(sock, BODY_TIMEOUT_S + 8)
     _assert_cut_off(got, took)
+
+
+def test_body_deadline_is_not_restarted_by_the_handover(slow_server: Server) -> None:
+    """The first chunk arrives late (the fast lane takes it), the rest later still: the route that takes over
+    has only what is left of the request's deadline, not a fresh one (all within 1.5 timeouts)."""
+    with socket.create_connection(("127.0.0.1", slow_server.port), timeout=5) as sock:
+        sock.sendall(_head("/validate", f"Content-Length: {len(NICK)}\r\n"))
+        time.sleep(0.8 * BODY_TIMEOUT_S)
+        sock.sendall(NICK[:10])
+        time.sleep(0.7 * BODY_TIMEOUT_S)  # the deadline has passed (by up to a sweep), a fresh one has not
+        try:
+            sock.sendall(NICK[10:])
+        except OSError:
+            pass
+        got, took = _await_cutoff(sock, BODY_TIMEOUT_S + 8)
+    assert got.startswith(b"HTTP/1.1 408") and b"body_timeout" in got, got[:300]
 
 
 def test_headers_without_any_body_are_cut_off(slow_server: Server) -> None:

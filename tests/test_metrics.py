@@ -323,3 +323,31 @@ def test_sigterm_loses_no_log_line() -> None:
     records = [json.loads(x) for x in srv.stderr_tail(10**7).splitlines() if x.startswith("{")]
     assert sum(r.get("logger") == "acctcheck.decision" for r in records) == 3
     assert any(r.get("msg", "").startswith("Finished server process") for r in records), records[-3:]
+
+
+_WARN_CHILD = """
+import io, logging, logging.config, struct, sys, warnings, zlib
+from acctcheck.logging_setup import log_config
+logging.config.dictConfig(log_config("info"))
+warnings.warn("a library complains", UserWarning)
+from PIL import Image
+Image.MAX_IMAGE_PIXELS = 1000
+def chunk(kind, data):
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+png = (b"\\x89PNG\\r\\n\\x1a\\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 40, 40, 8, 0, 0, 0, 0))
+       + chunk(b"IDAT", zlib.compress(b"\\x00" * 41 * 40)) + chunk(b"IEND", b""))
+Image.open(io.BytesIO(png))  # 1600 pixels: between Pillow's limit and twice it, a DecompressionBombWarning
+logging.getLogger("acctcheck").info("done")
+"""
+
+
+def test_warnings_are_json_lines(tmp_path: Path) -> None:
+    """warnings.warn (Pillow's about odd images among them) is routed through logging: every stderr line is
+    one JSON object, the warning's text in `msg`."""
+    out = subprocess.run([sys.executable, "-c", _WARN_CHILD], capture_output=True, text=True, timeout=60,
+                         env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    assert out.returncode == 0, out.stderr[-2000:]
+    lines = [json.loads(x) for x in out.stderr.splitlines()]
+    assert [x["logger"] for x in lines] == ["py.warnings", "py.warnings", "acctcheck"], lines
+    assert "a library complains" in lines[0]["msg"] and "DecompressionBombWarning" in lines[1]["msg"]
+    assert all(x["level"] == "warning" for x in lines[:2])

@@ -158,3 +158,21 @@ def test_scan_through_a_server(accounts, small_rules: Path, tmp_path: Path) -> N
     assert len([line for line in err.getvalue().splitlines() if line.startswith(str(src))]) == len(bad)
     local = {"u1": "reject", "u2": "review", "u0": "pass"}
     assert {x["id"]: x["verdict"]["decision"] for x in got if x["id"] in local} == local
+
+
+def test_scan_through_a_server_splits_chunks_over_the_work_budget(small_rules: Path, tmp_path: Path) -> None:
+    """A chunk of long bios is more than the server's batch work budget (413 batch_too_large): the scan
+    halves it until it fits, and every account is judged."""
+    src = tmp_path / "long.jsonl"
+    src.write_text("".join(json.dumps({"id": f"l{i}", "fields": {"nickname": "外交部" if i == 7 else "小明",
+                                                                   "bio": "热爱生活" * 100}}, ensure_ascii=False) + "\n"
+                           for i in range(40)), encoding="utf-8")
+    with ThreadServer(Settings(rules_dir=small_rules, watch=False, max_batch_work=2_000)) as srv:
+        out = tmp_path / "long-out.jsonl"
+        err = io.StringIO()
+        code = run_scan(ScanOptions(input=src, output=out, rules_dir=small_rules, url=srv.url, workers=1,
+                                    chunk_size=40, progress=False), stdout=io.StringIO(), stderr=err)
+    got = read_out(out)
+    assert code == 0 and "refused" not in err.getvalue(), err.getvalue()[-2000:]
+    assert [x["id"] for x in got] == [f"l{i}" for i in range(40)]
+    assert [x["id"] for x in got if x["verdict"]["decision"] == "reject"] == ["l7"]

@@ -79,6 +79,8 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     os.environ["ACCTCHECK_RULES_DIR"] = str(Path(args.rules).resolve())
+    if args.header_timeout is not None:  # read by every worker (api/header_timeout.py)
+        os.environ["ACCTCHECK_HEADER_TIMEOUT_S"] = str(args.header_timeout)
     uvicorn.run(
         "acctcheck.api.app:create_app",
         factory=True,
@@ -92,10 +94,20 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         # a rule rebuild holds the GIL while the automata are built (seconds for very large packs); the
         # supervisor must not take that for a hung worker
         timeout_worker_healthcheck=30,
-        http="httptools" if _has("httptools") else "auto",
+        # uvicorn's httptools protocol plus a header-read timeout (uvicorn has none; docs/operations.md)
+        http=_http_protocol(),
         loop="uvloop" if _has("uvloop") else "auto",
     )
     return 0
+
+
+def _http_protocol() -> str:
+    if _has("httptools"):
+        from acctcheck.api.header_timeout import PROTOCOL
+
+        return PROTOCOL
+    print("acctcheck serve: httptools is missing, so headers are read without a timeout", file=sys.stderr)
+    return "auto"
 
 
 def _log_config(args: argparse.Namespace) -> dict:
@@ -149,6 +161,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--log-level", default="info")
     serve.add_argument("--log-format", default="json", choices=["json", "text"], help="stderr log lines")
     serve.add_argument("--graceful-timeout", type=int, default=20, help="seconds to drain on SIGTERM")
+    serve.add_argument("--header-timeout", type=float, help="seconds a request's line and headers may take to "
+                       "arrive (default: $ACCTCHECK_HEADER_TIMEOUT_S or 10)")
     serve.set_defaults(func=_cmd_serve)
 
     check = sub.add_parser("check", help="validate one account from the command line (no HTTP)")

@@ -21,7 +21,11 @@ Method = Literal[
     "pattern", "fuzzy", "qr_code", "bidi", "characters",
 ]
 USCC_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100: no I, O, S, V, Z
+USCC_PATTERN = "^[0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]{18}$"  # for the schema; the check character is checked too
 TEXT_FIELDS: tuple[str, ...] = ("nickname", "bio", "signature", "certification")
+# `ip` is a string the service parses itself (an invalid one is a located 422 `invalid_ip`); the schema says
+# which strings are valid so generated clients and schemathesis send addresses, not arbitrary text.
+IP_SCHEMA: dict[str, Any] = {"anyOf": [{"type": "string", "format": "ipv4"}, {"type": "string", "format": "ipv6"}]}
 FieldName = Literal["nickname", "bio", "signature", "certification", "avatar", "cover", "verified"]
 
 
@@ -50,7 +54,7 @@ class AccountFields(_Strict):
 class VerifiedInstitution(_Strict):
     name: str = Field(min_length=1, max_length=256, description="营业执照/登记证书上的主体名称")
     uscc: str | None = Field(
-        default=None, max_length=32,
+        default=None, max_length=32, json_schema_extra={"pattern": USCC_PATTERN},
         description="统一社会信用代码 (GB 32100, 18 characters): a wrong check character is a 422, not a finding",
     )
     kind: InstitutionKind
@@ -82,10 +86,13 @@ class Verified(_Strict):
 
 
 class AccountImages(_Strict):
-    """Account images (头像、封面), base64 JPEG/PNG/WebP/GIF: checked for smuggled QR codes and barcodes."""
+    """Account images (头像、封面), base64 JPEG/PNG/WebP/GIF (APNG and animations included): checked for smuggled
+    QR codes and barcodes on every frame."""
 
-    avatar: str | None = Field(default=None, description="头像, base64 (JPEG, PNG, WebP or GIF first frame)")
-    cover: str | None = Field(default=None, description="封面, base64 (JPEG, PNG, WebP or GIF first frame)")
+    avatar: str | None = Field(default=None, description="头像, base64 of a JPEG, PNG, WebP or GIF (every frame of "
+                               "an animation is scanned)", json_schema_extra={"contentEncoding": "base64"})
+    cover: str | None = Field(default=None, description="封面, base64 of a JPEG, PNG, WebP or GIF (every frame of "
+                              "an animation is scanned)", json_schema_extra={"contentEncoding": "base64"})
 
     def items(self) -> list[tuple[str, str]]:
         """(field name, base64) for every image that is present and non-empty."""
@@ -96,7 +103,10 @@ class ValidateRequest(_Strict):
     account_type: AccountType = "personal"
     fields: AccountFields
     verified: Verified | None = None
-    ip: str | None = Field(default=None, max_length=64, description="用户 IP，用于 IP 属地标签（第十二条）")
+    ip: str | None = Field(default=None, max_length=64, description="用户 IP，用于 IP 属地标签（第十二条）; empty or "
+                           "null: no label",
+                           json_schema_extra={"anyOf": [*IP_SCHEMA["anyOf"], {"type": "string", "maxLength": 0},
+                                                        {"type": "null"}]})
     images: AccountImages | None = Field(default=None, description="头像/封面 images, checked for QR codes")
 
     model_config = ConfigDict(
@@ -181,9 +191,15 @@ class ErrorBody(BaseModel):
 
 
 class BatchRequest(_Strict):
-    """POST /validate/batch. Each item is parsed on its own: a bad one yields an error entry, not a 422."""
+    """POST /validate/batch. Each item is an object parsed on its own as a ValidateRequest: one that does not
+    validate yields an error entry in the results, not a 422 for the batch (stored accounts are re-checked in
+    bulk, and one bad record must not fail its neighbours). An item that is not an object is a 422."""
 
-    items: list[ValidateRequest] = Field(max_length=1000, description="up to max_batch_items (default 1000)")
+    items: list[dict[str, Any]] = Field(
+        max_length=1000,
+        description="up to max_batch_items (default 1000) objects, each a ValidateRequest (see that schema); the "
+        "whole batch stays within max_batch_work (characters of text, each image counting batch_image_work)",
+    )
 
 
 class BatchItemError(BaseModel):

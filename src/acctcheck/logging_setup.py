@@ -97,6 +97,9 @@ class BufferedStderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
     killed with SIGKILL loses at most the last `interval` of INFO lines."""
 
     def __init__(self, interval: float = 0.2) -> None:
+        # `warnings.warn` (Pillow's about odd images, a library's deprecation) would print raw lines on stderr;
+        # routed to the "py.warnings" logger (log_config) they are formatted like every other line
+        logging.captureWarnings(True)
         self.immediate = False  # set at shutdown (unbuffer_logs): every line is flushed as it is written
         _BUFFERED.add(self)
         try:
@@ -162,6 +165,7 @@ def log_config(level: str = "info", fmt: str = "json") -> dict[str, Any]:
             "uvicorn": {"handlers": ["stderr"], "level": lvl, "propagate": False},
             "uvicorn.access": {"handlers": ["stderr"], "level": lvl, "propagate": False},
             "acctcheck": {"handlers": ["stderr"], "level": lvl, "propagate": False},
+            "py.warnings": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
         },
         "root": {"handlers": ["stderr"], "level": "WARNING"},
     }

@@ -197,6 +197,25 @@ def judge_chunk(chunk: list[Item]) -> list[Outcome]:
     return out
 
 
+def validate_within_budget(client: Any, requests: list[ValidateRequest]) -> list[Any]:
+    """`client.validate_many`, halving a batch the server refuses as beyond its work budget (413
+    `batch_too_large`, the server's max_batch_work): a chunk of long texts or images still goes through, and the
+    client need not know the server's budget. An account over the budget on its own becomes its error entry."""
+    from acctcheck.client import BatchItemError, RequestRejected
+
+    if not requests:
+        return []
+    try:
+        return client.validate_many(requests)
+    except RequestRejected as exc:
+        if exc.body.error != "batch_too_large":
+            raise
+        if len(requests) == 1:
+            return [BatchItemError(error=exc.body)]
+        mid = len(requests) // 2
+        return validate_within_budget(client, requests[:mid]) + validate_within_budget(client, requests[mid:])
+
+
 def _server_judge(client: Any, summary: Summary) -> Callable[[list[Item]], list[Outcome]]:
     """The same contract through POST /validate/batch (acctcheck.client)."""
     from acctcheck.client import BatchItemError
@@ -209,7 +228,7 @@ def _server_judge(client: Any, summary: Summary) -> Callable[[list[Item]], list[
                 valid.append((line_no, ident, ValidateRequest.model_validate(data)))
             except ValidationError as exc:
                 out.append((line_no, None, f"invalid request: {exc.errors()[0].get('msg')}", ()))
-        results = client.validate_many([r for _, _, r in valid]) if valid else []
+        results = validate_within_budget(client, [r for _, _, r in valid])
         for (line_no, ident, _), res in zip(valid, results, strict=True):
             if isinstance(res, BatchItemError):
                 out.append((line_no, None, f"refused by the server: {res.error.message}", ()))

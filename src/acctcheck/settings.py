@@ -34,7 +34,20 @@ class Settings(BaseSettings):
     max_image_bytes: int = Field(default=2 * 1024 * 1024, ge=1024, description="per image, after base64 decoding")
     max_image_pixels: int = Field(default=25_000_000, ge=1024, description="width*height; refused before decoding")
     image_decode_side: int = Field(default=2400, ge=256, description="longer images are reduced by whole factors to at most this")
-    image_workers: int = Field(default=2, ge=1, le=64, description="threads decoding images (off the event loop)")
+    image_workers: int = Field(default=2, ge=1, le=64, description="requests decoding images at once (threads)")
+    image_wait_s: float = Field(default=5.0, gt=0, description="a request waits this long for a decoding slot, "
+                                "then gets 503 images_busy")
+    max_image_side: int = Field(default=10_000, ge=256, description="either side, from the header")
+    max_image_aspect: float = Field(default=12.0, ge=1, description="longer side / shorter side, from the header")
+    max_image_decode_mb: int = Field(default=48, ge=8, description="estimated memory of decoding one frame")
+    max_image_frames: int = Field(default=64, ge=1, description="frames of an animation, every one scanned")
+    max_image_total_pixels: int = Field(default=16_000_000, ge=1024,
+                                        description="width*height*frames of an animation")
+    max_batch_work: int = Field(default=60_000, ge=1000, description="POST /validate/batch budget in "
+                                "characters of text, an image counting as batch_image_work")
+    batch_image_work: int = Field(default=15_000, ge=1, description="what one image costs of max_batch_work")
+    header_timeout_s: float = Field(default=10.0, gt=0, description="request line and headers must arrive "
+                                    "within this (acctcheck serve)")
     console: Literal["auto", "on", "off", "token"] = Field(
         default="auto", description="/console: auto = loopback clients only (no proxy headers), on = anyone who "
         "reaches the port, token = its data endpoints need the admin token, off = not served (docs/console.md)")

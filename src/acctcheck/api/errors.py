@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 
 class ApiError(Exception):
@@ -53,6 +54,19 @@ def describe(details: list[dict]) -> str:
     return "; ".join(parts) + (" …" if len(details) > 3 else "")
 
 
+HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def allowed_methods(request: Request) -> str:
+    """Every method served at the request's path, found by asking each route whether it would take the path
+    with that method (public `matches`, so routers included lazily count too). Starlette's 405 names only the
+    first route whose path matched (GET of GET /ip-region, though POST /ip-region is served too)."""
+    routes = request.app.router.routes
+    allowed = [m for m in HTTP_METHODS
+               if any(route.matches({**request.scope, "method": m})[0] == Match.FULL for route in routes)]
+    return ", ".join(allowed)
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
@@ -64,8 +78,10 @@ def install(app: FastAPI) -> None:
         return error_response(422, "invalid_request", describe(details), details)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         headers = getattr(exc, "headers", None)
+        if exc.status_code == 405:
+            headers = {**(headers or {}), "Allow": allowed_methods(request)}
         if isinstance(exc.detail, list) and all(isinstance(d, dict) and "loc" in d for d in exc.detail):
             # FastAPI-style [{type, loc, msg, input}] (e.g. /ip-region's invalid_ip): keep it as details
             error = str(exc.detail[0].get("type") or "http_error") if exc.detail else "http_error"

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from pydantic import ValidationError
 
-from acctcheck.api.body import check_text, loads_unique, parse_json, read_body, to_model
+from acctcheck.api.body import check_text, loads_unique, parse_json, read_body, start_body_deadline, to_model
 from acctcheck.api.deadlines import BODY_DEADLINES
 from acctcheck.api.errors import ApiError, error_response
 from acctcheck.api.metrics import Observer
@@ -44,12 +45,11 @@ def region_in(geo: Any, ip: str | None) -> IpRegion | None:
 
 async def parse_request(request: Request) -> ValidateRequest:
     settings = request.app.state.settings
-    body = await read_body(request, body_limit(settings), settings.body_timeout_s)
+    body = await read_body(request, body_limit(settings), settings.body_timeout_s, too_large_message(settings))
     if len(body) > settings.max_body_bytes and b'"images"' not in body:
-        raise ApiError(413, "body_too_large", f"request body exceeds {settings.max_body_bytes} bytes")
+        raise ApiError(413, "body_too_large", too_large_message(settings))
     req = to_model(ValidateRequest, parse_json(body, request.headers.get("content-type")))
-    if len(body) > settings.max_body_bytes and not (req.images and req.images.items()):
-        raise ApiError(413, "body_too_large", f"request body exceeds {settings.max_body_bytes} bytes")
+    check_text_size(body, settings.max_body_bytes)
     check_request_text(req, settings.max_field_chars, ("body",))
     return req
 
@@ -59,8 +59,31 @@ def body_limit(settings: Settings) -> int:
     return settings.max_body_bytes + 2 * (4 * -(-settings.max_image_bytes // 3) + 4096)
 
 
+def too_large_message(settings: Settings) -> str:
+    return (f"request body exceeds {settings.max_body_bytes} bytes (not counting avatar and cover, each up to "
+            f"{settings.max_image_bytes} bytes before base64)")
+
+
+# an image value as it stands in the body: key, colon, and the whole JSON string (escapes included)
+_IMAGE_VALUE = re.compile(rb'"(?:avatar|cover)"\s*:\s*"[^"\\]*(?:\\.[^"\\]*)*"')
+
+
+def check_text_size(body: bytes, max_body_bytes: int) -> None:
+    """The room a body gets for images is for the images: everything else (fields, whitespace, escapes) must
+    fit max_body_bytes. Image values are measured in the body's own bytes (whatever escaping the client's
+    encoder used); keys are unique and unknown keys are refused, so only the real images match."""
+    if len(body) <= max_body_bytes:
+        return
+    images = sum(m.end() - m.start() for m in _IMAGE_VALUE.finditer(body))
+    if len(body) - images > max_body_bytes:
+        raise ApiError(413, "body_too_large", f"request body exceeds {max_body_bytes} bytes without its images")
+
+
 def image_limits(settings: Settings) -> ImageLimits:
-    return ImageLimits(settings.max_image_bytes, settings.max_image_pixels, settings.image_decode_side)
+    return ImageLimits(settings.max_image_bytes, settings.max_image_pixels, settings.image_decode_side,
+                       max_side=settings.max_image_side, max_aspect=settings.max_image_aspect,
+                       max_decode_bytes=settings.max_image_decode_mb << 20, max_frames=settings.max_image_frames,
+                       max_total_pixels=settings.max_image_total_pixels)
 
 
 async def scan_request_images(request: Request, req: ValidateRequest, snapshot: Snapshot,
@@ -72,13 +95,17 @@ async def scan_request_images(request: Request, req: ValidateRequest, snapshot: 
         return []
     from acctcheck.images.scan import (  # lazy: Pillow, zxing-cpp
         FieldImageError,
+        ImagesBusy,
         scan_images_async,
     )
 
     settings = request.app.state.settings
     try:
         return await scan_images_async(items, image_limits(settings), image_formats(snapshot),
-                                       settings.image_workers)
+                                       settings.image_workers, settings.image_wait_s)
+    except ImagesBusy as exc:
+        raise ApiError(503, "images_busy", f"every image decoding slot stayed busy for {exc.wait_s:g} s; retry",
+                       headers={"Retry-After": "1"}) from None
     except FieldImageError as exc:
         loc = [*prefix, "images", exc.field]
         raise ApiError(exc.status, exc.error, f"{'.'.join(map(str, loc))}: {exc.message}",
@@ -86,8 +113,13 @@ async def scan_request_images(request: Request, req: ValidateRequest, snapshot: 
 
 
 def check_request_text(req: ValidateRequest, max_chars: int, prefix: tuple[str | int, ...]) -> None:
+    """Every free-text string of the request: the account fields and the verified professions (the verified
+    name is checked by the institution check, the IP by its parser, images by base64)."""
     for name, value in req.fields.items():
         check_text(value, [*prefix, "fields", name], max_chars)
+    if req.verified is not None:
+        for i, code in enumerate(req.verified.professions):
+            check_text(code, [*prefix, "verified", "professions", i], max_chars)
 
 
 def active_snapshot(request: Request):  # noqa: ANN201 - Snapshot
@@ -146,13 +178,15 @@ class FastValidate:
         for name, value in scope["headers"]:
             if name == b"content-length":
                 length = int(value) if value.isdigit() else -1
-            elif (name == b"content-type" and value.lower() != b"application/json") or name == b"transfer-encoding":
+            elif ((name == b"content-type" and value.lower() != b"application/json") or name == b"transfer-encoding"
+                  or name == b"content-encoding"):
                 length = -1
                 break
         if not 0 < length <= settings.max_body_bytes:
             await self.app(scope, receive, send)
             return
-        try:
+        try:  # the deadline is fixed here and carried to the route if it takes over (api/body.py)
+            start_body_deadline(scope, settings.body_timeout_s)
             message = await BODY_DEADLINES.run(receive(), settings.body_timeout_s)
         except TimeoutError:
             timeout_s = settings.body_timeout_s

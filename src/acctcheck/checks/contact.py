@@ -59,13 +59,14 @@ def _after_any(text: str, s: int, words: list[str]) -> bool:
 
 
 def _outermost(found: list[RawFinding]) -> list[RawFinding]:
-    """One finding per smuggled contact. Hits arrive in rule order (the order of the pack file); a hit that
-    overlaps a hit of an earlier rule is dropped, so specific detectors listed first (mobile, e-mail) win
-    over generic ones listed last (URL, long digit runs)."""
+    """One finding per smuggled contact. Hits arrive in rule order (the order of the pack file), and within a
+    rule in pattern order; a hit that overlaps an earlier kept hit is dropped, so specific detectors listed
+    first (mobile, e-mail) win over generic ones listed last (URL, long digit runs), and two patterns of one
+    rule that both match `www.example.com` give one finding, not two."""
     keep: list[RawFinding] = []
     for f in found:
         a, z = f.span  # type: ignore[misc]
-        if any(k.span[0] < z and a < k.span[1] and k.rule is not f.rule for k in keep):  # type: ignore[index]
+        if any(k.span[0] < z and a < k.span[1] for k in keep):  # type: ignore[index]
             continue
         keep.append(f)
     return keep

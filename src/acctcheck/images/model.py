@@ -19,8 +19,18 @@ class ImageCode:
 
 @dataclass(frozen=True, slots=True)
 class ImageLimits:
-    """Per-image limits (from Settings): checked before the work they protect."""
+    """Per-image limits (from Settings), each checked from the header before the work it protects.
+
+    Pixels alone do not bound the cost of a decode: a 1 x 25,000,000 PNG is under any pixel limit yet needs
+    more than a gigabyte (a row pointer and a line buffer per row in every intermediate image), and a PNG or
+    WebP is decoded at full size where a JPEG is decoded at reduced scale. Hence the side and aspect limits,
+    and a memory estimate per format (images/cost.py) held to `max_decode_bytes`."""
 
     max_bytes: int  # decoded file size
     max_pixels: int  # width * height from the header
     decode_side: int  # the longer side is reduced to this before scanning
+    max_side: int = 10_000  # either side, from the header
+    max_aspect: float = 12.0  # longer side / shorter side
+    max_decode_bytes: int = 48 << 20  # estimated peak memory of decoding one frame (images/cost.py)
+    max_frames: int = 64  # frames of an animation that are decoded and scanned
+    max_total_pixels: int = 16_000_000  # width * height * frames: every frame of an animation is decoded
