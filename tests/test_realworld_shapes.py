@@ -72,7 +72,6 @@ def test_ordinary_text_passes(snapshot, nickname: str, bio: str | None) -> None:
 def test_claim_cue_turns_a_fabricated_outlet_into_a_reject(snapshot) -> None:  # noqa: ANN001
     assert _check(snapshot, "杭州在线").decision == "review"
     assert _check(snapshot, "杭州在线官方").decision == "reject"
-    assert _check(snapshot, "新闻联播爱好者").decision == "pass"  # a mention cue in the name: the user likes it
 
 
 def test_teacher_address_is_inform_not_a_claim(snapshot) -> None:  # noqa: ANN001

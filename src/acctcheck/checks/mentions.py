@@ -6,6 +6,13 @@ from __future__ import annotations
 from acctcheck.packs.schema import MentionPolicy
 
 
+def claim_floor(mention: MentionPolicy, value: str, start: int, end: int) -> str | None:
+    """claim_action for a name next to a claim cue in a claim_fields field (杭州在线官方), else None."""
+    before = value[max(0, start - mention.window):start]
+    after = value[end:end + mention.window]
+    return mention.claim_action if any(c in before or c in after for c in mention.claim_cues) else None
+
+
 def mention_cap(mention: MentionPolicy, value: str, start: int, end: int) -> tuple[str | None, str | None]:
     """(cap, floor) for a name at value[start:end] in free text (MentionPolicy): the highest and the least
     action it may take; None for no bound."""

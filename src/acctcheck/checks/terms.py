@@ -4,7 +4,7 @@ compose rule, whatever its category, becomes a finding unless a verified institu
 from __future__ import annotations
 
 from acctcheck.checks.base import CheckContext, RawFinding
-from acctcheck.checks.mentions import mention_cap
+from acctcheck.checks.mentions import claim_floor, mention_cap
 from acctcheck.packs.schema import ComposeRule, TermsRule
 
 
@@ -29,6 +29,8 @@ def run(ctx: CheckContext) -> list[RawFinding]:
                               else mention_cap(mention, value, hit.start, hit.end))
                 if cap == mention.mention_action:
                     mentioned_until = max(mentioned_until, hit.end)
+            elif mention is not None and name in mention.claim_fields and rule.rule.category in mention.categories:
+                floor = claim_floor(mention, views.value, hit.start, hit.end)
             out.append(RawFinding(rule, name, (hit.start, hit.end), views.value[hit.start:hit.end],
                                   hit.name or hit.canonical, hit.method, hit.syllables, hit.certainty, cap,
                                   floor))

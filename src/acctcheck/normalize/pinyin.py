@@ -175,6 +175,9 @@ def pinyin_view(table: PinyinTable, skel: View, codes: str, marked: str) -> View
 
     def maps() -> tuple[list[int], list[int], list[int], list[bool]]:
         st, en = skel.starts, skel.ends
+        if skel.reordered:  # display order: a token's characters need not be in typed order (bidi)
+            return ([min(st[a:b]) for a, b, _ in ranges], [max(en[a:b]) for a, b, _ in ranges],
+                    [f for _, _, f in ranges], [False] * len(ranges))
         return ([st[a] for a, _, _ in ranges], [en[b - 1] for _, b, _ in ranges],
                 [f for _, _, f in ranges], [False] * len(ranges))
 

@@ -324,6 +324,9 @@ class MentionPolicy(_Strict):
     bare_action: RuleAction = "review"
     claim_action: RuleAction = Field(default="reject", description="the least action of a name next to a claim "
                                      "cue (我是玉树州公安局官方账号), whatever the rule's action in that field")
+    claim_fields: list[Literal["nickname", "bio", "signature", "certification"]] = Field(
+        default_factory=list, description="fields (names) where only claim cues count: a name of `categories` next "
+        "to one takes at least claim_action (杭州在线官方), a mention cue lowers nothing")
 
     def covers(self, category: str, field: str) -> bool:
         """Whether a hit of `category` in `field` is judged as mention or claim."""
