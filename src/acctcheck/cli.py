@@ -83,10 +83,34 @@ def _cmd_eval(args: argparse.Namespace) -> int:
 
 def _cmd_serve(args: argparse.Namespace) -> int:
     import os
+    import signal
 
-    import uvicorn
+    from acctcheck.metrics_dir import worker_metrics_dir
 
     os.environ["ACCTCHECK_RULES_DIR"] = str(Path(args.rules).resolve())
+    # uvicorn ends a SIGTERM by re-raising it with the handler that was there before it started: with the default
+    # one the process would die at once, leaving this start's metrics directory behind
+    signal.signal(signal.SIGTERM, _terminated)
+    try:
+        with worker_metrics_dir(args.metrics_dir):  # one /metrics scrape covers every worker (acctcheck.metrics)
+            _run_uvicorn(args)
+    except _Terminated:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.raise_signal(signal.SIGTERM)  # the exit status stays "killed by SIGTERM", as before
+    return 0
+
+
+class _Terminated(BaseException):
+    """SIGTERM, once uvicorn has drained and handed it back."""
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise _Terminated(signum)
+
+
+def _run_uvicorn(args: argparse.Namespace) -> None:
+    import uvicorn
+
     uvicorn.run(
         "acctcheck.api.app:create_app",
         factory=True,
@@ -103,7 +127,6 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         http="httptools" if _has("httptools") else "auto",
         loop="uvloop" if _has("uvloop") else "auto",
     )
-    return 0
 
 
 def _log_config(args: argparse.Namespace) -> dict:
@@ -157,6 +180,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--log-level", default="info")
     serve.add_argument("--log-format", default="json", choices=["json", "text"], help="stderr log lines")
     serve.add_argument("--graceful-timeout", type=int, default=20, help="seconds to drain on SIGTERM")
+    serve.add_argument("--metrics-dir", help="parent of the per-start directory the workers share their metrics "
+                       "in (default: $ACCTCHECK_METRICS_DIR or the temp dir; must be writable)")
     serve.set_defaults(func=_cmd_serve)
 
     check = sub.add_parser("check", help="validate one account from the command line (no HTTP)")
