@@ -156,3 +156,12 @@ def test_a_directory_left_by_a_dead_start_is_removed_and_a_running_ones_kept(tmp
         assert not dead.exists() and running.exists() and other.exists()
     assert ENV not in os.environ and not mine.exists()
     assert remove_stale(tmp_path) == []  # nothing else is stale
+
+
+def test_an_unwritable_metrics_parent_is_a_clear_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    out = subprocess.run([sys.executable, "-m", "acctcheck", "serve", "--port", "1", "--rules",
+                          str(write_small_rules(tmp_path / "rules")), "--metrics-dir", str(blocker / "sub")],
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 2 and "--metrics-dir" in out.stderr and "Traceback" not in out.stderr

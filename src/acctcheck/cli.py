@@ -85,7 +85,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     import os
     import signal
 
-    from acctcheck.metrics_dir import worker_metrics_dir
+    from acctcheck.metrics_dir import MetricsDirError, worker_metrics_dir
 
     os.environ["ACCTCHECK_RULES_DIR"] = str(Path(args.rules).resolve())
     # uvicorn ends a SIGTERM by re-raising it with the handler that was there before it started: with the default
@@ -94,6 +94,9 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     try:
         with worker_metrics_dir(args.metrics_dir):  # one /metrics scrape covers every worker (acctcheck.metrics)
             _run_uvicorn(args)
+    except MetricsDirError as exc:
+        print(f"acctcheck serve: {exc}", file=sys.stderr)
+        return 2
     except _Terminated:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         signal.raise_signal(signal.SIGTERM)  # the exit status stays "killed by SIGTERM", as before

@@ -27,6 +27,10 @@ _NAME = re.compile(rf"^{PREFIX}(\d+)-")
 log = logging.getLogger("acctcheck")
 
 
+class MetricsDirError(Exception):
+    """The parent directory is not writable: serve stops with this message rather than serve half-blind."""
+
+
 def _alive(pid: int) -> bool:
     if pid == os.getpid():  # our pid on a previous start (PID 1 in a restarted container): not running now
         return False
@@ -55,9 +59,14 @@ def remove_stale(parent: Path) -> list[Path]:
 def worker_metrics_dir(parent: str | os.PathLike[str] | None = None) -> Iterator[Path]:
     """Create this start's directory, point PROMETHEUS_MULTIPROC_DIR at it for the workers, remove it after."""
     base = Path(parent or os.environ.get("ACCTCHECK_METRICS_DIR") or tempfile.gettempdir())
-    base.mkdir(parents=True, exist_ok=True)
-    remove_stale(base)
-    path = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-", dir=base))
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+        remove_stale(base)
+        path = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-", dir=base))
+    except OSError as exc:
+        raise MetricsDirError(f"cannot create the workers' metrics directory under {base} ({exc.strerror or exc}); "
+                              "give a writable one with --metrics-dir or ACCTCHECK_METRICS_DIR "
+                              "(on a read-only root filesystem: a tmpfs or emptyDir)") from None
     previous = os.environ.get(ENV)
     if previous:
         log.warning("%s=%s replaced by this start's own directory %s", ENV, previous, path)
