@@ -220,6 +220,8 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--output", "-o", required=True, help="JSON Lines of {\"id\", \"verdict\"}, in input order")
     scan.add_argument("--workers", type=int, default=1, help="engine processes (or concurrent batches with --url)")
     scan.add_argument("--url", help="judge through a running service (POST /validate/batch) instead")
+    scan.add_argument("--dask", metavar="ADDRESS", help="judge on a Dask cluster: a scheduler address "
+                      "(tcp://host:8786) or local[:N] for N worker processes here (pip install 'acctcheck[distributed]')")
     scan.add_argument("--resume", action="store_true", help="keep the output and skip ids already in it")
     scan.add_argument("--overwrite", action="store_true", help="replace an existing output")
     scan.add_argument("--rules", default=default_rules)
