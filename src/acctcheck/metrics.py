@@ -29,6 +29,7 @@ from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4, generate_late
 from prometheus_client.multiprocess import MultiProcessCollector, mark_process_dead
 from prometheus_client.values import ValueClass
 
+from acctcheck.metrics_dir import other_process_running
 from acctcheck.reload import RuleStore
 
 CONTENT_TYPE = CONTENT_TYPE_PLAIN_0_0_4
@@ -205,18 +206,8 @@ class Metrics:
             return
         for path in glob.glob(os.path.join(self.dir, "gauge_live*_*.db")):
             pid = os.path.basename(path)[:-3].rsplit("_", 1)[-1]
-            if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            if pid.isdigit() and int(pid) != os.getpid() and not other_process_running(int(pid)):
                 mark_process_dead(int(pid), self.dir)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 async def follow_store(metrics: Metrics, store: RuleStore, interval_s: float = SYNC_INTERVAL_S) -> None:

@@ -31,7 +31,8 @@ class MetricsDirError(Exception):
     """The parent directory is not writable: serve stops with this message rather than serve half-blind."""
 
 
-def _alive(pid: int) -> bool:
+def other_process_running(pid: int) -> bool:
+    """Whether `pid` is a live process other than this one."""
     if pid == os.getpid():  # our pid on a previous start (PID 1 in a restarted container): not running now
         return False
     try:
@@ -49,7 +50,7 @@ def remove_stale(parent: Path) -> list[Path]:
     with contextlib.suppress(OSError):
         for entry in parent.iterdir():
             m = _NAME.match(entry.name)
-            if m and entry.is_dir() and not _alive(int(m.group(1))):
+            if m and entry.is_dir() and not other_process_running(int(m.group(1))):
                 shutil.rmtree(entry, ignore_errors=True)
                 removed.append(entry)
     return removed
