@@ -422,7 +422,7 @@ def run_scan(opts: ScanOptions, stdout: IO[str] = sys.stdout, stderr: IO[str] = 
 
 def _judge(opts: ScanOptions, summary: Summary) -> tuple[Callable[[Iterator[list[Item]]], Iterator[list[Outcome]]],
                                                         Callable[[], None]]:
-    """The ordered chunk pipeline: in-process, a process pool, or a server; and how to shut it down."""
+    """The ordered chunk pipeline: in-process, a process pool, a server or a Dask cluster; and how to stop it."""
     if opts.url and opts.dask:
         raise ScanError("give --url (a running service judges) or --dask (a Dask cluster judges), not both")
     if opts.url:
