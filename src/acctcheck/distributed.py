@@ -1,6 +1,13 @@
-"""Beyond one machine: the scan engine over a dataset too big for one machine, on a Dask cluster.
+"""Beyond one machine: the scan engine on a Dask cluster.
 
-Install with ``pip install 'acctcheck[distributed]'``. Input is JSON Lines (the `acctcheck scan` format), read
+Two entry points, both judging with exactly the code `acctcheck scan` uses (:func:`acctcheck.scan.judge_chunk`):
+
+- ``acctcheck scan INPUT -o OUT --dask ADDRESS`` (:func:`dask_judge`): the ordinary scan — one input file read
+  here, one output in input order, ``--resume``, progress, summary — with the judging spread over a Dask
+  cluster (``tcp://scheduler:8786``) or a LocalCluster of worker processes on this machine (``local:N``).
+- :func:`scan_jsonl`: for inputs already split over shared storage, read by the workers themselves.
+
+Install with ``pip install 'acctcheck[distributed]'``. For :func:`scan_jsonl` input is JSON Lines (the `acctcheck scan` format), read
 in byte-range partitions with ``dask.bag.read_text`` from anything fsspec reaches (local or shared disks;
 ``s3://`` etc. with the matching fsspec driver). Each partition is judged by exactly the code `acctcheck scan`
 uses (:func:`acctcheck.scan.judge_chunk`) and written to ``part-NNNNN.jsonl``; malformed lines go to
@@ -12,10 +19,12 @@ per rules digest and reuses it for every partition.
 from __future__ import annotations
 
 import hashlib
+import os
+import sys
 import tempfile
 import threading
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -134,3 +143,76 @@ def scan_jsonl(inputs: str | list[str], output_dir: str, rules_dir: Path | str, 
     summary["decisions"] = dict(summary["decisions"])
     summary["categories"] = dict(summary["categories"])
     return summary
+
+
+# -- `acctcheck scan --dask` -------------------------------------------------------------------------------------
+def judge_items(items: list[scan.Item], bundle: RulesBundle) -> tuple[list[scan.Outcome], str]:
+    """One chunk of the scan on a Dask worker: its outcomes, and which worker judged it (for the report)."""
+    from distributed import get_worker
+
+    ensure_engine(bundle)
+    return scan.judge_chunk(items), get_worker().address
+
+
+def connect(address: str) -> tuple[Any, Callable[[], None]]:
+    """A Client for `address`: a scheduler (``tcp://host:8786``, ``tls://…``), or ``local`` / ``local:N`` for a
+    LocalCluster of N single-threaded worker processes on 127.0.0.1 (default: one per CPU)."""
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise scan.ScanError("--dask needs Dask: pip install 'acctcheck[distributed]'") from None
+    if address == "local" or address.startswith("local:"):
+        count = address.partition(":")[2]
+        if count and not (count.isdigit() and int(count) > 0):
+            raise scan.ScanError(f"--dask {address}: give local or local:N with N >= 1")
+        cluster = LocalCluster(n_workers=int(count) if count else (os.cpu_count() or 1), threads_per_worker=1,
+                               processes=True, host="127.0.0.1", dashboard_address=None)
+        client = Client(cluster)
+
+        def close_local() -> None:
+            client.close()
+            cluster.close()
+
+        return client, close_local
+    try:
+        client = Client(address, timeout="30s")
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise scan.ScanError(f"--dask {address}: cannot reach the scheduler ({exc})") from None
+    return client, client.close
+
+
+def dask_judge(address: str, rules_dir: Path, stderr: Any = None) -> tuple[
+        Callable[[Iterator[list[scan.Item]]], Iterator[list[scan.Outcome]]], Callable[[], None]]:
+    """The scan's ordered chunk pipeline on a Dask cluster: chunks are submitted as they are read, at most three
+    per worker thread in flight, and come back in input order. The rules travel once per worker (a scattered
+    RulesBundle). At the end, the accounts each worker judged are reported on stderr."""
+    stderr = stderr or sys.stderr
+    client, close_client = connect(address)
+    try:
+        bundle = client.scatter(RulesBundle.from_dir(rules_dir), broadcast=True)
+        threads = sum(client.nthreads().values())
+        if threads == 0:
+            raise scan.ScanError(f"--dask {address}: the cluster has no workers")
+    except BaseException:
+        close_client()
+        raise
+    judged: Counter[str] = Counter()
+
+    def submit(chunk: list[scan.Item]) -> Any:
+        return client.submit(judge_items, chunk, bundle, pure=False)
+
+    def result(future: Any) -> list[scan.Outcome]:
+        outcomes, worker = future.result()
+        judged[worker] += len(outcomes)
+        return outcomes
+
+    def judge(chunks: Iterator[list[scan.Item]]) -> Iterator[list[scan.Outcome]]:
+        yield from scan._ordered(chunks, submit, result, max(threads * 3, 2))  # noqa: SLF001 - the scan's own pipeline
+
+    def close() -> None:
+        close_client()
+        if judged:
+            print(f"dask: {len(judged)} worker(s) judged " + ", ".join(f"{w} {n}" for w, n in sorted(judged.items())),
+                  file=stderr)
+
+    return judge, close

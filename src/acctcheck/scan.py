@@ -353,6 +353,7 @@ class ScanOptions:
     fmt: str | None = None
     chunk_size: int = 256
     progress: bool = True
+    dask: str | None = None  # a Dask scheduler address, or local[:N] (acctcheck.distributed.dask_judge)
 
 
 def _chunks(source: Iterator[tuple[int, Any, dict[str, Any] | None, str | None]], done: set[bytes],
@@ -440,7 +441,9 @@ def run_scan(opts: ScanOptions, stdout: IO[str] = sys.stdout, stderr: IO[str] = 
 
 def _judge(opts: ScanOptions, summary: Summary) -> tuple[Callable[[Iterator[list[Item]]], Iterator[list[Outcome]]],
                                                         Callable[[], None]]:
-    """The ordered chunk pipeline: in-process, a process pool, or a server; and how to shut it down."""
+    """The ordered chunk pipeline: in-process, a process pool, a server or a Dask cluster; and how to stop it."""
+    if opts.url and opts.dask:
+        raise ScanError("give --url (a running service judges) or --dask (a Dask cluster judges), not both")
     if opts.url:
         from concurrent.futures import ThreadPoolExecutor
 
@@ -467,6 +470,10 @@ def _judge(opts: ScanOptions, summary: Summary) -> tuple[Callable[[Iterator[list
     except PackSetError as exc:
         raise ScanError("rules refused:\n  " + "\n  ".join(str(i) for i in exc.issues)) from None
     summary.revisions.add(_W.snapshot.revision)
+    if opts.dask:
+        from acctcheck.distributed import dask_judge
+
+        return dask_judge(opts.dask, opts.rules_dir)
     if opts.workers <= 1:
         return (lambda chunks: map(judge_chunk, chunks)), (lambda: None)
 
@@ -501,7 +508,7 @@ def main(args: Any) -> int:
     opts = ScanOptions(
         input=Path(args.input), output=Path(args.output), rules_dir=Path(args.rules), workers=args.workers,
         url=args.url, resume=args.resume, overwrite=args.overwrite, fmt=args.format, chunk_size=args.chunk_size,
-        progress=not args.no_progress,
+        progress=not args.no_progress, dask=getattr(args, "dask", None),
     )
     if not opts.input.exists():
         print(f"acctcheck scan: {opts.input}: no such file", file=sys.stderr)

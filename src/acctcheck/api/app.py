@@ -56,7 +56,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     report(await asyncio.to_thread(store.reload, force=True), "startup")
     task = asyncio.create_task(_watch(app)) if app.state.settings.watch else None
     try:
-        yield
+        async with metrics.following(app.state.metrics, store):
+            yield
     finally:
         unbuffer_logs()  # from here on every line is written at once (see logging_setup)
         if task is not None:

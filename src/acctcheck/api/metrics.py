@@ -4,16 +4,20 @@ Pure ASGI (not BaseHTTPMiddleware): no extra task or body streaming per request,
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import time
+from collections.abc import AsyncIterator
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
 from acctcheck.logging_setup import log_safe
-from acctcheck.metrics import CONTENT_TYPE, Metrics
+from acctcheck.metrics import CONTENT_TYPE, Metrics, follow_store
+from acctcheck.reload import RuleStore
 
-__all__ = ["Metrics", "ObserveMiddleware", "Observer", "router"]
+__all__ = ["Metrics", "ObserveMiddleware", "Observer", "following", "router"]
 
 router = APIRouter()
 decision_log = logging.getLogger("acctcheck.decision")
@@ -23,6 +27,23 @@ decision_log = logging.getLogger("acctcheck.decision")
 async def metrics(request: Request) -> Response:
     body = request.app.state.metrics.render(request.app.state.store)
     return Response(body, media_type=CONTENT_TYPE)
+
+
+@contextlib.asynccontextmanager
+async def following(metrics: Metrics, store: RuleStore) -> AsyncIterator[None]:
+    """While the app runs: the rule store's state is copied into the metrics every second (a worker that no
+    scrape reaches still shows its revision). At shutdown the last counts are written and this worker's
+    per-worker gauges leave the pod's merged view."""
+    metrics.forget_dead_workers()
+    task = asyncio.create_task(follow_store(metrics, store))
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        metrics.sync(store)
+        metrics.close()
 
 
 class Observer:
