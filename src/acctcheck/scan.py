@@ -25,6 +25,7 @@ import orjson
 from pydantic import ValidationError
 
 from acctcheck.contract import TEXT_FIELDS, ValidateRequest, Verdict
+from acctcheck.field_limits import check_fields
 
 EXIT_OK, EXIT_FATAL, EXIT_USAGE, EXIT_MALFORMED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 CSV_COLUMNS = ("id", "account_type", *TEXT_FIELDS, "ip", "verified")
@@ -152,13 +153,7 @@ def _init_worker(rules_dir: str) -> None:
 
 def check_request(req: ValidateRequest, max_chars: int) -> None:
     """The service's field limits, so a scan refuses exactly what POST /validate refuses."""
-    for name, value in req.fields.items():
-        if len(value) > max_chars:
-            raise ValueError(f"fields.{name} is longer than {max_chars} characters")
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            raise ValueError(f"fields.{name} contains an unpaired surrogate or undecodable bytes") from None
+    check_fields(req, max_chars)
     images = getattr(req, "images", None)
     if images is not None and images.items():
         raise ValueError("images are not checked by a bulk scan; send this account to POST /validate")
