@@ -77,6 +77,8 @@ class Server:
         )
 
     def stderr_tail(self, n: int = 2000) -> str:
+        if self.log.closed:  # stopped: what it wrote was kept
+            return self._final_log[-n:]
         self.log.seek(0)
         return self.log.read().decode(errors="replace")[-n:]
 
@@ -100,6 +102,9 @@ class Server:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait(timeout=5)
+        if not self.log.closed:  # keep the log readable (stderr_tail) and close the file (no ResourceWarning)
+            self._final_log = self.stderr_tail(sys.maxsize)
+            self.log.close()
 
 
 class ThreadServer:
