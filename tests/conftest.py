@@ -62,16 +62,21 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, rules: Path, env: dict[str, str] | None = None, workers: int = 1,
-                 log_level: str = "warning") -> None:
+    """`acctcheck serve` in a subprocess on a free loopback port. `rules=None` serves the default (bundled) rules;
+    `command` replaces `python -m acctcheck` (e.g. the `acctcheck` script of another virtualenv)."""
+
+    def __init__(self, rules: Path | None, env: dict[str, str] | None = None, workers: int = 1,
+                 log_level: str = "warning", command: list[str] | None = None, cwd: Path | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         # stderr goes to a file: a pipe nobody reads would block a server that logs more than 64 KiB
         self.log = tempfile.TemporaryFile()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "acctcheck", "serve", "--port", str(self.port), "--rules", str(rules),
+            [*(command or [sys.executable, "-m", "acctcheck"]), "serve", "--port", str(self.port),
+             *(["--rules", str(rules)] if rules is not None else []),
              "--workers", str(workers), "--log-level", log_level],
             env={**os.environ, **(env or {})},
+            cwd=cwd,
             stdout=subprocess.DEVNULL,
             stderr=self.log,
         )
