@@ -129,7 +129,13 @@ def test_service_without_rules_says_so(tmp_path: Path) -> None:
         line = next(json.loads(x) for x in srv.stderr_tail(20_000).splitlines() if "rules_refused" in x)
         assert line["level"] == "error" and line["msg"].startswith("no rules active, not ready: ")
         assert "rules directory not found" in line["msg"] and "previous revision" not in line["msg"]
-        r = httpx.get(f"{srv.url}/readyz", timeout=5)
+        while True:  # the line is written during start-up, before the port is open
+            try:
+                r = httpx.get(f"{srv.url}/readyz", timeout=5)
+                break
+            except httpx.ConnectError:
+                assert time.monotonic() < deadline and srv.proc.poll() is None, srv.stderr_tail()
+                time.sleep(0.1)
         assert r.status_code == 503
     finally:
         srv.stop()
