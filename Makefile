@@ -34,11 +34,12 @@ test: $(VENV)/.installed-test
 lint: $(VENV)/.installed
 	$(BIN)/acctcheck lint rules
 
-# Re-resolve the runtime, test and distributed dependencies (newest versions pyproject.toml allows) for every
-# platform, Python 3.11 and later
+# Resolve the runtime, test and distributed dependencies for every platform, Python 3.11 and later, after a
+# change to pyproject.toml. Versions already pinned are kept; `make lock LOCK_FLAGS=--upgrade` takes the newest.
+LOCK_FLAGS ?=
 lock: $(VENV)/.installed-test
 	$(BIN)/uv pip compile pyproject.toml --extra test --extra distributed --universal --python-version 3.11 \
-	  --custom-compile-command "make lock" --quiet --output-file $(CONSTRAINTS)
+	  --custom-compile-command "make lock" --quiet --output-file $(CONSTRAINTS) $(LOCK_FLAGS)
 
 # sdist and wheel in dist/ (the wheel carries the bundled rules and the embedded IP database)
 dist: $(VENV)/.installed-test
