@@ -56,7 +56,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
     from acctcheck.contract import ValidateRequest
     from acctcheck.engine import validate
-    from acctcheck.field_limits import FieldLimitError, check_fields
+    from acctcheck.field_limits import FieldLimitError, check_fields, describe_invalid
     from acctcheck.settings import Settings
 
     settings = Settings()
@@ -64,10 +64,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
         request = ValidateRequest.model_validate(_check_request(args))
         check_fields(request, settings.max_field_chars)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        where = ".".join(str(p) for p in err["loc"])
-        more = f" (+{exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-        raise CliError(f"{where}: {err['msg']}{more}") from None
+        raise CliError(describe_invalid(exc)) from None
     except FieldLimitError as exc:
         raise CliError(str(exc)) from None
     region = None

@@ -1,7 +1,10 @@
 """The text limits of POST /validate for callers without HTTP (`acctcheck check`, `acctcheck scan`), so the
-command line refuses exactly what the service refuses instead of judging text no platform could store."""
+command line refuses exactly what the service refuses instead of judging text no platform could store, and
+says so in one line naming the field, as the service's 422 does."""
 
 from __future__ import annotations
+
+from pydantic import ValidationError
 
 from acctcheck.contract import ValidateRequest
 
@@ -20,3 +23,11 @@ def check_fields(req: ValidateRequest, max_chars: int) -> None:
             value.encode("utf-8")
         except UnicodeEncodeError:
             raise FieldLimitError(f"fields.{name} contains an unpaired surrogate or undecodable bytes") from None
+
+
+def describe_invalid(exc: ValidationError) -> str:
+    """A refused request in one line: `fields.nickname: Field required (+1 more)`."""
+    err = exc.errors()[0]
+    where = ".".join(str(p) for p in err.get("loc", ()))
+    more = f" (+{exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+    return f"{where}: {err.get('msg')}{more}"

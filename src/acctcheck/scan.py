@@ -27,7 +27,7 @@ import orjson
 from pydantic import ValidationError
 
 from acctcheck.contract import TEXT_FIELDS, ValidateRequest, Verdict
-from acctcheck.field_limits import check_fields
+from acctcheck.field_limits import check_fields, describe_invalid
 
 EXIT_OK, EXIT_FATAL, EXIT_USAGE, EXIT_MALFORMED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 CSV_COLUMNS = ("id", "account_type", *TEXT_FIELDS, "ip", "verified")
@@ -175,10 +175,7 @@ def _categories(verdict: Verdict) -> tuple[str, ...]:
 
 def invalid(exc: ValidationError) -> str:
     """`invalid request: fields.nickname: Field required`: the complaint names the field, as the API does."""
-    err = exc.errors()[0]
-    where = ".".join(str(p) for p in err.get("loc", ()))
-    more = f" (+{exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-    return f"invalid request: {where}: {err.get('msg')}{more}"
+    return f"invalid request: {describe_invalid(exc)}"
 
 
 def judge_chunk(chunk: list[Item]) -> list[Outcome]:
