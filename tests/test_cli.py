@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import logging
-import logging.config
 import os
 import subprocess
 import sys
@@ -91,27 +90,32 @@ def test_broken_pipe_is_quiet(small_rules: Path) -> None:
 
 
 def test_text_log_format_keeps_the_fields(capfd: pytest.CaptureFixture[str]) -> None:
-    from acctcheck.logging_setup import log_config, log_safe
+    """`--log-format text` wires TextFormatter; its lines keep the record's fields (the reload's revision and
+    errors, the decision line's decision), on the ordinary path and on the decision log's fast path."""
+    from acctcheck.logging_setup import BufferedStderrHandler, TextFormatter, log_config, log_safe
     from acctcheck.reload import ReloadResult
     from acctcheck.watch import report
 
-    saved = {name: (lg.handlers[:], lg.level, lg.propagate) for name in ("acctcheck", "uvicorn", "uvicorn.access")
-             for lg in [logging.getLogger(name)]}
-    logging.config.dictConfig(log_config("info", "text"))
+    assert log_config("info", "text")["formatters"]["main"] == {"()": "acctcheck.logging_setup.TextFormatter"}
+    handler = BufferedStderrHandler()
+    handler.setFormatter(TextFormatter())
+    loggers = [logging.getLogger("acctcheck.reload"), logging.getLogger("acctcheck.decision")]
+    saved = [(lg.handlers[:], lg.level, lg.propagate) for lg in loggers]
+    for lg in loggers:  # only this handler, for this test; the process's logging is restored below
+        lg.handlers, lg.propagate = [handler], False
+        lg.setLevel(logging.INFO)
     try:
         report(ReloadResult(False, False, "sha256:0123456789abcdef",
                             [{"file": "tiny.yaml", "rule": "r1", "field": "terms", "message": "bad term"}]), "watch")
-        log_safe(logging.getLogger("acctcheck.decision"), "decision",
-                 {"decision_id": "abc", "decision": "reject", "categories": ["official_impersonation"],
-                  "rules_revision": "sha256:0123456789abcdef"})
-        for handler in logging.getLogger("acctcheck").handlers:
-            handler.flush()
+        log_safe(loggers[1], "decision", {"decision_id": "abc", "decision": "reject",
+                                          "categories": ["official_impersonation"],
+                                          "rules_revision": "sha256:0123456789abcdef"})
+        handler.flush()
     finally:
-        for handler in logging.getLogger("acctcheck").handlers:
-            handler.close()
-        for name, (handlers, level, propagate) in saved.items():
-            lg = logging.getLogger(name)
-            lg.handlers, lg.level, lg.propagate = handlers, level, propagate
+        for lg, (handlers, level, propagate) in zip(loggers, saved, strict=True):
+            lg.handlers, lg.propagate = handlers, propagate
+            lg.setLevel(level)
+        handler.close()
     refused, decision = capfd.readouterr().err.splitlines()[-2:]
     assert "WARNING acctcheck.reload rules refused; previous revision keeps serving" in refused
     assert "revision=sha256:0123456789abcdef" in refused and "trigger=watch" in refused
