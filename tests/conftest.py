@@ -62,21 +62,28 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, rules: Path, env: dict[str, str] | None = None, workers: int = 1,
-                 log_level: str = "warning") -> None:
+    """`acctcheck serve` in a subprocess on a free loopback port. `rules=None` serves the default (bundled) rules;
+    `command` replaces `python -m acctcheck` (e.g. the `acctcheck` script of another virtualenv)."""
+
+    def __init__(self, rules: Path | None, env: dict[str, str] | None = None, workers: int = 1,
+                 log_level: str = "warning", command: list[str] | None = None, cwd: Path | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         # stderr goes to a file: a pipe nobody reads would block a server that logs more than 64 KiB
         self.log = tempfile.TemporaryFile()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "acctcheck", "serve", "--port", str(self.port), "--rules", str(rules),
+            [*(command or [sys.executable, "-m", "acctcheck"]), "serve", "--port", str(self.port),
+             *(["--rules", str(rules)] if rules is not None else []),
              "--workers", str(workers), "--log-level", log_level],
             env={**os.environ, **(env or {})},
+            cwd=cwd,
             stdout=subprocess.DEVNULL,
             stderr=self.log,
         )
 
     def stderr_tail(self, n: int = 2000) -> str:
+        if self.log.closed:  # stopped: what it wrote was kept
+            return self._final_log[-n:]
         self.log.seek(0)
         return self.log.read().decode(errors="replace")[-n:]
 
@@ -112,6 +119,9 @@ class Server:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait(timeout=5)
+        if not self.log.closed:  # keep the log readable (stderr_tail) and close the file (no ResourceWarning)
+            self._final_log = self.stderr_tail(sys.maxsize)
+            self.log.close()
 
 
 class ThreadServer:

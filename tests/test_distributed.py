@@ -27,7 +27,7 @@ def test_scan_on_a_local_cluster(tmp_path: Path) -> None:
     out = tmp_path / "out"
 
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+                                  dashboard_address=":0") as cluster, distributed.Client(cluster) as client:
         summary = scan_jsonl(str(src), str(out), rules, blocksize=20_000, client=client)
         # every worker built its snapshot from the shipped bundle, not from a rules directory of its own
         keys = client.run(lambda: __import__("acctcheck.scan", fromlist=["_W"])._W.rules_dir)

@@ -286,6 +286,7 @@ def test_buffered_log_lines_reach_stderr_in_time_and_at_exit(tmp_path: Path) -> 
             assert [json.loads(x)["msg"] for x in err.read_text().splitlines()] == ["line 0", "line 1", "line 2"]
         finally:
             child.wait(timeout=20)
+            child.stdout.close()  # type: ignore[union-attr]
     assert child.returncode == 0
     assert json.loads(err.read_text().splitlines()[-1])["msg"] == "last before exit"
 

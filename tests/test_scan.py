@@ -81,6 +81,7 @@ def test_scan_with_two_workers(accounts, small_rules: Path, tmp_path: Path) -> N
     assert [x["id"] for x in got] == ids  # input order, every valid account exactly once
     reported = {int(line.split(":")[1]): line for line in r.stderr.splitlines() if line.startswith(str(src))}
     assert set(reported) == set(bad)
+    assert list(reported) == sorted(reported)  # in line order, whichever stage found the problem
     for line_no, expected in bad.items():
         assert expected in reported[line_no]
     decisions = Counter(x["verdict"]["decision"] for x in got)
@@ -155,7 +156,10 @@ def test_scan_through_a_server(accounts, small_rules: Path, tmp_path: Path) -> N
     assert code == 3
     got = read_out(out)
     assert [x["id"] for x in got] == ids
-    assert len([line for line in err.getvalue().splitlines() if line.startswith(str(src))]) == len(bad)
+    reported = {int(line.split(":")[1]): line for line in err.getvalue().splitlines() if line.startswith(str(src))}
+    assert list(reported) == sorted(bad)  # every malformed line, in line order
+    for line_no, expected in bad.items():  # named as the local scan names it: the field, not the batch item
+        assert expected in reported[line_no] and "items." not in reported[line_no], reported[line_no]
     local = {"u1": "reject", "u2": "review", "u0": "pass"}
     assert {x["id"]: x["verdict"]["decision"] for x in got if x["id"] in local} == local
 
@@ -176,3 +180,49 @@ def test_scan_through_a_server_splits_chunks_over_the_work_budget(small_rules: P
     assert code == 0 and "refused" not in err.getvalue(), err.getvalue()[-2000:]
     assert [x["id"] for x in got] == [f"l{i}" for i in range(40)]
     assert [x["id"] for x in got if x["verdict"]["decision"] == "reject"] == ["l7"]
+
+
+def test_csv_record_spanning_lines_is_reported_where_it_starts(small_rules: Path, tmp_path: Path) -> None:
+    """Line numbers are the file's physical lines, the header being line 1; a quoted field may span lines."""
+    src = tmp_path / "accounts.csv"
+    src.write_text('id,nickname,bio\nb1,小明,\nb2,"长\n名",bio\nb3,,\n', encoding="utf-8")
+    r = scan(str(src), "--output", str(tmp_path / "out.jsonl"), "--rules", str(small_rules))
+    assert r.returncode == 3
+    assert [line for line in r.stderr.splitlines() if "accounts.csv:" in line] == [
+        f"{src}:5: invalid request: fields.nickname: Field required"]
+    assert "scanned 3 record(s) on 5 line(s)" in r.stdout
+    (tmp_path / "out.jsonl").unlink()
+    src.write_text('id,nickname,verified\nb1,"小\n明",{x\n', encoding="utf-8")
+    r = scan(str(src), "--output", str(tmp_path / "out.jsonl"), "--rules", str(small_rules))
+    assert f"{src}:2: verified column is not JSON" in r.stderr  # the record's first line, not its last
+
+
+def test_summary_rate_excludes_start_up() -> None:
+    from acctcheck.scan import Summary
+
+    text = Summary(written=1000, startup_s=9.0, elapsed_s=10.0).render()
+    assert "elapsed 10.0 s (start-up 9.0 s), 1000 accounts/s after start-up" in text
+
+
+def test_progress_without_a_terminal_is_a_plain_meter_line(small_rules: Path, tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(f'{{"id": {i}, "fields": {{"nickname": "小明{i}"}}}}\n' for i in range(50)), encoding="utf-8")
+    err = io.StringIO()
+    code = run_scan(ScanOptions(input=src, output=tmp_path / "out.jsonl", rules_dir=small_rules, chunk_size=10),
+                    stdout=io.StringIO(), stderr=err)
+    assert code == 0
+    last = err.getvalue().splitlines()[-1]
+    assert "\r" not in err.getvalue() and "50/50" in last and "100%" in last and "50 verdicts" in last
+
+
+def test_the_sample_file_scans(tmp_path: Path) -> None:
+    """examples/accounts.jsonl (shipped for the README) against the bundled rules: every line judged."""
+    sample = Path(__file__).resolve().parents[1] / "examples" / "accounts.jsonl"
+    out = tmp_path / "verdicts.jsonl"
+    r = scan(str(sample), "--output", str(out), timeout=300)
+    assert r.returncode == 0, r.stderr
+    lines = [json.loads(x) for x in sample.read_text(encoding="utf-8").splitlines() if x.strip()]
+    got = read_out(out)
+    assert [x["id"] for x in got] == [x["id"] for x in lines]
+    decisions = Counter(x["verdict"]["decision"] for x in got)
+    assert decisions["pass"] and decisions["review"] and decisions["reject"]

@@ -1,33 +1,82 @@
-"""The `acctcheck` command: serve, check, lint (and reload). The same engine as the HTTP service."""
+"""The `acctcheck` command: serve, check, lint, eval, scan and reload. The same engine as the HTTP service.
+
+Exit codes of `check`: 0 pass, 1 review or reject (the decision is in the JSON), 2 nothing was judged (bad
+input, rules missing or refused). Every command: 2 for a usage error, 130 when interrupted, 141 when the
+reader of its output went away (`| head`). Errors are one line on stderr, never a traceback.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from acctcheck.settings import bundled_rules_dir
 
+EXIT_USAGE, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 2, 130, 141
 
-def _cmd_check(args: argparse.Namespace) -> int:
-    from acctcheck.contract import AccountFields, ValidateRequest, Verified
-    from acctcheck.engine import validate
+
+class CliError(Exception):
+    """A problem with what the user gave: printed as `acctcheck <command>: <message>`, exit 2."""
+
+
+def _snapshot(rules: str, *, run_examples: bool = False):  # noqa: ANN202 - Snapshot
+    """The rule snapshot of a directory, or CliError saying why there is none."""
     from acctcheck.packs.build import build_snapshot
     from acctcheck.packs.errors import PackSetError
 
     try:
-        snapshot = build_snapshot(Path(args.rules), run_examples=False)
+        return build_snapshot(Path(rules), run_examples=run_examples)
     except PackSetError as exc:
-        for issue in exc.issues:
-            print(issue, file=sys.stderr)
-        return 2
+        first = exc.issues[0]
+        more = f" (+{len(exc.issues) - 1} more; `acctcheck lint {rules}` lists them)" if len(exc.issues) > 1 else ""
+        raise CliError(f"no rules: {first}{more}") from None
+
+
+def _check_request(args: argparse.Namespace) -> dict[str, Any]:
+    """The request `check` sends to the engine, as the JSON body of POST /validate would be."""
     fields = {k: v for k, v in (("nickname", args.nickname), ("bio", args.bio), ("signature", args.signature),
                                 ("certification", args.certification)) if v is not None}
-    verified = json.loads(args.verified) if args.verified else None
-    request = ValidateRequest(account_type=args.account_type, fields=AccountFields(**fields),
-                              verified=Verified(**verified) if verified else None)
-    verdict = validate(snapshot, request)
+    body: dict[str, Any] = {"account_type": args.account_type, "fields": fields}
+    if args.verified:
+        try:
+            body["verified"] = json.loads(args.verified)
+        except json.JSONDecodeError as exc:
+            raise CliError(f"--verified is not JSON: {exc.msg} (column {exc.colno})") from None
+    if args.ip:
+        body["ip"] = args.ip
+    return body
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+
+    from acctcheck.contract import ValidateRequest
+    from acctcheck.engine import validate
+    from acctcheck.field_limits import FieldLimitError, check_fields, describe_invalid
+    from acctcheck.settings import Settings
+
+    settings = Settings()
+    try:
+        request = ValidateRequest.model_validate(_check_request(args))
+        check_fields(request, settings.max_field_chars)
+    except ValidationError as exc:
+        raise CliError(describe_invalid(exc)) from None
+    except FieldLimitError as exc:
+        raise CliError(str(exc)) from None
+    region = None
+    if request.ip:
+        from acctcheck.geo.resolver import GeoResolver
+
+        try:
+            region = GeoResolver(settings.geoip_main_db, settings.geoip_domestic_db).lookup(request.ip)
+        except ValueError as exc:
+            raise CliError(f"--ip: {exc}") from None
+    snapshot = _snapshot(args.rules)
+    verdict = validate(snapshot, request, ip_lookup=(lambda _ip: region) if region else None)
     out: dict = verdict.model_dump(mode="json")
     if args.explain:
         from acctcheck.explain import explain_views
@@ -46,8 +95,7 @@ def _cmd_lint(args: argparse.Namespace) -> int:
         print(json.dumps(pack_json_schema(), ensure_ascii=False, indent=2))
         return 0
     if not args.dir:
-        print("acctcheck lint: give a rules directory (or --schema)", file=sys.stderr)
-        return 2
+        raise CliError("give a rules directory (or --schema)")
     try:
         snapshot = build_snapshot(Path(args.dir))
     except PackSetError as exc:
@@ -62,11 +110,17 @@ def _cmd_lint(args: argparse.Namespace) -> int:
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:
-    from acctcheck.evaluation import evaluate, load_cases
-    from acctcheck.packs.build import build_snapshot
+    import yaml
 
-    snapshot = build_snapshot(Path(args.rules), run_examples=False)
-    report = evaluate(snapshot, load_cases(Path(args.cases)))
+    from acctcheck.evaluation import evaluate, load_cases
+
+    try:
+        cases = load_cases(Path(args.cases))
+    except OSError as exc:
+        raise CliError(f"cannot read {args.cases}: {exc.strerror or exc}") from None
+    except (yaml.YAMLError, ValueError) as exc:
+        raise CliError(f"{args.cases}: {' '.join(str(exc).split())}") from None
+    report = evaluate(_snapshot(args.rules), cases)
     print(report.table())
     if args.failures:
         print("\n".join(report.failures()))
@@ -144,20 +198,16 @@ def _log_config(args: argparse.Namespace) -> dict:
 
 def _cmd_reload(args: argparse.Namespace) -> int:
     """POST /admin/reload; exit 0 when the rules are active, 1 when refused, 2 when the call failed."""
-    import os
-
     import httpx
 
     token = args.token or os.environ.get("ACCTCHECK_ADMIN_TOKEN")
     if not token:
-        print("acctcheck reload: give --token or set ACCTCHECK_ADMIN_TOKEN", file=sys.stderr)
-        return 2
+        raise CliError("give --token or set ACCTCHECK_ADMIN_TOKEN")
     try:
         r = httpx.post(args.url.rstrip("/") + "/admin/reload", headers={"Authorization": f"Bearer {token}"},
                        timeout=args.timeout)
     except httpx.HTTPError as exc:
-        print(f"acctcheck reload: {exc}", file=sys.stderr)
-        return 2
+        raise CliError(f"{args.url}: {exc or type(exc).__name__}") from None
     try:
         body = r.json()
     except ValueError:
@@ -178,12 +228,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="acctcheck", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     default_rules = str(bundled_rules_dir())
+    rules_help = f"rules directory (default: the packs shipped with acctcheck, {default_rules})"
 
     serve = sub.add_parser("serve", help="run the HTTP service")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1)
-    serve.add_argument("--rules", default=default_rules, help="rules directory (default: bundled rules/)")
+    serve.add_argument("--rules", default=default_rules, help=rules_help)
     serve.add_argument("--log-level", default="info")
     serve.add_argument("--log-format", default="json", choices=["json", "text"], help="stderr log lines")
     serve.add_argument("--graceful-timeout", type=int, default=20, help="seconds to drain on SIGTERM")
@@ -193,14 +244,17 @@ def build_parser() -> argparse.ArgumentParser:
                        "in (default: $ACCTCHECK_METRICS_DIR or the temp dir; must be writable)")
     serve.set_defaults(func=_cmd_serve)
 
-    check = sub.add_parser("check", help="validate one account from the command line (no HTTP)")
+    check = sub.add_parser("check", help="validate one account from the command line (no HTTP)",
+                           description="Validate one account with the engine (no HTTP) and print the verdict as "
+                           "JSON. Exit 0 pass, 1 review or reject, 2 nothing judged (bad input, no rules).")
     check.add_argument("--nickname", required=True)
     check.add_argument("--bio")
     check.add_argument("--signature")
     check.add_argument("--certification")
     check.add_argument("--account-type", default="personal", choices=["personal", "institution"])
     check.add_argument("--verified", help='JSON, e.g. {"institution": {"name": "外交部", "kind": "government"}}')
-    check.add_argument("--rules", default=default_rules)
+    check.add_argument("--ip", help="the user's IP address: the verdict carries its IP属地 label (Article 12)")
+    check.add_argument("--rules", default=default_rules, help=rules_help)
     check.add_argument("--explain", action="store_true", help="also print every view and its offset map")
     check.set_defaults(func=_cmd_check)
 
@@ -211,7 +265,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     ev = sub.add_parser("eval", help="score a YAML table of labelled cases: recall per method, false positives")
     ev.add_argument("cases", help="YAML list of cases (see tests/data/detection_cases.yaml)")
-    ev.add_argument("--rules", default=default_rules)
+    ev.add_argument("--rules", default=default_rules, help=rules_help)
     ev.add_argument("--failures", action="store_true", help="also list every case that was not right")
     ev.set_defaults(func=_cmd_eval)
 
@@ -230,7 +284,7 @@ def build_parser() -> argparse.ArgumentParser:
                       "(tcp://host:8786) or local[:N] for N worker processes here (pip install 'acctcheck[distributed]')")
     scan.add_argument("--resume", action="store_true", help="keep the output and skip ids already in it")
     scan.add_argument("--overwrite", action="store_true", help="replace an existing output")
-    scan.add_argument("--rules", default=default_rules)
+    scan.add_argument("--rules", default=default_rules, help=rules_help)
     scan.add_argument("--format", choices=["jsonl", "csv"], help="default: by the input's extension")
     scan.add_argument("--chunk-size", type=int, default=256, help="accounts per task (or per batch with --url)")
     scan.add_argument("--no-progress", action="store_true")
@@ -240,4 +294,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return int(args.func(args))
+    try:
+        code = int(args.func(args))
+        sys.stdout.flush()  # a closed pipe shows here rather than in the interpreter's exit
+        return code
+    except CliError as exc:
+        print(f"acctcheck {args.command}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # the reader (`| head`) has what it wanted: no traceback, and no second error when Python flushes
+        # stdout at exit (the documented recipe: point stdout at /dev/null)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE

@@ -61,6 +61,10 @@ class JsonFormatter(logging.Formatter):
         LogRecord: what the decision log writes on every request."""
         out = {"ts": self._ts(time.time()), "level": "info", "logger": logger, "msg": msg}
         out.update(safe)
+        return self.render(out)
+
+    def render(self, out: dict[str, Any]) -> str:
+        """The line for one record's fields (ts, level, logger, msg, then the record's own)."""
         return orjson.dumps(out, default=str).decode()
 
     def format(self, record: logging.LogRecord) -> str:
@@ -87,7 +91,25 @@ class JsonFormatter(logging.Formatter):
                 out[key] = value
         if record.exc_info:
             out["exc"] = self.formatException(record.exc_info)
-        return orjson.dumps(out, default=str).decode()
+        return self.render(out)
+
+
+class TextFormatter(JsonFormatter):
+    """`--log-format text`: the same fields and masking as the JSON lines, for a human reading a terminal:
+    `ts level logger message key=value …` (revision, file, errors, decision… are kept; values with spaces
+    or structure are written as JSON)."""
+
+    def render(self, out: dict[str, Any]) -> str:
+        head = f"{out.pop('ts')} {str(out.pop('level')).upper():<7} {out.pop('logger')} {out.pop('msg')}"
+        exc = out.pop("exc", None)
+        parts = [head, *(f"{key}={_text_value(value)}" for key, value in out.items())]
+        return " ".join(parts) + (f"\n{exc}" if exc else "")
+
+
+def _text_value(value: Any) -> str:
+    if isinstance(value, str) and value and not any(c.isspace() or c in "\"=" for c in value):
+        return value
+    return orjson.dumps(value, default=str).decode()
 
 
 class BufferedStderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
@@ -122,7 +144,7 @@ class BufferedStderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
             self.handleError(record)
 
     def takes_safe_lines(self) -> bool:
-        """Whether `write_safe` writes what `emit` would (JSON formatter, no filters, INFO passes)."""
+        """Whether `write_safe` writes what `emit` would (our formatter, no filters, INFO passes)."""
         return isinstance(self.formatter, JsonFormatter) and not self.filters and self.level <= logging.INFO
 
     def write_safe(self, logger: str, msg: str, safe: dict[str, Any]) -> None:
@@ -154,8 +176,7 @@ class BufferedStderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
 def log_config(level: str = "info", fmt: str = "json") -> dict[str, Any]:
     """A logging.config dict for uvicorn (applied in every worker process)."""
     lvl = level.upper()
-    formatter = ({"()": "acctcheck.logging_setup.JsonFormatter"} if fmt == "json"
-                 else {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"})
+    formatter = {"()": f"acctcheck.logging_setup.{'JsonFormatter' if fmt == 'json' else 'TextFormatter'}"}
     return {
         "version": 1,
         "disable_existing_loggers": False,
@@ -189,9 +210,9 @@ def unbuffer_logs() -> None:
 def log_safe(logger: logging.Logger, msg: str, safe: dict[str, Any]) -> None:
     """One INFO line of fields we generate ourselves (SAFE_FIELDS) — the decision log, once per request.
 
-    Where every handler that would receive the record is a BufferedStderrHandler with the JSON formatter, the
-    line is written without building a LogRecord or walking the logging machinery (together ~4 µs a request);
-    any other configuration (filters, other handlers, text format) takes the ordinary path."""
+    Where every handler that would receive the record is a BufferedStderrHandler with our formatter (JSON or
+    text), the line is written without building a LogRecord or walking the logging machinery (together ~4 µs a
+    request); any other configuration (filters, other handlers) takes the ordinary path."""
     if not logger.isEnabledFor(logging.INFO):
         return
     handlers: list[logging.Handler] = []

@@ -4,7 +4,8 @@ Reads JSON Lines (``{"id": ..., <the /validate request keys>}``) or CSV (columns
 bio, signature, certification, ip, verified as JSON), judges every account with the engine in worker
 processes (each holds one snapshot) or against a server (``--url``, POST /validate/batch), and appends
 ``{"id": ..., "verdict": {...}}`` lines to the output in input order. ``--resume`` skips ids already in
-the output. Malformed lines are reported on stderr with their line number and skipped; exit code 3 says so.
+the output. Malformed lines are reported on stderr, in line order, as ``FILE:LINE: reason`` (LINE counts every
+physical line, a CSV header included) and skipped; exit code 3 says so.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import multiprocessing as mp
+import re
 import signal
 import sys
 import time
@@ -25,12 +27,15 @@ import orjson
 from pydantic import ValidationError
 
 from acctcheck.contract import TEXT_FIELDS, ValidateRequest, Verdict
+from acctcheck.field_limits import check_fields, describe_invalid
 
 EXIT_OK, EXIT_FATAL, EXIT_USAGE, EXIT_MALFORMED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 CSV_COLUMNS = ("id", "account_type", *TEXT_FIELDS, "ip", "verified")
 
-# (line number, id, request dict) in; (line number, output line or None, error message or decision, categories)
-Item = tuple[int, Any, dict[str, Any]]
+# (line number, id, request dict) in — or (line number, error message, None) for a line already found malformed
+# while reading, carried along so that every complaint is printed in line order;
+# (line number, output line or None, error message or decision, categories) out
+Item = tuple[int, Any, dict[str, Any] | None]
 Outcome = tuple[int, bytes | None, str, tuple[str, ...]]
 
 
@@ -89,8 +94,9 @@ def read_csv(stream: IO[bytes]) -> Iterator[tuple[int, Any, dict[str, Any] | Non
     if "id" not in header or "nickname" not in header or unknown:
         raise ScanError(f"CSV header must have id and nickname and only {', '.join(CSV_COLUMNS)}; "
                         f"got {', '.join(header) or 'nothing'}")
+    end = reader.line_num  # the header's last line
     for row in reader:
-        line_no = reader.line_num
+        line_no, end = end + 1, reader.line_num  # where the record starts (a quoted field may span lines)
         if None in row or None in row.values():
             yield line_no, None, None, f"expected {len(header)} columns"
             continue
@@ -152,13 +158,7 @@ def _init_worker(rules_dir: str) -> None:
 
 def check_request(req: ValidateRequest, max_chars: int) -> None:
     """The service's field limits, so a scan refuses exactly what POST /validate refuses."""
-    for name, value in req.fields.items():
-        if len(value) > max_chars:
-            raise ValueError(f"fields.{name} is longer than {max_chars} characters")
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            raise ValueError(f"fields.{name} contains an unpaired surrogate or undecodable bytes") from None
+    check_fields(req, max_chars)
     images = getattr(req, "images", None)
     if images is not None and images.items():
         raise ValueError("images are not checked by a bulk scan; send this account to POST /validate")
@@ -173,20 +173,25 @@ def _categories(verdict: Verdict) -> tuple[str, ...]:
                          for f in verdict.findings}))
 
 
+def invalid(exc: ValidationError) -> str:
+    """`invalid request: fields.nickname: Field required`: the complaint names the field, as the API does."""
+    return f"invalid request: {describe_invalid(exc)}"
+
+
 def judge_chunk(chunk: list[Item]) -> list[Outcome]:
     from acctcheck.engine import validate
 
     out: list[Outcome] = []
     for line_no, ident, data in chunk:
+        if data is None:  # malformed when read: `ident` holds the complaint
+            out.append((line_no, None, ident, ()))
+            continue
         try:
             req = ValidateRequest.model_validate(data)
             check_request(req, _W.max_chars)
             region = _W.geo.lookup(req.ip) if (req.ip and _W.geo is not None) else None
         except ValidationError as exc:
-            err = exc.errors()[0]
-            where = ".".join(str(p) for p in err.get("loc", ()))
-            more = f" (+{exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-            out.append((line_no, None, f"invalid request: {where}: {err.get('msg')}{more}", ()))
+            out.append((line_no, None, invalid(exc), ()))
             continue
         except ValueError as exc:
             out.append((line_no, None, f"invalid request: {exc}", ()))
@@ -224,14 +229,17 @@ def _server_judge(client: Any, summary: Summary) -> Callable[[list[Item]], list[
         out: list[Outcome] = []
         valid: list[tuple[int, Any, ValidateRequest]] = []
         for line_no, ident, data in chunk:
+            if data is None:  # malformed when read: `ident` holds the complaint
+                out.append((line_no, None, ident, ()))
+                continue
             try:
                 valid.append((line_no, ident, ValidateRequest.model_validate(data)))
             except ValidationError as exc:
-                out.append((line_no, None, f"invalid request: {exc.errors()[0].get('msg')}", ()))
-        results = validate_within_budget(client, [r for _, _, r in valid])
+                out.append((line_no, None, invalid(exc), ()))
+        results = validate_within_budget(client, [r for _, _, r in valid]) if valid else []
         for (line_no, ident, _), res in zip(valid, results, strict=True):
             if isinstance(res, BatchItemError):
-                out.append((line_no, None, f"refused by the server: {res.error.message}", ()))
+                out.append((line_no, None, f"refused by the server: {_server_reason(res)}", ()))
             else:
                 summary.revisions.add(res.rules_revision)
                 out.append((line_no, output_line(ident, res.model_dump_json().encode()), res.decision,
@@ -240,6 +248,15 @@ def _server_judge(client: Any, summary: Summary) -> Callable[[list[Item]], list[
         return out
 
     return judge
+
+
+def _server_reason(res: Any) -> str:
+    """The server's complaint about one item, located in the account (`fields.nickname …`) rather than in the
+    batch it happened to travel in (`body.items.17.fields.nickname …`)."""
+    return _BATCH_LOC.sub("", res.error.message)
+
+
+_BATCH_LOC = re.compile(r"\bbody\.items\.\d+\.")
 
 
 # -- output, resume, progress, summary -----------------------------------------------------------------------
@@ -252,22 +269,26 @@ class Summary:
     decisions: Counter[str] = field(default_factory=Counter)
     categories: Counter[str] = field(default_factory=Counter)
     revisions: set[str] = field(default_factory=set)
-    elapsed_s: float = 0.0
+    records: int = 0
+    startup_s: float = 0.0  # reading the rules, building the snapshot, starting workers
+    elapsed_s: float = 0.0  # the whole command, start-up included
 
     def add(self, decision: str, categories: tuple[str, ...]) -> None:
         self.decisions[decision] += 1
         self.categories.update(categories)
 
     def render(self) -> str:
-        rate = self.written / self.elapsed_s if self.elapsed_s > 0 else 0.0
+        judging = self.elapsed_s - self.startup_s
+        rate = self.written / judging if judging > 0 else 0.0
         lines = [
-            f"scanned {self.lines} line(s): {self.written} verdict(s) written"
+            f"scanned {self.records} record(s) on {self.lines} line(s): {self.written} verdict(s) written"
             + (f" (+{self.resumed} from an earlier run)" if self.resumed else "")
             + f", {self.malformed} malformed line(s) skipped",
             "decisions: " + (", ".join(f"{k} {v}" for k, v in sorted(self.decisions.items())) or "none"),
             "categories: " + (", ".join(f"{k} {v}" for k, v in self.categories.most_common()) or "none"),
             f"rules revision: {', '.join(sorted(self.revisions)) or 'n/a'}",
-            f"elapsed {self.elapsed_s:.1f} s, {rate:.0f} accounts/s",
+            f"elapsed {self.elapsed_s:.1f} s (start-up {self.startup_s:.1f} s), "
+            f"{rate:.0f} accounts/s after start-up",
         ]
         return "\n".join(lines)
 
@@ -301,43 +322,37 @@ def load_done(output: Path, summary: Summary) -> set[bytes]:
 
 
 class Progress:
-    """A bar with rate and ETA on a terminal (redrawn at most 5×/s); a plain line every 10 s otherwise."""
+    """tqdm's bar (lines done, rate, ETA) on a terminal; elsewhere (a log file, CI) tqdm's same meter as a plain
+    line every 10 s, since a redrawn bar would fill a log with carriage returns."""
 
     def __init__(self, stream: IO[str], total: int | None, enabled: bool = True) -> None:
+        from tqdm import tqdm
+
         self.stream = stream
         self.total = total
         self.enabled = enabled
-        self.tty = stream.isatty()
-        self.start = time.monotonic()
-        self.last = self.start
+        self.tty = enabled and stream.isatty()
+        self.start = self.last = time.monotonic()
+        self.bar = tqdm(total=total, unit="line", file=stream, disable=not self.tty, mininterval=0.2,
+                        dynamic_ncols=True, smoothing=0.1)
+        self._meter = tqdm.format_meter
 
     def update(self, line: int, done: int, force: bool = False) -> None:
         if not self.enabled:
             return
-        now = time.monotonic()
-        if not force and now - self.last < (0.2 if self.tty else 10.0):
-            return
-        self.last = now
-        elapsed = max(now - self.start, 1e-6)
-        rate = done / elapsed
-        if self.total:
-            frac = min(line / self.total, 1.0)
-            eta = (elapsed / frac - elapsed) if frac > 0 else 0.0
-            bar = "#" * int(frac * 30)
-            text = (f"[{bar:<30}] {frac:6.1%} {line}/{self.total} lines  {rate:,.0f}/s  "
-                    f"ETA {int(eta // 60)}:{int(eta % 60):02d}")
-        else:
-            text = f"{line} lines  {rate:,.0f}/s"
         if self.tty:
-            self.stream.write("\r" + text + "\x1b[K")
-        else:
-            self.stream.write(text + "\n")
-        self.stream.flush()
+            self.bar.set_postfix_str(f"{done} verdicts", refresh=False)
+            self.bar.update(line - self.bar.n)
+            return
+        now = time.monotonic()
+        if force or now - self.last >= 10.0:
+            self.last = now
+            meter = self._meter(line, self.total, now - self.start, unit="line", postfix=f"{done} verdicts")
+            self.stream.write(meter + "\n")
+            self.stream.flush()
 
     def close(self) -> None:
-        if self.enabled and self.tty:
-            self.stream.write("\n")
-            self.stream.flush()
+        self.bar.close()
 
 
 # -- the command -----------------------------------------------------------------------------------------------
@@ -357,23 +372,23 @@ class ScanOptions:
 
 
 def _chunks(source: Iterator[tuple[int, Any, dict[str, Any] | None, str | None]], done: set[bytes],
-            size: int, summary: Summary, report: Callable[[int, str], None]) -> Iterator[list[Item]]:
-    """Group valid records into chunks; report malformed lines and duplicate ids; skip resumed ids."""
+            size: int, summary: Summary) -> Iterator[list[Item]]:
+    """Group records into chunks; skip resumed ids. Lines malformed when read and duplicate ids travel in
+    their chunk as (line, complaint, None), so that complaints come out in line order with the rest."""
     chunk: list[Item] = []
     seen: dict[bytes, int] = {}
     for line_no, ident, data, error in source:
         summary.lines = line_no
-        if error is not None:
-            report(line_no, error)
-            continue
-        key = orjson.dumps(ident)
-        if key in seen:
-            report(line_no, f"duplicate id {key.decode()} (first at line {seen[key]})")
-            continue
-        seen[key] = line_no
-        if key in done:
-            continue
-        chunk.append((line_no, ident, data))  # type: ignore[arg-type]
+        summary.records += 1
+        if error is None:
+            key = orjson.dumps(ident)
+            if key in seen:
+                error = f"duplicate id {key.decode()} (first at line {seen[key]})"
+            else:
+                seen[key] = line_no
+                if key in done:
+                    continue
+        chunk.append((line_no, error, None) if error is not None else (line_no, ident, data))
         if len(chunk) >= size:
             yield chunk
             chunk = []
@@ -395,6 +410,7 @@ def run_scan(opts: ScanOptions, stdout: IO[str] = sys.stdout, stderr: IO[str] = 
     except ScanError as exc:
         print(f"acctcheck scan: {exc}", file=stderr)
         return EXIT_USAGE
+    summary.startup_s = time.monotonic() - started
 
     def report(line_no: int, message: str) -> None:
         summary.malformed += 1
@@ -405,7 +421,7 @@ def run_scan(opts: ScanOptions, stdout: IO[str] = sys.stdout, stderr: IO[str] = 
     try:
         with opts.input.open("rb") as src, opts.output.open("ab" if opts.resume else "wb") as out:
             reader = read_csv(src) if fmt == "csv" else read_jsonl(src)
-            for outcomes in judge(_chunks(reader, done, opts.chunk_size, summary, report)):
+            for outcomes in judge(_chunks(reader, done, opts.chunk_size, summary)):
                 for line_no, line, what, cats in outcomes:
                     if line is None:
                         report(line_no, what)

@@ -11,8 +11,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 def bundled_rules_dir() -> Path:
-    """The repository's rules/ (a source checkout) — the default when ACCTCHECK_RULES_DIR is unset."""
-    return Path(__file__).resolve().parents[2] / "rules"
+    """The rule packs shipped with acctcheck — the default when ACCTCHECK_RULES_DIR is unset. In a source
+    checkout `acctcheck/rules` is a link to the repository's rules/; a wheel carries them as package data."""
+    return Path(__file__).resolve().parent / "rules"
 
 
 class Settings(BaseSettings):

@@ -131,6 +131,12 @@ def report(result: ReloadResult, trigger: str) -> None:
     if result.changed:
         log.info("rules activated", extra={"event": "rules_activated", "revision": result.revision,
                                            "trigger": trigger})
+    elif not result.ok and result.revision is None:  # nothing ever loaded: there is no previous revision
+        first = result.errors[0] if result.errors else {}
+        where = " › ".join(str(first[k]) for k in ("file", "rule", "field") if first.get(k))
+        log.error("no rules active, not ready: %s: %s", where, first.get("message", "unknown error"),
+                  extra={"event": "rules_refused", "revision": None, "trigger": trigger,
+                         "errors": result.errors[:20]})
     elif not result.ok:
         log.warning("rules refused; previous revision keeps serving",
                     extra={"event": "rules_refused", "revision": result.revision, "trigger": trigger,

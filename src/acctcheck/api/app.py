@@ -32,10 +32,15 @@ def _geo(settings: Settings):  # noqa: ANN202 - GeoResolver | None
     try:
         from acctcheck.geo.resolver import GeoResolver
 
-        return GeoResolver(settings.geoip_main_db, settings.geoip_domestic_db)
+        geo = GeoResolver(settings.geoip_main_db, settings.geoip_domestic_db)
     except Exception:  # noqa: BLE001 - the IP feature must not stop the validator from serving
         log.exception("IP region databases unavailable; /ip-region will answer 503")
         return None
+    for name, layer in geo.status()["layers"].items():
+        if layer["configured"] and not layer["loaded"]:  # e.g. geoipupdate has not downloaded it yet
+            log.warning("configured IP database not loaded: %s; the embedded database answers until it is",
+                        layer["error"], extra={"event": "geoip_unavailable", "layer": name, "path": layer["path"]})
+    return geo
 
 
 async def _watch(app: FastAPI) -> None:
