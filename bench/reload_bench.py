@@ -49,6 +49,7 @@ rules:
 examples:
   - fields: {{nickname: 甲乙丙丁戊己}}
     expect: [misleading_claim]
+...
 """
 
 
