@@ -94,8 +94,9 @@ class RulesWatcher:
         directory is replaced (`rm -rf rules && cp -r new rules`, a re-mount, a swapped symlink) the old watch
         goes silent. So the watch wakes every second to compare the directory's identity and re-arms on the
         new one (poking a reload, since its contents are new)."""
-        from watchfiles import awatch
+        from watchfiles import Change, awatch
 
+        watched = os.path.abspath(self.store.root)
         while True:
             armed = dir_identity(self.store.root)
             if armed is None:  # missing: the poll reports it; look again soon
@@ -109,7 +110,10 @@ class RulesWatcher:
                                             yield_on_timeout=True):
                     if changes:
                         self.debouncer.poke()
-                    if dir_identity(self.store.root) != armed:  # replaced or gone: re-arm on what is there
+                    # replaced or gone (the identity moved, or the watched directory itself was deleted: a new
+                    # one may have reused its inode number): re-arm on what is there now
+                    if dir_identity(self.store.root) != armed or any(
+                            c == Change.deleted and os.path.abspath(p) == watched for c, p in changes):
                         self.debouncer.poke()
                         break
             except asyncio.CancelledError:
