@@ -173,25 +173,34 @@ def revision_of(rules: Path) -> str:
     return load_dir(rules).revision
 
 
-async def run(args: argparse.Namespace, rules: Path) -> None:
+def start_server(args: argparse.Namespace, rules: Path) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "PYTHONPATH": str(SRC), "ACCTCHECK_RELOAD_DEBOUNCE_MS": str(args.debounce_ms)}
-    t0 = time.monotonic()
+    env = {**os.environ, "PYTHONPATH": str(SRC), "ACCTCHECK_RELOAD_DEBOUNCE_MS": str(args.debounce_ms),
+           "ACCTCHECK_LOG_DECISIONS": "false"}
     proc = subprocess.Popen([sys.executable, "-m", "acctcheck", "serve", "--workers", str(args.workers), "--port",
-                             str(port), "--rules", str(rules), "--log-level", "info"], env={**env, "ACCTCHECK_LOG_DECISIONS": "false"},
+                             str(port), "--rules", str(rules), "--log-level", "info"], env=env,
                             stdout=subprocess.DEVNULL, stderr=(rules.parent / "server.log").open("wb"))
+    return proc, f"http://127.0.0.1:{port}"
+
+
+async def every_worker_ready(client: httpx.AsyncClient, proc: subprocess.Popen, workers: int) -> set[int]:
+    while len(worker_pids(proc.pid)) < workers:
+        await asyncio.sleep(0.05)
+    pids = worker_pids(proc.pid)
+    while True:
+        try:
+            if await until_all(client, pids, None, 120) is not None:
+                return pids
+        except httpx.HTTPError:
+            await asyncio.sleep(0.1)
+
+
+async def run(args: argparse.Namespace, rules: Path) -> None:
+    t0 = time.monotonic()
+    proc, base = start_server(args, rules)
     try:
         async with httpx.AsyncClient(base_url=base, timeout=10) as client:
-            while len(worker_pids(proc.pid)) < args.workers:
-                await asyncio.sleep(0.05)
-            pids = worker_pids(proc.pid)
-            while True:
-                try:
-                    if await until_all(client, pids, None, 120) is not None:
-                        break
-                except httpx.HTTPError:
-                    await asyncio.sleep(0.1)
+            pids = await every_worker_ready(client, proc, args.workers)
             print(f"start → every worker ready: {time.monotonic() - t0:.2f} s; "
                   f"RSS per worker: {', '.join(f'{rss_mb(p):.0f} MB' for p in pids)}")
             conns = 2 * args.workers
@@ -243,12 +252,7 @@ async def run(args: argparse.Namespace, rules: Path) -> None:
 async def continuous(args: argparse.Namespace, rules: Path) -> None:
     """A pack rewritten in place every `--interval` s for `--rewrite-seconds` on a live server under light
     load: when does each worker activate which version? Baseline: one write into a quiet directory."""
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "PYTHONPATH": str(SRC), "ACCTCHECK_LOG_DECISIONS": "false"}
-    proc = subprocess.Popen([sys.executable, "-m", "acctcheck", "serve", "--workers", str(args.workers), "--port",
-                             str(port), "--rules", str(rules)], env=env, stdout=subprocess.DEVNULL,
-                            stderr=(rules.parent / "server.log").open("wb"))
+    proc, base = start_server(args, rules)
     texts = [pack_text(f"c{i}") for i in range(int(args.rewrite_seconds / args.interval) + 2)]
     revs: dict[str, int] = {}
     for i, text in enumerate(texts):
@@ -260,15 +264,7 @@ async def continuous(args: argparse.Namespace, rules: Path) -> None:
     seen: dict[tuple[int, int], float] = {}  # (worker pid, version index) -> first time it was served
     try:
         async with httpx.AsyncClient(base_url=base, timeout=10) as client:
-            while len(worker_pids(proc.pid)) < args.workers:
-                await asyncio.sleep(0.05)
-            pids = worker_pids(proc.pid)
-            while True:
-                try:
-                    if await until_all(client, pids, None, 120) is not None:
-                        break
-                except httpx.HTTPError:
-                    await asyncio.sleep(0.1)
+            pids = await every_worker_ready(client, proc, args.workers)
             stop = asyncio.Event()
 
             async def watch() -> None:
