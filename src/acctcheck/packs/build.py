@@ -45,7 +45,12 @@ def warm_normalizer(normalizer: Normalizer, files: FileSet) -> None:
     """Fill the normaliser's per-character caches for every character of the files, before anything else
     is allocated. Filled during the compile instead, those long-lived entries would land between the build's
     millions of temporaries and pin their allocator arenas after a refused build (tens of MB held for good)."""
-    text = "".join(sorted({ch for e in files.files.values() if e.data for ch in e.data.decode("utf-8", "replace")}))
+    chars: set[str] = set()
+    for entry in files.files.values():
+        if entry.data:
+            chars.update(entry.data.decode("utf-8", "replace"))
+    text = "".join(sorted(chars))
+    del chars
     normalizer.folder.fold_text(text)
     text.translate(normalizer.folder.han_table)
     text.translate(normalizer.view_table)
