@@ -2,6 +2,7 @@
 active), and request latency p50/p99 with and without reloads. Prints numbers; not a test.
 
     PYTHONPATH=src python bench/reload_bench.py [--terms 100000] [--workers 2] [--seconds 12] [--reloads 4]
+    PYTHONPATH=src python bench/reload_bench.py --continuous --terms 20000 [--rewrite-seconds 15] [--interval 1]
 
 The load generator is one asyncio process with a few keep-alive connections per worker (closed loop), so on a
 2-core machine it competes with the workers for CPU: compare the two latency phases with each other, not with
@@ -49,6 +50,7 @@ rules:
 examples:
   - fields: {{nickname: 甲乙丙丁戊己}}
     expect: [misleading_claim]
+...
 """
 
 
@@ -171,25 +173,34 @@ def revision_of(rules: Path) -> str:
     return load_dir(rules).revision
 
 
-async def run(args: argparse.Namespace, rules: Path) -> None:
+def start_server(args: argparse.Namespace, rules: Path) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "PYTHONPATH": str(SRC), "ACCTCHECK_RELOAD_DEBOUNCE_MS": str(args.debounce_ms)}
-    t0 = time.monotonic()
+    env = {**os.environ, "PYTHONPATH": str(SRC), "ACCTCHECK_RELOAD_DEBOUNCE_MS": str(args.debounce_ms),
+           "ACCTCHECK_LOG_DECISIONS": "false"}
     proc = subprocess.Popen([sys.executable, "-m", "acctcheck", "serve", "--workers", str(args.workers), "--port",
-                             str(port), "--rules", str(rules), "--log-level", "info"], env={**env, "ACCTCHECK_LOG_DECISIONS": "false"},
+                             str(port), "--rules", str(rules), "--log-level", "info"], env=env,
                             stdout=subprocess.DEVNULL, stderr=(rules.parent / "server.log").open("wb"))
+    return proc, f"http://127.0.0.1:{port}"
+
+
+async def every_worker_ready(client: httpx.AsyncClient, proc: subprocess.Popen, workers: int) -> set[int]:
+    while len(worker_pids(proc.pid)) < workers:
+        await asyncio.sleep(0.05)
+    pids = worker_pids(proc.pid)
+    while True:
+        try:
+            if await until_all(client, pids, None, 120) is not None:
+                return pids
+        except httpx.HTTPError:
+            await asyncio.sleep(0.1)
+
+
+async def run(args: argparse.Namespace, rules: Path) -> None:
+    t0 = time.monotonic()
+    proc, base = start_server(args, rules)
     try:
         async with httpx.AsyncClient(base_url=base, timeout=10) as client:
-            while len(worker_pids(proc.pid)) < args.workers:
-                await asyncio.sleep(0.05)
-            pids = worker_pids(proc.pid)
-            while True:
-                try:
-                    if await until_all(client, pids, None, 120) is not None:
-                        break
-                except httpx.HTTPError:
-                    await asyncio.sleep(0.1)
+            pids = await every_worker_ready(client, proc, args.workers)
             print(f"start → every worker ready: {time.monotonic() - t0:.2f} s; "
                   f"RSS per worker: {', '.join(f'{rss_mb(p):.0f} MB' for p in pids)}")
             conns = 2 * args.workers
@@ -236,6 +247,77 @@ async def run(args: argparse.Namespace, rules: Path) -> None:
             proc.wait(20)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+async def continuous(args: argparse.Namespace, rules: Path) -> None:
+    """A pack rewritten in place every `--interval` s for `--rewrite-seconds` on a live server under light
+    load: when does each worker activate which version? Baseline: one write into a quiet directory."""
+    proc, base = start_server(args, rules)
+    texts = [pack_text(f"c{i}") for i in range(int(args.rewrite_seconds / args.interval) + 2)]
+    revs: dict[str, int] = {}
+    for i, text in enumerate(texts):
+        scratch = Path(tempfile.mkdtemp())
+        shutil.copytree(rules, scratch / "r")
+        (scratch / "r" / "synthetic.yaml").write_text(text, encoding="utf-8")
+        revs[revision_of(scratch / "r")] = i
+        shutil.rmtree(scratch)
+    seen: dict[tuple[int, int], float] = {}  # (worker pid, version index) -> first time it was served
+    try:
+        async with httpx.AsyncClient(base_url=base, timeout=10) as client:
+            pids = await every_worker_ready(client, proc, args.workers)
+            stop = asyncio.Event()
+
+            async def watch() -> None:
+                while not stop.is_set():
+                    pid, rev = await scrape(client)
+                    if rev in revs:
+                        seen.setdefault((pid, revs[rev]), time.monotonic())
+                    await asyncio.sleep(0.01)
+
+            def write(i: int) -> float:
+                with open(rules / "synthetic.yaml", "w", encoding="utf-8") as fh:  # in place, not atomic
+                    fh.write(texts[i])
+                return time.monotonic()
+
+            watcher = asyncio.create_task(watch())
+            loader = asyncio.create_task(load(base, 0, args.workers, until=stop))  # light: one connection each
+            t0 = write(0)
+            while not all((p, 0) in seen for p in pids) and time.monotonic() - t0 < 60:
+                await asyncio.sleep(0.05)
+            quiet = max(seen[(p, 0)] for p in pids) - t0
+            written: list[float] = []
+            for i in range(1, len(texts)):
+                written.append(write(i))
+                await asyncio.sleep(args.interval)
+            last = written[-1]
+            while not all((p, len(texts) - 1) in seen for p in pids) and time.monotonic() - last < 60:
+                await asyncio.sleep(0.05)
+            stop.set()
+            await watcher
+            latencies = await loader
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    start = written[0]
+    print(f"baseline: one write into a quiet directory → every worker active after {quiet:.2f} s")
+    print(f"continuous: version 1..{len(written)} written every {args.interval:.1f} s for {last - start:.1f} s; "
+          f"light load {len(latencies)} requests, p99 {pct(latencies, 99):.1f} ms")
+    worst = 0.0
+    for pid in sorted(pids):
+        acts = sorted((t, i) for (p, i), t in seen.items() if p == pid and i > 0)
+        marks = [start] + [t for t, _ in acts]
+        gaps = [b - a for a, b in zip(marks, marks[1:]) if a < last]
+        worst = max([worst, *gaps])
+        print(f"  worker {pid}: activated versions " + ", ".join(
+            f"v{i} at +{t - start:.1f} s ({t - written[i - 1]:.1f} s after its write)" for t, i in acts))
+        print(f"    longest wait for a new revision while writes went on: {max(gaps):.2f} s"
+              f" = {max(gaps) / quiet:.1f}× the quiet baseline")
+    final = max(seen.get((p, len(texts) - 1), float('nan')) for p in pids) - last
+    print(f"final version on every worker {final:.2f} s after the last write ({final / quiet:.1f}× baseline); "
+          f"longest wait for any new revision during the writes {worst:.2f} s")
 
 
 def observe_overhead() -> str:
@@ -298,7 +380,18 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=12.0)
     ap.add_argument("--reloads", type=int, default=4)
     ap.add_argument("--debounce-ms", type=int, default=300)
+    ap.add_argument("--continuous", action="store_true",
+                    help="only: rewrite a pack in place every --interval s for --rewrite-seconds; time to activation")
+    ap.add_argument("--rewrite-seconds", type=float, default=15.0)
+    ap.add_argument("--interval", type=float, default=1.0)
     args = ap.parse_args()
+    if args.continuous:
+        with tempfile.TemporaryDirectory() as tmp:
+            rules = Path(tmp) / "rules"
+            rules.mkdir()
+            make_rules(rules, args.terms)
+            asyncio.run(continuous(args, rules))
+        return
     print(observe_overhead())
     with tempfile.TemporaryDirectory() as tmp:
         rules = Path(tmp) / "rules"

@@ -45,12 +45,16 @@ rules:
     action: review
     message: 从严核验：{matched}
     terms: [中央]
+...
 """
+# The decision policy is a required file: with only `schema_version` it states the built-in defaults.
+MINI_POLICY = "schema_version: 1\n...\n"
 
 
 def write_small_rules(root: Path) -> Path:
-    """Write SMALL_PACK as the only pack of root (created if missing) and return root."""
+    """Write SMALL_PACK as the only pack of root (created if missing), with a default policy, and return root."""
     root.mkdir(parents=True, exist_ok=True)
+    (root / "policy.yaml").write_text(MINI_POLICY, encoding="utf-8")
     (root / "mini.yaml").write_text(SMALL_PACK, encoding="utf-8")
     return root
 

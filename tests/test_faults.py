@@ -130,6 +130,17 @@ def test_pack_truncated_mid_write_then_completed(faulty: Faulty) -> None:
     assert faulty.validate("外交部")["decision"] == "reject"
 
 
+def test_policy_deleted_is_refused_and_named_on_status(faulty: Faulty) -> None:
+    """Deleting policy.yaml must not switch the service to built-in defaults: refused, /status says why."""
+    policy = (faulty.rules / "policy.yaml").read_bytes()
+    (faulty.rules / "policy.yaml").unlink()
+    errors = faulty.refused()
+    assert any(e["file"] == "policy.yaml" and "missing" in e["message"] for e in errors), errors
+    faulty.assert_serving_last_good()
+    (faulty.rules / "policy.yaml").write_bytes(policy)
+    faulty.recovered()
+
+
 def test_pack_truncated_to_nothing(faulty: Faulty) -> None:
     (faulty.rules / "mini.yaml").write_bytes(b"")
     errors = faulty.refused()

@@ -351,6 +351,7 @@ def test_barcode_rule_drives_decoding_formats(tmp_path: Path) -> None:
     import zxingcpp
 
     from acctcheck.packs.build import build_snapshot
+    from tests.conftest import MINI_POLICY
 
     (tmp_path / "images.yaml").write_text(textwrap.dedent("""\
         schema_version: 1
@@ -362,7 +363,9 @@ def test_barcode_rule_drives_decoding_formats(tmp_path: Path) -> None:
              message: "二维码：{text}", formats: [QRCode]}
           - {id: barcode, kind: image_code, category: contact_smuggling, article: 第八条第（六）项,
              action: inform, message: "条码：{text}", formats: [EAN13], fields: [cover]}
+        ...
         """), encoding="utf-8")
+    (tmp_path / "policy.yaml").write_text(MINI_POLICY, encoding="utf-8")
     snap = build_snapshot(tmp_path)
     assert image_formats(snap) == {"QRCode", "EAN13"}
     view = memoryview(zxingcpp.create_barcode("6901234567892", zxingcpp.BarcodeFormat.EAN13).to_image(scale=3))

@@ -53,7 +53,8 @@ class Served:
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory):
     rules = make_rules(tmp_path_factory.mktemp("m") / "rules")
-    with Served(Settings(rules_dir=rules, admin_token="t0ken", reload_poll_s=60)) as s:
+    # settle 0: the admin call, not the watch's settle timer, must be the one that activates each edit
+    with Served(Settings(rules_dir=rules, admin_token="t0ken", reload_poll_s=60, reload_settle_s=0)) as s:
         yield s, rules
 
 

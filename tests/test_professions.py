@@ -16,6 +16,7 @@ import yaml
 from acctcheck.contract import ValidateRequest, Verdict
 from acctcheck.engine import validate
 from acctcheck.packs.build import build_snapshot
+from tests.conftest import MINI_POLICY
 from acctcheck.packs.errors import PackSetError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -78,7 +79,7 @@ def test_strict_policy_rejects(tmp_path) -> None:  # noqa: ANN001
     root = own_rules(tmp_path)
     policy = yaml.safe_load((root / "policy.yaml").read_text(encoding="utf-8"))
     policy["category_actions"] = {"profession_unverified": "reject"}
-    (root / "policy.yaml").write_text(yaml.safe_dump(policy, allow_unicode=True), encoding="utf-8")
+    (root / "policy.yaml").write_text(yaml.safe_dump(policy, allow_unicode=True, explicit_end=True), encoding="utf-8")
     strict = build_snapshot(root)
     assert check(strict, "王主任医师").decision == "reject"
     assert check(strict, "王主任医师", verified={"professions": ["physician"]}).decision == "pass"
@@ -125,7 +126,8 @@ def test_profession_rule_schema_errors_are_located(tmp_path) -> None:  # noqa: A
         "  - {id: a, kind: profession, code: Bad-Code, domain: medical, category: profession_unverified,\n"
         "     article: x, action: review, message: m, terms: [医生]}\n"
         "  - {id: b, kind: profession, code: x, domain: medical, category: strict_term,\n"
-        "     article: x, action: review, message: m, terms: [医生]}\n", encoding="utf-8")
+        "     article: x, action: review, message: m, terms: [医生]}\n...\n", encoding="utf-8")
+    (tmp_path / "policy.yaml").write_text(MINI_POLICY, encoding="utf-8")
     with pytest.raises(PackSetError) as exc:
         build_snapshot(tmp_path)
     issues = [(i.rule, i.message) for i in exc.value.issues]
@@ -139,7 +141,8 @@ def test_domain_consistency_is_checked(tmp_path) -> None:  # noqa: ANN001
         "  - {id: a, kind: profession, code: x, domain: medical, regulated: true, category: profession_unverified,\n"
         "     article: x, action: review, message: m, terms: [医生]}\n"
         "  - {id: b, kind: profession, code: y, domain: medical, regulated: false, category: profession_unverified,\n"
-        "     article: x, action: review, message: m, terms: [护士]}\n", encoding="utf-8")
+        "     article: x, action: review, message: m, terms: [护士]}\n...\n", encoding="utf-8")
+    (tmp_path / "policy.yaml").write_text(MINI_POLICY, encoding="utf-8")
     with pytest.raises(PackSetError) as exc:
         build_snapshot(tmp_path)
     assert [(i.rule, i.field) for i in exc.value.issues] == [("rule b", "regulated")]

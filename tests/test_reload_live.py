@@ -82,7 +82,7 @@ def server(tmp_path: Path):
     configmap(rules, {**base_files, "tiny.yaml": tiny_pack("v0", word="马甲0号")}, "2026_11_29_00_00_00.0")
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(SRC), "ACCTCHECK_RELOAD_POLL_S": "0.5",
-           "ACCTCHECK_RELOAD_DEBOUNCE_MS": "100", "ACCTCHECK_ADMIN_TOKEN": TOKEN}
+           "ACCTCHECK_RELOAD_DEBOUNCE_MS": "100", "ACCTCHECK_RELOAD_SETTLE_S": "0.1", "ACCTCHECK_ADMIN_TOKEN": TOKEN}
     log = (tmp_path / "stderr.log").open("wb")
     proc = subprocess.Popen([sys.executable, "-m", "acctcheck", "serve", "--workers", "2", "--port", str(port),
                              "--rules", str(rules)], env=env, stdout=log, stderr=log)

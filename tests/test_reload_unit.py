@@ -46,6 +46,7 @@ examples:
     expect: [misleading_claim]
   - fields: {{nickname: 影子部门}}
     expect: pass
+...
 """
 
 
@@ -67,7 +68,7 @@ def request(nickname: str) -> ValidateRequest:
 
 
 def test_hash_noop_and_ignored_files(tmp_path: Path) -> None:
-    store = RuleStore(make_rules(tmp_path / "r"))
+    store = RuleStore(make_rules(tmp_path / "r"), settle_s=0)
     first = store.reload()
     assert first.ok and first.changed and first.revision
     attempt = store.last_attempt
@@ -84,7 +85,7 @@ def test_hash_noop_and_ignored_files(tmp_path: Path) -> None:
 
 def test_keep_last_good_and_status(tmp_path: Path) -> None:
     root = make_rules(tmp_path / "r")
-    store = RuleStore(root)
+    store = RuleStore(root, settle_s=0)
     good = store.reload()
     snap = store.snapshot
     write_atomic(root / "tiny.yaml", tiny_pack("bad").replace("category: misleading_claim", "category: nonsense"))
@@ -111,7 +112,7 @@ def test_keep_last_good_and_status(tmp_path: Path) -> None:
 @pytest.mark.parametrize("broken", ["empty", "yaml", "unknown_key", "examples"])
 def test_invalid_versions_are_refused(tmp_path: Path, broken: str) -> None:
     root = make_rules(tmp_path / "r")
-    store = RuleStore(root)
+    store = RuleStore(root, settle_s=0)
     good = store.reload().revision
     text = {
         "empty": "",
@@ -129,7 +130,7 @@ def test_invalid_versions_are_refused(tmp_path: Path, broken: str) -> None:
 
 
 def test_shadow_rule_reported_never_decides(tmp_path: Path) -> None:
-    store = RuleStore(make_rules(tmp_path / "r"))
+    store = RuleStore(make_rules(tmp_path / "r"), settle_s=0)
     store.reload()
     verdict = validate(store.snapshot, request("影子部门"))
     assert verdict.decision == "pass" and verdict.findings == []
@@ -161,7 +162,7 @@ def test_configmap_layout_hash_and_swap(tmp_path: Path) -> None:
     root = tmp_path / "cm"
     policy = (RULES / "policy.yaml").read_text(encoding="utf-8")
     configmap(root, {"policy.yaml": policy, "tiny.yaml": tiny_pack("v1")}, "2026_11_29_10_00_00.1")
-    store = RuleStore(root)
+    store = RuleStore(root, settle_s=0)
     first = store.reload()
     assert first.ok and source_dir(root).name.startswith("..2026")
     h1 = content_hash(root)
@@ -228,7 +229,7 @@ async def wait_for(cond, timeout: float) -> bool:  # noqa: ANN001
 
 async def test_watcher_burst_compiles_once(tmp_path: Path) -> None:
     root = make_rules(tmp_path / "r")
-    store = RuleStore(root)
+    store = RuleStore(root, settle_s=0)
     store.reload()
     watcher = RulesWatcher(store, poll_s=60, debounce_ms=400)  # no poll during the test: the watch alone
     task = asyncio.create_task(watcher.run())
@@ -246,7 +247,7 @@ async def test_watcher_sees_configmap_swap_and_poll_fallback(tmp_path: Path) -> 
     root = tmp_path / "cm"
     policy = (RULES / "policy.yaml").read_text(encoding="utf-8")
     configmap(root, {"policy.yaml": policy, "tiny.yaml": tiny_pack("v1")}, "2026_01")
-    store = RuleStore(root)
+    store = RuleStore(root, settle_s=0)
     store.reload()
     watcher = RulesWatcher(store, poll_s=60, debounce_ms=50)
     task = asyncio.create_task(watcher.run())

@@ -11,6 +11,7 @@ import pytest
 
 from acctcheck.packs.build import build_snapshot
 from acctcheck.packs.errors import PackSetError
+from tests.conftest import MINI_POLICY
 
 GOOD = """schema_version: 1
 name: demo
@@ -29,10 +30,13 @@ examples:
     expect: [official_impersonation]
   - fields: {nickname: 小王}
     expect: pass
+...
 """
 
 
 def write(tmp: Path, text: str, name: str = "demo.yaml") -> Path:
+    """Write one pack next to a default policy (a required file)."""
+    (tmp / "policy.yaml").write_text(MINI_POLICY, encoding="utf-8")
     (tmp / name).write_text(text, encoding="utf-8")
     return tmp
 

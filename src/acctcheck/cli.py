@@ -1,4 +1,4 @@
-"""The `acctcheck` command: serve, check, lint, eval, scan and reload. The same engine as the HTTP service.
+"""The `acctcheck` command: serve, check, lint, manifest, eval, scan and reload. The same engine as the HTTP service.
 
 Exit codes of `check`: 0 pass, 1 review or reject (the decision is in the JSON), 2 nothing was judged (bad
 input, rules missing or refused). Every command: 2 for a usage error, 130 when interrupted, 141 when the
@@ -106,6 +106,30 @@ def _cmd_lint(args: argparse.Namespace) -> int:
     packs = ", ".join(f"{p.name} {p.version} ({p.terms} terms)" for p in snapshot.packs)
     print(f"ok: {len(snapshot.packs)} packs, {len(snapshot.rules)} rules, {snapshot.term_count} terms, "
           f"examples ok, revision {snapshot.revision}\n  {packs}")
+    return 0
+
+
+def _cmd_manifest(args: argparse.Namespace) -> int:
+    """Write DIR/manifest.json (or --check it): exit 0 ok, 1 mismatch, 2 unreadable directory."""
+    from acctcheck.packs.files import read_tree
+    from acctcheck.packs.manifest import MANIFEST_FILE, manifest_issues, write_manifest
+
+    root = Path(args.dir)
+    if args.check:
+        issues = manifest_issues(read_tree(root))
+        if issues is None:
+            print(f"no {MANIFEST_FILE} in {root}", file=sys.stderr)
+            return 1
+        for issue in issues:
+            print(issue)
+        print(f"{MANIFEST_FILE}: {'ok' if not issues else f'{len(issues)} mismatch(es)'}", file=sys.stderr)
+        return 1 if issues else 0
+    try:
+        path, count = write_manifest(root)
+    except (ValueError, OSError) as exc:
+        print(f"acctcheck manifest: {exc}", file=sys.stderr)
+        return 2
+    print(f"wrote {path}: {count} files")
     return 0
 
 
@@ -262,6 +286,12 @@ def build_parser() -> argparse.ArgumentParser:
     lint.add_argument("dir", nargs="?")
     lint.add_argument("--schema", action="store_true", help="print the pack JSON Schema and exit")
     lint.set_defaults(func=_cmd_lint)
+
+    man = sub.add_parser("manifest", help="write DIR/manifest.json: per-file SHA-256 digests; while it is "
+                         "present nothing activates until every file matches it (docs/operations.md)")
+    man.add_argument("dir")
+    man.add_argument("--check", action="store_true", help="only compare the directory with its manifest")
+    man.set_defaults(func=_cmd_manifest)
 
     ev = sub.add_parser("eval", help="score a YAML table of labelled cases: recall per method, false positives")
     ev.add_argument("cases", help="YAML list of cases (see tests/data/detection_cases.yaml)")

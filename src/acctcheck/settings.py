@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     admin_token: str | None = Field(default=None, description="bearer token for /admin/*; unset = disabled")
     reload_poll_s: float = Field(default=5.0, ge=0.2, description="content-hash poll interval (fallback)")
     reload_debounce_ms: int = Field(default=300, ge=0)
+    reload_settle_s: float = Field(default=1.0, ge=0, description="a file is used once unchanged for this long")
+    reload_max_defer_s: float = Field(default=5.0, gt=0, description="while files keep changing, a revision of "
+                                      "their latest complete versions is built at least this often")
     watch: bool = True
     log_decisions: bool = Field(default=True, description="one JSON log line per decision (ids and categories only)")
     max_batch_items: int = Field(default=1000, ge=1)

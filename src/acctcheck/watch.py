@@ -12,12 +12,26 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
+import stat
 import time
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 
 from acctcheck.reload import ReloadResult, RuleStore
 
 log = logging.getLogger("acctcheck.reload")
+
+REARM_S = 1.0  # how often the watch checks that the directory it watches is still the rules directory
+
+
+def dir_identity(root: Path) -> tuple[int, int] | None:
+    """(device, inode) of the directory at `root` now (symlinks followed), None when it is not a directory."""
+    try:
+        st = os.stat(root)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino) if stat.S_ISDIR(st.st_mode) else None
 
 
 class Debouncer:
@@ -76,23 +90,37 @@ class RulesWatcher:
         self._wake.set()
 
     async def _watch(self) -> None:
-        """inotify (via watchfiles) on the rules directory; restarted if the directory vanishes."""
-        from watchfiles import awatch
+        """inotify (via watchfiles) on the rules directory. inotify watches an inode, not a path: when the
+        directory is replaced (`rm -rf rules && cp -r new rules`, a re-mount, a swapped symlink) the old watch
+        goes silent. So the watch wakes every second to compare the directory's identity and re-arms on the
+        new one (poking a reload, since its contents are new)."""
+        from watchfiles import Change, awatch
 
+        watched = os.path.abspath(self.store.root)
         while True:
+            armed = dir_identity(self.store.root)
+            if armed is None:  # missing: the poll reports it; look again soon
+                await asyncio.sleep(min(self.poll_s, REARM_S))
+                continue
             try:
                 # watch_filter=None: a ConfigMap update only renames `..data`, which default filters may drop;
-                # the content hash decides whether anything relevant changed.
-                async for _changes in awatch(self.store.root, watch_filter=None, debounce=50, step=20,
-                                             recursive=True):
-                    self.debouncer.poke()
-                    if not self.store.root.is_dir():  # deleted or unmounted: re-arm once it is back
+                # the content digest decides whether anything relevant changed.
+                async for changes in awatch(self.store.root, watch_filter=None, debounce=50, step=20,
+                                            recursive=True, rust_timeout=int(REARM_S * 1000),
+                                            yield_on_timeout=True):
+                    if changes:
+                        self.debouncer.poke()
+                    # replaced or gone (the identity moved, or the watched directory itself was deleted: a new
+                    # one may have reused its inode number): re-arm on what is there now
+                    if dir_identity(self.store.root) != armed or any(
+                            c == Change.deleted and os.path.abspath(p) == watched for c, p in changes):
+                        self.debouncer.poke()
                         break
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # noqa: BLE001 - missing directory, inotify limits: the poll still runs
                 log.warning("rules watch unavailable, relying on the poll: %s", exc)
-            await asyncio.sleep(self.poll_s)
+                await asyncio.sleep(self.poll_s)
 
     async def _debounced(self) -> None:
         while True:
@@ -110,9 +138,13 @@ class RulesWatcher:
                     log.exception("periodic refresh failed")
 
     async def _reloader(self) -> None:
+        retry: asyncio.TimerHandle | None = None
         while True:
             await self._wake.wait()
             self._wake.clear()
+            if retry is not None:
+                retry.cancel()
+                retry = None
             reason = self._reason
             attempt = self.store.last_attempt
             try:
@@ -120,6 +152,8 @@ class RulesWatcher:
             except Exception:  # noqa: BLE001 - the watcher must survive anything
                 log.exception("rules reload crashed")
                 continue
+            if result.retry_in is not None:  # files still settling: look again when they should have settled
+                retry = asyncio.get_running_loop().call_later(result.retry_in, self.wake, "settle")
             if result.changed or self.store.last_attempt != attempt:  # a no-op poll logs nothing
                 report(result, reason)
             if self.on_result is not None:

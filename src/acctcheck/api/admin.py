@@ -53,7 +53,7 @@ def require_token(request: Request) -> None:
 async def reload(request: Request) -> JSONResponse:
     require_token(request)
     store: RuleStore = request.app.state.store
-    result = await asyncio.to_thread(store.reload, force=True)
+    result = await asyncio.to_thread(store.reload_settled, force=True)
     report(result, "admin")
     body = {"ok": result.ok, "changed": result.changed, "revision": result.revision, "errors": result.errors}
     return JSONResponse(body, status_code=200 if result.ok else 422)

@@ -58,7 +58,7 @@ async def _watch(app: FastAPI) -> None:
 @contextlib.asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     store: RuleStore = app.state.store
-    report(await asyncio.to_thread(store.reload, force=True), "startup")
+    report(await asyncio.to_thread(store.reload_settled, force=True), "startup")
     task = asyncio.create_task(_watch(app)) if app.state.settings.watch else None
     try:
         async with metrics.following(app.state.metrics, store):
@@ -95,7 +95,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     app = Service(title="acctcheck", version=__version__, lifespan=lifespan)
     app.state.settings = settings
-    app.state.store = RuleStore(settings.rules_dir)
+    app.state.store = RuleStore(settings.rules_dir, settle_s=settings.reload_settle_s,
+                                max_defer_s=settings.reload_max_defer_s)
     app.state.geo = _geo(settings)
     errors.install(app)
     app.include_router(validate.router)

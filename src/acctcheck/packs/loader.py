@@ -13,11 +13,13 @@ import yaml
 from pydantic import ValidationError
 
 from acctcheck.packs.errors import PackIssue, PackSetError
+from acctcheck.packs.files import FileSet, read_tree, resolve_ref
+from acctcheck.packs.manifest import manifest_issues
 from acctcheck.packs.schema import RULE_KINDS, Pack, Policy
 
 POLICY_FILE = "policy.yaml"
-MAX_FILE_BYTES = 64 << 20
 MAX_PACKS = 200
+END_MARKER = b"..."
 
 
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ~10x faster on big packs
@@ -58,15 +60,27 @@ class LoadedSet:
     revision: str
 
 
-def _read(path: Path, rel: str, issues: list[PackIssue]) -> bytes | None:
-    try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            issues.append(PackIssue(rel, None, None, f"file larger than {MAX_FILE_BYTES} bytes"))
-            return None
-        return path.read_bytes()
-    except OSError as exc:
-        issues.append(PackIssue(rel, None, None, f"cannot read: {exc.strerror or exc}"))
+def end_marker_missing(data: bytes) -> bool:
+    """True unless the last line that is not blank or a comment is `...`, YAML's document end marker. Every
+    prefix of a file that ends with it lacks it, so a file cut short anywhere — even at a rule boundary,
+    where the rest would still be valid YAML — is refused instead of silently losing rules or examples."""
+    for line in reversed(data.splitlines()):
+        text = line.rstrip()
+        if not text or text.lstrip().startswith(b"#"):
+            continue
+        return text != END_MARKER
+    return True
+
+
+def _entry_data(fs: FileSet, rel: str, issues: list[PackIssue], *, owner: str | None = None,
+                rule_id: str | None = None, key: str | None = None) -> bytes | None:
+    """The bytes of fs.files[rel], or None with the issue recorded (on the referring pack when there is one)."""
+    entry = fs.files[rel]
+    if entry.data is None:
+        issues.append(PackIssue(owner or rel, rule_id, key, f"{rel!r}: {entry.problem}" if owner else
+                                str(entry.problem)))
         return None
+    return entry.data
 
 
 def _parse_yaml(data: bytes, rel: str, issues: list[PackIssue]) -> object:
@@ -98,19 +112,17 @@ def _validation_issues(rel: str, raw: object, exc: ValidationError) -> list[Pack
     return out
 
 
-def read_term_file(root: Path, ref: str, pack_rel: str, rule_id: str | None, key: str,
+def read_term_file(fs: FileSet, ref: str, pack_rel: str, rule_id: str | None, key: str,
                    issues: list[PackIssue], digests: list[tuple[str, bytes]]) -> list[str] | None:
     """Entries of a term file (`canonical|alias…` per line). The path must stay inside the rules directory."""
-    path = (root / ref).resolve()
-    try:
-        path.relative_to(root.resolve())
-    except ValueError:
+    rel = resolve_ref(ref)
+    if rel is None or (rel in fs.files and fs.files[rel].outside):
         issues.append(PackIssue(pack_rel, rule_id, key, f"{ref!r} points outside the rules directory"))
         return None
-    if not path.is_file():
+    if rel not in fs.files:
         issues.append(PackIssue(pack_rel, rule_id, key, f"term file {ref!r} not found"))
         return None
-    data = _read(path, ref, issues)
+    data = _entry_data(fs, rel, issues, owner=pack_rel, rule_id=rule_id, key=key)
     if data is None:
         return None
     digests.append((ref, data))
@@ -123,40 +135,50 @@ def read_term_file(root: Path, ref: str, pack_rel: str, rule_id: str | None, key
 
 
 def load_dir(root: Path) -> LoadedSet:
-    """Load and validate every pack of a rules directory, or raise PackSetError with every issue."""
-    issues: list[PackIssue] = []
+    """Read a rules directory (a ConfigMap volume through its `..data`) and load it: see `load_files`."""
+    return load_files(read_tree(root))
+
+
+def load_files(fs: FileSet) -> LoadedSet:
+    """Load and validate every pack of a file set read into memory, or raise PackSetError with every issue.
+    With a manifest, every file must match it first (packs.manifest)."""
+    root = fs.root
+    if fs.error:
+        raise PackSetError([PackIssue(str(root), None, None, fs.error)])
+    issues: list[PackIssue] = list(manifest_issues(fs) or [])
     digests: list[tuple[str, bytes]] = []
-    if not root.is_dir():
-        raise PackSetError([PackIssue(str(root), None, None, "rules directory not found or not a directory")])
-    try:
-        entries = sorted(p for p in root.iterdir() if p.suffix in (".yaml", ".yml") and not p.name.startswith("."))
-    except OSError as exc:
-        raise PackSetError([PackIssue(str(root), None, None, f"cannot list: {exc.strerror or exc}")]) from None
-    for p in entries:
-        if not p.is_file():  # a directory or a broken link where a pack was: refuse, never drop it silently
-            issues.append(PackIssue(p.name, None, None, "not a readable file (a directory or a broken link?)"))
-    files = [p for p in entries if p.is_file()]
-    if len(files) > MAX_PACKS:
+    names_at_top = [r for r in (*fs.files, *fs.dirs) if "/" not in r and r.endswith((".yaml", ".yml"))]
+    entries = sorted(r for r in names_at_top if r in fs.files)
+    for rel in sorted(names_at_top):
+        if rel in fs.dirs:  # a directory where a pack was: refuse, never drop it silently
+            issues.append(PackIssue(rel, None, None, "not a readable file (a directory?)"))
+    if len(entries) > MAX_PACKS:
         raise PackSetError([PackIssue(str(root), None, None, f"more than {MAX_PACKS} pack files")])
+    if POLICY_FILE not in fs.files:
+        issues.append(PackIssue(POLICY_FILE, None, None, "missing: the decision policy is required (a deleted "
+                                "policy must not silently switch the service to built-in defaults)"))
     policy = Policy()
     packs: list[LoadedPack] = []
     names: dict[str, str] = {}
-    for path in files:
-        rel = path.name
-        data = _read(path, rel, issues)
+    for rel in entries:
+        data = _entry_data(fs, rel, issues)
         if data is None:
             continue
         digests.append((rel, data))
-        raw = _parse_yaml(data, rel, issues)
-        if raw is None and not data.strip():
+        if not data.strip():
             issues.append(PackIssue(rel, None, None, "empty file"))
             continue
+        if end_marker_missing(data):
+            issues.append(PackIssue(rel, None, None, "does not end with the line `...` (YAML document end): cut "
+                                    "short while being written, or written without it (docs/rule-packs.md)"))
+            continue
+        raw = _parse_yaml(data, rel, issues)
         if raw is None:
             continue
         if not isinstance(raw, dict):
             issues.append(PackIssue(rel, None, None, "top level must be a mapping"))
             continue
-        if path.name == POLICY_FILE:
+        if rel == POLICY_FILE:
             try:
                 policy = Policy.model_validate(raw)
             except ValidationError as exc:
@@ -183,11 +205,11 @@ def load_dir(root: Path) -> LoadedSet:
                     refs.append((f"rule {rule.id}", f"parts.{i}.file", part.file))
         for rule_id, key, ref in refs:
             if ref not in loaded.files:
-                entries = read_term_file(root, ref, rel, rule_id, key, issues, digests)
-                if entries is not None:
-                    loaded.files[ref] = entries
+                terms = read_term_file(fs, ref, rel, rule_id, key, issues, digests)
+                if terms is not None:
+                    loaded.files[ref] = terms
         packs.append(loaded)
-    if not packs and not issues:
+    if not any(r != POLICY_FILE for r in names_at_top):
         issues.append(PackIssue(str(root), None, None, "no rule packs (*.yaml) found"))
     if issues:
         raise PackSetError(issues)
