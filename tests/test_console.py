@@ -24,17 +24,23 @@ examples:
   - fields: {nickname: 张三}
     expect: pass
     note: an ordinary name
+...
 """
 
 
+def with_examples(pack: str) -> str:
+    """The pack with EXAMPLES appended before its end marker (every pack file ends with `...`)."""
+    return pack.removesuffix("...\n") + EXAMPLES
+
+
 def settings(rules: Path, **kw: object) -> Settings:
-    return Settings(rules_dir=rules, watch=False, log_decisions=False, **kw)
+    return Settings(rules_dir=rules, watch=False, log_decisions=False, reload_settle_s=0, **kw)
 
 
 @pytest.fixture(scope="module")
 def rules(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = write_small_rules(tmp_path_factory.mktemp("rules"))
-    (root / "mini.yaml").write_text(SMALL_PACK + EXAMPLES, encoding="utf-8")
+    (root / "mini.yaml").write_text(with_examples(SMALL_PACK), encoding="utf-8")
     return root
 
 
@@ -145,7 +151,7 @@ def test_packs_lists_rules_and_examples_with_their_outcome(console: ThreadServer
 def test_packs_show_a_refused_build_with_located_errors(tmp_path: Path) -> None:
     root = write_small_rules(tmp_path / "rules")
     with ThreadServer(settings(root)) as srv:
-        (root / "mini.yaml").write_text(SMALL_PACK.replace("action: review", "action: block") + EXAMPLES,
+        (root / "mini.yaml").write_text(with_examples(SMALL_PACK.replace("action: review", "action: block")),
                                         encoding="utf-8")
         srv.server.config.app.state.store.reload()  # what the watcher does on the change
         body = httpx.get(srv.url + "/console/api/packs").json()

@@ -32,6 +32,7 @@ rules:
     action: block
     message: "{matched}"
     terms: [国家队]
+...
 """
 SHADOW_PACK = """\
 schema_version: 1
@@ -47,6 +48,7 @@ rules:
     mode: shadow
     message: "自称官方：{matched}"
     terms: [官方]
+...
 """
 WAIT_S = 20  # the watcher sees a file change within ~1 s; the reload poll (0.5 s here) is the fallback
 
@@ -174,8 +176,8 @@ def test_broken_pack_shows_its_located_error(page: Any, server: Server, small_ru
 def test_pack_examples_are_listed_with_their_outcome(page: Any, server: Server, small_rules: Path) -> None:
     pack = (small_rules / "mini.yaml").read_text(encoding="utf-8")
     examples = 'examples:\n  - fields: {nickname: 國務院}\n    expect: [official_impersonation]\n' \
-               '  - fields: {nickname: 张三}\n    expect: pass\n    note: an ordinary name\n'
-    (small_rules / "mini.yaml").write_text(pack + examples, encoding="utf-8")
+               '  - fields: {nickname: 张三}\n    expect: pass\n    note: an ordinary name\n...\n'
+    (small_rules / "mini.yaml").write_text(pack.removesuffix("...\n") + examples, encoding="utf-8")
     try:
         page.get(f"{server.url}/console/#tab=packs")
         wait(page, lambda d: "2 / 2" in texts(d, "tr.pack-row[data-pack=mini] td.ok"))

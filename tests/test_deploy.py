@@ -196,8 +196,9 @@ def exported_metric_names() -> set[str]:
     import tempfile
 
     with tempfile.TemporaryDirectory() as tmp:
-        store = RuleStore(write_small_rules(Path(tmp)))
+        store = RuleStore(write_small_rules(Path(tmp)), settle_s=0)  # files just written: no settle wait
         store.reload(force=True)
+        assert store.snapshot is not None, store.last_error
         m = Metrics()
         m.observe_request("/validate", 200, 0.001)
         m.observe_verdict(V())

@@ -203,7 +203,7 @@ def dask_judge(address: str, rules_dir: Path, stderr: Any = None) -> tuple[
 
     def result(future: Any) -> list[scan.Outcome]:
         outcomes, worker = future.result()
-        judged[worker] += len(outcomes)
+        judged[worker] += sum(1 for o in outcomes if o[1] is not None)  # verdicts, not malformed lines
         return outcomes
 
     def judge(chunks: Iterator[list[scan.Item]]) -> Iterator[list[scan.Outcome]]:
