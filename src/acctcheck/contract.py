@@ -98,6 +98,11 @@ class ValidateRequest(_Strict):
     verified: Verified | None = None
     ip: str | None = Field(default=None, max_length=64, description="用户 IP，用于 IP 属地标签（第十二条）")
     images: AccountImages | None = Field(default=None, description="头像/封面 images, checked for QR codes")
+    account_id: str | None = Field(
+        default=None, min_length=1, max_length=128,
+        description="the platform's opaque id of the account (账号标识). A registry entry (protected or closed "
+        "account names) carrying this id is the account's own name and raises no finding",
+    )
 
     model_config = ConfigDict(
         extra="forbid",

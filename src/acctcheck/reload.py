@@ -116,7 +116,7 @@ class RuleStore:
         self._seen_hash = digest
         self.last_attempt = datetime.now(UTC)
         try:
-            snapshot = build_snapshot(source_dir(self.root), self.normalizer)
+            snapshot = build_snapshot(source_dir(self.root), self.normalizer, previous=self.snapshot)
         except PackSetError as exc:
             errors = [i.as_dict() for i in exc.issues]
         except Exception as exc:  # noqa: BLE001 - an operator mistake must never take the service down

@@ -40,10 +40,12 @@ def example_failures(snapshot: Snapshot, files: dict[str, str], examples: dict[s
     return issues
 
 
-def build_snapshot(root: Path, normalizer: Normalizer | None = None, *, run_examples: bool = True) -> Snapshot:
-    """Build a complete snapshot from a rules directory or raise PackSetError with every issue."""
+def build_snapshot(root: Path, normalizer: Normalizer | None = None, *, run_examples: bool = True,
+                   previous: Snapshot | None = None) -> Snapshot:
+    """Build a complete snapshot from a rules directory or raise PackSetError with every issue. `previous`
+    (the active snapshot) lets a change of registry files alone reuse everything else."""
     loaded = load_dir(root)
-    snapshot = compile_set(loaded, normalizer or default_normalizer())
+    snapshot = compile_set(loaded, normalizer or default_normalizer(), previous)
     if run_examples:
         files = {lp.pack.name: lp.file for lp in loaded.packs}
         examples = {lp.pack.name: list(lp.pack.examples) for lp in loaded.packs}

@@ -13,7 +13,7 @@ import yaml
 from pydantic import ValidationError
 
 from acctcheck.packs.errors import PackIssue, PackSetError
-from acctcheck.packs.schema import RULE_KINDS, Pack, Policy
+from acctcheck.packs.schema import RULE_KINDS, Pack, Policy, RegistryRule
 
 POLICY_FILE = "policy.yaml"
 MAX_FILE_BYTES = 64 << 20
@@ -48,6 +48,7 @@ class LoadedPack:
     file: str  # name relative to the rules directory
     digest: str
     files: dict[str, list[str]] = field(default_factory=dict)  # referenced term file -> entries
+    registries: dict[str, str] = field(default_factory=dict)  # registry file -> digest (never read in here)
 
 
 @dataclass
@@ -56,6 +57,7 @@ class LoadedSet:
     packs: list[LoadedPack]
     policy: Policy
     revision: str
+    base_revision: str = ""  # the revision without the registry files (registry.layer.rebase)
 
 
 def _read(path: Path, rel: str, issues: list[PackIssue]) -> bytes | None:
@@ -126,6 +128,7 @@ def load_dir(root: Path) -> LoadedSet:
     """Load and validate every pack of a rules directory, or raise PackSetError with every issue."""
     issues: list[PackIssue] = []
     digests: list[tuple[str, bytes]] = []
+    registry_digests: list[tuple[str, bytes]] = []
     if not root.is_dir():
         raise PackSetError([PackIssue(str(root), None, None, "rules directory not found or not a directory")])
     try:
@@ -181,6 +184,12 @@ def load_dir(root: Path) -> LoadedSet:
             for i, part in enumerate(getattr(rule, "parts", []) or []):
                 if part.file:
                     refs.append((f"rule {rule.id}", f"parts.{i}.file", part.file))
+        for rule in pack.rules:
+            if isinstance(rule, RegistryRule) and rule.file not in loaded.registries:
+                digest = _registry_digest(root, rule.file, rel, f"rule {rule.id}", issues)
+                if digest is not None:
+                    loaded.registries[rule.file] = digest
+                    registry_digests.append((rule.file, digest.encode()))
         for rule_id, key, ref in refs:
             if ref not in loaded.files:
                 entries = read_term_file(root, ref, rel, rule_id, key, issues, digests)
@@ -191,7 +200,32 @@ def load_dir(root: Path) -> LoadedSet:
         issues.append(PackIssue(str(root), None, None, "no rule packs (*.yaml) found"))
     if issues:
         raise PackSetError(issues)
+    return LoadedSet(root, packs, policy, _revision(digests + registry_digests), _revision(digests))
+
+
+def _revision(digests: list[tuple[str, bytes]]) -> str:
     h = hashlib.sha256()
     for rel, data in sorted(set(digests)):
         h.update(rel.encode() + b"\0" + hashlib.sha256(data).digest())
-    return LoadedSet(root, packs, policy, "sha256:" + h.hexdigest()[:16])
+    return "sha256:" + h.hexdigest()[:16]
+
+
+def _registry_digest(root: Path, ref: str, pack_rel: str, rule_id: str, issues: list[PackIssue]) -> str | None:
+    """A registry file (kind: registry) is hashed, not read: millions of lines are compiled by another process
+    into an artifact (acctcheck.registry); its digest names that artifact and enters the revision."""
+    from acctcheck.registry.layer import RegistryFileError, registry_digest
+
+    path = (root / ref).resolve()
+    try:
+        path.relative_to(root.resolve())
+    except ValueError:
+        issues.append(PackIssue(pack_rel, rule_id, "file", f"{ref!r} points outside the rules directory"))
+        return None
+    if not path.is_file():
+        issues.append(PackIssue(pack_rel, rule_id, "file", f"registry file {ref!r} not found"))
+        return None
+    try:
+        return registry_digest(root, ref)
+    except RegistryFileError as exc:
+        issues.append(PackIssue(pack_rel, rule_id, "file", str(exc)))
+        return None
