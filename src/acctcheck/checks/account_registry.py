@@ -33,7 +33,7 @@ def run(ctx: CheckContext) -> list[RawFinding]:
                 continue
             view = views.skeleton
             text = view.text
-            for s, e, kid in index.search(text):
+            for s, e, kid in index.search(text, policy.min_inner_chars):
                 whole = s == 0 and e == len(text)
                 suffixed = s == 0 and not whole and text[e:] in suffixes
                 if not (whole or suffixed) and (e - s < policy.min_inner_chars or not _bounded(snapshot, view, s, e)):

@@ -2,14 +2,19 @@
 
 Layout of `<cache>/<digest>/` (format FORMAT):
 - keys.marisa: a MARISA trie of every name's skeleton key (normalize: the same fold as the bundled packs);
+- inner3.bits: a one-probe Bloom filter (CRC-32 of the UTF-8 bytes, ≥ 32 bits per entry) of the first three
+  characters of every key of three or more: a name counts inside a longer one only from
+  policy.registry.min_inner_chars (3) characters, so a start position after the first costs one CRC unless
+  the filter says a long enough key may start there;
 - offsets.u64: n+1 native uint64, entry bytes of key id k are entries.bin[off[k]:off[k+1]];
 - entries.bin: per key, `name<TAB>account_id` lines (UTF-8, `\\n`-joined): the listed names and their owners;
 - meta.json: format, source name and digest, counts, the lines that were skipped.
 
-Why MARISA over mmap (bench/registry_bench.py, docs/performance.md): the trie of 5M names is a few tens of
-MB, opens in well under a millisecond and its pages are the page cache's, shared by every worker of the
-machine. daachorse searches faster, but `deserialize` copies the automaton (hundreds of MB at 5M names) into
-each worker's heap, so 4 workers hold 4 copies.
+Why MARISA over mmap (bench/registry_bench.py, docs/performance.md): the trie of 5M names is ~100 MB, opens
+in well under a millisecond and its pages are the page cache's, shared by every worker of the machine.
+daachorse searches faster, but `deserialize` copies the automaton (174 MB at 1M names, seconds to load) into
+each worker's heap, so 4 workers hold 4 copies. A hand-written hash table over mmap was tried: its per-character
+walk in Python cost 2.5× the trie's C lookups.
 
 The digest covers the source bytes, the normaliser's code and tables and FORMAT: a changed fold never reuses
 an old artifact. Artifacts are written to a temporary directory and renamed into place, so a reader sees a
@@ -22,12 +27,14 @@ import fcntl
 import hashlib
 import importlib.metadata
 import json
+import math
 import mmap
 import os
 import shutil
 import subprocess
 import sys
 import time
+import zlib
 from array import array
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -40,7 +47,9 @@ import marisa_trie
 
 from acctcheck.registry.source import BadLine, RegistryFileError, read_entries, read_source
 
-FORMAT = "acctcheck-registry/1"
+FORMAT = "acctcheck-registry/2"
+INNER = 3  # the prefix length of the inner-start filter (inner3.bits)
+INNER_BITS_PER_ENTRY = 32
 KEEP_ARTIFACTS = 4  # per cache directory: the newest are kept, older ones pruned after a compile
 COMPILE_TIMEOUT_S = 3600
 SHOWN_BAD_LINES = 20
@@ -76,6 +85,16 @@ def default_cache_dir() -> Path:
         return Path(env)
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "acctcheck" / "registry"
+
+
+def _inner_filter(keys: Iterator[str]) -> bytearray:
+    heads = {k[:INNER] for k in keys}
+    bits = bytearray(max(8, 1 << max(0, math.ceil(math.log2(max(1, len(heads)) * INNER_BITS_PER_ENTRY)) - 3)))
+    mask = len(bits) * 8 - 1
+    for head in heads:
+        h = zlib.crc32(head.encode()) & mask
+        bits[h >> 3] |= 1 << (h & 7)
+    return bits
 
 
 class SourceChanged(RegistryFileError):
@@ -127,6 +146,7 @@ def compile_artifact(source: Path, cache_dir: Path, expected_digest: str | None 
     for key, kid in trie.iteritems():
         blobs[kid] = "\n".join(groups[key]).encode()
     del groups
+    inner = _inner_filter(k for k in trie.iterkeys() if len(k) >= INNER)
     offsets = array("Q", [0])
     total = 0
     for b in blobs:
@@ -139,6 +159,7 @@ def compile_artifact(source: Path, cache_dir: Path, expected_digest: str | None 
     trie.save(str(tmp / "keys.marisa"))
     with (tmp / "offsets.u64").open("wb") as f:
         offsets.tofile(f)
+    (tmp / "inner3.bits").write_bytes(inner)
     with (tmp / "entries.bin").open("wb") as f:
         for b in blobs:
             f.write(b)
@@ -215,9 +236,11 @@ class RegistryIndex:
         self.max_key_chars: int = meta["max_key_chars"]
         self.trie = marisa_trie.Trie()
         self.trie.mmap(str(path / "keys.marisa"))
-        self._offsets_map = _map(path / "offsets.u64")
-        self._offsets = memoryview(self._offsets_map).cast("Q") if self._offsets_map else memoryview(b"")
-        self._entries = _map(path / "entries.bin")
+        self._maps = {name: _map(path / name) for name in ("offsets.u64", "entries.bin", "inner3.bits")}
+        self._offsets = memoryview(self._maps["offsets.u64"]).cast("Q")
+        self._entries = self._maps["entries.bin"]
+        self._inner = self._maps["inner3.bits"]
+        self._inner_mask = len(self._inner) * 8 - 1
 
     def describe(self) -> dict[str, Any]:
         """For /status and `acctcheck lint`: what was compiled, and the lines that were skipped."""
@@ -225,13 +248,24 @@ class RegistryIndex:
         return {"source_digest": m["source_digest"], "artifact": str(self.path), "names": self.names,
                 "keys": self.keys, "bad_lines": m["bad_lines"], "bad_samples": m["bad_samples"]}
 
-    def search(self, text: str) -> Iterator[tuple[int, int, int]]:
-        """(start, end, key id) of every listed key inside `text` (a skeleton view)."""
+    def search(self, text: str, inner_from: int = INNER) -> list[tuple[int, int, int]]:
+        """(start, end, key id) of the listed keys inside `text` (a skeleton view): every key at the start,
+        and from later starts the keys of at least `inner_from` characters (shorter ones never count inside
+        a longer name). Later starts whose first three characters begin no long key are skipped for the price
+        of one CRC (inner3.bits), not a trie walk."""
         prefixes = self.trie.iter_prefixes_with_ids
         longest = self.max_key_chars
-        for i in range(len(text)):
-            for key, kid in prefixes(text[i:i + longest]):
-                yield i, i + len(key), kid
+        out = [(0, len(key), kid) for key, kid in prefixes(text[:longest])]
+        filtered = inner_from >= INNER
+        bits, mask, crc = self._inner, self._inner_mask, zlib.crc32
+        for i in range(1, len(text) - inner_from + 1):
+            if filtered:
+                h = crc(text[i:i + INNER].encode()) & mask
+                if not bits[h >> 3] >> (h & 7) & 1:
+                    continue
+            out.extend((i, i + len(key), kid) for key, kid in prefixes(text[i:i + longest])
+                       if len(key) >= inner_from)
+        return out
 
     def entries(self, key_id: int) -> list[tuple[str, str]]:
         """(name, account_id) of every listed name with this key."""
