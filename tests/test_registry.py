@@ -138,6 +138,9 @@ def test_a_synthetic_name_among_ten_thousand(snap) -> None:  # noqa: ANN001
     ("nike official", "nike"),
     ("我是人民日报的朋友", "人民日报"),  # inside a longer name
     ("刷单小王子回来了", "刷单小王子"),
+    ("sunny_nike", "nike"),  # a Latin name as a whole word after a separator
+    ("i love Nike", "Nike"),
+    ("爱Nike", "Nike"),
 ])
 def test_suffix_or_inside_a_longer_name_reviews(snap, nickname: str, text: str) -> None:  # noqa: ANN001
     v = check(snap, nickname)

@@ -12,7 +12,7 @@ separators, number styles and bidi display order already folded) is searched in 
 from __future__ import annotations
 
 from acctcheck.checks.base import CheckContext, RawFinding
-from acctcheck.match.terms import _bounded, _method
+from acctcheck.match.terms import _alnum_class, _bounded, _method
 from acctcheck.registry.layer import FAMILY, SUFFIXES
 
 
@@ -23,6 +23,7 @@ def run(ctx: CheckContext) -> list[RawFinding]:
         return []
     policy = snapshot.policy.registry
     suffixes: frozenset[str] = snapshot.families.get(SUFFIXES, frozenset())
+    ends = tuple(suffixes)
     account_id = ctx.request.account_id
     account_type = ctx.request.account_type
     out: list[RawFinding] = []
@@ -33,10 +34,13 @@ def run(ctx: CheckContext) -> list[RawFinding]:
                 continue
             view = views.skeleton
             text = view.text
-            for s, e, kid in index.search(text, policy.min_inner_chars):
+            # nothing dropped or expanded: the skeleton's neighbours are the original's (no offset maps needed)
+            plain = len(text) == len(views.value) and views.value.isalnum()
+            for s, e, kid in index.search(text, policy.min_inner_chars, ends, plain):
                 whole = s == 0 and e == len(text)
                 suffixed = s == 0 and not whole and text[e:] in suffixes
-                if not (whole or suffixed) and (e - s < policy.min_inner_chars or not _bounded(snapshot, view, s, e)):
+                if not (whole or suffixed) and (e - s < policy.min_inner_chars
+                                                or not _word(snapshot, view, s, e, plain)):
                     continue
                 entries = index.entries(kid)
                 if account_id is not None and any(owner == account_id for _, owner in entries):
@@ -50,3 +54,13 @@ def run(ctx: CheckContext) -> list[RawFinding]:
                                       _method(view, s, e, own), len(key),
                                       cap=None if whole else policy.related_action))
     return out
+
+
+def _word(snapshot, view, s: int, e: int, plain: bool) -> bool:  # noqa: ANN001
+    """A name starting or ending in a Latin letter or digit must not continue a word or digit run."""
+    if not plain:
+        return _bounded(snapshot, view, s, e)
+    text = view.text
+    if s > 0 and (c := _alnum_class(text[s])) and _alnum_class(text[s - 1]) == c:
+        return False
+    return not (e < len(text) and (c := _alnum_class(text[e - 1])) and _alnum_class(text[e]) == c)

@@ -248,22 +248,36 @@ class RegistryIndex:
         return {"source_digest": m["source_digest"], "artifact": str(self.path), "names": self.names,
                 "keys": self.keys, "bad_lines": m["bad_lines"], "bad_samples": m["bad_samples"]}
 
-    def search(self, text: str, inner_from: int = INNER) -> list[tuple[int, int, int]]:
-        """(start, end, key id) of the listed keys inside `text` (a skeleton view): every key at the start,
-        and from later starts the keys of at least `inner_from` characters (shorter ones never count inside
-        a longer name). Later starts whose first three characters begin no long key are skipped for the price
-        of one CRC (inner3.bits), not a trie walk."""
-        prefixes = self.trie.iter_prefixes_with_ids
+    def search(self, text: str, inner_from: int = INNER, suffixes: tuple[str, ...] = (),
+               words: bool = False) -> list[tuple[int, int, int]]:
+        """(start, end, key id) of the listed keys in `text` (a skeleton view) that can count: the whole text,
+        a key followed by one of `suffixes`, and keys of at least `inner_from` characters anywhere (shorter
+        ones never count inside a longer name). With `words` (the skeleton dropped nothing, so its neighbours
+        are the original's), a start inside a Latin word or a digit run is skipped: no name starts there.
+
+        Cost: one exact lookup for most names; a start position is walked in the trie only when its first
+        three characters begin a long enough key (inner3.bits, one CRC) or a suffix ends the text."""
+        trie = self.trie
         longest = self.max_key_chars
-        out = [(0, len(key), kid) for key, kid in prefixes(text[:longest])]
+        n = len(text)
         filtered = inner_from >= INNER
         bits, mask, crc = self._inner, self._inner_mask, zlib.crc32
-        for i in range(1, len(text) - inner_from + 1):
+        if (n > INNER and filtered and not (suffixes and text.endswith(suffixes))
+                and not bits[(h := crc(text[:INNER].encode()) & mask) >> 3] >> (h & 7) & 1):
+            kid = trie.get(text) if n <= longest else None
+            out = [] if kid is None else [(0, n, kid)]
+        else:
+            out = [(0, len(key), kid) for key, kid in trie.iter_prefixes_with_ids(text[:longest])]
+        for i in range(1, n - inner_from + 1):
+            if words:
+                a, b = text[i - 1], text[i]
+                if ("a" <= a <= "z" and "a" <= b <= "z") or ("0" <= a <= "9" and "0" <= b <= "9"):
+                    continue
             if filtered:
                 h = crc(text[i:i + INNER].encode()) & mask
                 if not bits[h >> 3] >> (h & 7) & 1:
                     continue
-            out.extend((i, i + len(key), kid) for key, kid in prefixes(text[i:i + longest])
+            out.extend((i, i + len(key), kid) for key, kid in trie.iter_prefixes_with_ids(text[i:i + longest])
                        if len(key) >= inner_from)
         return out
 
