@@ -309,3 +309,19 @@ def test_reload_on_two_workers_under_load(tmp_path: Path) -> None:
         stop.set()
         srv.stop()
     assert failures == []
+
+
+def test_search_filters(tmp_path: Path) -> None:
+    src = tmp_path / "names.txt"
+    src.write_text("甲乙\n丙丁戊\nabc\nofficial\n", encoding="utf-8")
+    index = RegistryIndex(compile_artifact(src, tmp_path / "out")[0])
+    keys = lambda hits, text: sorted(text[s:e] for s, e, _ in hits)  # noqa: E731
+    text = "子甲乙丙丁戊"
+    assert keys(index.search(text, 3), text) == ["丙丁戊"]  # a two-character name never counts inside
+    assert keys(index.search(text, 2), text) == ["丙丁戊", "甲乙"]  # unless the policy says so
+    assert keys(index.search("甲乙", 3), "甲乙") == ["甲乙"]  # the whole name always
+    assert keys(index.search("甲乙小号", 3, ("小号",)), "甲乙小号") == ["甲乙"]  # and before a suffix
+    assert keys(index.search("xabcx", 3), "xabcx") == ["abc"]
+    assert index.search("xabcx", 3, words=True) == []  # inside a Latin word, when nothing was dropped
+    # the name before a suffix; `official` itself continues the word abc…
+    assert keys(index.search("abcofficial", 3, ("official",), True), "abcofficial") == ["abc"]

@@ -30,7 +30,7 @@ def run(ctx: CheckContext) -> list[RawFinding]:
     for name, views in ctx.fields:
         applies = snapshot.rules_by_field[(account_type, name)]
         for r_idx, index in registries.items():
-            if r_idx not in applies:
+            if r_idx not in applies or not views.value:
                 continue
             view = views.skeleton
             text = view.text

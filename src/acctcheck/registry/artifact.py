@@ -262,8 +262,8 @@ class RegistryIndex:
         n = len(text)
         filtered = inner_from >= INNER
         bits, mask, crc = self._inner, self._inner_mask, zlib.crc32
-        if (n > INNER and filtered and not (suffixes and text.endswith(suffixes))
-                and not bits[(h := crc(text[:INNER].encode()) & mask) >> 3] >> (h & 7) & 1):
+        if (n > INNER and filtered and not bits[(h := crc(text[:INNER].encode()) & mask) >> 3] >> (h & 7) & 1
+                and not (suffixes and text.endswith(suffixes))):
             kid = trie.get(text) if n <= longest else None
             out = [] if kid is None else [(0, n, kid)]
         else:
