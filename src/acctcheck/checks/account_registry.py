@@ -22,8 +22,7 @@ def run(ctx: CheckContext) -> list[RawFinding]:
     if not registries:
         return []
     policy = snapshot.policy.registry
-    suffixes: frozenset[str] = snapshot.families.get(SUFFIXES, frozenset())
-    ends = tuple(suffixes)
+    suffixes: tuple[str, ...] = snapshot.families.get(SUFFIXES, ())
     account_id = ctx.request.account_id
     account_type = ctx.request.account_type
     out: list[RawFinding] = []
@@ -36,7 +35,7 @@ def run(ctx: CheckContext) -> list[RawFinding]:
             text = view.text
             # nothing dropped or expanded: the skeleton's neighbours are the original's (no offset maps needed)
             plain = len(text) == len(views.value) and views.value.isalnum()
-            for s, e, kid in index.search(text, policy.min_inner_chars, ends, plain):
+            for s, e, kid in index.search(text, policy.min_inner_chars, suffixes, plain):
                 whole = s == 0 and e == len(text)
                 suffixed = s == 0 and not whole and text[e:] in suffixes
                 if not (whole or suffixed) and (e - s < policy.min_inner_chars

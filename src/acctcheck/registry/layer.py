@@ -56,9 +56,10 @@ def with_policy_defaults(rule: RegistryRule, policy: Policy) -> RegistryRule:
     return rule.model_copy(update=update) if update else rule
 
 
-def folded_suffixes(policy: Policy, normalizer: Normalizer) -> frozenset[str]:
+def folded_suffixes(policy: Policy, normalizer: Normalizer) -> tuple[str, ...]:
+    """The association suffixes in skeleton form, deduplicated (a tuple: str.endswith takes it as is)."""
     table = normalizer.folder.skeleton_table
-    return frozenset(k for s in policy.registry.association_suffixes if (k := s.translate(table)))
+    return tuple(sorted({k for s in policy.registry.association_suffixes if (k := s.translate(table))}))
 
 
 def rebase(previous: Snapshot, loaded: LoadedSet) -> Snapshot | None:
