@@ -22,6 +22,8 @@ class Category(StrEnum):
     institution_mismatch = "institution_mismatch"
     institution_scope = "institution_scope"
     deceptive_text = "deceptive_text"
+    protected_name = "protected_name"
+    closed_account_name = "closed_account_name"
 
 
 #: category -> (article it enforces, one-line description). Shown in OpenAPI and the README.
@@ -38,6 +40,8 @@ CATEGORY_ARTICLES: dict[Category, tuple[str, str]] = {
     Category.institution_mismatch: ("第七条", "机构账号名称与认证主体不一致"),
     Category.institution_scope: ("第七条", "机构账号名称与机构性质、行业不符"),
     Category.deceptive_text: ("第八条第（六）项", "使用相近的符号等隐藏或颠倒文字（如文字方向控制符）"),
+    Category.protected_name: ("第八条第（二）项", "假冒、仿冒平台已认证的企业、机构、组织或公众人物账号名称"),
+    Category.closed_account_name: ("第十条", "依法依约关闭的账号重新注册，或与其关联度高的账号名称"),
 }
 
 

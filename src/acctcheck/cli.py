@@ -319,6 +319,10 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--chunk-size", type=int, default=256, help="accounts per task (or per batch with --url)")
     scan.add_argument("--no-progress", action="store_true")
     scan.set_defaults(func=lambda a: __import__("acctcheck.scan", fromlist=["main"]).main(a))
+
+    from acctcheck.registry.commands import add_commands  # compile, registry diff
+
+    add_commands(sub)
     return parser
 
 

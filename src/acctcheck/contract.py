@@ -108,6 +108,11 @@ class ValidateRequest(_Strict):
                            json_schema_extra={"anyOf": [*IP_SCHEMA["anyOf"], {"type": "string", "maxLength": 0},
                                                         {"type": "null"}]})
     images: AccountImages | None = Field(default=None, description="头像/封面 images, checked for QR codes")
+    account_id: str | None = Field(
+        default=None, min_length=1, max_length=128,
+        description="the platform's opaque id of the account (账号标识). A registry entry (protected or closed "
+        "account names) carrying this id is the account's own name and raises no finding",
+    )
 
     model_config = ConfigDict(
         extra="forbid",

@@ -204,7 +204,7 @@ class RuleStore:
             self._built = fs.digest
         self.last_attempt = datetime.now(UTC)
         try:
-            snapshot = build_from_files(fs, self.normalizer)
+            snapshot = build_from_files(fs, self.normalizer, previous=self.snapshot)
         except PackSetError as exc:
             errors = [i.as_dict() for i in exc.issues]
         except Exception as exc:  # noqa: BLE001 - an operator mistake must never take the service down

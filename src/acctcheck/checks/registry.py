@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from acctcheck.checks import characters, contact, terms
+from acctcheck.checks import account_registry, characters, contact, terms
 from acctcheck.checks import institution, professions
 from acctcheck.checks.base import CheckContext, RawFinding
 
@@ -16,4 +16,5 @@ CHECKS: tuple[tuple[str, Check], ...] = (
     ("characters", characters.run),
     ("professions", professions.run),
     ("institution", institution.run),
+    ("account_registry", account_registry.run),
 )

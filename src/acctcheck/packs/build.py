@@ -62,17 +62,20 @@ def warm_normalizer(normalizer: Normalizer, files: FileSet) -> None:
     text.translate(normalizer.view_table)
 
 
-def build_snapshot(root: Path, normalizer: Normalizer | None = None, *, run_examples: bool = True) -> Snapshot:
-    """Build a complete snapshot from a rules directory or raise PackSetError with every issue."""
-    return build_from_files(read_tree(root), normalizer, run_examples=run_examples)
+def build_snapshot(root: Path, normalizer: Normalizer | None = None, *, run_examples: bool = True,
+                   previous: Snapshot | None = None) -> Snapshot:
+    """Build a complete snapshot from a rules directory or raise PackSetError with every issue. `previous`
+    (the active snapshot) lets a change of registry files alone reuse everything else."""
+    return build_from_files(read_tree(root), normalizer, run_examples=run_examples, previous=previous)
 
 
-def build_from_files(files: FileSet, normalizer: Normalizer | None = None, *, run_examples: bool = True) -> Snapshot:
+def build_from_files(files: FileSet, normalizer: Normalizer | None = None, *, run_examples: bool = True,
+                     previous: Snapshot | None = None) -> Snapshot:
     """Build from contents already read (packs.files): the directory is not touched again."""
     normalizer = normalizer or default_normalizer()
     warm_normalizer(normalizer, files)
     loaded = load_files(files)
-    snapshot = compile_set(loaded, normalizer)
+    snapshot = compile_set(loaded, normalizer, previous)
     if run_examples:
         files = {lp.pack.name: lp.file for lp in loaded.packs}
         examples = {lp.pack.name: list(lp.pack.examples) for lp in loaded.packs}

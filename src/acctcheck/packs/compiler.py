@@ -15,7 +15,8 @@ from acctcheck.normalize.normalizer import Normalizer
 from acctcheck.packs.errors import PackIssue, PackSetError
 from acctcheck.packs.loader import LoadedPack, LoadedSet
 from acctcheck.packs.schema import CharactersRule, ComposeRule, PatternRule, TermsRule
-from acctcheck.packs.schema import InstitutionNameRule, InstitutionNatureRule, ProfessionRule
+from acctcheck.packs.schema import InstitutionNameRule, InstitutionNatureRule, ProfessionRule, RegistryRule
+from acctcheck.registry import layer as registry_layer
 from acctcheck.packs.snapshot import ALLOW, CompiledRule, PackInfo, Snapshot, TermEntry
 from acctcheck.packs.word_order import expand_line
 
@@ -123,8 +124,16 @@ def _profession_consistency(families: dict[str, dict], rule: ProfessionRule, iss
                                 f"domain {rule.domain!r} is already regulated={regulated[rule.domain]}"))
 
 
-def compile_set(loaded: LoadedSet, normalizer: Normalizer) -> Snapshot:
-    """Build the immutable snapshot, or raise PackSetError listing every problem."""
+def compile_set(loaded: LoadedSet, normalizer: Normalizer, previous: Snapshot | None = None) -> Snapshot:
+    """Build the immutable snapshot, or raise PackSetError listing every problem. With `previous` built from
+    the same inputs but the registry files, only the registries are swapped (registry.layer.rebase)."""
+    if previous is not None:
+        try:
+            rebased = registry_layer.rebase(previous, loaded)
+        except registry_layer.RegistryFileError as exc:
+            raise PackSetError([PackIssue(str(loaded.root), None, "registry", str(exc))]) from None
+        if rebased is not None:
+            return rebased
     b = _Builder(normalizer)
     rules: list[CompiledRule] = []
     packs: list[PackInfo] = []
@@ -180,6 +189,16 @@ def compile_set(loaded: LoadedSet, normalizer: Normalizer) -> Snapshot:
                         words[part.role].update((k, keys[0]) for k in keys)
                 families.setdefault("institution_name", {})[r_idx] = dict(words)
                 rules.append(CompiledRule(r_idx, pack.name, rule, 0))
+            elif isinstance(rule, RegistryRule):  # a compiled artifact, memory-mapped (acctcheck.registry)
+                rule = registry_layer.with_policy_defaults(rule, policy)
+                try:
+                    index = registry_layer.open_registry(loaded.root, rule.file, lp.registries[rule.file])
+                except registry_layer.RegistryFileError as exc:
+                    b.issues.append(PackIssue(lp.file, f"rule {rule.id}", "file", str(exc)))
+                else:
+                    families.setdefault(registry_layer.FAMILY, {})[r_idx] = index
+                    pack_terms += index.names
+                rules.append(CompiledRule(r_idx, pack.name, rule, 0))
             elif isinstance(rule, CharactersRule):  # one set over every such rule: a clean field costs one test
                 fam = families.setdefault("characters", {"any": frozenset(), "rules": ()})
                 fam["any"] = fam["any"] | frozenset(rule.characters)
@@ -201,6 +220,8 @@ def compile_set(loaded: LoadedSet, normalizer: Normalizer) -> Snapshot:
         for t in ("personal", "institution") for f in TEXT_FIELDS
     }
     skeleton = dict(b.skeleton)
+    families[registry_layer.BASE] = loaded.base_revision
+    families[registry_layer.SUFFIXES] = registry_layer.folded_suffixes(loaded.policy, normalizer)
     return Snapshot(
         revision=loaded.revision,
         root=str(loaded.root),

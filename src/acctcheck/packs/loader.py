@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from acctcheck.packs.errors import PackIssue, PackSetError
 from acctcheck.packs.files import FileSet, read_tree, resolve_ref
 from acctcheck.packs.manifest import manifest_issues
-from acctcheck.packs.schema import RULE_KINDS, Pack, Policy
+from acctcheck.packs.schema import RULE_KINDS, Pack, Policy, RegistryRule
 
 POLICY_FILE = "policy.yaml"
 MAX_PACKS = 200
@@ -50,6 +50,7 @@ class LoadedPack:
     file: str  # name relative to the rules directory
     digest: str
     files: dict[str, list[str]] = field(default_factory=dict)  # referenced term file -> entries
+    registries: dict[str, str] = field(default_factory=dict)  # registry file -> digest (never read in here)
 
 
 @dataclass
@@ -58,6 +59,7 @@ class LoadedSet:
     packs: list[LoadedPack]
     policy: Policy
     revision: str
+    base_revision: str = ""  # the revision without the registry files (registry.layer.rebase)
 
 
 def end_marker_missing(data: bytes) -> bool:
@@ -147,6 +149,7 @@ def load_files(fs: FileSet) -> LoadedSet:
         raise PackSetError([PackIssue(str(root), None, None, fs.error)])
     issues: list[PackIssue] = list(manifest_issues(fs) or [])
     digests: list[tuple[str, bytes]] = []
+    registry_digests: list[tuple[str, bytes]] = []  # registry files are hashed, never read here
     names_at_top = [r for r in (*fs.files, *fs.dirs) if "/" not in r and r.endswith((".yaml", ".yml"))]
     entries = sorted(r for r in names_at_top if r in fs.files)
     for rel in sorted(names_at_top):
@@ -203,6 +206,12 @@ def load_files(fs: FileSet) -> LoadedSet:
             for i, part in enumerate(getattr(rule, "parts", []) or []):
                 if part.file:
                     refs.append((f"rule {rule.id}", f"parts.{i}.file", part.file))
+        for rule in pack.rules:
+            if isinstance(rule, RegistryRule) and rule.file not in loaded.registries:
+                digest = _registry_digest(root, rule.file, rel, f"rule {rule.id}", issues)
+                if digest is not None:
+                    loaded.registries[rule.file] = digest
+                    registry_digests.append((rule.file, digest.encode()))
         for rule_id, key, ref in refs:
             if ref not in loaded.files:
                 terms = read_term_file(fs, ref, rel, rule_id, key, issues, digests)
@@ -213,7 +222,32 @@ def load_files(fs: FileSet) -> LoadedSet:
         issues.append(PackIssue(str(root), None, None, "no rule packs (*.yaml) found"))
     if issues:
         raise PackSetError(issues)
+    return LoadedSet(root, packs, policy, _revision(digests + registry_digests), _revision(digests))
+
+
+def _revision(digests: list[tuple[str, bytes]]) -> str:
     h = hashlib.sha256()
     for rel, data in sorted(set(digests)):
         h.update(rel.encode() + b"\0" + hashlib.sha256(data).digest())
-    return LoadedSet(root, packs, policy, "sha256:" + h.hexdigest()[:16])
+    return "sha256:" + h.hexdigest()[:16]
+
+
+def _registry_digest(root: Path, ref: str, pack_rel: str, rule_id: str, issues: list[PackIssue]) -> str | None:
+    """A registry file (kind: registry) is hashed, not read: millions of lines are compiled by another process
+    into an artifact (acctcheck.registry); its digest names that artifact and enters the revision."""
+    from acctcheck.registry.layer import RegistryFileError, registry_digest
+
+    path = (root / ref).resolve()
+    try:
+        path.relative_to(root.resolve())
+    except ValueError:
+        issues.append(PackIssue(pack_rel, rule_id, "file", f"{ref!r} points outside the rules directory"))
+        return None
+    if not path.is_file():
+        issues.append(PackIssue(pack_rel, rule_id, "file", f"registry file {ref!r} not found"))
+        return None
+    try:
+        return registry_digest(root, ref)
+    except RegistryFileError as exc:
+        issues.append(PackIssue(pack_rel, rule_id, "file", str(exc)))
+        return None

@@ -252,9 +252,34 @@ class InstitutionNatureRule(_RuleBase):
         return self
 
 
+REGISTRY_CATEGORIES = (Category.protected_name, Category.closed_account_name)
+
+
+class RegistryRule(_RuleBase):
+    """A platform's own list of names (verified accounts to protect, closed accounts not to register again):
+    a plain UTF-8 text file of millions of lines, `name` or `name<TAB>account_id`, `.gz` read as gzip. It is
+    compiled once into a content-addressed artifact (acctcheck.registry) that every worker memory-maps.
+    article, action and message default to policy.registry (filled in by the compiler)."""
+
+    kind: Literal["registry"]
+    file: str = Field(min_length=1, description="the names file, relative to the rules directory (.txt or .gz)")
+    article: str = ""
+    action: RuleAction = Field(default="reject", description="an exact hit (the whole name) after normalisation; "
+                               "the name inside a longer one or with an association suffix: policy.registry.related_action")
+    message: str = ""
+    fields: list[Literal["nickname", "bio", "signature", "certification"]] = Field(
+        default_factory=lambda: ["nickname"], description="account names by default: a bio may mention anyone")
+
+    @model_validator(mode="after")
+    def _registry_category(self) -> "RegistryRule":
+        if self.category not in REGISTRY_CATEGORIES:
+            raise ValueError(f"a registry rule reports one of {[c.value for c in REGISTRY_CATEGORIES]}")
+        return self
+
+
 Rule = Annotated[
     Union[TermsRule, ComposeRule, PatternRule, ImageCodeRule, ProfessionRule, InstitutionNameRule,
-          InstitutionNatureRule, CharactersRule],
+          InstitutionNatureRule, CharactersRule, RegistryRule],
     Field(discriminator="kind"),
 ]
 RULE_KINDS: frozenset[str] = frozenset(
@@ -335,6 +360,28 @@ class MentionPolicy(_Strict):
         return field in self.category_fields.get(category, self.fields)  # type: ignore[call-overload]
 
 
+class RegistryPolicy(_Strict):
+    """How a hit on a registry name (kind: registry) is judged. The whole name equal to a listed name after
+    normalisation takes the rule's action (reject by default); a listed name with an association suffix
+    (备用, 小号, 2, official…), or inside a longer name, takes `related_action`."""
+
+    association_suffixes: list[str] = Field(
+        default_factory=lambda: ["备用", "备用号", "小号", "二号", "2号", "2", "官方", "official", "工作室",
+                                 "新号", "回来了"],
+        description="the whole name is a listed name followed by one of these (after normalisation, so 二号, "
+        "2号 and ②号 are one suffix)")
+    min_inner_chars: int = Field(default=3, ge=1, le=64, description="a listed name shorter than this (after "
+                                 "normalisation) is reported only as the whole name or with a suffix, never "
+                                 "inside a longer name (王伟 would be inside thousands of names)")
+    related_action: RuleAction = "review"
+    messages: dict[Category, str] = Field(
+        default_factory=lambda: {
+            Category.protected_name: "账号名称“{text}”与平台认证账号名称“{matched}”相同或近似，涉嫌假冒、仿冒",
+            Category.closed_account_name: "账号名称“{text}”与已依法依约关闭的账号名称“{matched}”相同或关联度高",
+        },
+        description="default message of a registry rule that has none, per category")
+
+
 class Policy(_Strict):
     """How findings become a decision. Kept in YAML (rules/policy.yaml) so platforms tune it without code."""
 
@@ -384,6 +431,8 @@ class Policy(_Strict):
     word_order_tails: list[str] = Field(
         default_factory=list, description="organ-type endings that stay at the end when the halves of a "
         "word_order rule's names are swapped (局, 委员会, 厅 …); longest first is tried")
+    registry: RegistryPolicy = Field(default_factory=RegistryPolicy,
+                                     description="registries of protected and closed account names")
 
 
 def pack_json_schema() -> dict:

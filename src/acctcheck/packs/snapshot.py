@@ -77,6 +77,7 @@ class Snapshot:
     families: dict[str, Any] = field(default_factory=dict)  # family-specific compiled data (checks/*)
 
     def status(self) -> dict[str, Any]:
+        registries = self.families.get("registry") or {}
         return {
             "revision": self.revision,
             "loaded_at": self.loaded_at.isoformat(),
@@ -87,4 +88,8 @@ class Snapshot:
                  "rules": p.rules, "terms": p.terms}
                 for p in self.packs
             ],
+            **({"registries": [
+                {"rule": self.rules[i].rule.id, "file": self.rules[i].rule.file, **index.describe()}
+                for i, index in sorted(registries.items())
+            ]} if registries else {}),
         }

@@ -1,0 +1,65 @@
+"""Registries of protected and closed account names (kind: registry; Articles 8(2) and 10).
+
+Each field's skeleton view (the view the bundled packs match in: traditional, width, case, look-alike,
+separators, number styles and bidi display order already folded) is searched in every registry artifact.
+- the whole name is a listed name → the rule's action (reject by default);
+- a listed name followed by an association suffix (备用, 小号, 2…) or inside a longer name → at most
+  policy.registry.related_action (review); inside a longer name only from policy.registry.min_inner_chars
+  characters, and a Latin name only as a whole word;
+- an entry carrying the request's account_id is the account's own name: no finding.
+"""
+
+from __future__ import annotations
+
+from acctcheck.checks.base import CheckContext, RawFinding
+from acctcheck.match.terms import _alnum_class, _bounded, _method
+from acctcheck.registry.layer import FAMILY, SUFFIXES
+
+
+def run(ctx: CheckContext) -> list[RawFinding]:
+    snapshot = ctx.snapshot
+    registries = snapshot.families.get(FAMILY)
+    if not registries:
+        return []
+    policy = snapshot.policy.registry
+    suffixes: tuple[str, ...] = snapshot.families.get(SUFFIXES, ())
+    account_id = ctx.request.account_id
+    account_type = ctx.request.account_type
+    out: list[RawFinding] = []
+    for name, views in ctx.fields:
+        applies = snapshot.rules_by_field[(account_type, name)]
+        for r_idx, index in registries.items():
+            if r_idx not in applies or not views.value:
+                continue
+            view = views.skeleton
+            text = view.text
+            # nothing dropped or expanded: the skeleton's neighbours are the original's (no offset maps needed)
+            plain = len(text) == len(views.value) and views.value.isalnum()
+            for s, e, kid in index.search(text, policy.min_inner_chars, suffixes, plain):
+                whole = s == 0 and e == len(text)
+                suffixed = s == 0 and not whole and text[e:] in suffixes
+                if not (whole or suffixed) and (e - s < policy.min_inner_chars
+                                                or not _word(snapshot, view, s, e, plain)):
+                    continue
+                entries = index.entries(kid)
+                if account_id is not None and any(owner == account_id for _, owner in entries):
+                    continue
+                listed = entries[0][0]
+                key = text[s:e]
+                # the listed name's own folds (a traditional name typed as listed is `exact`)
+                own = tuple(snapshot.normalizer.skeleton(listed).flags) if listed != key else ()
+                a, b = view.span(s, e)
+                out.append(RawFinding(snapshot.rules[r_idx], name, (a, b), views.value[a:b], listed,
+                                      _method(view, s, e, own), len(key),
+                                      cap=None if whole else policy.related_action))
+    return out
+
+
+def _word(snapshot, view, s: int, e: int, plain: bool) -> bool:  # noqa: ANN001
+    """A name starting or ending in a Latin letter or digit must not continue a word or digit run."""
+    if not plain:
+        return _bounded(snapshot, view, s, e)
+    text = view.text
+    if s > 0 and (c := _alnum_class(text[s])) and _alnum_class(text[s - 1]) == c:
+        return False
+    return not (e < len(text) and (c := _alnum_class(text[e - 1])) and _alnum_class(text[e]) == c)
