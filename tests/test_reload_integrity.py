@@ -97,18 +97,30 @@ def test_pack_written_with_pauses_at_every_line_is_never_served_partial(tmp_path
 
 
 def test_truncated_examples_are_refused_even_unsettled(tmp_path: Path) -> None:
-    """Cut after the last rule, a pack is valid YAML with every example gone. It is refused by its missing
-    `...` alone (settle 0), by `acctcheck lint` too, so its examples cannot be defeated by truncation."""
+    """Cut after the last rule, a pack is valid YAML with every example gone. Once its built version ended with
+    `...`, the cut version is refused by the missing marker alone (settle 0), so its examples cannot be
+    defeated by truncation; the complete file activates again."""
     root = make_rules(tmp_path / "r")
     text = tiny_pack("v1")
-    (root / "tiny.yaml").write_text(text.split("examples:")[0], encoding="utf-8")
+    (root / "tiny.yaml").write_text(text, encoding="utf-8")
     store = RuleStore(root, settle_s=0)
+    assert store.reload().ok and cli(["lint", str(root)]) == 0
+    good = store.snapshot.revision
+    (root / "tiny.yaml").write_text(text.split("examples:")[0], encoding="utf-8")
     result = store.reload()
-    assert not result.ok and store.snapshot is None
+    assert not result.ok and store.snapshot.revision == good
     [issue] = result.errors
     assert issue["file"] == "tiny.yaml" and "`...`" in issue["message"]
-    assert cli(["lint", str(root)]) == 1
     (root / "tiny.yaml").write_text(text, encoding="utf-8")
+    assert store.reload(force=True).ok and store.snapshot.revision == good
+
+
+def test_a_pack_that_never_had_the_marker_is_accepted(tmp_path: Path) -> None:
+    """The marker is required only of a file whose built version had it: a pack written without it (the minimal
+    registry pack of the docs, a hand-written one) still loads."""
+    root = make_rules(tmp_path / "r")
+    (root / "tiny.yaml").write_text(tiny_pack("v1").rstrip().removesuffix("...").rstrip() + "\n", encoding="utf-8")
+    store = RuleStore(root, settle_s=0)
     assert store.reload().ok and cli(["lint", str(root)]) == 0
 
 

@@ -18,7 +18,7 @@ from acctcheck.normalize.normalizer import Normalizer, default_normalizer
 from acctcheck.packs.build import build_from_files
 from acctcheck.packs.errors import PackIssue, PackSetError
 from acctcheck.packs.files import CHANGING, FileEntry, FileSet, read_entry, read_tree, source_dir
-from acctcheck.packs.loader import end_marker_missing
+from acctcheck.packs.loader import end_marker_missing, marked_files
 from acctcheck.packs.manifest import manifest_issues
 from acctcheck.packs.memory import release_memory
 from acctcheck.packs.snapshot import Snapshot
@@ -92,6 +92,7 @@ class RuleStore:
         self._built: str | None = None  # FileSet.digest of the last build, activated or refused
         self._deferred_tried: str | None = None
         self._lock = threading.Lock()
+        self._marked: frozenset[str] = frozenset()  # YAML files whose built version ended with `...`
 
     def reload(self, *, force: bool = False) -> ReloadResult:
         """Look at the directory once; build aside and swap when a complete set is there. Blocking (call it
@@ -204,7 +205,8 @@ class RuleStore:
             self._built = fs.digest
         self.last_attempt = datetime.now(UTC)
         try:
-            snapshot = build_from_files(fs, self.normalizer, previous=self.snapshot)
+            snapshot = build_from_files(fs, self.normalizer, previous=self.snapshot, marked=self._marked)
+            marked = marked_files(fs)
         except PackSetError as exc:
             errors = [i.as_dict() for i in exc.issues]
         except Exception as exc:  # noqa: BLE001 - an operator mistake must never take the service down
@@ -218,6 +220,7 @@ class RuleStore:
                 return ReloadResult(False, False, self.snapshot.revision if self.snapshot else None, errors)
             return self._failed(errors)
         changed = self.snapshot is None or snapshot.revision != self.snapshot.revision
+        self._marked = marked
         if changed:
             self.snapshot = snapshot  # the single reference swap
             self.activated_at = datetime.now(UTC)

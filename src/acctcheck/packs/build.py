@@ -70,11 +70,12 @@ def build_snapshot(root: Path, normalizer: Normalizer | None = None, *, run_exam
 
 
 def build_from_files(files: FileSet, normalizer: Normalizer | None = None, *, run_examples: bool = True,
-                     previous: Snapshot | None = None) -> Snapshot:
-    """Build from contents already read (packs.files): the directory is not touched again."""
+                     previous: Snapshot | None = None, marked: frozenset[str] = frozenset()) -> Snapshot:
+    """Build from contents already read (packs.files): the directory is not touched again. `marked`: YAML files
+    whose last built version ended with `...` (they must still end with it)."""
     normalizer = normalizer or default_normalizer()
     warm_normalizer(normalizer, files)
-    loaded = load_files(files)
+    loaded = load_files(files, marked)
     snapshot = compile_set(loaded, normalizer, previous)
     if run_examples:
         files = {lp.pack.name: lp.file for lp in loaded.packs}

@@ -141,7 +141,13 @@ def load_dir(root: Path) -> LoadedSet:
     return load_files(read_tree(root))
 
 
-def load_files(fs: FileSet) -> LoadedSet:
+def marked_files(fs: FileSet) -> frozenset[str]:
+    """The YAML files of a set that end with the `...` marker: once built, later versions must keep it."""
+    return frozenset(rel for rel, e in fs.files.items()
+                     if rel.endswith((".yaml", ".yml")) and e.data is not None and not end_marker_missing(e.data))
+
+
+def load_files(fs: FileSet, marked: frozenset[str] = frozenset()) -> LoadedSet:
     """Load and validate every pack of a file set read into memory, or raise PackSetError with every issue.
     With a manifest, every file must match it first (packs.manifest)."""
     root = fs.root
@@ -171,9 +177,9 @@ def load_files(fs: FileSet) -> LoadedSet:
         if not data.strip():
             issues.append(PackIssue(rel, None, None, "empty file"))
             continue
-        if end_marker_missing(data):
-            issues.append(PackIssue(rel, None, None, "does not end with the line `...` (YAML document end): cut "
-                                    "short while being written, or written without it (docs/rule-packs.md)"))
+        if rel in marked and end_marker_missing(data):  # its built version ended with `...`: this one is cut
+            issues.append(PackIssue(rel, None, None, "does not end with the line `...` (YAML document end) as its "
+                                    "last built version did: cut short while being written (docs/rule-packs.md)"))
             continue
         raw = _parse_yaml(data, rel, issues)
         if raw is None:

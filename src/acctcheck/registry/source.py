@@ -3,6 +3,7 @@ gzip when the name ends in .gz. Streams line by line: a daily file holds million
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import io
@@ -56,10 +57,11 @@ def read_entries(path: Path, bad: list[BadLine] | None = None, data: bytes | Non
     the compiler reports every one of them."""
     no = 0
     try:
-        raw_io = io.BytesIO(data) if data is not None else path.open("rb")
-        if path.name.endswith(".gz"):
-            raw_io = gzip.GzipFile(fileobj=raw_io, mode="rb")
-        with io.TextIOWrapper(raw_io, encoding="utf-8", errors="strict", newline=None) as f:
+        with contextlib.ExitStack() as stack:
+            raw_io = stack.enter_context(io.BytesIO(data) if data is not None else path.open("rb"))
+            if path.name.endswith(".gz"):  # GzipFile does not close the file it reads: the stack does
+                raw_io = stack.enter_context(gzip.GzipFile(fileobj=raw_io, mode="rb"))
+            f = stack.enter_context(io.TextIOWrapper(raw_io, encoding="utf-8", errors="strict", newline=None))
             for no, raw in enumerate(f, 1):
                 line = raw.rstrip("\r\n")
                 stripped = line.strip()
