@@ -59,9 +59,10 @@ def synthetic_rules(dir_: Path, n_terms: int, seed: int = 7) -> None:
     (dir_ / "synthetic.yaml").write_text(
         "schema_version: 1\nname: synthetic\nversion: '1'\ndescription: bench\nrules:\n"
         "  - id: t\n    kind: terms\n    category: official_impersonation\n    article: 第八条第（二）项\n"
-        "    action: reject\n    message: '{matched}'\n    homophone: true\n    terms_file: terms.txt\n",
+        "    action: reject\n    message: '{matched}'\n    homophone: true\n    terms_file: terms.txt\n...\n",
         encoding="utf-8",
     )
+    (dir_ / "policy.yaml").write_text("schema_version: 1\n...\n", encoding="utf-8")  # required: the defaults
 
 
 def per_request_us(snapshot, reqs: list[ValidateRequest], rounds: int) -> float:  # noqa: ANN001

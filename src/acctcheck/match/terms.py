@@ -13,7 +13,7 @@ from acctcheck.normalize.chars import Flag
 from acctcheck.normalize.normalizer import FieldViews
 from acctcheck.normalize.pinyin import LATIN
 from acctcheck.normalize.view import View
-from acctcheck.packs.snapshot import ALLOW, Snapshot, TermEntry
+from acctcheck.packs.snapshot import ALLOW, ENTRY_CLASSES, RULE_PARTS, Snapshot, TermEntry, entry_class
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,50 +94,66 @@ def _collect(snapshot: Snapshot, view: View, automaton: TermAutomaton[TermEntry]
     whole: list[Raw] = []
     allow: list[tuple[int, int, int]] = []
     parts: dict[tuple[int, int, int], list[tuple[TermEntry, int, bool]]] = {}
-    firsts: list[Raw] = []
+    heads: list[tuple[tuple[TermEntry, ...], int, int, bool]] = []  # compose heads, a group per occurrence
+    part_starts: set[int] = set()  # where some later part begins: a head ending elsewhere starts no chain
     rules = snapshot.rules
     text = view.text
-    payloads = automaton.payloads
+    groups = automaton.groups
     matches = automaton.matches(text)
-    occurrences: list[tuple[tuple[TermEntry, ...], int, int, bool]] = [
-        (payloads[idx], s, e, False) for idx, s, e in matches if payloads[idx]]  # () for a key that is only a half
+    occurrences: list[tuple[tuple[tuple[TermEntry, ...], ...], int, int, bool]] = [
+        (groups[idx], s, e, False) for idx, s, e in matches if automaton.payloads[idx]]  # () for a half only
     if automaton.halves:
         lookup = automaton.lookup
-        occurrences.extend((found, s, e, True) for key, s, e in
-                           one_edit_matches(matches, automaton.halves, text, snapshot.normalizer.shapes)
-                           if (found := lookup(key)))
-    for entries, s, e, fuzzy in occurrences:
-        for entry in entries:
-            if entry.rule not in allowed:  # allowed: the rules for this account type and field
-                if entry.rule == ALLOW and not fuzzy:
-                    allow.append((entry.pack, s, e))
-                continue
-            if entry.part < 0:
+        rule_parts = snapshot.families[RULE_PARTS]
+        occurrences.extend(
+            (TermAutomaton.group(found, lambda x: entry_class(x, rule_parts), ENTRY_CLASSES), s, e, True)
+            for key, s, e in one_edit_matches(matches, automaton.halves, text, snapshot.normalizer.shapes)
+            if (found := lookup(key)))
+    for (wholes, firsts, laters, complete), s, e, fuzzy in occurrences:
+        for entry in wholes:
+            if entry.rule in allowed:  # allowed: the rules for this account type and field
                 whole.append((entry, s, e, fuzzy))
-            elif entry.part == 0:
-                firsts.append((entry, s, e, fuzzy))
-            else:
+            elif entry.rule == ALLOW and not fuzzy:
+                allow.append((entry.pack, s, e))
+        for entry in laters:
+            if entry.rule in allowed:
                 parts.setdefault((entry.rule, entry.part, s), []).append((entry, e, fuzzy))
-    for entry, s, e, fuzzy in firsts:
-        n_parts = rules[entry.rule].parts
-        if entry.covers < n_parts and (entry.rule, entry.covers, e) not in parts:
-            continue  # the usual case: a place name with no organ after it
-        frontier = [(e, entry.canonical, entry.name, entry.flags, entry.syllables, fuzzy)]
-        for k in range(entry.covers, n_parts):
-            nxt = []
-            for end, canon, name, flags, syl, fz in frontier:
-                for pe, pend, pfz in parts.get((entry.rule, k, end), ()):
-                    if fz and pfz:
-                        continue  # one visual edit per term
-                    nxt.append((pend, canon + pe.canonical, name + pe.name, flags + pe.flags,
-                                syl + pe.syllables, fz or pfz))
-            frontier = nxt
-            if not frontier:
-                break
-        for end, canon, name, flags, syl, fz in frontier:
-            whole.append((TermEntry(entry.rule, entry.pack, -1, canon, flags, syl, name, head=entry.canonical), s,
-                          end, fz))
+                part_starts.add(s)
+        if firsts:
+            heads.append((firsts, s, e, fuzzy))
+        if complete:
+            heads.append((complete, s, e, fuzzy))
+    for entries, s, e, fuzzy in heads:
+        if e not in part_starts and entries[0].covers < rules[entries[0].rule].parts:
+            continue  # the usual case: a place name with no organ after it (every head of the group needs one)
+        for entry in entries:
+            if entry.rule not in allowed:
+                continue
+            _chain(rules, parts, entry, s, e, fuzzy, whole)
     return whole, allow
+
+
+def _chain(rules: tuple, parts: dict[tuple[int, int, int], list[tuple[TermEntry, int, bool]]], entry: TermEntry,
+           s: int, e: int, fuzzy: bool, whole: list[Raw]) -> None:
+    """Complete compose chains from one head occurrence into `whole`."""
+    n_parts = rules[entry.rule].parts
+    if entry.covers < n_parts and (entry.rule, entry.covers, e) not in parts:
+        return  # this rule's next part does not start here
+    frontier = [(e, entry.canonical, entry.name, entry.flags, entry.syllables, fuzzy)]
+    for k in range(entry.covers, n_parts):
+        nxt = []
+        for end, canon, name, flags, syl, fz in frontier:
+            for pe, pend, pfz in parts.get((entry.rule, k, end), ()):
+                if fz and pfz:
+                    continue  # one visual edit per term
+                nxt.append((pend, canon + pe.canonical, name + pe.name, flags + pe.flags,
+                            syl + pe.syllables, fz or pfz))
+        frontier = nxt
+        if not frontier:
+            break
+    for end, canon, name, flags, syl, fz in frontier:
+        whole.append((TermEntry(entry.rule, entry.pack, -1, canon, flags, syl, name, head=entry.canonical), s,
+                      end, fz))
 
 
 def _spans_sentences(text: str, breaks: str) -> bool:

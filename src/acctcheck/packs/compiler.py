@@ -17,7 +17,7 @@ from acctcheck.packs.loader import LoadedPack, LoadedSet
 from acctcheck.packs.schema import CharactersRule, ComposeRule, PatternRule, TermsRule
 from acctcheck.packs.schema import InstitutionNameRule, InstitutionNatureRule, ProfessionRule, RegistryRule
 from acctcheck.registry import layer as registry_layer
-from acctcheck.packs.snapshot import ALLOW, CompiledRule, PackInfo, Snapshot, TermEntry
+from acctcheck.packs.snapshot import ALLOW, ENTRY_CLASSES, RULE_PARTS, CompiledRule, PackInfo, Snapshot, TermEntry, entry_class
 from acctcheck.packs.word_order import expand_line
 
 MAX_NAMES_PER_ENTRY = 64
@@ -220,6 +220,12 @@ def compile_set(loaded: LoadedSet, normalizer: Normalizer, previous: Snapshot | 
         for t in ("personal", "institution") for f in TEXT_FIELDS
     }
     skeleton = dict(b.skeleton)
+    rule_parts = tuple(r.parts for r in rules)
+    families[RULE_PARTS] = rule_parts
+
+    def classify(entry: TermEntry) -> int:
+        return entry_class(entry, rule_parts)
+
     families[registry_layer.BASE] = loaded.base_revision
     families[registry_layer.SUFFIXES] = registry_layer.folded_suffixes(loaded.policy, normalizer)
     return Snapshot(
@@ -230,10 +236,11 @@ def compile_set(loaded: LoadedSet, normalizer: Normalizer, previous: Snapshot | 
         rules=tuple(rules),
         policy=loaded.policy,
         normalizer=normalizer,
-        skeleton_terms=TermAutomaton(skeleton),
+        skeleton_terms=TermAutomaton(skeleton, classify=classify, classes=ENTRY_CLASSES),
         one_edit_terms=TermAutomaton(skeleton, keyed=True, halves=half_entries(
-            [k for k, es in skeleton.items() if any(e.rule != ALLOW for e in es)])),
-        pinyin_terms=TermAutomaton(dict(b.pinyin)),
+            [k for k, es in skeleton.items() if any(e.rule != ALLOW for e in es)]),
+            classify=classify, classes=ENTRY_CLASSES),
+        pinyin_terms=TermAutomaton(dict(b.pinyin), classify=classify, classes=ENTRY_CLASSES),
         pattern_rules=tuple(pattern_rules),
         pattern_set=PatternSet([rules[r].patterns[i] for r, i in pattern_index]),
         pattern_index=pattern_index,

@@ -44,6 +44,21 @@ class TermEntry:
     head: str = ""  # a completed compose chain: its first part's canonical name (京东 of 京东客服), for exemptions
 
 
+# Classes of the payloads of one automaton key (TermAutomaton.groups), so _collect handles a group at a time:
+WHOLE, FIRST, LATER, COMPLETE = 0, 1, 2, 3  # whole term or allow entry; a compose head that needs the next part;
+ENTRY_CLASSES = 4                           # a later part; a head that already covers every part (美驻华使馆)
+RULE_PARTS = "rule_parts"  # Snapshot.families key: every rule's number of compose parts, for entry_class
+
+
+def entry_class(entry: TermEntry, rule_parts: tuple[int, ...]) -> int:
+    """The group of a payload (see WHOLE …): `rule_parts[i]` is rule i's number of compose parts."""
+    if entry.part < 0:
+        return WHOLE
+    if entry.part == 0:
+        return FIRST if entry.covers < rule_parts[entry.rule] else COMPLETE
+    return LATER
+
+
 @dataclass(frozen=True)
 class PackInfo:
     name: str
