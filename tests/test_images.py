@@ -534,3 +534,20 @@ def test_a_busy_gate_is_a_503_with_retry_after(snap) -> None:  # noqa: ANN001
 
     err = asyncio.run(main())
     assert err.status == 503 and err.error == "images_busy" and err.headers == {"Retry-After": "1"}
+
+
+def test_pack_examples_carry_images(tmp_path: Path) -> None:
+    """A pack example may hold images, scanned as a request's are: the bundled images pack's QR example is
+    judged on the code in the picture, so an example that expects the picture to pass refuses the pack."""
+    from acctcheck.packs.build import build_snapshot
+    from acctcheck.packs.errors import PackSetError
+
+    rules = tmp_path / "rules"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "rules", rules)
+    pack = (rules / "images.yaml").read_text(encoding="utf-8")
+    assert "images: {avatar:" in pack
+    (rules / "images.yaml").write_text(pack.replace("    expect: [contact_smuggling]\n    note: a QR code",
+                                                    "    expect: pass\n    note: a QR code", 1), encoding="utf-8")
+    with pytest.raises(PackSetError) as err:
+        build_snapshot(rules)
+    assert any(i.file == "images.yaml" and i.field == "examples.0" for i in err.value.issues)

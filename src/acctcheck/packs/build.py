@@ -34,7 +34,21 @@ def check_example(snapshot: Snapshot, ex: Example) -> tuple[Verdict, str | None]
     from acctcheck.engine import validate
 
     req = ValidateRequest(account_type=ex.account_type, fields=AccountFields(**ex.fields), verified=ex.verified)
-    verdict = validate(snapshot, req, decision_id="example")
+    codes = []
+    if ex.images:  # decoded and scanned exactly as a request's images, with the default limits
+        from acctcheck.images.decode import ImageError
+        from acctcheck.images.findings import image_formats
+        from acctcheck.images.model import ImageLimits
+        from acctcheck.images.scan import scan_images
+        from acctcheck.settings import Settings
+
+        s = Settings()
+        try:
+            codes = scan_images(sorted(ex.images.items()), ImageLimits(s.max_image_bytes, s.max_image_pixels,
+                                                                        s.image_decode_side), image_formats(snapshot))
+        except ImageError as exc:
+            return validate(snapshot, req, decision_id="example"), f"{sorted(ex.images)}: unusable image: {exc}"
+    verdict = validate(snapshot, req, decision_id="example", image_codes=codes)
     shown = ", ".join(f"{f.category}:{f.text}" for f in verdict.findings) or "nothing"
     if ex.expect == "pass":
         if verdict.decision != "pass":

@@ -288,12 +288,17 @@ RULE_KINDS: frozenset[str] = frozenset(
 )
 
 
+EXAMPLE_IMAGE_CHARS = 64 * 1024  # base64 characters: a pack example is a small image, not a photo
+
+
 class Example(_Strict):
     """A case a pack must get right: `expect` lists categories that must be found, or `pass`."""
 
     fields: dict[Literal["nickname", "bio", "signature", "certification"], str]
     account_type: AccountType = "personal"
     verified: Verified | None = None
+    images: dict[Literal["avatar", "cover"], Annotated[str, Field(max_length=EXAMPLE_IMAGE_CHARS)]] = Field(
+        default_factory=dict, description="base64 images scanned as in a request (image_code rules have examples)")
     expect: Literal["pass"] | list[Category]
     note: str = ""
 
