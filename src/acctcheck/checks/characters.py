@@ -1,7 +1,7 @@
 """Characters that deceive by their presence (rule kind `characters`): each run of them in a field is one
 finding, located in the text as typed (the views drop invisible characters, so this check reads the raw
-value). The compiler joins every such rule's characters into one set (families["characters"]), so a request
-without any of them costs one set test per field."""
+value). The compiler joins every such rule's characters into one set and one regex (families["characters"]),
+so a request without any of them costs one regex search per field."""
 
 from __future__ import annotations
 
@@ -11,7 +11,10 @@ from acctcheck.checks.base import CheckContext, RawFinding
 def run(ctx: CheckContext) -> list[RawFinding]:
     snapshot = ctx.snapshot
     family = snapshot.families.get("characters")
-    if family is None or all(family["any"].isdisjoint(views.value) for _, views in ctx.fields):
+    if family is None:
+        return []
+    search = family["search"]
+    if not any(search(views.value) for _, views in ctx.fields):
         return []
     allowed = snapshot.rules_by_account[ctx.request.account_type]
     out: list[RawFinding] = []

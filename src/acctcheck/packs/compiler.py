@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 from collections import defaultdict
 from datetime import UTC, datetime
 
@@ -50,7 +51,10 @@ class _Builder:
                 continue
             # fold flags are only needed when folding changed something (a traditional or numeral term)
             flags = tuple(self.n.skeleton(name).flags) if key != name else _zeros(len(key))
-            keys = self.n.pinyin.term_keys(name.translate(folder.han_table)) if sound else []
+            # a one-character later part (网, 报, 局) heard by sound would match one syllable anywhere in the
+            # text, and a chain needs compose_homophone_min_syllables anyway: such parts match as written only
+            keys = self.n.pinyin.term_keys(name.translate(folder.han_table)) \
+                if sound and not (part > 0 and len(key) < 2) else []
             syllables = len(key) if keys else 0
             entry = TermEntry(rule, pack, part, canonical, flags, syllables, name, _capitals(name), covers)
             self.skeleton[key].append(entry)
@@ -203,6 +207,8 @@ def compile_set(loaded: LoadedSet, normalizer: Normalizer, previous: Snapshot | 
                 fam = families.setdefault("characters", {"any": frozenset(), "rules": ()})
                 fam["any"] = fam["any"] | frozenset(rule.characters)
                 fam["rules"] = fam["rules"] + (r_idx,)
+                # one regex search per field (a C scan) instead of hashing every character of the field
+                fam["search"] = re.compile("[" + "".join(re.escape(c) for c in sorted(fam["any"])) + "]").search
                 rules.append(CompiledRule(r_idx, pack.name, rule, 0))
             else:  # a family-specific rule (e.g. image_code) with nothing to compile: its check reads it as is
                 rules.append(CompiledRule(r_idx, pack.name, rule, 0))
