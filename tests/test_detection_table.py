@@ -53,3 +53,28 @@ def test_ordinary_profiles_are_never_rejected(snapshot) -> None:  # noqa: ANN001
 def test_people_named_after_the_nation_pass(snapshot, name: str) -> None:  # noqa: ANN001
     report = evaluate(snapshot, [{"id": name, "group": "ordinary", "fields": {"nickname": name}, "expect": "pass"}])
     assert report.results[0].ok, report.failures()
+
+
+def _flagged(verdict) -> bool:  # noqa: ANN001
+    return verdict.decision != "pass"
+
+
+def test_blind_set_5_real_world_material(snapshot) -> None:  # noqa: ANN001
+    """Blind set 5 (names from enforcement reports, government new-media rankings, media directories, real
+    nicknames, idioms, poetry, contact spam): floors a little under the measurement of the session that used it.
+    Bio-only cases get an ordinary nickname (the contract requires one)."""
+    must = load_cases(DATA / "blind5_must_flag.yaml")
+    other = load_cases(DATA / "blind5_ordinary_contact.yaml")
+    for c in must + other:
+        c["fields"] = c["fields"] if "nickname" in c["fields"] else {"nickname": "小明", **c["fields"]}
+    must_report = evaluate(snapshot, must)
+    flagged = sum(_flagged(r.verdict) for r in must_report.results) / len(must_report.results)
+    other_report = evaluate(snapshot, other)
+    contact = [r for r in other_report.results if r.case["group"] == "contact_smuggling"]
+    contact_rate = sum(r.ok for r in contact) / len(contact)
+    fp, n = other_report.false_positives()
+    print(f"\nblind5: must-flag flagged {flagged:.1%} of {len(must_report.results)}, contact {contact_rate:.1%} of "
+          f"{len(contact)}, ordinary not passed {fp}/{n}")
+    assert flagged >= 0.80, "\n".join(must_report.failures())
+    assert contact_rate >= 0.90, "\n".join(r for r in other_report.failures() if "contact" in r)
+    assert fp <= n * 0.015, "\n".join(r for r in other_report.failures() if "expect pass" in r)
