@@ -328,8 +328,18 @@ def test_http_text_only_body_keeps_its_limit(http: httpx.Client) -> None:
     assert r.status_code == 413
 
 
-def test_text_only_requests_never_load_imaging(rules_dir: Path) -> None:
-    """In a fresh interpreter, a text-only /validate neither imports Pillow/zxing-cpp nor starts image threads."""
+def test_text_only_requests_never_load_imaging(rules_dir: Path, tmp_path: Path) -> None:
+    """In a fresh interpreter, a text-only /validate neither imports Pillow/zxing-cpp nor starts image threads.
+    (A rule set whose pack examples carry images loads them while it builds: the bundled images pack's examples
+    are dropped from this copy.)"""
+    import re
+
+    shutil.copytree(rules_dir, tmp_path / "rules")
+    rules_dir = tmp_path / "rules"
+    pack = rules_dir / "images.yaml"
+    pack.write_text(re.sub(r"\nexamples:\n.*?\n\.\.\.\n", "\n...\n", pack.read_text(encoding="utf-8"), flags=re.S),
+                    encoding="utf-8")
+    assert "images:" not in pack.read_text(encoding="utf-8")
     code = f"""
 import sys, threading
 from fastapi.testclient import TestClient
