@@ -16,7 +16,7 @@ FLAGGED = [
     ("皖江晚报", "media_impersonation"), ("豫东日报", "media_impersonation"), ("鹏城观察", "media_impersonation"),
     ("湘西之声", "media_impersonation"), ("义乌在线", "media_impersonation"), ("掌上宿迁", "media_impersonation"),
     ("今日海宁", "media_impersonation"), ("无线苏州", "media_impersonation"), ("华夏新社", "media_impersonation"),
-    ("粤观察", "media_impersonation"), ("瑞安市民网", "media_impersonation"),
+    ("粤观察", "media_impersonation"), ("瑞安市民网", "media_impersonation"), ("陇讯社", "media_impersonation"),
     # government new-media handles and their shapes
     ("国资小新", "official_impersonation"), ("网信中国", "official_impersonation"), ("玉渊谭天", "media_impersonation"),
     ("平安昆山", "place_name_misuse"), ("江宁公安在线", "official_impersonation"), ("苏州12345", "official_impersonation"),
@@ -24,7 +24,8 @@ FLAGGED = [
     # organ names reordered or with a near type word
     ("杭州市社会保障和人力资源局", "official_impersonation"), ("广州市福利彩票管理中心", "official_impersonation"),
     ("深圳市教育考试中心", "official_impersonation"), ("南京出入境管理处", "official_impersonation"),
-    ("国家改革和发展委员会", "official_impersonation"),
+    ("国家改革和发展委员会", "official_impersonation"), ("湖北招生考试网", "official_impersonation"),
+    ("济南招考", "official_impersonation"), ("三亚体彩", "official_impersonation"), ("成都市人力社保局", "official_impersonation"),
     # short organ words swapped by sound inside a place name
     ("杭州宫安", "official_impersonation"), ("深圳胶警", "official_impersonation"), ("上海法布", "place_name_misuse"),
     ("江宁公桉", "official_impersonation"), ("莎车宫安", "official_impersonation"), ("义乌日抱", "media_impersonation"),
