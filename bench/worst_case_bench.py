@@ -35,11 +35,11 @@ sys.path.insert(0, str(ROOT))  # tests.image_corpus
 
 from acctcheck.images.decode import check_header  # noqa: E402
 from acctcheck.settings import Settings  # noqa: E402
-from acctcheck.api.validate import image_limits  # noqa: E402
+from acctcheck.images.model import ImageLimits  # noqa: E402
 from tests.image_corpus import qr_image  # noqa: E402
 
 SETTINGS = Settings()
-LIMITS = image_limits(SETTINGS)
+LIMITS = ImageLimits.from_settings(SETTINGS)
 TICK = os.sysconf("SC_CLK_TCK")
 MB = 1 << 20
 

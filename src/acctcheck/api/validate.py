@@ -79,13 +79,6 @@ def check_text_size(body: bytes, max_body_bytes: int) -> None:
         raise ApiError(413, "body_too_large", f"request body exceeds {max_body_bytes} bytes without its images")
 
 
-def image_limits(settings: Settings) -> ImageLimits:
-    return ImageLimits(settings.max_image_bytes, settings.max_image_pixels, settings.image_decode_side,
-                       max_side=settings.max_image_side, max_aspect=settings.max_image_aspect,
-                       max_decode_bytes=settings.max_image_decode_mb << 20, max_frames=settings.max_image_frames,
-                       max_total_pixels=settings.max_image_total_pixels)
-
-
 async def scan_request_images(request: Request, req: ValidateRequest, snapshot: Snapshot,
                               prefix: tuple[str | int, ...] = ("body",)) -> list[ImageCode]:
     """Decode the request's avatar/cover on the image thread pool and find the codes in them. A text-only
@@ -101,7 +94,7 @@ async def scan_request_images(request: Request, req: ValidateRequest, snapshot: 
 
     settings = request.app.state.settings
     try:
-        return await scan_images_async(items, image_limits(settings), image_formats(snapshot),
+        return await scan_images_async(items, ImageLimits.from_settings(settings), image_formats(snapshot),
                                        settings.image_workers, settings.image_wait_s)
     except ImagesBusy as exc:
         raise ApiError(503, "images_busy", f"every image decoding slot stayed busy for {exc.wait_s:g} s; retry",

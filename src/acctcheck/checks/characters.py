@@ -1,6 +1,6 @@
 """Characters that deceive by their presence (rule kind `characters`): each run of them in a field is one
 finding, located in the text as typed (the views drop invisible characters, so this check reads the raw
-value). The compiler joins every such rule's characters into one set and one regex (families["characters"]),
+value). The compiler joins every such rule's characters into one regex (families["characters"]),
 so a request without any of them costs one regex search per field."""
 
 from __future__ import annotations

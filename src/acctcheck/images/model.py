@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from acctcheck.settings import Settings
 
 Box = tuple[int, int, int, int]  # x, y, w, h in the original image's pixels
 
@@ -34,3 +38,11 @@ class ImageLimits:
     max_decode_bytes: int = 48 << 20  # estimated peak memory of decoding one frame (images/cost.py)
     max_frames: int = 64  # frames of an animation that are decoded and scanned
     max_total_pixels: int = 16_000_000  # width * height * frames: every frame of an animation is decoded
+
+    @classmethod
+    def from_settings(cls, settings: "Settings") -> "ImageLimits":
+        """The service's limits: requests, batches and pack examples all scan with these."""
+        return cls(settings.max_image_bytes, settings.max_image_pixels, settings.image_decode_side,
+                   max_side=settings.max_image_side, max_aspect=settings.max_image_aspect,
+                   max_decode_bytes=settings.max_image_decode_mb << 20, max_frames=settings.max_image_frames,
+                   max_total_pixels=settings.max_image_total_pixels)

@@ -54,12 +54,16 @@ class FieldViews:
         """Views of what users see when the field carries bidi controls (normalize/bidi.py), mapped back to
         what they typed; positions shown right to left carry Flag.BIDI (method `bidi`)."""
         n = self.normalizer
-        visual, order, rtl = self._bidi = visual_order(self.value)
-        woven = woven_views(n.folder, n.view_table, visual)
-        inner = woven.skeleton
-        skeleton = View("skeleton", self.value, inner.text,
-                        lambda: remap(inner._get(), order, rtl, Flag.BIDI), inner.hans, reordered=True)
-        return woven._replace(skeleton=skeleton)
+        self._bidi = visual_order(self.value)
+        woven = woven_views(n.folder, n.view_table, self._bidi[0])
+        return woven._replace(skeleton=self._typed_offsets(woven.skeleton))
+
+    def _typed_offsets(self, inner: View) -> View:
+        """A view built over the display string, its offsets mapped back to the typed value."""
+        assert self._bidi is not None
+        _, order, rtl = self._bidi
+        return View(inner.name, self.value, inner.text, lambda: remap(inner._get(), order, rtl, Flag.BIDI),
+                    inner.hans, reordered=True)
 
     @property
     def skeleton(self) -> View:
@@ -81,10 +85,7 @@ class FieldViews:
             if self._bidi is None:
                 view = contact_view(self.normalizer.folder, self.value, woven.contact)
             else:
-                visual, order, rtl = self._bidi
-                inner = contact_view(self.normalizer.folder, visual, woven.contact)
-                view = View("contact", self.value, inner.text,
-                            lambda: remap(inner._get(), order, rtl, Flag.BIDI), reordered=True)
+                view = self._typed_offsets(contact_view(self.normalizer.folder, self._bidi[0], woven.contact))
             self._contact = view
         return view
 

@@ -42,10 +42,9 @@ def check_example(snapshot: Snapshot, ex: Example) -> tuple[Verdict, str | None]
         from acctcheck.images.scan import scan_images
         from acctcheck.settings import Settings
 
-        s = Settings()
         try:
-            codes = scan_images(sorted(ex.images.items()), ImageLimits(s.max_image_bytes, s.max_image_pixels,
-                                                                        s.image_decode_side), image_formats(snapshot))
+            codes = scan_images(sorted(ex.images.items()), ImageLimits.from_settings(Settings()),
+                                image_formats(snapshot))
         except ImageError as exc:
             return validate(snapshot, req, decision_id="example"), f"{sorted(ex.images)}: unusable image: {exc}"
     verdict = validate(snapshot, req, decision_id="example", image_codes=codes)

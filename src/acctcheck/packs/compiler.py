@@ -203,19 +203,17 @@ def compile_set(loaded: LoadedSet, normalizer: Normalizer, previous: Snapshot | 
                     families.setdefault(registry_layer.FAMILY, {})[r_idx] = index
                     pack_terms += index.names
                 rules.append(CompiledRule(r_idx, pack.name, rule, 0))
-            elif isinstance(rule, CharactersRule):  # one set over every such rule: a clean field costs one test
-                fam = families.setdefault("characters", {"any": frozenset(), "rules": ()})
-                fam["any"] = fam["any"] | frozenset(rule.characters)
-                fam["rules"] = fam["rules"] + (r_idx,)
-                # one regex search per field (a C scan) instead of hashing every character of the field
-                fam["search"] = re.compile("[" + "".join(re.escape(c) for c in sorted(fam["any"])) + "]").search
-                rules.append(CompiledRule(r_idx, pack.name, rule, 0))
             else:  # a family-specific rule (e.g. image_code) with nothing to compile: its check reads it as is
                 rules.append(CompiledRule(r_idx, pack.name, rule, 0))
         total_terms += pack_terms
         packs.append(PackInfo(pack.name, pack.version, lp.file, lp.digest, len(pack.rules), pack_terms))
     if b.issues:
         raise PackSetError(b.issues)
+    char_rules = tuple(r.index for r in rules if isinstance(r.rule, CharactersRule))
+    if char_rules:  # one regex over every such rule: a clean field costs one C search (checks/characters.py)
+        chars = sorted({c for i in char_rules for c in rules[i].rule.characters})
+        families["characters"] = {"rules": char_rules,
+                                  "search": re.compile("[" + "".join(re.escape(c) for c in chars) + "]").search}
     pattern_index = tuple((r, i) for r in pattern_rules for i in range(len(rules[r].patterns)))
     by_account = {
         t: frozenset(r.index for r in rules if t in getattr(r.rule, "account_types", (t,)))
