@@ -6,8 +6,8 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import tempfile
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -155,7 +155,7 @@ class ThreadServer:
 
 
 @pytest.fixture(scope="session")
-def snapshot():  # noqa: ANN201 - Snapshot
+def snapshot():
     from acctcheck.packs.build import build_snapshot
 
     return build_snapshot(RULES)

@@ -52,7 +52,7 @@ def _fix(request: Any) -> None:
 
 
 @schemathesis.hook
-def map_body(context: Any, body: Any) -> Any:  # noqa: ARG001 - the hook's signature
+def map_body(context: Any, body: Any) -> Any:
     _fix(body)
     if isinstance(body, dict) and isinstance(body.get("items"), list):
         for item in body["items"]:

@@ -12,7 +12,7 @@ from acctcheck.categories import Category
 JSON = {"content-type": "application/json"}
 
 
-def post(server, body: bytes | str | dict, headers: dict[str, str] | None = None, path: str = "/validate") -> httpx.Response:  # noqa: ANN001
+def post(server, body: bytes | str | dict, headers: dict[str, str] | None = None, path: str = "/validate") -> httpx.Response:
     data = json.dumps(body, ensure_ascii=False).encode() if isinstance(body, dict) else body
     return httpx.post(server.url + path, content=data, headers=headers or JSON, timeout=10)
 
@@ -24,7 +24,7 @@ def assert_error(r: httpx.Response, status: int) -> dict:
     return body
 
 
-def test_reject_ministry_with_exact_contract(server) -> None:  # noqa: ANN001
+def test_reject_ministry_with_exact_contract(server) -> None:
     r = post(server, {"account_type": "personal", "fields": {"nickname": "外交部官方"}})
     assert r.status_code == 200
     v = r.json()
@@ -38,13 +38,13 @@ def test_reject_ministry_with_exact_contract(server) -> None:  # noqa: ANN001
     assert v["rules_revision"].startswith("sha256:")
 
 
-def test_verified_government_passes(server) -> None:  # noqa: ANN001
+def test_verified_government_passes(server) -> None:
     r = post(server, {"account_type": "institution", "fields": {"nickname": "外交部"},
                       "verified": {"institution": {"name": "外交部", "kind": "government"}}})
     assert r.status_code == 200 and r.json()["decision"] == "pass"
 
 
-def test_ip_region_is_filled(server) -> None:  # noqa: ANN001
+def test_ip_region_is_filled(server) -> None:
     r = post(server, {"fields": {"nickname": "小明"}, "ip": "202.96.128.86"})
     assert r.status_code == 200
     assert r.json()["ip_region"]["label"] == "广东"
@@ -67,25 +67,25 @@ def test_ip_region_is_filled(server) -> None:  # noqa: ANN001
         (b"[" * 5000 + b"]" * 5000, 422),  # deep nesting
     ],
 )
-def test_bad_input_is_a_clear_4xx(server, body: bytes, status: int) -> None:  # noqa: ANN001
+def test_bad_input_is_a_clear_4xx(server, body: bytes, status: int) -> None:
     assert_error(post(server, body), status)
 
 
-def test_wrong_content_type_is_415(server) -> None:  # noqa: ANN001
+def test_wrong_content_type_is_415(server) -> None:
     assert_error(post(server, b'{"fields":{"nickname":"x"}}', {"content-type": "text/plain"}), 415)
 
 
-def test_oversized_body_is_413(server) -> None:  # noqa: ANN001
+def test_oversized_body_is_413(server) -> None:
     big = {"fields": {"nickname": "x", "bio": "字" * 40000}}
     assert_error(post(server, big), 413)
 
 
-def test_overlong_field_is_422_naming_the_field(server) -> None:  # noqa: ANN001
+def test_overlong_field_is_422_naming_the_field(server) -> None:
     body = assert_error(post(server, {"fields": {"nickname": "x", "bio": "a" * 600}}), 422)
     assert body["details"][0]["loc"][-1] == "bio"
 
 
-def test_health_ready_status(server) -> None:  # noqa: ANN001
+def test_health_ready_status(server) -> None:
     assert httpx.get(server.url + "/healthz").json() == {"status": "ok"}
     ready = httpx.get(server.url + "/readyz")
     assert ready.status_code == 200 and ready.json()["revision"].startswith("sha256:")
@@ -96,7 +96,7 @@ def test_health_ready_status(server) -> None:  # noqa: ANN001
     assert all(p["digest"].startswith("sha256:") for p in status["active"]["packs"])
 
 
-def test_openapi_documents_request_and_categories(server) -> None:  # noqa: ANN001
+def test_openapi_documents_request_and_categories(server) -> None:
     doc = httpx.get(server.url + "/openapi.json").json()
     schemas = doc["components"]["schemas"]
     assert "ValidateRequest" in schemas and "Verdict" in schemas
@@ -104,7 +104,7 @@ def test_openapi_documents_request_and_categories(server) -> None:  # noqa: ANN0
     assert doc["paths"]["/validate"]["post"]["requestBody"]["required"] is True
 
 
-def test_not_ready_answers_503(tmp_path) -> None:  # noqa: ANN001
+def test_not_ready_answers_503(tmp_path) -> None:
     from tests.conftest import Server
 
     (tmp_path / "broken.yaml").write_text("schema_version: 1\nname: x\n", encoding="utf-8")

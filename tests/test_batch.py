@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import base64
 import shutil
+from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest

@@ -45,11 +45,11 @@ def test_display_order_matches_reference_for_overrides(chars: list[str], control
     assert _visible(visual_order(s)[0]) == _visible(bidi.get_display(s))
 
 
-def _check(snapshot, **fields: str):  # noqa: ANN001, ANN202
+def _check(snapshot, **fields: str):
     return validate(snapshot, ValidateRequest.model_validate({"account_type": "personal", "fields": fields}))
 
 
-def test_reversed_name_is_found_with_method_bidi(snapshot) -> None:  # noqa: ANN001
+def test_reversed_name_is_found_with_method_bidi(snapshot) -> None:
     v = _check(snapshot, nickname="\u202e部交外")
     assert v.decision == "reject"
     hit = next(f for f in v.findings if f.category == "official_impersonation")
@@ -58,13 +58,13 @@ def test_reversed_name_is_found_with_method_bidi(snapshot) -> None:  # noqa: ANN
     assert controls and tuple(controls[0].span) == (0, 1) and controls[0].method == "characters"
 
 
-def test_reversed_contact_in_bio_is_found(snapshot) -> None:  # noqa: ANN001
+def test_reversed_contact_in_bio_is_found(snapshot) -> None:
     v = _check(snapshot, nickname="小林", bio="电话\u202e00183100831\u202c")
     hit = next(f for f in v.findings if f.category == "contact_smuggling")
     assert hit.method == "bidi" and hit.matched == "13800138100"
     assert v.decision == "reject"
 
 
-def test_plain_text_has_no_bidi_findings(snapshot) -> None:  # noqa: ANN001
+def test_plain_text_has_no_bidi_findings(snapshot) -> None:
     v = _check(snapshot, nickname="小林", bio="喜欢看书和旅行")
     assert v.decision == "pass" and not v.findings

@@ -36,6 +36,7 @@ from acctcheck.geo.region import IpRegion
 from acctcheck.settings import Settings
 from tests.conftest import ThreadServer, free_port
 
+
 class StallServer:
     """Accepts TCP connections, reads nothing, answers nothing, until closed."""
 

@@ -20,7 +20,7 @@ DATA = Path(__file__).parent / "data"
 
 
 @pytest.mark.parametrize(("name", "recall_floor"), [("detection_cases.yaml", 0.90), ("holdout_cases.yaml", 0.90)])
-def test_case_tables(snapshot, name: str, recall_floor: float) -> None:  # noqa: ANN001
+def test_case_tables(snapshot, name: str, recall_floor: float) -> None:
     report = evaluate(snapshot, load_cases(DATA / name))
     print(f"\n{name}\n{report.table()}")
     flagged = [r for r in report.results if r.case["group"] != "ordinary"]
@@ -32,7 +32,7 @@ def test_case_tables(snapshot, name: str, recall_floor: float) -> None:  # noqa:
     assert not rejected_ordinary
 
 
-def test_ordinary_profiles_are_never_rejected(snapshot) -> None:  # noqa: ANN001
+def test_ordinary_profiles_are_never_rejected(snapshot) -> None:
     profiles = yaml.safe_load((DATA / "ordinary_profiles.yaml").read_text(encoding="utf-8"))
     cases = [dict(p, group="ordinary", method="none", expect="pass") for p in profiles]
     report = evaluate(snapshot, cases)
@@ -50,16 +50,16 @@ def test_ordinary_profiles_are_never_rejected(snapshot) -> None:  # noqa: ANN001
 
 
 @pytest.mark.parametrize("name", ["张国华", "王建国", "李中华", "刘建军", "陈国庆", "赵民", "王中国", "李全国"])
-def test_people_named_after_the_nation_pass(snapshot, name: str) -> None:  # noqa: ANN001
+def test_people_named_after_the_nation_pass(snapshot, name: str) -> None:
     report = evaluate(snapshot, [{"id": name, "group": "ordinary", "fields": {"nickname": name}, "expect": "pass"}])
     assert report.results[0].ok, report.failures()
 
 
-def _flagged(verdict) -> bool:  # noqa: ANN001
+def _flagged(verdict) -> bool:
     return verdict.decision != "pass"
 
 
-def test_blind_set_5_real_world_material(snapshot) -> None:  # noqa: ANN001
+def test_blind_set_5_real_world_material(snapshot) -> None:
     """Blind set 5 (names from enforcement reports, government new-media rankings, media directories, real
     nicknames, idioms, poetry, contact spam): floors a little under the measurement of the session that used it.
     Bio-only cases get an ordinary nickname (the contract requires one)."""

@@ -11,7 +11,7 @@ from acctcheck.contract import ValidateRequest
 from acctcheck.engine import validate
 
 
-def check(snapshot, nickname: str, **extra):  # noqa: ANN001, ANN201
+def check(snapshot, nickname: str, **extra):
     body = {"account_type": extra.pop("account_type", "personal"), "fields": {"nickname": nickname, **extra.pop("fields", {})}}
     body.update(extra)
     return validate(snapshot, ValidateRequest.model_validate(body))
@@ -122,14 +122,14 @@ def test_engine_imports_without_fastapi() -> None:
     ("人民日报", "reject", {"人民日报": "reject"}),  # the name is the whole field
     ("光明日报评论员，转载请注明出处", "reject", {"光明日报": "reject"}),  # neither cue: the rule's action
 ])
-def test_names_mentioned_in_a_bio_only_inform(snapshot, bio: str, decision: str, actions: dict) -> None:  # noqa: ANN001
+def test_names_mentioned_in_a_bio_only_inform(snapshot, bio: str, decision: str, actions: dict) -> None:
     v = check(snapshot, "小王", fields={"bio": bio})
     assert v.decision == decision, v.findings
     got = {f.matched: f.action for f in v.findings if f.category == "media_impersonation"}
     assert {k: got.get(k) for k in actions} == actions, got
 
 
-def test_a_mention_cue_does_not_excuse_a_name(snapshot) -> None:  # noqa: ANN001
+def test_a_mention_cue_does_not_excuse_a_name(snapshot) -> None:
     assert check(snapshot, "湖南卫视忠实观众").decision == "reject"  # nickname: the policy covers free text only
 
 
@@ -138,7 +138,7 @@ def test_a_mention_cue_does_not_excuse_a_name(snapshot) -> None:  # noqa: ANN001
     ("周末去看医生", "pass"),
     ("我是人民警察", "review"),  # a claim: the unverified-profession finding stands
 ])
-def test_titles_mentioned_in_a_bio(snapshot, bio: str, decision: str) -> None:  # noqa: ANN001
+def test_titles_mentioned_in_a_bio(snapshot, bio: str, decision: str) -> None:
     v = check(snapshot, "小琳", fields={"bio": bio})
     assert v.decision == decision, v.findings
 
@@ -148,7 +148,7 @@ def test_titles_mentioned_in_a_bio(snapshot, bio: str, decision: str) -> None:  
     ("在成都市公安局工作", "review"),  # the rule's bio action (field_actions)
     ("每天关注成都市公安局", "pass"),  # a mention only informs
 ])
-def test_local_organs_in_a_bio(snapshot, bio: str, decision: str) -> None:  # noqa: ANN001
+def test_local_organs_in_a_bio(snapshot, bio: str, decision: str) -> None:
     v = check(snapshot, "小王", fields={"bio": bio})
     assert v.decision == decision, v.findings
     assert any(f.category == "official_impersonation" and "公安局" in f.matched for f in v.findings)
@@ -168,7 +168,7 @@ def test_field_actions_must_name_fields_the_rule_reads() -> None:
     ("护士的女儿", "pass"),  # somebody else's title (policy mention.category_fields)
     ("护士小林", "review"),  # a claim: the credential is asked for
 ])
-def test_titles_in_a_name(snapshot, nickname: str, decision: str) -> None:  # noqa: ANN001
+def test_titles_in_a_name(snapshot, nickname: str, decision: str) -> None:
     assert check(snapshot, nickname).decision == decision
 
 
@@ -176,17 +176,17 @@ def test_titles_in_a_name(snapshot, nickname: str, decision: str) -> None:  # no
     ("乌鲁木齐人，大盘鸡和烤包子了解一下", False),  # 乌鲁木齐人大 across a sentence break (policy sentence_breaks)
     ("外，交，部", True),  # one character between the marks: a name spaced out
 ])
-def test_sentence_breaks_in_free_text(snapshot, bio: str, flagged: bool) -> None:  # noqa: ANN001
+def test_sentence_breaks_in_free_text(snapshot, bio: str, flagged: bool) -> None:
     v = check(snapshot, "小王", fields={"bio": bio})
     assert any(f.category == "official_impersonation" for f in v.findings) == flagged, v.findings
 
 
-def test_sentence_breaks_do_not_apply_to_names(snapshot) -> None:  # noqa: ANN001
+def test_sentence_breaks_do_not_apply_to_names(snapshot) -> None:
     assert check(snapshot, "外交，部").decision == "reject"
 
 
 @pytest.mark.parametrize("bio", ["看 www.abc123.com", "官网 https://www.abc123.com/x", "www.abc123.cn 与 abc.com"])
-def test_a_url_is_one_finding(snapshot, bio: str) -> None:  # noqa: ANN001
+def test_a_url_is_one_finding(snapshot, bio: str) -> None:
     """Both patterns of the `url` rule match `www.…`: one smuggled contact is one finding, not two."""
     hits = [(f.rule_id, f.span) for f in check(snapshot, "小美", fields={"bio": bio}).findings]
     assert len(hits) == len(set(hits)) and hits, hits

@@ -515,7 +515,7 @@ def test_http_later_frame_code_and_strip(http: httpx.Client) -> None:
     assert r.status_code == 413 and r.json()["error"] == "image_too_large"
 
 
-def test_a_busy_gate_is_a_503_with_retry_after(snap) -> None:  # noqa: ANN001
+def test_a_busy_gate_is_a_503_with_retry_after(snap) -> None:
     """The API's answer when no slot frees up in time: 503 images_busy + Retry-After (the client library counts
     a 503 as unavailable, so on_unavailable applies), not a queue without end."""
     import asyncio

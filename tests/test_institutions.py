@@ -20,38 +20,38 @@ BYTEDANCE = {"name": "北京字节跳动科技有限公司", "kind": "enterprise
 
 
 @pytest.fixture(scope="module")
-def rules_dir(tmp_path_factory):  # noqa: ANN001, ANN201
+def rules_dir(tmp_path_factory):
     return own_rules(tmp_path_factory.mktemp("rules"))
 
 
 @pytest.fixture(scope="module")
-def snap(rules_dir):  # noqa: ANN001, ANN201
+def snap(rules_dir):
     return build_snapshot(rules_dir)
 
 
-def verdict(snap, nickname: str, inst: dict, **fields):  # noqa: ANN001, ANN201
+def verdict(snap, nickname: str, inst: dict, **fields):
     return validate(snap, ValidateRequest.model_validate(
         {"account_type": "institution", "fields": {"nickname": nickname, **fields},
          "verified": {"institution": inst}}))
 
 
-def cats(v) -> set[str]:  # noqa: ANN001
+def cats(v) -> set[str]:
     return {f.category.value for f in v.findings}
 
 
 # ------------------------------------------------------------------ the issue's done-when
-def test_brand_core_passes(snap) -> None:  # noqa: ANN001
+def test_brand_core_passes(snap) -> None:
     assert verdict(snap, "字节跳动", BYTEDANCE).decision == "pass"
 
 
-def test_another_organisation_is_a_mismatch(snap) -> None:  # noqa: ANN001
+def test_another_organisation_is_a_mismatch(snap) -> None:
     v = verdict(snap, "腾讯官方", BYTEDANCE)
     assert cats(v) == {"institution_mismatch"} and v.decision == "review"
     [f] = v.findings
     assert (f.span, f.text, f.matched, f.method) == ((0, 4), "腾讯官方", "北京字节跳动科技有限公司", "fuzzy")
 
 
-def test_wrong_nature_is_scope(snap) -> None:  # noqa: ANN001
+def test_wrong_nature_is_scope(snap) -> None:
     v = verdict(snap, "字节跳动银行", BYTEDANCE)
     assert cats(v) == {"institution_scope"} and v.decision == "reject"
     [f] = v.findings
@@ -59,7 +59,7 @@ def test_wrong_nature_is_scope(snap) -> None:  # noqa: ANN001
 
 
 # ------------------------------------------------------------------ behaviour
-def test_cores(snap) -> None:  # noqa: ANN001
+def test_cores(snap) -> None:
     words = next(iter(snap.families["institution_name"].values()))
     fold = snap.normalizer.folder.fold_text
 
@@ -76,13 +76,13 @@ def test_cores(snap) -> None:  # noqa: ANN001
     assert core("官方客服") == ("官方", set())  # never stripped below min_core
 
 
-def test_regions_tell_institutions_apart(snap) -> None:  # noqa: ANN001
+def test_regions_tell_institutions_apart(snap) -> None:
     inst = {"name": "西安交通大学", "kind": "public_institution"}
     assert cats(verdict(snap, "上海交通大学", inst)) == {"institution_mismatch"}
     assert verdict(snap, "西安交通大学", inst).decision == "pass"
 
 
-def test_nature_words_fit_kind_or_registered_name(snap) -> None:  # noqa: ANN001
+def test_nature_words_fit_kind_or_registered_name(snap) -> None:
     assert verdict(snap, "中国互联网协会", {"name": "中国互联网协会", "kind": "social_organization"}).decision == "pass"
     assert cats(verdict(snap, "华为协会", {"name": "华为技术有限公司", "kind": "enterprise"})) == {"institution_scope"}
     assert verdict(snap, "招商银行", {"name": "招商银行股份有限公司", "kind": "enterprise"}).decision == "pass"
@@ -91,14 +91,14 @@ def test_nature_words_fit_kind_or_registered_name(snap) -> None:  # noqa: ANN001
     assert [(f.field, f.text) for f in v.findings] == [("certification", "银行")]
 
 
-def test_only_verified_institution_accounts(snap) -> None:  # noqa: ANN001
+def test_only_verified_institution_accounts(snap) -> None:
     personal = ValidateRequest.model_validate({"fields": {"nickname": "腾讯官方"}})
     assert validate(snap, personal).decision == "pass"
     unverified = ValidateRequest.model_validate({"account_type": "institution", "fields": {"nickname": "腾讯银行"}})
     assert validate(snap, unverified).decision == "pass"
 
 
-def test_threshold_comes_from_yaml(rules_dir, tmp_path) -> None:  # noqa: ANN001
+def test_threshold_comes_from_yaml(rules_dir, tmp_path) -> None:
     import shutil
 
     root = tmp_path / "r"
@@ -127,7 +127,7 @@ def test_uscc_invalid(code: str) -> None:
         VerifiedInstitution(name="x", kind="enterprise", uscc=code)
 
 
-def test_uscc_422_over_http(rules_dir) -> None:  # noqa: ANN001
+def test_uscc_422_over_http(rules_dir) -> None:
     srv = Server(rules_dir)
     try:
         srv.wait_ready()

@@ -73,12 +73,12 @@ EDGES = [
 
 
 @pytest.mark.parametrize(("name", "body", "status", "words"), EDGES, ids=[e[0] for e in EDGES])
-def test_validate_json_edges(server, name: str, body: bytes, status: int, words: list[str]) -> None:  # noqa: ANN001
+def test_validate_json_edges(server, name: str, body: bytes, status: int, words: list[str]) -> None:
     assert_clear_4xx(post(server.url + "/validate", body), status, *words)
 
 
 @pytest.mark.parametrize(("name", "body", "status", "words"), EDGES, ids=[e[0] for e in EDGES])
-def test_batch_json_edges(server, name: str, body: bytes, status: int, words: list[str]) -> None:  # noqa: ANN001
+def test_batch_json_edges(server, name: str, body: bytes, status: int, words: list[str]) -> None:
     """Whole-body problems are a 422 for the batch; an item-level problem is that item's error entry."""
     r = post(server.url + "/validate/batch", b'{"items":[' + body + b"]}")
     if r.status_code == 200:
@@ -92,13 +92,13 @@ def test_batch_json_edges(server, name: str, body: bytes, status: int, words: li
 
 @pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded",
                                           "multipart/form-data; boundary=x", "application/xml"])
-def test_wrong_content_type_is_415(server, content_type: str) -> None:  # noqa: ANN001
+def test_wrong_content_type_is_415(server, content_type: str) -> None:
     for path in ("/validate", "/validate/batch", "/ip-region"):
         body = NICK if path == "/validate" else b'{"items":[' + NICK + b"]}"
         assert_clear_4xx(post(server.url + path, body, {"content-type": content_type}), 415, "application/json")
 
 
-def test_compressed_body_is_415(server) -> None:  # noqa: ANN001
+def test_compressed_body_is_415(server) -> None:
     """A gzip body is refused for its encoding (415), not parsed as if it were JSON text (422)."""
     import gzip
 
@@ -109,7 +109,7 @@ def test_compressed_body_is_415(server) -> None:  # noqa: ANN001
     assert post(server.url + "/validate", NICK, {**JSON, "content-encoding": "identity"}).status_code == 200
 
 
-def test_huge_content_length_names_the_limit_that_applies(server) -> None:  # noqa: ANN001
+def test_huge_content_length_names_the_limit_that_applies(server) -> None:
     """Refused from the header, and the message names max_body_bytes (65536 by default), not the larger room
     a body gets only for its images."""
     with socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock:
@@ -119,19 +119,19 @@ def test_huge_content_length_names_the_limit_that_applies(server) -> None:  # no
     assert b"exceeds 65536 bytes (not counting avatar and cover" in got, got[-400:]
 
 
-def test_json_content_types_are_accepted(server) -> None:  # noqa: ANN001
+def test_json_content_types_are_accepted(server) -> None:
     for ct in ("application/json; charset=utf-8", "application/problem+json", "Application/JSON"):
         assert post(server.url + "/validate", NICK, {"content-type": ct}).status_code == 200
 
 
-def test_surrogate_echoed_in_an_error_is_not_a_500(server) -> None:  # noqa: ANN001
+def test_surrogate_echoed_in_an_error_is_not_a_500(server) -> None:
     """/ip-region echoes the bad address; an unpaired surrogate cannot be UTF-8 encoded as is."""
     r = post(server.url + "/ip-region", b'{"ips":["\\ud800"]}')
     body = assert_clear_4xx(r, 422, "invalid IP")
     assert body["details"][0]["loc"] == ["body", "ips", 0]
 
 
-def test_ip_region_json_edges_are_4xx(server) -> None:  # noqa: ANN001
+def test_ip_region_json_edges_are_4xx(server) -> None:
     for body in (b'{"ips":[NaN]}', b'{"ips":[' + b"1" * 5000 + b"]}", b"\xff\xfe", b'{"ips":"8.8.8.8"}'):
         r = post(server.url + "/ip-region", body)
         assert 400 <= r.status_code < 500, (body[:30], r.text)

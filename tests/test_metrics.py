@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import os
+import re
 import subprocess
 import sys
-import logging
-import re
 import threading
 import time
 from pathlib import Path
@@ -23,7 +23,7 @@ from acctcheck.logging_setup import JsonFormatter, mask
 from acctcheck.metrics import Metrics
 from acctcheck.settings import Settings
 from tests.test_reload_live import free_port
-from tests.test_reload_unit import make_rules, write_atomic, tiny_pack
+from tests.test_reload_unit import make_rules, tiny_pack, write_atomic
 
 LINE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\.)*",?)*\})? (\S+)$')
 
@@ -231,9 +231,9 @@ def test_counts_are_written_on_the_next_loop_turn() -> None:
 
     async def one_turn() -> tuple[float, float]:
         m.observe_request("/x", 200, 0.001)
-        before = m.requests.labels("/x", "200")._value.get()  # noqa: SLF001 - not written yet
+        before = m.requests.labels("/x", "200")._value.get()
         await asyncio.sleep(0)
-        return before, m.requests.labels("/x", "200")._value.get()  # noqa: SLF001
+        return before, m.requests.labels("/x", "200")._value.get()
 
     assert asyncio.run(one_turn()) == (0, 1)
     m.observe_request("/x", 200, 0.001)  # no event loop (a script): written at once
@@ -329,7 +329,7 @@ def test_safe_lines_take_the_short_path_only_where_it_writes_the_same_line(tmp_p
     logger.propagate = False
     handler = BufferedStderrHandler()
     handler.setFormatter(JsonFormatter())
-    handler.setStream(open(tmp_path / "out", "w", encoding="utf-8")).close()  # noqa: SIM115 - closed by handler
+    handler.setStream(open(tmp_path / "out", "w", encoding="utf-8")).close()
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
     seen: list[logging.LogRecord] = []

@@ -41,7 +41,7 @@ def per_worker_counts(directory: Path) -> dict[int, float]:
     return out
 
 
-def until(check, what: str, timeout: float = 30.0):  # noqa: ANN001, ANN201
+def until(check, what: str, timeout: float = 30.0):
     """Poll `check` until it returns something truthy (workers starting or restarting: no clock to inject)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -16,8 +16,8 @@ import yaml
 from acctcheck.contract import ValidateRequest, Verdict
 from acctcheck.engine import validate
 from acctcheck.packs.build import build_snapshot
-from tests.conftest import MINI_POLICY
 from acctcheck.packs.errors import PackSetError
+from tests.conftest import MINI_POLICY
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES = ROOT / "rules"
@@ -43,11 +43,11 @@ def own_rules(dest: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def snap(tmp_path_factory):  # noqa: ANN001, ANN201
+def snap(tmp_path_factory):
     return build_snapshot(own_rules(tmp_path_factory.mktemp("rules")))
 
 
-def check(snap, nickname: str, **kw) -> Verdict:  # noqa: ANN001
+def check(snap, nickname: str, **kw) -> Verdict:
     fields = {"nickname": nickname, **{k: kw.pop(k) for k in ("bio", "signature", "certification") if k in kw}}
     return validate(snap, ValidateRequest.model_validate({"fields": fields, **kw}))
 
@@ -57,25 +57,25 @@ def cats(v: Verdict) -> set[str]:
 
 
 # ------------------------------------------------------------------ the issue's done-when
-def test_done_when_unverified(snap) -> None:  # noqa: ANN001
+def test_done_when_unverified(snap) -> None:
     v = check(snap, "王主任医师", account_type="personal")
     assert v.decision == "review" and cats(v) == {"profession_unverified"}
     [f] = v.findings
     assert (f.text, f.matched, f.span, f.field, f.pack) == ("主任医师", "主任医师", (1, 5), "nickname", "professions")
 
 
-def test_done_when_verified_physician_gets_label(snap) -> None:  # noqa: ANN001
+def test_done_when_verified_physician_gets_label(snap) -> None:
     v = check(snap, "王主任医师", verified={"professions": ["physician"]})
     assert v.decision == "pass" and v.findings == [] and v.labels == ["medical"]
 
 
-def test_done_when_nurse_claiming_physician_title(snap) -> None:  # noqa: ANN001
+def test_done_when_nurse_claiming_physician_title(snap) -> None:
     v = check(snap, "王主任医师", verified={"professions": ["nurse"]})
     assert v.decision == "review" and cats(v) == {"profession_unverified"} and v.labels == []
 
 
 # ------------------------------------------------------------------ behaviour
-def test_strict_policy_rejects(tmp_path) -> None:  # noqa: ANN001
+def test_strict_policy_rejects(tmp_path) -> None:
     root = own_rules(tmp_path)
     policy = yaml.safe_load((root / "policy.yaml").read_text(encoding="utf-8"))
     policy["category_actions"] = {"profession_unverified": "reject"}
@@ -85,7 +85,7 @@ def test_strict_policy_rejects(tmp_path) -> None:  # noqa: ANN001
     assert check(strict, "王主任医师", verified={"professions": ["physician"]}).decision == "pass"
 
 
-def test_longer_title_decides_over_the_title_inside(snap) -> None:  # noqa: ANN001
+def test_longer_title_decides_over_the_title_inside(snap) -> None:
     # 兽医师 contains 医师: a verified veterinarian is not asked for a physician's licence
     v = check(snap, "兽医师老马", verified={"professions": ["veterinarian"]})
     assert v.decision == "pass" and v.labels == []  # veterinary is not an Article 11 field
@@ -93,24 +93,24 @@ def test_longer_title_decides_over_the_title_inside(snap) -> None:  # noqa: ANN0
     assert [f.matched for f in check(snap, "副主任医师刘芳").findings] == ["副主任医师"]
 
 
-def test_satisfied_by_and_label_of_the_title(snap) -> None:  # noqa: ANN001
+def test_satisfied_by_and_label_of_the_title(snap) -> None:
     v = check(snap, "陈老师讲宏观", verified={"professions": ["professor"]})
     assert v.decision == "pass" and v.labels == ["education"]
 
 
-def test_common_titles_only_in_name_and_certification(snap) -> None:  # noqa: ANN001
+def test_common_titles_only_in_name_and_certification(snap) -> None:
     assert check(snap, "小美", bio="带孩子去看医生").decision == "pass"
     assert cats(check(snap, "小美", certification="某医院医生")) == {"profession_unverified"}
     assert cats(check(snap, "小美", bio="某医院主治医师")) == {"profession_unverified"}
 
 
-def test_institution_accounts_are_not_asked_for_personal_credentials(snap) -> None:  # noqa: ANN001
+def test_institution_accounts_are_not_asked_for_personal_credentials(snap) -> None:
     v = check(snap, "金杜律师事务所", account_type="institution",
               verified={"institution": {"name": "北京市金杜律师事务所", "kind": "enterprise"}})
     assert "profession_unverified" not in cats(v)
 
 
-def test_methods_are_reported(snap) -> None:  # noqa: ANN001
+def test_methods_are_reported(snap) -> None:
     def method(nick: str) -> str:
         return check(snap, nick).findings[0].method
 
@@ -120,7 +120,7 @@ def test_methods_are_reported(snap) -> None:  # noqa: ANN001
     assert method("主任一师") == "homophone"
 
 
-def test_profession_rule_schema_errors_are_located(tmp_path) -> None:  # noqa: ANN001
+def test_profession_rule_schema_errors_are_located(tmp_path) -> None:
     (tmp_path / "p.yaml").write_text(
         "schema_version: 1\nname: p\nversion: '1'\ndescription: d\nrules:\n"
         "  - {id: a, kind: profession, code: Bad-Code, domain: medical, category: profession_unverified,\n"
@@ -135,7 +135,7 @@ def test_profession_rule_schema_errors_are_located(tmp_path) -> None:  # noqa: A
     assert any(r == "rule b" and "profession_unverified" in m for r, m in issues)
 
 
-def test_domain_consistency_is_checked(tmp_path) -> None:  # noqa: ANN001
+def test_domain_consistency_is_checked(tmp_path) -> None:
     (tmp_path / "p.yaml").write_text(
         "schema_version: 1\nname: p\nversion: '1'\ndescription: d\nrules:\n"
         "  - {id: a, kind: profession, code: x, domain: medical, regulated: true, category: profession_unverified,\n"
@@ -169,7 +169,7 @@ def _ok(case: dict, v: Verdict) -> bool:
     return case.get("category", "profession_unverified") in found and v.decision in ("review", "reject")
 
 
-def test_table(snap) -> None:  # noqa: ANN001
+def test_table(snap) -> None:
     table = yaml.safe_load(CASES.read_text(encoding="utf-8"))
     total = sum(len(cases) for cases in table.values())
     assert total >= 200

@@ -165,7 +165,7 @@ def assert_findings_point_at_input(request: ValidateRequest, verdict: Verdict) -
 @given(requests())
 @example(ValidateRequest(fields=AccountFields(nickname="外\u200b交\u202e部", bio="vx:abc_12345 ①③⑧⓪⓪①③⑧⓪⓪⓪")))
 @example(ValidateRequest(fields=AccountFields(nickname="\ud800國務院\udfff", signature="guo\u0301wu yuan")))
-def test_engine_never_crashes_and_spans_are_exact(snapshot, request: ValidateRequest) -> None:  # noqa: ANN001
+def test_engine_never_crashes_and_spans_are_exact(snapshot, request: ValidateRequest) -> None:
     verdict = validate(snapshot, request)
     event(f"decision: {verdict.decision}")
     assert verdict.decision in ("pass", "review", "reject")
@@ -177,12 +177,12 @@ def test_engine_never_crashes_and_spans_are_exact(snapshot, request: ValidateReq
 
 @given(requests(long=True))
 @settings(max_examples=10)
-def test_engine_on_10k_character_fields(snapshot, request: ValidateRequest) -> None:  # noqa: ANN001
+def test_engine_on_10k_character_fields(snapshot, request: ValidateRequest) -> None:
     """Beyond the API's field limit (max_field_chars), but the engine is also called by the CLI and bulk scans."""
     assert_findings_point_at_input(request, validate(snapshot, request))
 
 
 @given(st.lists(st.sampled_from(HOSTILE_PIECES), min_size=1, max_size=30).map("".join))
-def test_engine_on_hostile_pieces_only(snapshot, value: str) -> None:  # noqa: ANN001
+def test_engine_on_hostile_pieces_only(snapshot, value: str) -> None:
     request = ValidateRequest(fields=AccountFields(nickname=value, bio=value[::-1]))
     assert_findings_point_at_input(request, validate(snapshot, request))

@@ -47,41 +47,41 @@ PASSING = [
 ]
 
 
-def _check(snapshot, nickname: str, bio: str | None = None):  # noqa: ANN001, ANN202
+def _check(snapshot, nickname: str, bio: str | None = None):
     fields = {"nickname": nickname} | ({"bio": bio} if bio else {})
     return validate(snapshot, ValidateRequest.model_validate({"account_type": "personal", "fields": fields}))
 
 
 @pytest.mark.parametrize(("name", "category"), FLAGGED)
-def test_real_world_shape_is_flagged(snapshot, name: str, category: str) -> None:  # noqa: ANN001
+def test_real_world_shape_is_flagged(snapshot, name: str, category: str) -> None:
     v = _check(snapshot, name)
     assert v.decision in ("review", "reject") and category in {f.category for f in v.findings}, v.findings
 
 
 @pytest.mark.parametrize("bio", CONTACT_BIOS)
-def test_contact_cue_is_flagged(snapshot, bio: str) -> None:  # noqa: ANN001
+def test_contact_cue_is_flagged(snapshot, bio: str) -> None:
     v = _check(snapshot, "小美", bio)
     assert "contact_smuggling" in {f.category for f in v.findings}, v.findings
 
 
 @pytest.mark.parametrize(("nickname", "bio"), PASSING)
-def test_ordinary_text_passes(snapshot, nickname: str, bio: str | None) -> None:  # noqa: ANN001
+def test_ordinary_text_passes(snapshot, nickname: str, bio: str | None) -> None:
     v = _check(snapshot, nickname, bio)
     assert v.decision == "pass", v.findings
 
 
-def test_claim_cue_turns_a_fabricated_outlet_into_a_reject(snapshot) -> None:  # noqa: ANN001
+def test_claim_cue_turns_a_fabricated_outlet_into_a_reject(snapshot) -> None:
     assert _check(snapshot, "杭州在线").decision == "review"
     assert _check(snapshot, "杭州在线官方").decision == "reject"
 
 
-def test_teacher_address_is_inform_not_a_claim(snapshot) -> None:  # noqa: ANN001
+def test_teacher_address_is_inform_not_a_claim(snapshot) -> None:
     v = _check(snapshot, "王老师")
     assert [f.action for f in v.findings] == ["inform"]
     assert _check(snapshot, "数学老师小王").decision == "review"
 
 
-def test_verified_body_may_use_its_own_handle(snapshot) -> None:  # noqa: ANN001
+def test_verified_body_may_use_its_own_handle(snapshot) -> None:
     req = ValidateRequest.model_validate({"account_type": "institution", "fields": {"nickname": "国资小新"},
                                           "verified": {"institution": {"name": "国务院国有资产监督管理委员会",
                                                                        "kind": "government"}}})

@@ -6,7 +6,6 @@ a live reload on a 2-worker server under light load."""
 from __future__ import annotations
 
 import gzip
-import json
 import random
 import shutil
 import threading
@@ -70,7 +69,7 @@ def write_rules(root: Path, verified: list[str], closed: list[str]) -> Path:
 
 
 @pytest.fixture(scope="module")
-def artifacts(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201 - Path
+def artifacts(tmp_path_factory: pytest.TempPathFactory):
     with pytest.MonkeyPatch.context() as mp:
         cache = tmp_path_factory.mktemp("artifacts")
         mp.setenv("ACCTCHECK_ARTIFACT_DIR", str(cache))
@@ -78,22 +77,22 @@ def artifacts(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201 - Path
 
 
 @pytest.fixture(scope="module")
-def snap(tmp_path_factory: pytest.TempPathFactory, artifacts: Path):  # noqa: ANN201 - Snapshot
+def snap(tmp_path_factory: pytest.TempPathFactory, artifacts: Path):
     root = write_rules(tmp_path_factory.mktemp("rules"), HAND + synthetic(10_000), CLOSED)
     return build_snapshot(root)
 
 
-def check(snap, nickname: str, account_id: str | None = None, **fields: str):  # noqa: ANN001, ANN201
+def check(snap, nickname: str, account_id: str | None = None, **fields: str):
     req = ValidateRequest(fields=AccountFields(nickname=nickname, **fields), account_id=account_id)
     return validate(snap, req)
 
 
-def registry_findings(verdict) -> list[tuple[str, str, str, str, str]]:  # noqa: ANN001
+def registry_findings(verdict) -> list[tuple[str, str, str, str, str]]:
     return [(f.category, f.text, f.matched, f.method, f.action) for f in verdict.findings
             if f.category in ("protected_name", "closed_account_name")]
 
 
-def test_minimal_pack_gets_article_action_and_message_from_policy(snap) -> None:  # noqa: ANN001
+def test_minimal_pack_gets_article_action_and_message_from_policy(snap) -> None:
     status = snap.status()
     regs = {r["rule"]: r for r in status["registries"]}
     assert regs["verified"]["names"] == 10_007 and regs["verified"]["bad_lines"] == 1  # `\tno-name`
@@ -116,14 +115,14 @@ def test_minimal_pack_gets_article_action_and_message_from_policy(snap) -> None:
     ("刷单小王子", "刷单小王子", "exact"),
     ("scamking", "ScamKing", "exact"),
 ])
-def test_whole_name_through_evasions_rejects(snap, nickname: str, matched: str, method: str) -> None:  # noqa: ANN001
+def test_whole_name_through_evasions_rejects(snap, nickname: str, matched: str, method: str) -> None:
     v = check(snap, nickname)
     found = registry_findings(v)
     assert v.decision == "reject", found
     assert [(m, meth, a) for _, _, m, meth, a in found] == [(matched, method, "reject")]
 
 
-def test_a_synthetic_name_among_ten_thousand(snap) -> None:  # noqa: ANN001
+def test_a_synthetic_name_among_ten_thousand(snap) -> None:
     name = synthetic(10_000)[4321].split("\t")[0]
     assert check(snap, name).decision == "reject"
     assert check(snap, name, account_id="syn-4321").decision == "pass"
@@ -142,25 +141,25 @@ def test_a_synthetic_name_among_ten_thousand(snap) -> None:  # noqa: ANN001
     ("i love Nike", "Nike"),
     ("爱Nike", "Nike"),
 ])
-def test_suffix_or_inside_a_longer_name_reviews(snap, nickname: str, text: str) -> None:  # noqa: ANN001
+def test_suffix_or_inside_a_longer_name_reviews(snap, nickname: str, text: str) -> None:
     v = check(snap, nickname)
     assert v.decision == "review", registry_findings(v)
     assert [(t, a) for _, t, _, _, a in registry_findings(v)] == [(text, "review")]
 
 
 @pytest.mark.parametrize("nickname", ["王伟的小店", "小王伟", "snikers", "nikestore"])
-def test_short_names_inside_and_latin_inside_a_word_are_not_hits(snap, nickname: str) -> None:  # noqa: ANN001
+def test_short_names_inside_and_latin_inside_a_word_are_not_hits(snap, nickname: str) -> None:
     assert registry_findings(check(snap, nickname)) == []
 
 
-def test_owner_exemption(snap) -> None:  # noqa: ANN001
+def test_owner_exemption(snap) -> None:
     assert check(snap, "人民日报", account_id="acc-1").decision == "pass"
     assert check(snap, "人民日报小号", account_id="acc-1").decision == "pass"
     assert check(snap, "人民日报", account_id="acc-2").decision == "reject"  # somebody else's id
     assert check(snap, "香港电台", account_id="acc-1").decision == "reject"  # an entry without an owner
 
 
-def test_only_names_by_default(snap) -> None:  # noqa: ANN001
+def test_only_names_by_default(snap) -> None:
     assert registry_findings(check(snap, "普通用户", bio="每天读人民日报")) == []
 
 

@@ -218,7 +218,7 @@ async def test_debouncer_max_wait_bounds_endless_writes() -> None:
     assert task.done() and time.monotonic() - start < 0.6
 
 
-async def wait_for(cond, timeout: float) -> bool:  # noqa: ANN001
+async def wait_for(cond, timeout: float) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if cond():

@@ -34,7 +34,7 @@ def _document() -> dict:
 DOCUMENT = _document()
 
 
-def test_api_conforms_to_its_openapi_with_every_check(server, tmp_path: Path) -> None:  # noqa: ANN001
+def test_api_conforms_to_its_openapi_with_every_check(server, tmp_path: Path) -> None:
     cli = Path(sys.executable).with_name("schemathesis")
     cmd = [str(cli), "run", f"{server.url}/openapi.json", "--checks", "all", "--max-examples", str(MAX_EXAMPLES),
            "--seed", str(SEED), "--exclude-path-regex", "^/admin", "--request-timeout", "30"]
@@ -46,13 +46,13 @@ def test_api_conforms_to_its_openapi_with_every_check(server, tmp_path: Path) ->
     assert "Tested: 7" in out.stdout and "unique failure" not in out.stdout, out.stdout[-3000:]
 
 
-def test_served_document_is_the_tested_one(server) -> None:  # noqa: ANN001
+def test_served_document_is_the_tested_one(server) -> None:
     import httpx
 
     assert httpx.get(f"{server.url}/openapi.json", timeout=10).json() == DOCUMENT
 
 
-def test_admin_is_excluded_and_everything_else_covered(server) -> None:  # noqa: ANN001
+def test_admin_is_excluded_and_everything_else_covered(server) -> None:
     """Guard against the exclusion silently dropping more than /admin (e.g. a renamed route)."""
     import httpx
 
@@ -61,7 +61,7 @@ def test_admin_is_excluded_and_everything_else_covered(server) -> None:  # noqa:
     assert {"/validate", "/validate/batch", "/ip-region", "/healthz", "/readyz", "/status"} <= tested
 
 
-def test_405_names_every_method_served_at_the_path(server) -> None:  # noqa: ANN001
+def test_405_names_every_method_served_at_the_path(server) -> None:
     """Starlette's 405 names only the first route whose path matched: GET /ip-region, though POST is served."""
     import httpx
 

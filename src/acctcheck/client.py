@@ -279,7 +279,7 @@ class _Base:
             if self.on_degraded is not None:
                 try:
                     self.on_degraded(req, exc)
-                except Exception:  # noqa: BLE001 - a failing hook must not break the fail-open/closed path
+                except Exception:
                     log.exception("on_degraded hook failed")
             out.append(Verdict(decision=decision, findings=[], rules_revision="unavailable",
                                decision_id=f"degraded-{uuid.uuid4().hex}", degraded=True))

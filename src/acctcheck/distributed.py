@@ -63,10 +63,10 @@ _build_lock = threading.Lock()
 def ensure_engine(bundle: RulesBundle) -> None:
     """Make this worker process's scan engine judge with `bundle` (built once per process and digest)."""
     key = f"bundle:{bundle.digest}"
-    if scan._W.rules_dir == key:  # noqa: SLF001 - the scan module's per-process engine slot, shared on purpose
+    if scan._W.rules_dir == key:
         return
     with _build_lock:
-        if scan._W.rules_dir == key:  # noqa: SLF001
+        if scan._W.rules_dir == key:
             return
         with tempfile.TemporaryDirectory(prefix="acctcheck-rules-") as tmp:
             for name, data in bundle.files:
@@ -74,7 +74,7 @@ def ensure_engine(bundle: RulesBundle) -> None:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(data)
             scan.load_engine(tmp, run_examples=False)
-        scan._W.rules_dir = key  # noqa: SLF001
+        scan._W.rules_dir = key
 
 
 def judge_lines(lines: Iterable[str | bytes], bundle: RulesBundle) -> tuple[list[bytes], list[bytes], dict]:
@@ -207,7 +207,7 @@ def dask_judge(address: str, rules_dir: Path, stderr: Any = None) -> tuple[
         return outcomes
 
     def judge(chunks: Iterator[list[scan.Item]]) -> Iterator[list[scan.Outcome]]:
-        yield from scan._ordered(chunks, submit, result, max(threads * 3, 2))  # noqa: SLF001 - the scan's own pipeline
+        yield from scan._ordered(chunks, submit, result, max(threads * 3, 2))
 
     def close() -> None:
         close_client()

@@ -125,7 +125,7 @@ class BufferedStderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
         self.immediate = False  # set at shutdown (unbuffer_logs): every line is flushed as it is written
         _BUFFERED.add(self)
         try:
-            stream = open(os.dup(sys.stderr.fileno()), "w", buffering=1 << 16, encoding="utf-8",  # noqa: SIM115
+            stream = open(os.dup(sys.stderr.fileno()), "w", buffering=1 << 16, encoding="utf-8",
                           errors="backslashreplace")
         except (AttributeError, OSError, ValueError):  # stderr replaced by an object without a descriptor
             stream = sys.stderr

@@ -146,8 +146,8 @@ class Metrics:
                 if child is None:
                     child = children[(self.latency, endpoint)] = self.latency.labels(endpoint)
                 # the Histogram child's own values: observe() takes one observation, these are many
-                child._sum.inc(total)  # noqa: SLF001
-                for bucket, n in zip(child._buckets, counts):  # noqa: SLF001
+                child._sum.inc(total)
+                for bucket, n in zip(child._buckets, counts):
                     if n:
                         bucket.inc(n)
             self._pending_latency.clear()

@@ -209,7 +209,7 @@ class RuleStore:
             marked = marked_files(fs)
         except PackSetError as exc:
             errors = [i.as_dict() for i in exc.issues]
-        except Exception as exc:  # noqa: BLE001 - an operator mistake must never take the service down
+        except Exception as exc:
             errors = [PackIssue(str(self.root), None, None, f"{type(exc).__name__}: {exc}").as_dict()]
         else:
             errors = []

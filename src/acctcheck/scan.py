@@ -147,7 +147,7 @@ def load_engine(rules_dir: str, run_examples: bool = True) -> None:
         from acctcheck.geo.resolver import GeoResolver
 
         _W.geo = GeoResolver(settings.geoip_main_db, settings.geoip_domestic_db)
-    except Exception:  # noqa: BLE001 - as in the service: no IP labels rather than no scan
+    except Exception:
         _W.geo = None
 
 
@@ -438,7 +438,7 @@ def run_scan(opts: ScanOptions, stdout: IO[str] = sys.stdout, stderr: IO[str] = 
     except KeyboardInterrupt:
         print("\nacctcheck scan: interrupted; run again with --resume to continue", file=stderr)
         code = EXIT_INTERRUPTED
-    except Exception as exc:  # noqa: BLE001 - e.g. the server went away: say so, keep what was written
+    except Exception as exc:
         from acctcheck.client import Unavailable
 
         if not isinstance(exc, Unavailable):

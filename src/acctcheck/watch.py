@@ -118,7 +118,7 @@ class RulesWatcher:
                         break
             except asyncio.CancelledError:
                 raise
-            except Exception as exc:  # noqa: BLE001 - missing directory, inotify limits: the poll still runs
+            except Exception as exc:
                 log.warning("rules watch unavailable, relying on the poll: %s", exc)
                 await asyncio.sleep(self.poll_s)
 
@@ -134,7 +134,7 @@ class RulesWatcher:
             if self.on_poll is not None:
                 try:
                     await self.on_poll()
-                except Exception:  # noqa: BLE001 - e.g. the IP database refresh must not stop rule polling
+                except Exception:
                     log.exception("periodic refresh failed")
 
     async def _reloader(self) -> None:
@@ -149,7 +149,7 @@ class RulesWatcher:
             attempt = self.store.last_attempt
             try:
                 result = await asyncio.to_thread(self.store.reload)
-            except Exception:  # noqa: BLE001 - the watcher must survive anything
+            except Exception:
                 log.exception("rules reload crashed")
                 continue
             if result.retry_in is not None:  # files still settling: look again when they should have settled

@@ -11,13 +11,12 @@ from typing import Any
 from fastapi import FastAPI
 
 from acctcheck import __version__, console
-from acctcheck.api import batch, errors, openapi, ops, validate
+from acctcheck.api import admin, batch, errors, metrics, openapi, ops, validate
 from acctcheck.categories import describe_categories
 from acctcheck.contract import BatchRequest, ValidateRequest
 from acctcheck.logging_setup import unbuffer_logs
 from acctcheck.reload import RuleStore
 from acctcheck.settings import Settings
-from acctcheck.api import admin, metrics
 from acctcheck.watch import RulesWatcher, report
 
 log = logging.getLogger("acctcheck")
@@ -33,7 +32,7 @@ def _geo(settings: Settings):  # noqa: ANN202 - GeoResolver | None
         from acctcheck.geo.resolver import GeoResolver
 
         geo = GeoResolver(settings.geoip_main_db, settings.geoip_domestic_db)
-    except Exception:  # noqa: BLE001 - the IP feature must not stop the validator from serving
+    except Exception:
         log.exception("IP region databases unavailable; /ip-region will answer 503")
         return None
     for name, layer in geo.status()["layers"].items():

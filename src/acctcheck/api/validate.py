@@ -191,7 +191,7 @@ class FastValidate:
         if message["type"] == "http.request" and not message.get("more_body"):
             try:
                 verdict = self._decide(message.get("body", b""), state, settings.max_field_chars)
-            except Exception:  # noqa: BLE001 - the fast lane runs outside FastAPI's error layer: same answer
+            except Exception:
                 log.exception("unhandled error")
                 await error_response(500, "internal_error", "internal error; the request was not evaluated")(
                     scope, receive, send)

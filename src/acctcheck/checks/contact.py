@@ -10,7 +10,6 @@ import re
 from acctcheck.checks.base import CheckContext, RawFinding
 from acctcheck.normalize.chars import Flag
 
-
 _ALNUM = re.compile(r"[0-9a-z]")
 
 

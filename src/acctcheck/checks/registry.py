@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from acctcheck.checks import account_registry, characters, contact, terms
-from acctcheck.checks import institution, professions
+from acctcheck.checks import account_registry, characters, contact, institution, professions, terms
 from acctcheck.checks.base import CheckContext, RawFinding
 
 Check = Callable[[CheckContext], list[RawFinding]]

@@ -57,11 +57,11 @@ def embedded_path() -> Path:
 
 
 def _utc(ts: float) -> str:
-    return dt.datetime.fromtimestamp(ts, dt.timezone.utc).isoformat(timespec="seconds")
+    return dt.datetime.fromtimestamp(ts, dt.UTC).isoformat(timespec="seconds")
 
 
 def _date(epoch: int) -> str:
-    return dt.datetime.fromtimestamp(epoch, dt.timezone.utc).strftime("%Y-%m-%d")
+    return dt.datetime.fromtimestamp(epoch, dt.UTC).strftime("%Y-%m-%d")
 
 
 @dataclass(frozen=True)
@@ -238,7 +238,7 @@ class GeoResolver:
         layer.seen = sig
         try:
             loaded = _load(layer.name, layer.path, private=True)
-        except Exception as e:  # noqa: BLE001  keep-last-good: any failure is reported, never raised
+        except Exception as e:
             what = "serving the last good copy" if layer.loaded else "layer not loaded"
             self._record(layer, f"cannot open {layer.path}: {type(e).__name__}: {e}; {what}")
             return False

@@ -40,7 +40,7 @@ class ImageLimits:
     max_total_pixels: int = 16_000_000  # width * height * frames: every frame of an animation is decoded
 
     @classmethod
-    def from_settings(cls, settings: "Settings") -> "ImageLimits":
+    def from_settings(cls, settings: Settings) -> ImageLimits:
         """The service's limits: requests, batches and pack examples all scan with these."""
         return cls(settings.max_image_bytes, settings.max_image_pixels, settings.image_decode_side,
                    max_side=settings.max_image_side, max_aspect=settings.max_image_aspect,

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from acctcheck.match.automaton import TermAutomaton
 from acctcheck.match.fuzzy import one_edit_matches
-
 from acctcheck.normalize.chars import Flag
 from acctcheck.normalize.normalizer import FieldViews
 from acctcheck.normalize.pinyin import LATIN

@@ -78,7 +78,7 @@ def _load_lookalikes() -> dict[str, str]:
 class CharTable(dict[int, str]):
     """A `str.translate` table filled on first sight of each code point (bounded)."""
 
-    def __init__(self, folder: "CharFolder", pick: "Callable[[Folded], str]") -> None:
+    def __init__(self, folder: CharFolder, pick: Callable[[Folded], str]) -> None:
         super().__init__()
         self._folder = folder
         self._pick = pick

@@ -22,7 +22,7 @@ class Normalizer:
     def skeleton(self, value: str) -> View:
         return woven_views(self.folder, self.view_table, value).skeleton
 
-    def views(self, value: str) -> "FieldViews":
+    def views(self, value: str) -> FieldViews:
         return FieldViews(self, value)
 
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field
-
 from importlib import resources
 
 from acctcheck.normalize.skeleton import FILL
@@ -50,14 +49,14 @@ class PinyinTable:
     syllable_code: dict[str, str]  # syllable -> one character (see the module docstring)
     typed: frozenset[str]  # syllables accepted when segmenting Latin
     primary_code: dict[str, str]  # Han char -> encoded most common reading (the input side's one reading)
-    code_table: "_CodeTable"  # the same as a str.translate table
+    code_table: _CodeTable  # the same as a str.translate table
     _codes: dict[str, tuple[str, ...]]  # Han char -> encoded readings (all), for term keys
     # Latin run -> its segmentation: names and words recur across accounts (momo, sunny, li), and the
     # dynamic programme costs a few µs per run. Bounded like the character fold caches.
     _segments: dict[str, list[tuple[int, int]] | None] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
-    def build(cls) -> "PinyinTable":
+    def build(cls) -> PinyinTable:
         readings: dict[str, tuple[str, ...]] = {}
         syllables: set[str] = set()
         data = resources.files("acctcheck.normalize").joinpath("data/pinyin.tsv").read_text(encoding="utf-8")

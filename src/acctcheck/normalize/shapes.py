@@ -29,7 +29,7 @@ class ShapeTables:
     splits: dict[str, str]  # two characters written side by side -> the character they imitate
 
     @classmethod
-    def load(cls) -> "ShapeTables":
+    def load(cls) -> ShapeTables:
         sim: dict[str, set[str]] = {}
         for cols in _lines("similar_shapes.tsv"):
             if len(cols) < 2 or len(cols[0]) != 1:

@@ -8,13 +8,13 @@ import gc
 from pathlib import Path
 
 from acctcheck.contract import AccountFields, ValidateRequest, Verdict
+from acctcheck.normalize.normalizer import Normalizer, default_normalizer
 from acctcheck.packs.compiler import compile_set
 from acctcheck.packs.errors import PackIssue, PackSetError
 from acctcheck.packs.files import FileSet, read_tree
 from acctcheck.packs.loader import load_files
 from acctcheck.packs.schema import Example
 from acctcheck.packs.snapshot import Snapshot
-from acctcheck.normalize.normalizer import Normalizer, default_normalizer
 
 
 def example_failures(snapshot: Snapshot, files: dict[str, str], examples: dict[str, list]) -> list[PackIssue]:

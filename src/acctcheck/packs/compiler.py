@@ -8,18 +8,35 @@ import re
 from collections import defaultdict
 from datetime import UTC, datetime
 
+from acctcheck.contract import TEXT_FIELDS
 from acctcheck.match.automaton import TermAutomaton
 from acctcheck.match.fuzzy import half_entries
 from acctcheck.match.patterns import PatternError, PatternSet, compile_pattern
-from acctcheck.contract import TEXT_FIELDS
 from acctcheck.normalize.normalizer import Normalizer
 from acctcheck.packs.errors import PackIssue, PackSetError
 from acctcheck.packs.loader import LoadedPack, LoadedSet
-from acctcheck.packs.schema import CharactersRule, ComposeRule, PatternRule, TermsRule
-from acctcheck.packs.schema import InstitutionNameRule, InstitutionNatureRule, ProfessionRule, RegistryRule
-from acctcheck.registry import layer as registry_layer
-from acctcheck.packs.snapshot import ALLOW, ENTRY_CLASSES, RULE_PARTS, CompiledRule, PackInfo, Snapshot, TermEntry, entry_class
+from acctcheck.packs.schema import (
+    CharactersRule,
+    ComposeRule,
+    InstitutionNameRule,
+    InstitutionNatureRule,
+    PatternRule,
+    ProfessionRule,
+    RegistryRule,
+    TermsRule,
+)
+from acctcheck.packs.snapshot import (
+    ALLOW,
+    ENTRY_CLASSES,
+    RULE_PARTS,
+    CompiledRule,
+    PackInfo,
+    Snapshot,
+    TermEntry,
+    entry_class,
+)
 from acctcheck.packs.word_order import expand_line
+from acctcheck.registry import layer as registry_layer
 
 MAX_NAMES_PER_ENTRY = 64
 

@@ -87,7 +87,7 @@ def _entry_data(fs: FileSet, rel: str, issues: list[PackIssue], *, owner: str | 
 
 def _parse_yaml(data: bytes, rel: str, issues: list[PackIssue]) -> object:
     try:
-        return yaml.load(data.decode("utf-8"), Loader=_StrictLoader)  # noqa: S506 - strict SafeLoader
+        return yaml.load(data.decode("utf-8"), Loader=_StrictLoader)
     except UnicodeDecodeError:
         issues.append(PackIssue(rel, None, None, "not UTF-8"))
     except yaml.YAMLError as exc:

@@ -5,7 +5,7 @@ The format is documented for operators in docs/rule-packs.md; this module is its
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -49,7 +49,7 @@ class _RuleBase(_Strict):
     description: str = ""
 
     @model_validator(mode="after")
-    def _exempt_kind_needs_kinds(self) -> "_RuleBase":
+    def _exempt_kind_needs_kinds(self) -> _RuleBase:
         if self.exempt_match == "kind" and not self.exempt_kinds:
             raise ValueError("exempt_match: kind needs a non-empty exempt_kinds list")
         stray = sorted(set(self.field_actions) - set(self.fields))
@@ -86,7 +86,7 @@ class TermsRule(_RuleBase):
     word_order: bool = _WORD_ORDER
 
     @model_validator(mode="after")
-    def _has_terms(self) -> "TermsRule":
+    def _has_terms(self) -> TermsRule:
         if not self.terms and not self.terms_file:
             raise ValueError("a terms rule needs `terms` or `terms_file`")
         return self
@@ -97,7 +97,7 @@ class ComposePart(_Strict):
     file: str | None = None
 
     @model_validator(mode="after")
-    def _one_source(self) -> "ComposePart":
+    def _one_source(self) -> ComposePart:
         if (self.values is None) == (self.file is None):
             raise ValueError("a compose part has exactly one of `values` or `file`")
         return self
@@ -172,7 +172,7 @@ class ProfessionRule(_RuleBase):
     pinyin: bool = True
 
     @model_validator(mode="after")
-    def _valid(self) -> "ProfessionRule":
+    def _valid(self) -> ProfessionRule:
         if not self.terms and not self.terms_file:
             raise ValueError("a profession rule needs `terms` or `terms_file`")
         if self.category != Category.profession_unverified:
@@ -193,7 +193,7 @@ class InstitutionNamePart(_Strict):
     file: str | None = None
 
     @model_validator(mode="after")
-    def _one_source(self) -> "InstitutionNamePart":
+    def _one_source(self) -> InstitutionNamePart:
         if (self.values is None) == (self.file is None):
             raise ValueError("a part has exactly one of `values` or `file`")
         return self
@@ -219,7 +219,7 @@ class InstitutionNameRule(_RuleBase):
     parts: list[InstitutionNamePart] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _valid(self) -> "InstitutionNameRule":
+    def _valid(self) -> InstitutionNameRule:
         if self.category != Category.institution_mismatch:
             raise ValueError("an institution_name rule reports category institution_mismatch")
         return self
@@ -242,7 +242,7 @@ class InstitutionNatureRule(_RuleBase):
     pinyin: bool = False
 
     @model_validator(mode="after")
-    def _valid(self) -> "InstitutionNatureRule":
+    def _valid(self) -> InstitutionNatureRule:
         if not self.terms and not self.terms_file:
             raise ValueError("an institution_nature rule needs `terms` or `terms_file`")
         if not self.kinds and not self.registered_name_any:
@@ -271,15 +271,14 @@ class RegistryRule(_RuleBase):
         default_factory=lambda: ["nickname"], description="account names by default: a bio may mention anyone")
 
     @model_validator(mode="after")
-    def _registry_category(self) -> "RegistryRule":
+    def _registry_category(self) -> RegistryRule:
         if self.category not in REGISTRY_CATEGORIES:
             raise ValueError(f"a registry rule reports one of {[c.value for c in REGISTRY_CATEGORIES]}")
         return self
 
 
 Rule = Annotated[
-    Union[TermsRule, ComposeRule, PatternRule, ImageCodeRule, ProfessionRule, InstitutionNameRule,
-          InstitutionNatureRule, CharactersRule, RegistryRule],
+    TermsRule | ComposeRule | PatternRule | ImageCodeRule | ProfessionRule | InstitutionNameRule | InstitutionNatureRule | CharactersRule | RegistryRule,
     Field(discriminator="kind"),
 ]
 RULE_KINDS: frozenset[str] = frozenset(
@@ -321,7 +320,7 @@ class Pack(_Strict):
     examples: list[Example] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _unique_ids(self) -> "Pack":
+    def _unique_ids(self) -> Pack:
         seen: set[str] = set()
         for rule in self.rules:
             if rule.id in seen:
