@@ -47,6 +47,11 @@ def _method(view: View, s: int, e: int, term_flags: tuple[int, ...]) -> str:
     return "exact"
 
 
+def fold_method(view: View, s: int, e: int) -> str:
+    """The evasion method a skeleton span shows against a term written plainly (no folded characters)."""
+    return _method(view, s, e, ())
+
+
 def _alnum_class(ch: str) -> int:
     if "a" <= ch <= "z":
         return 1

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 from acctcheck.contract import TEXT_FIELDS
 from acctcheck.match.automaton import TermAutomaton
+from acctcheck.match.frames import FRAMES, HEAD, TAIL, UNLESS, FrameIndex, Gap
 from acctcheck.match.fuzzy import half_entries
 from acctcheck.match.patterns import PatternError, PatternSet, compile_pattern
 from acctcheck.normalize.normalizer import Normalizer
@@ -18,6 +19,7 @@ from acctcheck.packs.loader import LoadedPack, LoadedSet
 from acctcheck.packs.schema import (
     CharactersRule,
     ComposeRule,
+    FrameRule,
     InstitutionNameRule,
     InstitutionNatureRule,
     PatternRule,
@@ -145,6 +147,34 @@ def _profession_consistency(families: dict[str, dict], rule: ProfessionRule, iss
                                 f"domain {rule.domain!r} is already regulated={regulated[rule.domain]}"))
 
 
+def _suffixed(name: str, names: list[str], endings: str) -> bool:
+    """A head's full form: it ends with one of `endings` and extends another name of its line (杭州市 of
+    杭州市|杭州, not 杭州, which ends with 州 too), or it is its line's only name (朝阳区)."""
+    if name[-1] not in endings:
+        return False
+    return len(names) == 1 or any(len(o) < len(name) and name.startswith(o) for o in names)
+
+
+def _add_frame(keys: dict[str, list[tuple[int, int]]], gaps: dict[int, Gap], normalizer: Normalizer, r_idx: int,
+               rule: FrameRule, lp: LoadedPack) -> int:
+    """Collect one frame rule's words, folded as the skeleton view folds text; returns heads × tails."""
+    gaps[r_idx] = Gap(rule.min_gap, rule.max_gap, frozenset(rule.gap_excludes), frozenset(rule.tail_not_before))
+    fold = normalizer.folder.skeleton_table
+    counts = []
+    for role, part in ((HEAD, rule.head), (TAIL, rule.tail), (UNLESS, rule.unless)):
+        n = 0
+        for line in _entries(lp, part.values, part.file) if part else []:
+            names = [x.strip() for x in line.split("|") if x.strip()]
+            for name in names:
+                if role == HEAD and rule.head_endings and not _suffixed(name, names, rule.head_endings):
+                    continue
+                if key := name.translate(fold):
+                    keys.setdefault(key, []).append((r_idx, role))
+                    n += 1
+        counts.append(n)
+    return counts[0] * counts[1]
+
+
 def compile_set(loaded: LoadedSet, normalizer: Normalizer, previous: Snapshot | None = None) -> Snapshot:
     """Build the immutable snapshot, or raise PackSetError listing every problem. With `previous` built from
     the same inputs but the registry files, only the registries are swapped (registry.layer.rebase)."""
@@ -161,6 +191,8 @@ def compile_set(loaded: LoadedSet, normalizer: Normalizer, previous: Snapshot | 
     pattern_rules: list[int] = []
     total_terms = 0
     families: dict[str, dict] = {}
+    frame_keys: dict[str, list[tuple[int, int]]] = {}
+    frame_gaps: dict[int, Gap] = {}
     for p_idx, lp in enumerate(loaded.packs):
         pack = lp.pack
         pack_terms = 0
@@ -193,6 +225,10 @@ def compile_set(loaded: LoadedSet, normalizer: Normalizer, previous: Snapshot | 
                     sizes.append(count)
                 rules.append(CompiledRule(r_idx, pack.name, rule, len(rule.parts)))
                 pack_terms += math.prod(sizes)
+            elif isinstance(rule, FrameRule):  # heads, tails and exceptions in one automaton (checks/frames.py)
+                count = _add_frame(frame_keys, frame_gaps, b.n, r_idx, rule, lp)
+                rules.append(CompiledRule(r_idx, pack.name, rule, 0))
+                pack_terms += count
             elif isinstance(rule, PatternRule):
                 compiled = []
                 for i, src in enumerate(rule.patterns):
@@ -247,6 +283,8 @@ def compile_set(loaded: LoadedSet, normalizer: Normalizer, previous: Snapshot | 
     def classify(entry: TermEntry) -> int:
         return entry_class(entry, rule_parts)
 
+    if frame_gaps:
+        families[FRAMES] = FrameIndex(frame_keys, frame_gaps)  # type: ignore[assignment]
     families[registry_layer.BASE] = loaded.base_revision
     families[registry_layer.SUFFIXES] = registry_layer.folded_suffixes(loaded.policy, normalizer)
     return Snapshot(

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from acctcheck.packs.errors import PackIssue, PackSetError
 from acctcheck.packs.files import FileSet, read_tree, resolve_ref
 from acctcheck.packs.manifest import manifest_issues
-from acctcheck.packs.schema import RULE_KINDS, Pack, Policy, RegistryRule
+from acctcheck.packs.schema import RULE_KINDS, FrameRule, Pack, Policy, RegistryRule
 
 POLICY_FILE = "policy.yaml"
 MAX_PACKS = 200
@@ -212,6 +212,10 @@ def load_files(fs: FileSet, marked: frozenset[str] = frozenset()) -> LoadedSet:
             for i, part in enumerate(getattr(rule, "parts", []) or []):
                 if part.file:
                     refs.append((f"rule {rule.id}", f"parts.{i}.file", part.file))
+            if isinstance(rule, FrameRule):
+                for key, part in (("head", rule.head), ("tail", rule.tail), ("unless", rule.unless)):
+                    if part is not None and part.file:
+                        refs.append((f"rule {rule.id}", f"{key}.file", part.file))
         for rule in pack.rules:
             if isinstance(rule, RegistryRule) and rule.file not in loaded.registries:
                 digest = _registry_digest(root, rule.file, rel, f"rule {rule.id}", issues)

@@ -111,6 +111,35 @@ class ComposeRule(_RuleBase):
     word_order: bool = _WORD_ORDER
 
 
+class FrameRule(_RuleBase):
+    """A name framed like an organ's: a head (a division's full name, 杭州市) and an organ-type ending (局,
+    委员会, 管理中心) with only a few Han characters between them. It catches the organ names nobody listed,
+    words swapped or reordered (杭州市健康卫生委员会, 宝鸡市公共安全局), that a cartesian compose rule cannot
+    enumerate. The ending may not close an ordinary word (`unless`: 饭局, 餐厅)."""
+
+    kind: Literal["frame"]
+    head: ComposePart
+    tail: ComposePart
+    unless: ComposePart | None = Field(default=None, description="words ending where the tail ends that make it "
+                                       "ordinary (饭局, 格局, 餐厅): a frame closed by one of them is no frame")
+    min_gap: int = Field(default=1, ge=0, le=24, description="Han characters at least between head and tail")
+    max_gap: int = Field(default=8, ge=0, le=24, description="Han characters at most between head and tail")
+    gap_excludes: str = Field(default="的之", max_length=32,
+                              description="characters that may not stand in the gap (杭州市最好吃的饭局)")
+    tail_not_before: str = Field(default="", max_length=32, description="characters that may not follow the "
+                                 "ending (长, 员: 美食局长 and 政协委员 name a person, not an organ)")
+    head_endings: str = Field(default="", max_length=64, description="if set, only full forms open a frame: "
+                              "head names ending with one of these characters (市省县区州盟旗) that extend another "
+                              "name of their line or stand alone (杭州市 and 延边州, not 杭州): a bare place name "
+                              "is too common before an ending")
+
+    @model_validator(mode="after")
+    def _gap_order(self) -> FrameRule:
+        if self.min_gap > self.max_gap:
+            raise ValueError("min_gap is greater than max_gap")
+        return self
+
+
 class PatternRule(_RuleBase):
     kind: Literal["pattern"]
     patterns: list[str] = Field(min_length=1)
@@ -278,7 +307,8 @@ class RegistryRule(_RuleBase):
 
 
 Rule = Annotated[
-    TermsRule | ComposeRule | PatternRule | ImageCodeRule | ProfessionRule | InstitutionNameRule | InstitutionNatureRule | CharactersRule | RegistryRule,
+    TermsRule | ComposeRule | FrameRule | PatternRule | ImageCodeRule | ProfessionRule | InstitutionNameRule
+    | InstitutionNatureRule | CharactersRule | RegistryRule,
     Field(discriminator="kind"),
 ]
 RULE_KINDS: frozenset[str] = frozenset(

@@ -1,0 +1,40 @@
+"""Names framed like an organ's (rule kind `frame`): a division's full name, a few Han characters and an
+organ-type ending (杭州市健康卫生委员会). Spans are found on the skeleton view, so traditional, width,
+look-alike and separator evasions are seen through, and reported with the method the fold implies."""
+
+from __future__ import annotations
+
+from acctcheck.checks.base import CheckContext, RawFinding
+from acctcheck.match.frames import FRAMES, FrameIndex
+from acctcheck.match.terms import fold_method
+from acctcheck.normalize.view import View
+
+
+def _method(view: View, s: int, he: int, ts: int, e: int) -> str:
+    """How the head and the ending were written (the gap is free text: 伍 of 退伍 is no number style), or
+    `separator` if anything was put between the frame's characters."""
+    for method in (fold_method(view, s, he), fold_method(view, ts, e)):
+        if method not in ("exact", "separator"):
+            return method
+    return "separator" if any(view.gaps[s + 1:e]) else "exact"
+
+
+def run(ctx: CheckContext) -> list[RawFinding]:
+    snapshot = ctx.snapshot
+    index: FrameIndex | None = snapshot.families.get(FRAMES)
+    if index is None:
+        return []
+    out: list[RawFinding] = []
+    for name, views in ctx.fields:
+        allowed = snapshot.rules_by_field[(ctx.request.account_type, name)]
+        skel = views.skeleton
+        for r_idx, s, he, ts, e in index.spans(skel.text):
+            if r_idx not in allowed:
+                continue
+            compiled = snapshot.rules[r_idx]
+            a, z = skel.span(s, e)
+            if ctx.exempt(compiled, skel.text[s:e]):
+                continue
+            out.append(RawFinding(compiled, name, (a, z), views.value[a:z], skel.text[s:e],
+                                  _method(skel, s, he, ts, e)))
+    return out

@@ -1,0 +1,69 @@
+"""Framed spans: a head word, then a few Han characters, then an ending word, found in one automaton pass.
+
+The words come from rule packs (kind `frame`), but this module knows only keys, roles and gap bounds: which
+rule a span belongs to is the caller's business. Cost per field is one Aho-Corasick pass plus the pairs of
+heads and endings that occur, so it does not grow with the number of heads (thousands of divisions)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from acctcheck.match.automaton import TermAutomaton
+
+HEAD, TAIL, UNLESS = 0, 1, 2
+FRAMES = "frames"  # Snapshot.families key of the compiled FrameIndex
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """How far apart a frame's head and ending may be, and what may not stand between them."""
+
+    min: int
+    max: int
+    excludes: frozenset[str]
+    not_before: frozenset[str] = frozenset()
+
+
+def _word(ch: str) -> bool:
+    """A Han character, or a digit the skeleton folded from one (伍 of 退伍 is read as 5)."""
+    return "\u3400" <= ch <= "\u9fff" or "\U00020000" <= ch <= "\U0003134f" or "0" <= ch <= "9"
+
+
+class FrameIndex:
+    """Every frame word of every frame rule, keyed by its folded spelling, with each key's (frame, role)."""
+
+    def __init__(self, keys: dict[str, list[tuple[int, int]]], gaps: dict[int, Gap]) -> None:
+        self.automaton: TermAutomaton[tuple[int, int]] = TermAutomaton(keys)
+        self.gaps = gaps
+
+    def spans(self, text: str) -> list[tuple[int, int, int, int, int]]:
+        """(frame, head start, head end, tail start, tail end) of every framed span of `text`, the widest per
+        ending: a head, then min..max Han characters (or digits folded from them) none of which the frame
+        excludes, then an ending that no `unless` word closes and no `not_before` character follows."""
+        heads: dict[int, list[tuple[int, int]]] = {}
+        tails: list[tuple[int, int, int]] = []
+        unless: set[tuple[int, int]] = set()
+        for payloads, s, e in self.automaton.find(text):
+            for frame, role in payloads:
+                if role == HEAD:
+                    heads.setdefault(frame, []).append((s, e))
+                elif role == TAIL:
+                    tails.append((frame, s, e))
+                else:
+                    unless.add((frame, e))
+        if not heads or not tails:
+            return []
+        out: dict[tuple[int, int], tuple[int, int, int]] = {}
+        for frame, ts, te in tails:
+            if (frame, te) in unless:
+                continue
+            gap = self.gaps[frame]
+            if te < len(text) and text[te] in gap.not_before:
+                continue
+            for hs, he in heads.get(frame, ()):
+                n = ts - he
+                if gap.min <= n <= gap.max and all(_word(c) and c not in gap.excludes for c in text[he:ts]):
+                    key = (frame, te)
+                    if key not in out or hs < out[key][0]:
+                        out[key] = (hs, he, ts)
+        return [(frame, hs, he, ts, te) for (frame, te), (hs, he, ts) in out.items()]

@@ -1,0 +1,81 @@
+"""Rule kind `frame`: a division's full name, a few Han characters, an organ-type ending (issue 13 class 3:
+organ names with words swapped or reordered that no list holds)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from acctcheck.contract import ValidateRequest
+from acctcheck.engine import validate
+from acctcheck.packs.build import build_snapshot
+from acctcheck.packs.errors import PackSetError
+
+PACK = """schema_version: 1
+name: frames
+version: "1"
+description: frame rules under test
+rules:
+  - id: organ-frame
+    kind: frame
+    category: official_impersonation
+    article: 第八条第（二）项
+    action: review
+    message: 名称形似地方机关名称：{matched}
+    fields: [nickname]
+    head: {values: [杭州市|杭州, 延边朝鲜族自治州|延边州|延边]}
+    head_endings: 市州
+    tail: {values: [局, 委员会, 管理中心]}
+    unless: {values: [饭局, 格局]}
+    tail_not_before: 长
+    max_gap: 6
+...
+"""
+
+POLICY = "schema_version: 1\n...\n"
+
+
+@pytest.fixture(scope="module")
+def snapshot(tmp_path_factory: pytest.TempPathFactory):
+    root: Path = tmp_path_factory.mktemp("frames")
+    (root / "frames.yaml").write_text(PACK, encoding="utf-8")
+    (root / "policy.yaml").write_text(POLICY, encoding="utf-8")
+    return build_snapshot(root, run_examples=False)
+
+
+def _findings(snapshot, name: str) -> list[tuple[str, str, str]]:
+    v = validate(snapshot, ValidateRequest.model_validate({"account_type": "personal", "fields": {"nickname": name}}))
+    return [(f.rule_id, f.text, f.method) for f in v.findings]
+
+
+@pytest.mark.parametrize(("name", "text", "method"), [
+    ("杭州市健康卫生委员会", "杭州市健康卫生委员会", "exact"),      # words swapped
+    ("延边州运输交通局", "延边州运输交通局", "exact"),              # a short full form (…州) opens a frame
+    ("我是杭州市公共安全局", "杭州市公共安全局", "exact"),          # inside a longer text
+    ("杭州市·公积金住房·管理中心", "杭州市·公积金住房·管理中心", "separator"),
+    ("杭州市衛生健康委員會", "杭州市衛生健康委員會", "traditional"),
+    ("杭州市退伍军人事务局", "杭州市退伍军人事务局", "exact"),      # 伍 folds to 5 in the skeleton
+])
+def test_framed_organ_names_are_found(snapshot, name: str, text: str, method: str) -> None:
+    assert _findings(snapshot, name) == [("organ-frame", text, method)]
+
+
+@pytest.mark.parametrize("name", [
+    "杭州市周末饭局",          # an ordinary word closes the frame
+    "杭州市美食局长",          # a person's title
+    "杭州美食局",              # a bare place name opens no frame (head_endings), though it ends with 州
+    "杭州市最好吃的局",        # 的 may not stand in the gap
+    "杭州市局",                # min_gap 1
+    "杭州市一二三四五六七局",  # more than max_gap characters
+    "延边美食委员会",
+])
+def test_ordinary_names_are_not_frames(snapshot, name: str) -> None:
+    assert _findings(snapshot, name) == []
+
+
+def test_gap_bounds_are_checked_at_load(tmp_path: Path) -> None:
+    (tmp_path / "frames.yaml").write_text(PACK.replace("max_gap: 6", "max_gap: 6\n    min_gap: 7"), encoding="utf-8")
+    (tmp_path / "policy.yaml").write_text(POLICY, encoding="utf-8")
+    with pytest.raises(PackSetError, match="min_gap is greater than max_gap"):
+        build_snapshot(tmp_path, run_examples=False)
