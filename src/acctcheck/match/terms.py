@@ -143,21 +143,21 @@ def _chain(rules: tuple, parts: dict[tuple[int, int, int], list[tuple[TermEntry,
     n_parts = rules[entry.rule].parts
     if entry.covers < n_parts and (entry.rule, entry.covers, e) not in parts:
         return  # this rule's next part does not start here
-    frontier = [(e, entry.canonical, entry.name, entry.flags, entry.syllables, fuzzy)]
+    frontier = [(e, entry.canonical, entry.name, entry.flags, entry.syllables, fuzzy, entry.typed_only)]
     for k in range(entry.covers, n_parts):
         nxt = []
-        for end, canon, name, flags, syl, fz in frontier:
+        for end, canon, name, flags, syl, fz, typed in frontier:
             for pe, pend, pfz in parts.get((entry.rule, k, end), ()):
                 if fz and pfz:
                     continue  # one visual edit per term
                 nxt.append((pend, canon + pe.canonical, name + pe.name, flags + pe.flags,
-                            syl + pe.syllables, fz or pfz))
+                            syl + pe.syllables, fz or pfz, typed or pe.typed_only))
         frontier = nxt
         if not frontier:
             break
-    for end, canon, name, flags, syl, fz in frontier:
-        whole.append((TermEntry(entry.rule, entry.pack, -1, canon, flags, syl, name, head=entry.canonical), s,
-                      end, fz))
+    for end, canon, name, flags, syl, fz, typed in frontier:
+        whole.append((TermEntry(entry.rule, entry.pack, -1, canon, flags, syl, name, head=entry.canonical,
+                                typed_only=typed), s, end, fz))
 
 
 def _spans_sentences(text: str, breaks: str) -> bool:
@@ -234,7 +234,7 @@ def find_term_hits(snapshot: Snapshot, views: FieldViews, field: str, account_ty
                     continue
                 method = "pinyin"
             else:
-                if not rule.homophone or entry.syllables < policy.homophone_min_syllables:
+                if entry.typed_only or not rule.homophone or entry.syllables < policy.homophone_min_syllables:
                     continue
                 if rules[entry.rule].parts and entry.syllables < policy.compose_homophone_min_syllables:
                     continue  # place + one-character word by sound (兰陵王 ≈ 兰陵网)

@@ -93,6 +93,32 @@ class PinyinTable:
             return ["".join(o[0] for o in options)]
         return ["".join(p) for p in itertools.product(*options)]
 
+    def typed_key(self, key: str) -> str | None:
+        """`key` as the segmenter reads the term typed with no breaks, when that differs: 平安 typed `pingan`
+        reads pin gan, 西安 typed `xian` reads xian (fewest syllables). Indexing this reading too lets the typed
+        form match; None when the typed letters read as the key itself (the usual case) or as no pinyin."""
+        if len(key) < 2:
+            return None
+        syllables = [self._syllables[c] for c in key]
+        if not any(q[0] in "aoe" or (q[0] in "ngr" and p[-1] in "aeiouvn") for p, q in itertools.pairwise(syllables)):
+            return None  # no boundary that letters could cross (pin|gan, hu|nan, xi|an): a quarter of keys pass
+        letters = "".join(syllables)
+        cuts = self._segment(letters)  # not the request-side memo: a compile would fill it
+        if cuts is None:
+            return None
+        code = self.syllable_code
+        alt = "".join(code[letters[a:b]] for a, b in cuts)
+        return alt if alt != key and sum(b - a for a, b in cuts) == len(letters) else None
+
+    @property
+    def _syllables(self) -> dict[str, str]:
+        """Encoded syllable -> its letters (the inverse of syllable_code)."""
+        inverse = self.__dict__.get("_inverse")
+        if inverse is None:
+            inverse = {v: k for k, v in self.syllable_code.items()}
+            object.__setattr__(self, "_inverse", inverse)
+        return inverse
+
     def segment(self, letters: str) -> list[tuple[int, int]] | None:
         """Split a lower-case Latin run into pinyin syllables (fewest wins); None if it is not pinyin."""
         memo = self._segments

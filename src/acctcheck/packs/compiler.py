@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 import re
@@ -77,8 +78,13 @@ class _Builder:
             syllables = len(key) if keys else 0
             entry = TermEntry(rule, pack, part, canonical, flags, syllables, name, _capitals(name), covers)
             self.skeleton[key].append(entry)
+            typed_only: TermEntry | None = None
             for k in keys:
                 self.pinyin[k].append(entry)
+                alt = self.n.pinyin.typed_key(k)
+                if alt is not None and alt not in keys:
+                    typed_only = typed_only or dataclasses.replace(entry, typed_only=True)
+                    self.pinyin[alt].append(typed_only)
         return len(names)
 
 
