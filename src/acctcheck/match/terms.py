@@ -121,7 +121,7 @@ def _collect(snapshot: Snapshot, view: View, automaton: TermAutomaton[TermEntry]
                 allow.append((entry.pack, s, e))
         for entry in laters:
             if entry.rule in allowed:
-                parts.setdefault((entry.rule, entry.part, s), []).append((entry, e, fuzzy))
+                parts.setdefault((entry.rule, entry.part, s), []).append((entry, e, fuzzy or entry.edited))
                 part_starts.add(s)
         if firsts:
             heads.append((firsts, s, e, fuzzy))
@@ -143,21 +143,21 @@ def _chain(rules: tuple, parts: dict[tuple[int, int, int], list[tuple[TermEntry,
     n_parts = rules[entry.rule].parts
     if entry.covers < n_parts and (entry.rule, entry.covers, e) not in parts:
         return  # this rule's next part does not start here
-    frontier = [(e, entry.canonical, entry.name, entry.flags, entry.syllables, fuzzy, entry.typed_only)]
+    frontier = [(e, entry.canonical, entry.name, entry.flags, entry.syllables, fuzzy, entry.typed_only, False)]
     for k in range(entry.covers, n_parts):
         nxt = []
-        for end, canon, name, flags, syl, fz, typed in frontier:
+        for end, canon, name, flags, syl, fz, typed, ed in frontier:
             for pe, pend, pfz in parts.get((entry.rule, k, end), ()):
                 if fz and pfz:
                     continue  # one visual edit per term
                 nxt.append((pend, canon + pe.canonical, name + pe.name, flags + pe.flags,
-                            syl + pe.syllables, fz or pfz, typed or pe.typed_only))
+                            syl + pe.syllables, fz or pfz, typed or pe.typed_only, ed or pe.edited))
         frontier = nxt
         if not frontier:
             break
-    for end, canon, name, flags, syl, fz, typed in frontier:
+    for end, canon, name, flags, syl, fz, typed, ed in frontier:
         whole.append((TermEntry(entry.rule, entry.pack, -1, canon, flags, syl, name, head=entry.canonical,
-                                typed_only=typed), s, end, fz))
+                                edited=ed, typed_only=typed), s, end, fz))
 
 
 def _spans_sentences(text: str, breaks: str) -> bool:
@@ -209,7 +209,9 @@ def find_term_hits(snapshot: Snapshot, views: FieldViews, field: str, account_ty
         k = (entry.rule, s, e, entry.canonical)
         if fuzzy:
             if k not in found:
-                certainty = (policy.similar_shape_certainty if len(entry.flags) >= policy.similar_shape_min_chars
+                # an edit inside a two-character part (上海友布) is as weak as one in a short name
+                certainty = (policy.similar_shape_certainty
+                             if len(entry.flags) >= policy.similar_shape_min_chars and not entry.edited
                              else policy.short_similar_shape_certainty)
                 found[k] = (entry, "lookalike", certainty)
             continue

@@ -27,6 +27,7 @@ def _lines(name: str) -> list[list[str]]:
 class ShapeTables:
     similar: dict[str, frozenset[str]]  # char -> characters that look like it (symmetric)
     splits: dict[str, str]  # two characters written side by side -> the character they imitate
+    words: frozenset[str] = frozenset()  # ordinary two-character words (data/words2.txt): no look-alike variant
 
     @classmethod
     def load(cls) -> ShapeTables:
@@ -41,7 +42,8 @@ class ShapeTables:
                     sim.setdefault(b, set()).add(a)
         splits = {cols[0]: cols[1] for cols in _lines("split_forms.tsv")
                   if len(cols) >= 2 and len(cols[0]) == 2 and len(cols[1]) == 1}
-        return cls({k: frozenset(v) for k, v in sim.items()}, splits)
+        words = frozenset(cols[0] for cols in _lines("words2.txt") if len(cols[0]) == 2)
+        return cls({k: frozenset(v) for k, v in sim.items()}, splits, words)
 
     def alike(self, typed: str, wanted: str) -> bool:
         return wanted in self.similar.get(typed, ())

@@ -78,6 +78,8 @@ class _Builder:
             syllables = len(key) if keys else 0
             entry = TermEntry(rule, pack, part, canonical, flags, syllables, name, _capitals(name), covers)
             self.skeleton[key].append(entry)
+            if part > 0 and len(key) == 2:
+                self._shape_variants(key, entry)
             typed_only: TermEntry | None = None
             for k in keys:
                 self.pinyin[k].append(entry)
@@ -86,6 +88,22 @@ class _Builder:
                     typed_only = typed_only or dataclasses.replace(entry, typed_only=True)
                     self.pinyin[alt].append(typed_only)
         return len(names)
+
+
+    def _shape_variants(self, key: str, entry: TermEntry) -> None:
+        """A two-character later part of a compose rule (发布, 公安, 日报) with one character swapped for a
+        similar shape (友布, 公妥, 日扳) is indexed too, as a one-edit spelling: the fuzzy matcher only sees
+        terms of three characters or more, and a place joined to a look-alike organ word is the evasion. A
+        variant that is an ordinary word (normalize/data/words2.txt) is not indexed."""
+        similar, words = self.n.shapes.similar, self.n.shapes.words
+        fold = self.n.folder.skeleton_table
+        edited: TermEntry | None = None
+        for i, ch in enumerate(key):
+            for alike in similar.get(ch, ()):
+                variant = (key[:i] + alike + key[i + 1:]).translate(fold)
+                if variant != key and len(variant) == 2 and variant not in words:  # 春节 is no 奉节
+                    edited = edited or dataclasses.replace(entry, edited=True)
+                    self.skeleton[variant].append(edited)
 
 
 def _merge_short_heads(b: _Builder, heads: list[str], nexts: list[str], rule: int, pack: int, sound: bool,

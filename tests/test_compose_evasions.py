@@ -1,0 +1,57 @@
+"""Evasions inside composed names (issue 13, classes 4 and 7), on the bundled packs: a two-character organ or
+media word with one character swapped for a similar shape, and a composed name typed in pinyin whose letters
+the segmenter reads across a syllable boundary (pingan: pin gan, not ping an)."""
+
+from __future__ import annotations
+
+import pytest
+
+from acctcheck.contract import ValidateRequest
+from acctcheck.engine import validate
+from acctcheck.normalize.normalizer import Normalizer
+
+
+def _nickname(snapshot, name: str) -> list[tuple[str, str, str]]:
+    v = validate(snapshot, ValidateRequest.model_validate({"account_type": "personal", "fields": {"nickname": name}}))
+    return [(f.category, f.method, f.matched) for f in v.findings]
+
+
+@pytest.mark.parametrize(("name", "matched"), [
+    ("上海友布", "上海发布"),  # 友 for 发
+    ("深圳公妥", "深圳公安"),  # 妥 for 安
+    ("杭州交擎", "杭州交警"),  # 擎 for 警
+])
+def test_a_look_alike_inside_a_two_character_part_is_a_one_edit_spelling(snapshot, name: str, matched: str) -> None:
+    found = _nickname(snapshot, name)
+    assert any(m == "lookalike" and x == matched for _, m, x in found), found
+    v = validate(snapshot, ValidateRequest.model_validate({"account_type": "personal", "fields": {"nickname": name}}))
+    assert v.decision == "review"  # an edit inside a two-character word is weak evidence: a person decides
+
+
+@pytest.mark.parametrize("name", ["平安春节", "春节快乐", "通红的脸"])
+def test_a_variant_that_is_an_ordinary_word_is_not_indexed(snapshot, name: str) -> None:
+    assert not any(m == "lookalike" for _, m, _ in _nickname(snapshot, name))
+
+
+@pytest.mark.parametrize(("name", "matched"), [
+    ("pinganbeijing", "平安北京"),
+    ("pingan_beijing", "平安北京"),
+    ("hunanfabu", "湖南发布"),
+    ("xianfabu", "西安发布"),
+])
+def test_typed_pinyin_is_read_as_the_segmenter_reads_it(snapshot, name: str, matched: str) -> None:
+    assert any(m == "pinyin" and x == matched for _, m, x in _nickname(snapshot, name)), _nickname(snapshot, name)
+
+
+def test_a_typed_reading_never_matches_as_a_homophone(snapshot) -> None:
+    """平安北京 is also indexed under pin gan bei jing for typed Latin; Han text that reads so is no homophone."""
+    table = Normalizer().pinyin
+    key = table.term_keys("平安")[0]
+    assert table.typed_key(key) is not None
+    assert _nickname(snapshot, "品干北京") == []
+
+
+def test_typed_key_is_none_when_letters_read_as_written() -> None:
+    table = Normalizer().pinyin
+    assert table.typed_key(table.term_keys("北京")[0]) is None  # no boundary letters could cross
+    assert table.typed_key(table.term_keys("人民日报")[0]) is None
