@@ -85,7 +85,7 @@ def woven_piece(f: Folded, codes: Mapping[int, str]) -> str:
 RADIO_WORDS = str.maketrans("洞两拐勾", "0279")
 RADIO_RUN = 6
 RADIO_REAL = 3
-_RADIO = re.compile(f"[0-9洞两拐勾]{{{RADIO_RUN},}}")
+_RADIO = re.compile(f"[0-9洞两拐勾](?:[ \\-.·_/|]{{0,2}}[0-9洞两拐勾]){{{RADIO_RUN - 1},}}")  # spaced in groups too
 
 
 def _radio_digits(text: str) -> str:
