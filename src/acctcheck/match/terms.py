@@ -143,7 +143,8 @@ def _chain(rules: tuple, parts: dict[tuple[int, int, int], list[tuple[TermEntry,
     n_parts = rules[entry.rule].parts
     if entry.covers < n_parts and (entry.rule, entry.covers, e) not in parts:
         return  # this rule's next part does not start here
-    frontier = [(e, entry.canonical, entry.name, entry.flags, entry.syllables, fuzzy, entry.typed_only, False)]
+    frontier = [(e, entry.canonical, entry.name, entry.flags, entry.syllables, fuzzy or entry.edited,
+                 entry.typed_only, entry.edited)]
     for k in range(entry.covers, n_parts):
         nxt = []
         for end, canon, name, flags, syl, fz, typed, ed in frontier:

@@ -78,7 +78,7 @@ class _Builder:
             syllables = len(key) if keys else 0
             entry = TermEntry(rule, pack, part, canonical, flags, syllables, name, _capitals(name), covers)
             self.skeleton[key].append(entry)
-            if part > 0 and len(key) == 2:
+            if part >= 0 and len(key) == 2:
                 self._shape_variants(key, entry)
             typed_only: TermEntry | None = None
             for k in keys:
@@ -91,8 +91,8 @@ class _Builder:
 
 
     def _shape_variants(self, key: str, entry: TermEntry) -> None:
-        """A two-character later part of a compose rule (发布, 公安, 日报) with one character swapped for a
-        similar shape (友布, 公妥, 日扳) is indexed too, as a one-edit spelling: the fuzzy matcher only sees
+        """A two-character part of a compose rule (平安, 发布, 公安, 日报) with one character swapped for a
+        similar shape (平妥, 友布, 公妥, 日扳) is indexed too, as a one-edit spelling: the fuzzy matcher only sees
         terms of three characters or more, and a place joined to a look-alike organ word is the evasion. A
         variant that is an ordinary word (normalize/data/words2.txt) is not indexed."""
         similar, words = self.n.shapes.similar, self.n.shapes.words
