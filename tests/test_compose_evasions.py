@@ -20,6 +20,8 @@ def _nickname(snapshot, name: str) -> list[tuple[str, str, str]]:
     ("上海友布", "上海发布"),  # 友 for 发
     ("深圳公妥", "深圳公安"),  # 妥 for 安
     ("杭州交擎", "杭州交警"),  # 擎 for 警
+    ("人氏网", "人民网"),      # the middle of a three-character name, which no intact half covers
+    ("甘肃共责团", "甘肃共青团"),
 ])
 def test_a_look_alike_inside_a_two_character_part_is_a_one_edit_spelling(snapshot, name: str, matched: str) -> None:
     found = _nickname(snapshot, name)
@@ -55,3 +57,18 @@ def test_typed_key_is_none_when_letters_read_as_written() -> None:
     table = Normalizer().pinyin
     assert table.typed_key(table.term_keys("北京")[0]) is None  # no boundary letters could cross
     assert table.typed_key(table.term_keys("人民日报")[0]) is None
+
+
+@pytest.mark.parametrize(("name", "matched"), [
+    ("络阳市劳动和社会保障局", "络阳市劳动和社会保障局"),  # 络 for 洛 in a frame's head
+    ("广州市出境入境管理扃", "广州市出境入境管理扃"),      # 扃 for 局 in its ending
+])
+def test_a_frame_sees_one_look_alike_in_its_head_or_ending(snapshot, name: str, matched: str) -> None:
+    v = validate(snapshot, ValidateRequest.model_validate({"account_type": "personal", "fields": {"nickname": name}}))
+    assert [(f.rule_id, f.method, f.matched) for f in v.findings if f.rule_id.startswith("local-organ-frame/")] == [
+        (f"local-organ-frame/{'prefecture'}", "lookalike", matched)]
+    assert v.decision == "review"
+
+
+def test_a_one_character_ending_has_no_look_alike_spelling(snapshot) -> None:
+    assert _nickname(snapshot, "杭州市旅游淡季") == []  # 季 looks like 委, but one character is too little

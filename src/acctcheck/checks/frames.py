@@ -28,13 +28,17 @@ def run(ctx: CheckContext) -> list[RawFinding]:
     for name, views in ctx.fields:
         allowed = snapshot.rules_by_field[(ctx.request.account_type, name)]
         skel = views.skeleton
-        for r_idx, s, he, ts, e in index.spans(skel.text):
+        for r_idx, s, he, ts, e, edited in index.spans(skel.text):
             if r_idx not in allowed:
                 continue
             compiled = snapshot.rules[r_idx]
             a, z = skel.span(s, e)
             if ctx.exempt(compiled, skel.text[s:e]):
                 continue
-            out.append(RawFinding(compiled, name, (a, z), views.value[a:z], skel.text[s:e],
-                                  _method(skel, s, he, ts, e)))
+            if edited:  # a look-alike head or ending: as weak as a short name's one-edit spelling
+                out.append(RawFinding(compiled, name, (a, z), views.value[a:z], skel.text[s:e], "lookalike",
+                                      certainty=snapshot.policy.short_similar_shape_certainty))
+            else:
+                out.append(RawFinding(compiled, name, (a, z), views.value[a:z], skel.text[s:e],
+                                      _method(skel, s, he, ts, e)))
     return out

@@ -32,38 +32,42 @@ def _word(ch: str) -> bool:
 class FrameIndex:
     """Every frame word of every frame rule, keyed by its folded spelling, with each key's (frame, role)."""
 
-    def __init__(self, keys: dict[str, list[tuple[int, int]]], gaps: dict[int, Gap]) -> None:
-        self.automaton: TermAutomaton[tuple[int, int]] = TermAutomaton(keys)
+    def __init__(self, keys: dict[str, list[tuple[int, int, bool]]], gaps: dict[int, Gap]) -> None:
+        # payload (frame, role, edited): edited = a look-alike spelling of the word (洛阳市 as 络阳市)
+        self.automaton: TermAutomaton[tuple[int, int, bool]] = TermAutomaton(keys)
         self.gaps = gaps
 
-    def spans(self, text: str) -> list[tuple[int, int, int, int, int]]:
-        """(frame, head start, head end, tail start, tail end) of every framed span of `text`, the widest per
-        ending: a head, then min..max Han characters (or digits folded from them) none of which the frame
-        excludes, then an ending that no `unless` word closes and no `not_before` character follows."""
-        heads: dict[int, list[tuple[int, int]]] = {}
-        tails: list[tuple[int, int, int]] = []
+    def spans(self, text: str) -> list[tuple[int, int, int, int, int, bool]]:
+        """(frame, head start, head end, tail start, tail end, edited) of every framed span of `text`, the widest
+        per ending: a head, then min..max Han characters (or digits folded from them) none of which the frame
+        excludes, then an ending that no `unless` word closes and no `not_before` character follows. At most one
+        of head and ending may be a look-alike spelling (`edited`)."""
+        heads: dict[int, list[tuple[int, int, bool]]] = {}
+        tails: list[tuple[int, int, int, bool]] = []
         unless: set[tuple[int, int]] = set()
         for payloads, s, e in self.automaton.find(text):
-            for frame, role in payloads:
+            for frame, role, edited in payloads:
                 if role == HEAD:
-                    heads.setdefault(frame, []).append((s, e))
+                    heads.setdefault(frame, []).append((s, e, edited))
                 elif role == TAIL:
-                    tails.append((frame, s, e))
+                    tails.append((frame, s, e, edited))
                 else:
                     unless.add((frame, e))
         if not heads or not tails:
             return []
-        out: dict[tuple[int, int], tuple[int, int, int]] = {}
-        for frame, ts, te in tails:
+        out: dict[tuple[int, int], tuple[int, int, int, bool]] = {}
+        for frame, ts, te, t_edited in tails:
             if (frame, te) in unless:
                 continue
             gap = self.gaps[frame]
             if te < len(text) and text[te] in gap.not_before:
                 continue
-            for hs, he in heads.get(frame, ()):
+            for hs, he, h_edited in heads.get(frame, ()):
+                if h_edited and t_edited:
+                    continue  # one edit per name
                 n = ts - he
                 if gap.min <= n <= gap.max and all(_word(c) and c not in gap.excludes for c in text[he:ts]):
                     key = (frame, te)
                     if key not in out or hs < out[key][0]:
-                        out[key] = (hs, he, ts)
-        return [(frame, hs, he, ts, te) for (frame, te), (hs, he, ts) in out.items()]
+                        out[key] = (hs, he, ts, h_edited or t_edited)
+        return [(frame, hs, he, ts, te, ed) for (frame, te), (hs, he, ts, ed) in out.items()]

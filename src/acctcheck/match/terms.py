@@ -116,7 +116,7 @@ def _collect(snapshot: Snapshot, view: View, automaton: TermAutomaton[TermEntry]
     for (wholes, firsts, laters, complete), s, e, fuzzy in occurrences:
         for entry in wholes:
             if entry.rule in allowed:  # allowed: the rules for this account type and field
-                whole.append((entry, s, e, fuzzy))
+                whole.append((entry, s, e, fuzzy or entry.edited))
             elif entry.rule == ALLOW and not fuzzy:
                 allow.append((entry.pack, s, e))
         for entry in laters:

@@ -27,7 +27,7 @@ def _lines(name: str) -> list[list[str]]:
 class ShapeTables:
     similar: dict[str, frozenset[str]]  # char -> characters that look like it (symmetric)
     splits: dict[str, str]  # two characters written side by side -> the character they imitate
-    words: frozenset[str] = frozenset()  # ordinary two-character words (data/words2.txt): no look-alike variant
+    words: frozenset[str] = frozenset()  # ordinary two- and three-character words (data/words.txt): no variant
 
     @classmethod
     def load(cls) -> ShapeTables:
@@ -42,8 +42,19 @@ class ShapeTables:
                     sim.setdefault(b, set()).add(a)
         splits = {cols[0]: cols[1] for cols in _lines("split_forms.tsv")
                   if len(cols) >= 2 and len(cols[0]) == 2 and len(cols[1]) == 1}
-        words = frozenset(cols[0] for cols in _lines("words2.txt") if len(cols[0]) == 2)
+        words = frozenset(cols[0] for cols in _lines("words.txt") if len(cols[0]) in (2, 3))
         return cls({k: frozenset(v) for k, v in sim.items()}, splits, words)
+
+    def variants(self, key: str, positions: range | None = None) -> list[str]:
+        """`key` with one character (at `positions`, default any) swapped for a similar shape, less ordinary
+        words (春节 is no look-alike of 奉节): the spellings a one-edit index adds for short keys."""
+        out = []
+        for i in positions if positions is not None else range(len(key)):
+            for alike in self.similar.get(key[i], ()):
+                variant = key[:i] + alike + key[i + 1:]
+                if variant not in self.words:
+                    out.append(variant)
+        return out
 
     def alike(self, typed: str, wanted: str) -> bool:
         return wanted in self.similar.get(typed, ())

@@ -78,7 +78,7 @@ class _Builder:
             syllables = len(key) if keys else 0
             entry = TermEntry(rule, pack, part, canonical, flags, syllables, name, _capitals(name), covers)
             self.skeleton[key].append(entry)
-            if part >= 0 and len(key) == 2:
+            if len(key) in (2, 3):
                 self._shape_variants(key, entry)
             typed_only: TermEntry | None = None
             for k in keys:
@@ -91,19 +91,27 @@ class _Builder:
 
 
     def _shape_variants(self, key: str, entry: TermEntry) -> None:
-        """A two-character part of a compose rule (平安, 发布, 公安, 日报) with one character swapped for a
-        similar shape (平妥, 友布, 公妥, 日扳) is indexed too, as a one-edit spelling: the fuzzy matcher only sees
-        terms of three characters or more, and a place joined to a look-alike organ word is the evasion. A
-        variant that is an ordinary word (normalize/data/words2.txt) is not indexed."""
-        similar, words = self.n.shapes.similar, self.n.shapes.words
+        """Short keys with one character swapped for a similar shape are indexed too, as one-edit spellings:
+        the fuzzy matcher (match/fuzzy.py) finds an edit by one intact half, which a two-character compose part
+        (发布 as 友布, 公安 as 公妥) and the middle of a three-character key (人民网 as 人氏网, 共青团 as 共责团)
+        do not have. A place joined to a look-alike organ word is the evasion. Ordinary words are skipped
+        (normalize/data/words.txt)."""
+        n = len(key)
+        if entry.rule == ALLOW:
+            return
+        if n == 2 and entry.part >= 0:
+            positions = range(2)
+        elif n == 3:
+            positions = range(1, 2)
+        else:
+            return
         fold = self.n.folder.skeleton_table
         edited: TermEntry | None = None
-        for i, ch in enumerate(key):
-            for alike in similar.get(ch, ()):
-                variant = (key[:i] + alike + key[i + 1:]).translate(fold)
-                if variant != key and len(variant) == 2 and variant not in words:  # 春节 is no 奉节
-                    edited = edited or dataclasses.replace(entry, edited=True)
-                    self.skeleton[variant].append(edited)
+        for variant in self.n.shapes.variants(key, positions):
+            variant = variant.translate(fold)
+            if variant != key and len(variant) == n:
+                edited = edited or dataclasses.replace(entry, edited=True)
+                self.skeleton[variant].append(edited)
 
 
 def _merge_short_heads(b: _Builder, heads: list[str], nexts: list[str], rule: int, pack: int, sound: bool,
@@ -179,7 +187,7 @@ def _suffixed(name: str, names: list[str], endings: str) -> bool:
     return len(names) == 1 or any(len(o) < len(name) and name.startswith(o) for o in names)
 
 
-def _add_frame(keys: dict[str, list[tuple[int, int]]], gaps: dict[int, Gap], normalizer: Normalizer, r_idx: int,
+def _add_frame(keys: dict[str, list[tuple[int, int, bool]]], gaps: dict[int, Gap], normalizer: Normalizer, r_idx: int,
                rule: FrameRule, lp: LoadedPack) -> int:
     """Collect one frame rule's words, folded as the skeleton view folds text; returns heads × tails."""
     gaps[r_idx] = Gap(rule.min_gap, rule.max_gap, frozenset(rule.gap_excludes), frozenset(rule.tail_not_before))
@@ -193,8 +201,11 @@ def _add_frame(keys: dict[str, list[tuple[int, int]]], gaps: dict[int, Gap], nor
                 if role == HEAD and rule.head_endings and not _suffixed(name, names, rule.head_endings):
                     continue
                 if key := name.translate(fold):
-                    keys.setdefault(key, []).append((r_idx, role))
+                    keys.setdefault(key, []).append((r_idx, role, False))
                     n += 1
+                    if role != UNLESS and len(key) > 1:  # look-alike spellings (络阳市, 管理扃); not 季 for 委
+                        for variant in normalizer.shapes.variants(key):
+                            keys.setdefault(variant.translate(fold), []).append((r_idx, role, True))
         counts.append(n)
     return counts[0] * counts[1]
 
@@ -215,7 +226,7 @@ def compile_set(loaded: LoadedSet, normalizer: Normalizer, previous: Snapshot | 
     pattern_rules: list[int] = []
     total_terms = 0
     families: dict[str, dict] = {}
-    frame_keys: dict[str, list[tuple[int, int]]] = {}
+    frame_keys: dict[str, list[tuple[int, int, bool]]] = {}
     frame_gaps: dict[int, Gap] = {}
     for p_idx, lp in enumerate(loaded.packs):
         pack = lp.pack
