@@ -72,3 +72,16 @@ def test_a_frame_sees_one_look_alike_in_its_head_or_ending(snapshot, name: str, 
 
 def test_a_one_character_ending_has_no_look_alike_spelling(snapshot) -> None:
     assert _nickname(snapshot, "杭州市旅游淡季") == []  # 季 looks like 委, but one character is too little
+
+
+@pytest.mark.parametrize(("name", "matched"), [("rmrb", "人民日报"), ("RMRB", "人民日报"), ("ysxw", "央视新闻")])
+def test_a_central_name_typed_as_its_initials_is_reviewed(snapshot, name: str, matched: str) -> None:
+    v = validate(snapshot, ValidateRequest.model_validate({"account_type": "personal", "fields": {"nickname": name}}))
+    assert any(f.method == "pinyin" and f.matched == matched for f in v.findings), v.findings
+    assert v.decision == "review"  # four letters: a person decides (policy.initials_certainty)
+
+
+@pytest.mark.parametrize("name", ["rmrbq", "xrmrb", "rmb", "hello"])
+def test_initials_match_only_as_a_whole_latin_word(snapshot, name: str) -> None:
+    assert not any(f.method == "pinyin" for f in validate(snapshot, ValidateRequest.model_validate(
+        {"account_type": "personal", "fields": {"nickname": name}})).findings)

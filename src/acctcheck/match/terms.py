@@ -216,6 +216,9 @@ def find_term_hits(snapshot: Snapshot, views: FieldViews, field: str, account_ty
                              else policy.short_similar_shape_certainty)
                 found[k] = (entry, "lookalike", certainty)
             continue
+        if entry.initials:
+            found[k] = (entry, "pinyin", policy.initials_certainty)
+            continue
         found[k] = (entry, _method(skel, s, e, entry.flags), None)
     if snapshot.pinyin_terms.size:
         pin = views.pinyin

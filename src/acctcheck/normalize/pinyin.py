@@ -93,6 +93,12 @@ class PinyinTable:
             return ["".join(o[0] for o in options)]
         return ["".join(p) for p in itertools.product(*options)]
 
+    def initials(self, han: str, cap: int = 8) -> list[str]:
+        """The pinyin initials a name is abbreviated to (人民日报 → rmrb), one per heteronym reading (capped);
+        empty unless every character is Chinese with a reading."""
+        syllables = self._syllables
+        return sorted({"".join(syllables[c][0] for c in key) for key in self.term_keys(han, cap)})
+
     def typed_key(self, key: str) -> str | None:
         """`key` as the segmenter reads the term typed with no breaks, when that differs: 平安 typed `pingan`
         reads pin gan, 西安 typed `xian` reads xian (fewest syllables). Indexing this reading too lets the typed

@@ -90,6 +90,19 @@ class _Builder:
         return len(names)
 
 
+    def add_initials(self, entry_line: str, min_syllables: int, *, rule: int, pack: int) -> None:
+        """Index each Chinese name of the line by its pinyin initials (rmrb for 人民日报), as a Latin key that the
+        skeleton matches only as a whole word; the finding reports the name and method pinyin."""
+        names = [x.strip() for x in entry_line.split("|") if x.strip()]
+        folder = self.n.folder
+        for name in names:
+            han = name.translate(folder.han_table)
+            if len(han) < min_syllables or len(han) != len(name):
+                continue
+            for key in self.n.pinyin.initials(han):
+                self.skeleton[key].append(TermEntry(rule, pack, -1, names[0], _zeros(len(key)), 0, name,
+                                                    initials=True))
+
     def _shape_variants(self, key: str, entry: TermEntry) -> None:
         """Short keys with one character swapped for a similar shape are indexed too, as one-edit spellings:
         the fuzzy matcher (match/fuzzy.py) finds an edit by one intact half, which a two-character compose part
@@ -245,8 +258,11 @@ def compile_set(loaded: LoadedSet, normalizer: Normalizer, previous: Snapshot | 
                 _profession_consistency(families, rule, b.issues, where)
             if isinstance(rule, (TermsRule, ProfessionRule, InstitutionNatureRule)):  # whole-term entries
                 count = 0
+                initials = policy.initials_min_syllables if isinstance(rule, TermsRule) and rule.initials else 0
                 for line in _entries(lp, rule.terms, rule.terms_file, reorder):
                     count += b.add(line, rule=r_idx, pack=p_idx, part=-1, sound=sound, where=where)
+                    if initials:
+                        b.add_initials(line, initials, rule=r_idx, pack=p_idx)
                 rules.append(CompiledRule(r_idx, pack.name, rule, 0))
                 pack_terms += count
             elif isinstance(rule, ComposeRule):

@@ -84,6 +84,8 @@ class TermsRule(_RuleBase):
     homophone: bool = False
     pinyin: bool = True
     word_order: bool = _WORD_ORDER
+    initials: bool = Field(default=False, description="also match a name of policy.initials_min_syllables or more "
+                           "Chinese syllables typed as its pinyin initials, as a whole Latin word (rmrb for 人民日报)")
 
     @model_validator(mode="after")
     def _has_terms(self) -> TermsRule:
@@ -436,6 +438,12 @@ class Policy(_Strict):
     compose_homophone_min_syllables: int = Field(
         default=4, ge=2, le=32, description="a composed name (place × word) is matched by sound only from this "
         "many syllables: 兰陵王 ≈ 兰陵网 is a title, 杭州宫安 an evasion")
+    initials_min_syllables: int = Field(default=4, ge=3, le=16, description="names shorter than this are never "
+                                        "matched by their initials (rule option initials): rmrb is 人民日报, but three "
+                                        "letters are some other word's too")
+    initials_certainty: float = Field(default=0.6, ge=0, le=1, description="certainty of a name typed as its "
+                                      "initials: below reject_min_certainty, a person decides (rmrb is 人民日报 to "
+                                      "most readers, but it is four letters)")
     homophone_max_swaps: int = Field(
         default=1, ge=0, le=12, description="a composed name (place × organ word), or a term shorter than "
         "sound_reject_min_syllables, matched by sound may differ from the listed spelling in at most this many "

@@ -42,6 +42,7 @@ class TermEntry:
     capitals: bool = False  # a Latin acronym written in capitals in the pack (NATO): matches only in capitals
     covers: int = 1  # compose parts this key stands for (2 when a one-character head was merged with part 1)
     head: str = ""  # a completed compose chain: its first part's canonical name (京东 of 京东客服), for exemptions
+    initials: bool = False  # the key is the name's pinyin initials (rmrb of 人民日报): reported as typed pinyin
     edited: bool = False  # a two-character compose part with one similar-shape substitution (友布 of 发布)
     typed_only: bool = False  # a pinyin key for the term typed in Latin only (pin gan of 平安: never a homophone)
 
