@@ -15,7 +15,7 @@ import threading
 import time
 import weakref
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TextIO, cast
 
 import orjson
 
@@ -41,8 +41,8 @@ class JsonFormatter(logging.Formatter):
     _second = -1
     _stamp = ""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self) -> None:  # the line's layout is fixed: no format string to take
+        super().__init__()
         # Our lines never carry thread or process names, so LogRecord need not look them up (the logging
         # module's documented switches; this runs in every worker, where dictConfig builds the formatter).
         logging.logThreads = False
@@ -106,13 +106,13 @@ class TextFormatter(JsonFormatter):
         return " ".join(parts) + (f"\n{exc}" if exc else "")
 
 
-def _text_value(value: Any) -> str:
+def _text_value(value: object) -> str:
     if isinstance(value, str) and value and not any(c.isspace() or c in "\"=" for c in value):
         return value
     return orjson.dumps(value, default=str).decode()
 
 
-class BufferedStderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+class BufferedStderrHandler(logging.StreamHandler[TextIO]):
     """stderr written in blocks. With a decision line per request, one write system call per line cost the
     service more than building the line. Lines reach stderr within `interval` seconds (a background thread
     flushes), at once for WARNING and above, and at exit (logging.shutdown flushes every handler). A process
@@ -124,6 +124,7 @@ class BufferedStderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
         logging.captureWarnings(True)
         self.immediate = False  # set at shutdown (unbuffer_logs): every line is flushed as it is written
         _BUFFERED.add(self)
+        stream: TextIO
         try:
             stream = open(os.dup(sys.stderr.fileno()), "w", buffering=1 << 16, encoding="utf-8",
                           errors="backslashreplace")
@@ -148,21 +149,28 @@ class BufferedStderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
         return isinstance(self.formatter, JsonFormatter) and not self.filters and self.level <= logging.INFO
 
     def write_safe(self, logger: str, msg: str, safe: dict[str, Any]) -> None:
-        line = self.formatter.safe_line(logger, msg, safe) + self.terminator  # type: ignore[union-attr]
-        with self.lock:  # type: ignore[union-attr]
+        """Write the line `emit` would write for a `safe` record; only where `takes_safe_lines`."""
+        line = cast(JsonFormatter, self.formatter).safe_line(logger, msg, safe) + self.terminator
+        self.acquire()
+        try:
             self.stream.write(line)
             if self.immediate:
                 self.stream.flush()
+        finally:
+            self.release()
 
     def close(self) -> None:
         """Flush, and close the duplicated descriptor (StreamHandler leaves streams it was given open)."""
-        with self.lock:  # type: ignore[union-attr]
+        self.acquire()  # Handler.lock is typed optional; acquire/release are its typed interface
+        try:
             try:
                 self.flush()
             finally:
                 if self.stream is not sys.stderr and not self.stream.closed:
                     self.stream.close()
                 super().close()
+        finally:
+            self.release()
 
     def _flush_every_interval(self) -> None:
         while True:
@@ -223,8 +231,9 @@ def log_safe(logger: logging.Logger, msg: str, safe: dict[str, Any]) -> None:
             break
         handlers.extend(node.handlers)
         node = node.parent if node.propagate else None
-    if handlers and all(isinstance(h, BufferedStderrHandler) and h.takes_safe_lines() for h in handlers):
-        for h in handlers:
-            h.write_safe(logger.name, msg, safe)  # type: ignore[attr-defined]
+    direct = [h for h in handlers if isinstance(h, BufferedStderrHandler) and h.takes_safe_lines()]
+    if handlers and len(direct) == len(handlers):
+        for h in direct:
+            h.write_safe(logger.name, msg, safe)
         return
     logger.handle(logger.makeRecord(logger.name, logging.INFO, "", 0, msg, (), None, extra={"safe": safe}))

@@ -35,7 +35,7 @@ import threading
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import geoip2.database
 import geoip2.errors
@@ -180,18 +180,18 @@ class GeoResolver:
             return labels.reserved(ip)
         serving = self._serving
         dom = _query(serving.domestic, addr)
-        if dom is not None and dom[0] == "CN":
-            if dom[1] is not None:
-                return labels.region(ip, "CN", dom[1], serving.domestic.source, serving.domestic.database)
-            main = _query(serving.main, addr)
-            if main is not None and main[0] == "CN":
-                return labels.region(ip, "CN", main[1], serving.main.source, serving.main.database)
-            return labels.region(ip, "CN", None, serving.domestic.source, serving.domestic.database)
+        if dom is not None and dom.country == "CN":
+            if dom.province is not None:
+                return dom.label(ip)
+            main = _query(serving.main, addr)  # a Chinese address without a province: the main layer may know
+            if main is not None and main.country == "CN":
+                return main.label(ip)
+            return dom.label(ip)
         main = _query(serving.main, addr)
         if main is not None:
-            return labels.region(ip, main[0], main[1], serving.main.source, serving.main.database)
+            return main.label(ip)
         if dom is not None:
-            return labels.region(ip, dom[0], dom[1], serving.domestic.source, serving.domestic.database)
+            return dom.label(ip)
         return labels.unknown(ip)
 
     def lookup_many(self, ips: list[str]) -> list[IpRegion]:
@@ -290,8 +290,19 @@ class GeoResolver:
         }
 
 
-def _query(loaded: _Loaded | None, addr: labels.IPAddress) -> tuple[str, str | None] | None:
-    """(country code, canonical province code | None) from one layer, or None when it has no answer."""
+class _Answer(NamedTuple):
+    """What one layer says of an address, and which layer said it (the label cites its source and build)."""
+
+    country: str
+    province: str | None  # canonical province code
+    layer: _Loaded
+
+    def label(self, ip: str) -> IpRegion:
+        return labels.region(ip, self.country, self.province, self.layer.source, self.layer.database)
+
+
+def _query(loaded: _Loaded | None, addr: labels.IPAddress) -> _Answer | None:
+    """The layer's answer, or None when it has none."""
     if loaded is None:
         return None
     try:
@@ -308,5 +319,5 @@ def _query(loaded: _Loaded | None, addr: labels.IPAddress) -> tuple[str, str | N
         sub = city.subdivisions[0]
         province = labels.province_code(sub.iso_code, sub.names)
     if cc == "CN" and province in labels.HMT_LABELS:  # HK/MO/TW filed as subdivisions of CN
-        return province, None
-    return cc, province
+        return _Answer(province, None, loaded)
+    return _Answer(cc, province, loaded)
