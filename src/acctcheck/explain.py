@@ -21,7 +21,7 @@ def explain_views(normalizer: Normalizer, fields: AccountFields) -> dict[str, di
         out[name] = {
             "skeleton": {"text": views.skeleton.text, "map": views.skeleton.explain()},
             "pinyin": {"text": decode(normalizer.pinyin, views.pinyin.text),
-                       "spans": [[a, b] for a, b in zip(views.pinyin.starts, views.pinyin.ends)]},
+                       "spans": [[a, b] for a, b in zip(views.pinyin.starts, views.pinyin.ends, strict=True)]},
             "contact": {"text": views.contact.text},
         }
     return out
