@@ -14,6 +14,7 @@ import sys
 import threading
 import time
 import weakref
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, TextIO, cast
 
@@ -56,21 +57,21 @@ class JsonFormatter(logging.Formatter):
             self._second = second
         return f"{self._stamp}.{int((created - second) * 1000):03d}+00:00"
 
-    def safe_line(self, logger: str, msg: str, safe: dict[str, Any]) -> str:
+    def safe_line(self, logger: str, msg: str, safe: Mapping[str, object]) -> str:
         """The INFO line `format` writes for a record whose extra is `safe` (SAFE_FIELDS only), without a
         LogRecord: what the decision log writes on every request."""
-        out = {"ts": self._ts(time.time()), "level": "info", "logger": logger, "msg": msg}
+        out: dict[str, object] = {"ts": self._ts(time.time()), "level": "info", "logger": logger, "msg": msg}
         out.update(safe)
         return self.render(out)
 
-    def render(self, out: dict[str, Any]) -> str:
+    def render(self, out: dict[str, object]) -> str:
         """The line for one record's fields (ts, level, logger, msg, then the record's own)."""
         return orjson.dumps(out, default=str).decode()
 
     def format(self, record: logging.LogRecord) -> str:
         quiet = record.levelno <= logging.INFO
         msg = record.getMessage()
-        out: dict[str, Any] = {
+        out: dict[str, object] = {
             "ts": self._ts(record.created),
             "level": record.levelname.lower(),
             "logger": record.name,
@@ -99,7 +100,7 @@ class TextFormatter(JsonFormatter):
     `ts level logger message key=value …` (revision, file, errors, decision… are kept; values with spaces
     or structure are written as JSON)."""
 
-    def render(self, out: dict[str, Any]) -> str:
+    def render(self, out: dict[str, object]) -> str:
         head = f"{out.pop('ts')} {str(out.pop('level')).upper():<7} {out.pop('logger')} {out.pop('msg')}"
         exc = out.pop("exc", None)
         parts = [head, *(f"{key}={_text_value(value)}" for key, value in out.items())]
@@ -148,7 +149,7 @@ class BufferedStderrHandler(logging.StreamHandler[TextIO]):
         """Whether `write_safe` writes what `emit` would (our formatter, no filters, INFO passes)."""
         return isinstance(self.formatter, JsonFormatter) and not self.filters and self.level <= logging.INFO
 
-    def write_safe(self, logger: str, msg: str, safe: dict[str, Any]) -> None:
+    def write_safe(self, logger: str, msg: str, safe: Mapping[str, object]) -> None:
         """Write the line `emit` would write for a `safe` record; only where `takes_safe_lines`."""
         line = cast(JsonFormatter, self.formatter).safe_line(logger, msg, safe) + self.terminator
         self.acquire()
@@ -215,7 +216,7 @@ def unbuffer_logs() -> None:
             pass
 
 
-def log_safe(logger: logging.Logger, msg: str, safe: dict[str, Any]) -> None:
+def log_safe(logger: logging.Logger, msg: str, safe: Mapping[str, object]) -> None:
     """One INFO line of fields we generate ourselves (SAFE_FIELDS) — the decision log, once per request.
 
     Where every handler that would receive the record is a BufferedStderrHandler with our formatter (JSON or

@@ -35,7 +35,7 @@ import threading
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple, TypedDict
 
 import geoip2.database
 import geoip2.errors
@@ -76,6 +76,28 @@ class _Loaded:
     ip_version: int
     signature: tuple[int, int, int, int] | None  # (dev, ino, size, mtime_ns) of the file read
     loaded_at: float
+
+
+class LayerStatus(TypedDict):
+    """One database layer in /status (main, domestic, embedded)."""
+
+    path: str | None
+    configured: bool
+    loaded: bool
+    serving_as: list[str]  # "main" and/or "domestic": the roles it answers lookups in
+    database_type: str | None
+    build_date: str | None
+    loaded_at: str | None  # ISO 8601, UTC
+    error: str | None
+    error_at: str | None
+
+
+class GeoStatus(TypedDict):
+    """/status's `ip_databases`."""
+
+    layers: dict[str, LayerStatus]
+    last_error: str | None
+    ok: bool
 
 
 @dataclass
@@ -263,10 +285,10 @@ class GeoResolver:
 
     # -------------------------------------------------------------------------------- status
 
-    def status(self) -> dict[str, Any]:
+    def status(self) -> GeoStatus:
         """For /status: per layer its path, whether it serves, database build date and last error."""
         serving = self._serving
-        layers = {}
+        layers: dict[str, LayerStatus] = {}
         for layer in (self._main, self._domestic, self._embedded):
             loaded = layer.loaded
             roles = [role for role, s in (("main", serving.main), ("domestic", serving.domestic))
