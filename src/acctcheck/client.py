@@ -23,7 +23,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any, Generic, Literal, NamedTuple, TypeVar, overload
+from typing import Any, Generic, Literal, NamedTuple, TypedDict, TypeVar, overload
 
 import httpx
 
@@ -42,6 +42,8 @@ OnUnavailable = Literal["open", "closed", "raise"]
 RequestLike = ValidateRequest | Mapping[str, Any]
 BatchResult = Verdict | BatchItemError
 T = TypeVar("T")
+# the transport a client sends through: httpx.BaseTransport (Client) or httpx.AsyncBaseTransport (AsyncClient)
+_TransportT = TypeVar("_TransportT", httpx.BaseTransport, httpx.AsyncBaseTransport)
 
 DEFAULT_TIMEOUT_S = 0.2
 DEFAULT_BATCH_TIMEOUT_S = 30.0
@@ -155,6 +157,15 @@ def _chunks(items: Sequence[T], size: int) -> Iterable[Sequence[T]]:
         yield items[start:start + size]
 
 
+class _Send(TypedDict, total=False):
+    """What a call hands to httpx's `stream` besides its method, path and timeout."""
+
+    content: str | bytes
+    headers: Mapping[str, str]
+    params: Mapping[str, str]
+    json: object
+
+
 class _Call(NamedTuple, Generic[T]):
     """One HTTP call as Client and AsyncClient both send it: built once, sent by either transport."""
 
@@ -163,21 +174,23 @@ class _Call(NamedTuple, Generic[T]):
     parse: answers.Parse[T]
     timeout: float
     limit: int  # bytes of body accepted
-    kwargs: dict[str, Any]
+    kwargs: _Send
 
 
 class _LocalUnavailable(Exception):
     """Internal: unavailable for a local reason (connection pool full) that must not trip the breaker."""
 
 
-class _Base:
+class _Base(Generic[_TransportT]):
     """Configuration, request building, breaker bookkeeping, response parsing and degradation shared by
-    Client and AsyncClient (which differ only in how they send and wait)."""
+    Client and AsyncClient (which differ only in how they send and wait). The one constructor of both: its
+    keywords are what type checkers and editors show for either class."""
 
     def __init__(
         self,
         base_url: str,
         *,
+        transport: _TransportT | None = None,
         timeout: float = DEFAULT_TIMEOUT_S,
         batch_timeout: float = DEFAULT_BATCH_TIMEOUT_S,
         batch_size: int = DEFAULT_BATCH_SIZE,
@@ -208,6 +221,11 @@ class _Base:
         self.max_batch_response_bytes = max_batch_response_bytes
         self._headers = {"accept": "application/json", **(headers or {})}
         self._limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
+        self._open(transport)
+
+    def _open(self, transport: _TransportT | None) -> None:
+        """Create the pooled httpx client (sync or async) that sends every call."""
+        raise NotImplementedError
 
     # -- requests -----------------------------------------------------------------------------------------
     def _validate_call(self, req: ValidateRequest, timeout: float | None) -> _Call[Verdict]:
@@ -286,7 +304,7 @@ class _Base:
         return out
 
 
-class Client(_Base):
+class Client(_Base[httpx.BaseTransport]):
     """Synchronous client; thread-safe; create one per process and reuse it (connections are pooled).
 
     The time budget bounds connecting (and the one retry), sending and every read, and the total is checked
@@ -295,8 +313,9 @@ class Client(_Base):
     The :class:`AsyncClient` enforces the budget as a hard total deadline.
     """
 
-    def __init__(self, base_url: str, *, transport: httpx.BaseTransport | None = None, **kwargs: Any) -> None:
-        super().__init__(base_url, **kwargs)
+    _http: httpx.Client
+
+    def _open(self, transport: httpx.BaseTransport | None) -> None:
         self._http = httpx.Client(base_url=self.base_url, headers=self._headers, limits=self._limits,
                                   transport=transport, timeout=self.timeout, follow_redirects=False)
 
@@ -350,6 +369,8 @@ class Client(_Base):
                 out.extend(self._degrade(exc, chunk))
         return out
 
+    # A str is a Sequence[str] too, so the two overloads overlap with different answers: the str one comes first
+    # and is tested first at run time (isinstance), which is what mypy's overload-overlap cannot see.
     @overload
     def ip_region(self, ip: str, *, timeout: float | None = None) -> IpRegion: ...  # type: ignore[overload-overlap]
     @overload
@@ -363,11 +384,12 @@ class Client(_Base):
         return self._call(self._ip_regions_call(ip, timeout))
 
 
-class AsyncClient(_Base):
+class AsyncClient(_Base[httpx.AsyncBaseTransport]):
     """asyncio client with the same behaviour as :class:`Client`; the time budget is a hard total deadline."""
 
-    def __init__(self, base_url: str, *, transport: httpx.AsyncBaseTransport | None = None, **kwargs: Any) -> None:
-        super().__init__(base_url, **kwargs)
+    _http: httpx.AsyncClient
+
+    def _open(self, transport: httpx.AsyncBaseTransport | None) -> None:
         self._http = httpx.AsyncClient(base_url=self.base_url, headers=self._headers, limits=self._limits,
                                        transport=transport, timeout=self.timeout, follow_redirects=False)
 
@@ -419,7 +441,7 @@ class AsyncClient(_Base):
                 out.extend(self._degrade(exc, chunk))
         return out
 
-    @overload
+    @overload  # (the str overload first: see Client.ip_region)
     async def ip_region(  # type: ignore[overload-overlap]
         self, ip: str, *, timeout: float | None = None
     ) -> IpRegion: ...

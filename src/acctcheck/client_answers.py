@@ -20,8 +20,8 @@ from __future__ import annotations
 import functools
 import time
 import types
-from collections.abc import Callable
-from typing import Any, NamedTuple, TypeVar, Union, get_args, get_origin
+from collections.abc import Callable, Sequence
+from typing import NamedTuple, TypeVar, Union, get_args, get_origin
 
 import httpx
 import orjson
@@ -40,8 +40,9 @@ class Check(NamedTuple):
     fail_fast: bool
 
 
-Parse = Callable[[Any, Check], T]  # (decoded JSON, how) -> the call's result
-Item = Callable[[Any, Check, str], T]  # (one decoded value, how, where it is for messages) -> it validated
+# Decoded JSON is `object`: untrusted until validated, so every use narrows it first.
+Parse = Callable[[object, Check], T]  # (decoded JSON, how) -> the call's result
+Item = Callable[[object, Check, str], T]  # (one decoded value, how, where it is for messages) -> it validated
 
 # The service's own refusals of the input (api/body.py, api/validate.py); any other 4xx is not acctcheck's.
 REFUSAL_STATUS = frozenset({400, 413, 415, 422})
@@ -134,7 +135,7 @@ def answer(body: Body, parse: Parse[T]) -> T:
 
 
 # -- parsers of the answers (Parse callables) -----------------------------------------------------------------
-def model(cls: type[M], obj: Any, check: Check, where: str = "") -> M:
+def model(cls: type[M], obj: object, check: Check, where: str = "") -> M:
     """``cls.model_validate(obj)``; with ``check.fail_fast``, failing fast where pydantic would collect one
     error per element: unknown keys of a model that forbids them, and lists (validated one element at a time,
     in a Python loop, which checks the deadline and lets other threads run), at every level of nested models.
@@ -142,7 +143,7 @@ def model(cls: type[M], obj: Any, check: Check, where: str = "") -> M:
     if check.fail_fast and isinstance(obj, dict):
         if cls.model_config.get("extra") == "forbid" and (unknown := obj.keys() - cls.model_fields.keys()):
             raise NotAnAnswer(f"{where or 'the answer'} has unknown keys {sorted(map(str, unknown))[:3]}")
-        checked = {}
+        checked: dict[str, object] = {}
         for name, is_list, item in _nested(cls):
             value = obj.get(name)
             if is_list and isinstance(value, list) and value:
@@ -157,7 +158,7 @@ def model(cls: type[M], obj: Any, check: Check, where: str = "") -> M:
 def results(n: int, item: Item[T]) -> Parse[list[T]]:
     """Parser of ``{"results": [...]}`` holding exactly ``n`` entries (one per item asked, in order)."""
 
-    def parse(obj: Any, check: Check) -> list[T]:
+    def parse(obj: object, check: Check) -> list[T]:
         entries = obj.get("results") if isinstance(obj, dict) else None
         if not isinstance(entries, list):
             raise NotAnAnswer(f"expected {{\"results\": [...]}}, got {type(obj).__name__}")
@@ -168,7 +169,7 @@ def results(n: int, item: Item[T]) -> Parse[list[T]]:
     return parse
 
 
-def batch_entry(obj: Any, check: Check, where: str) -> Verdict | BatchItemError:
+def batch_entry(obj: object, check: Check, where: str) -> Verdict | BatchItemError:
     """One /validate/batch result: ``{"error": ErrorBody}`` for an item refused, else a Verdict."""
     if isinstance(obj, dict) and "error" in obj:
         return model(BatchItemError, obj, check, where)
@@ -179,12 +180,12 @@ def one(cls: type[M]) -> Parse[M]:
     return lambda obj, check: model(cls, obj, check)
 
 
-def ip_region_entry(obj: Any, check: Check, where: str) -> IpRegion:
+def ip_region_entry(obj: object, check: Check, where: str) -> IpRegion:
     return model(IpRegion, obj, check, where)
 
 
-def elements(values: list[Any], item: Item[T], check: Check, where: str) -> list[T]:
-    out = []
+def elements(values: Sequence[object], item: Item[T], check: Check, where: str) -> list[T]:
+    out: list[T] = []
     for i, value in enumerate(values):
         if time.monotonic() > check.deadline:
             raise TimeoutError("the answer could not be checked within the time budget")
@@ -192,7 +193,7 @@ def elements(values: list[Any], item: Item[T], check: Check, where: str) -> list
     return out
 
 
-def _valid(validate: Callable[[Any], T], obj: Any, where: str) -> T:
+def _valid(validate: Callable[[object], T], obj: object, where: str) -> T:
     try:
         return validate(obj)
     except ValidationError as exc:
@@ -202,10 +203,10 @@ def _valid(validate: Callable[[Any], T], obj: Any, where: str) -> T:
 
 
 @functools.cache
-def _nested(cls: type[BaseModel]) -> tuple[tuple[str, bool, Item[Any]], ...]:
+def _nested(cls: type[BaseModel]) -> tuple[tuple[str, bool, Item[object]], ...]:
     """The fields of ``cls`` that :func:`model` checks first: lists (of models or of anything else), with the
     checker of one element, and fields holding a model (or None), with that model's checker."""
-    out: list[tuple[str, bool, Item[Any]]] = []
+    out: list[tuple[str, bool, Item[object]]] = []
     for name, field in cls.model_fields.items():
         tp = field.annotation
         if get_origin(tp) is list:

@@ -14,8 +14,9 @@ import sys
 import threading
 import time
 import weakref
+from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TextIO, cast
 
 import orjson
 
@@ -41,8 +42,8 @@ class JsonFormatter(logging.Formatter):
     _second = -1
     _stamp = ""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self) -> None:  # the line's layout is fixed: no format string to take
+        super().__init__()
         # Our lines never carry thread or process names, so LogRecord need not look them up (the logging
         # module's documented switches; this runs in every worker, where dictConfig builds the formatter).
         logging.logThreads = False
@@ -56,21 +57,21 @@ class JsonFormatter(logging.Formatter):
             self._second = second
         return f"{self._stamp}.{int((created - second) * 1000):03d}+00:00"
 
-    def safe_line(self, logger: str, msg: str, safe: dict[str, Any]) -> str:
+    def safe_line(self, logger: str, msg: str, safe: Mapping[str, object]) -> str:
         """The INFO line `format` writes for a record whose extra is `safe` (SAFE_FIELDS only), without a
         LogRecord: what the decision log writes on every request."""
-        out = {"ts": self._ts(time.time()), "level": "info", "logger": logger, "msg": msg}
+        out: dict[str, object] = {"ts": self._ts(time.time()), "level": "info", "logger": logger, "msg": msg}
         out.update(safe)
         return self.render(out)
 
-    def render(self, out: dict[str, Any]) -> str:
+    def render(self, out: dict[str, object]) -> str:
         """The line for one record's fields (ts, level, logger, msg, then the record's own)."""
         return orjson.dumps(out, default=str).decode()
 
     def format(self, record: logging.LogRecord) -> str:
         quiet = record.levelno <= logging.INFO
         msg = record.getMessage()
-        out: dict[str, Any] = {
+        out: dict[str, object] = {
             "ts": self._ts(record.created),
             "level": record.levelname.lower(),
             "logger": record.name,
@@ -99,20 +100,20 @@ class TextFormatter(JsonFormatter):
     `ts level logger message key=value …` (revision, file, errors, decision… are kept; values with spaces
     or structure are written as JSON)."""
 
-    def render(self, out: dict[str, Any]) -> str:
+    def render(self, out: dict[str, object]) -> str:
         head = f"{out.pop('ts')} {str(out.pop('level')).upper():<7} {out.pop('logger')} {out.pop('msg')}"
         exc = out.pop("exc", None)
         parts = [head, *(f"{key}={_text_value(value)}" for key, value in out.items())]
         return " ".join(parts) + (f"\n{exc}" if exc else "")
 
 
-def _text_value(value: Any) -> str:
+def _text_value(value: object) -> str:
     if isinstance(value, str) and value and not any(c.isspace() or c in "\"=" for c in value):
         return value
     return orjson.dumps(value, default=str).decode()
 
 
-class BufferedStderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+class BufferedStderrHandler(logging.StreamHandler[TextIO]):
     """stderr written in blocks. With a decision line per request, one write system call per line cost the
     service more than building the line. Lines reach stderr within `interval` seconds (a background thread
     flushes), at once for WARNING and above, and at exit (logging.shutdown flushes every handler). A process
@@ -124,6 +125,7 @@ class BufferedStderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
         logging.captureWarnings(True)
         self.immediate = False  # set at shutdown (unbuffer_logs): every line is flushed as it is written
         _BUFFERED.add(self)
+        stream: TextIO
         try:
             stream = open(os.dup(sys.stderr.fileno()), "w", buffering=1 << 16, encoding="utf-8",
                           errors="backslashreplace")
@@ -147,22 +149,29 @@ class BufferedStderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
         """Whether `write_safe` writes what `emit` would (our formatter, no filters, INFO passes)."""
         return isinstance(self.formatter, JsonFormatter) and not self.filters and self.level <= logging.INFO
 
-    def write_safe(self, logger: str, msg: str, safe: dict[str, Any]) -> None:
-        line = self.formatter.safe_line(logger, msg, safe) + self.terminator  # type: ignore[union-attr]
-        with self.lock:  # type: ignore[union-attr]
+    def write_safe(self, logger: str, msg: str, safe: Mapping[str, object]) -> None:
+        """Write the line `emit` would write for a `safe` record; only where `takes_safe_lines`."""
+        line = cast(JsonFormatter, self.formatter).safe_line(logger, msg, safe) + self.terminator
+        self.acquire()
+        try:
             self.stream.write(line)
             if self.immediate:
                 self.stream.flush()
+        finally:
+            self.release()
 
     def close(self) -> None:
         """Flush, and close the duplicated descriptor (StreamHandler leaves streams it was given open)."""
-        with self.lock:  # type: ignore[union-attr]
+        self.acquire()  # Handler.lock is typed optional; acquire/release are its typed interface
+        try:
             try:
                 self.flush()
             finally:
                 if self.stream is not sys.stderr and not self.stream.closed:
                     self.stream.close()
                 super().close()
+        finally:
+            self.release()
 
     def _flush_every_interval(self) -> None:
         while True:
@@ -207,7 +216,7 @@ def unbuffer_logs() -> None:
             pass
 
 
-def log_safe(logger: logging.Logger, msg: str, safe: dict[str, Any]) -> None:
+def log_safe(logger: logging.Logger, msg: str, safe: Mapping[str, object]) -> None:
     """One INFO line of fields we generate ourselves (SAFE_FIELDS) — the decision log, once per request.
 
     Where every handler that would receive the record is a BufferedStderrHandler with our formatter (JSON or
@@ -223,8 +232,9 @@ def log_safe(logger: logging.Logger, msg: str, safe: dict[str, Any]) -> None:
             break
         handlers.extend(node.handlers)
         node = node.parent if node.propagate else None
-    if handlers and all(isinstance(h, BufferedStderrHandler) and h.takes_safe_lines() for h in handlers):
-        for h in handlers:
-            h.write_safe(logger.name, msg, safe)  # type: ignore[attr-defined]
+    direct = [h for h in handlers if isinstance(h, BufferedStderrHandler) and h.takes_safe_lines()]
+    if handlers and len(direct) == len(handlers):
+        for h in direct:
+            h.write_safe(logger.name, msg, safe)
         return
     logger.handle(logger.makeRecord(logger.name, logging.INFO, "", 0, msg, (), None, extra={"safe": safe}))

@@ -22,13 +22,16 @@ import asyncio
 import glob
 import os
 from bisect import bisect_left
-from typing import Any
+from collections.abc import Hashable
+from typing import Literal, TypeVar
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, disable_created_metrics
 from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4, generate_latest
 from prometheus_client.multiprocess import MultiProcessCollector, mark_process_dead
 from prometheus_client.values import ValueClass
 
+from acctcheck.categories import Category
+from acctcheck.contract import Verdict
 from acctcheck.metrics_dir import other_process_running
 from acctcheck.reload import RuleStore
 
@@ -36,6 +39,7 @@ CONTENT_TYPE = CONTENT_TYPE_PLAIN_0_0_4
 # Seconds. /validate is sub-millisecond in the engine; the upper buckets catch event-loop stalls.
 BUCKETS: tuple[float, ...] = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
 SYNC_INTERVAL_S = 1.0
+_K = TypeVar("_K", bound=Hashable)
 
 disable_created_metrics()  # `_created` series double the output and no dashboard here reads them
 
@@ -43,6 +47,16 @@ disable_created_metrics()  # `_created` series double the output and no dashboar
 def multiprocess_dir() -> str | None:
     """The directory shared by this pod's workers, when prometheus-client runs in multiprocess mode."""
     return os.environ.get("PROMETHEUS_MULTIPROC_DIR") if getattr(ValueClass, "_multiprocess", False) else None
+
+
+class _PendingLatency:
+    """One endpoint's latencies since the last flush: their sum and a count per bucket (+Inf last)."""
+
+    __slots__ = ("counts", "total")
+
+    def __init__(self) -> None:
+        self.total = 0.0
+        self.counts = [0] * (len(BUCKETS) + 1)
 
 
 class Metrics:
@@ -54,7 +68,7 @@ class Metrics:
         # in-process, each Metrics has its own (several apps in one test process do not collide).
         self.registry = CollectorRegistry(auto_describe=False)
         reg = self.registry
-        live = "liveall"  # one series per live worker (a `pid` label in multiprocess mode)
+        live: Literal["liveall"] = "liveall"  # one series per live worker (a `pid` label in multiprocess mode)
         self.requests = Counter("acctcheck_requests", "HTTP requests by route template and status",
                                 ["endpoint", "status"], registry=reg)
         self.latency = Histogram("acctcheck_request_seconds", "request latency in seconds, to the last body byte",
@@ -81,11 +95,13 @@ class Metrics:
             self.reloads.labels(result)  # both series exist from the start: rate() and alerts see a zero
         # counted on the hot path, written to the metrics once per event-loop turn (`flush`)
         self._pending_requests: dict[tuple[str, int], int] = {}
-        self._pending_latency: dict[str, list[Any]] = {}  # endpoint -> [sum, [count per bucket, +Inf last]]
+        self._pending_latency: dict[str, _PendingLatency] = {}
         self._pending_decisions: dict[str, int] = {}
-        self._pending_findings: dict[tuple[Any, str], int] = {}
+        self._pending_findings: dict[tuple[Category, str], int] = {}  # (category, mode)
         self._flush_scheduled = False
-        self._children: dict[tuple[Any, Any], Any] = {}  # (family, label key) -> child, made once
+        # label children, made once: (family, label key) -> child, and endpoint -> latency child
+        self._counters: dict[tuple[Counter, Hashable], Counter] = {}
+        self._latencies: dict[str, Histogram] = {}
         self._seen: tuple[int, int] = (0, 0)
         self._revision: str | None = None
 
@@ -96,13 +112,13 @@ class Metrics:
         pending[key] = pending.get(key, 0) + 1
         hist = self._pending_latency.get(endpoint)
         if hist is None:
-            hist = self._pending_latency[endpoint] = [0.0, [0] * (len(BUCKETS) + 1)]
-        hist[0] += seconds
-        hist[1][bisect_left(BUCKETS, seconds)] += 1  # le is inclusive: bisect_left finds the first bound >= v
+            hist = self._pending_latency[endpoint] = _PendingLatency()
+        hist.total += seconds
+        hist.counts[bisect_left(BUCKETS, seconds)] += 1  # le is inclusive: bisect_left finds the first bound >= v
         if not self._flush_scheduled:
             self._schedule_flush()
 
-    def observe_verdict(self, verdict: Any) -> None:
+    def observe_verdict(self, verdict: Verdict) -> None:
         """Count a Verdict: its decision, and every finding by category and mode (shadow rules included)."""
         pending = self._pending_decisions
         pending[verdict.decision] = pending.get(verdict.decision, 0) + 1
@@ -129,28 +145,34 @@ class Metrics:
         """Write what was counted since the last flush: one write per series touched, however many requests.
         Runs on the event loop's next turn (before this worker reads more from the network), and at a scrape."""
         self._flush_scheduled = False
-        children = self._children
-        for family, pending in ((self.requests, self._pending_requests), (self.decisions, self._pending_decisions),
-                                (self.findings, self._pending_findings)):
-            if pending:
-                for key, n in pending.items():
-                    child = children.get((family, key))
-                    if child is None:
-                        labels = tuple(map(str, key)) if isinstance(key, tuple) else (str(key),)
-                        child = children[(family, key)] = family.labels(*labels)
-                    child.inc(n)
-                pending.clear()
+        self._flush_counts(self.requests, self._pending_requests)
+        self._flush_counts(self.decisions, self._pending_decisions)
+        self._flush_counts(self.findings, self._pending_findings)
         if self._pending_latency:
-            for endpoint, (total, counts) in self._pending_latency.items():
-                child = children.get((self.latency, endpoint))
+            children = self._latencies
+            for endpoint, pending in self._pending_latency.items():
+                child = children.get(endpoint)
                 if child is None:
-                    child = children[(self.latency, endpoint)] = self.latency.labels(endpoint)
+                    child = children[endpoint] = self.latency.labels(endpoint)
                 # the Histogram child's own values: observe() takes one observation, these are many
-                child._sum.inc(total)
-                for bucket, n in zip(child._buckets, counts):
+                child._sum.inc(pending.total)
+                for bucket, n in zip(child._buckets, pending.counts, strict=True):  # both end with +Inf
                     if n:
                         bucket.inc(n)
             self._pending_latency.clear()
+
+    def _flush_counts(self, family: Counter, pending: dict[_K, int]) -> None:
+        """Add the pending counts to `family`, keyed by its label values (one, or a tuple of them)."""
+        if not pending:
+            return
+        children = self._counters
+        for key, n in pending.items():
+            child = children.get((family, key))
+            if child is None:
+                labels = tuple(map(str, key)) if isinstance(key, tuple) else (str(key),)
+                child = children[(family, key)] = family.labels(*labels)
+            child.inc(n)
+        pending.clear()
 
     # -- rule store and scrape -----------------------------------------------------------------------------
     def sync(self, store: RuleStore) -> None:

@@ -37,7 +37,8 @@ class Settings(BaseSettings):
     max_batch_body_bytes: int = Field(default=8 * 1024 * 1024, ge=1024, description="POST /validate/batch body limit")
     max_image_bytes: int = Field(default=2 * 1024 * 1024, ge=1024, description="per image, after base64 decoding")
     max_image_pixels: int = Field(default=25_000_000, ge=1024, description="width*height; refused before decoding")
-    image_decode_side: int = Field(default=2400, ge=256, description="longer images are reduced by whole factors to at most this")
+    image_decode_side: int = Field(default=2400, ge=256,
+                                   description="longer images are reduced by whole factors to at most this")
     image_workers: int = Field(default=2, ge=1, le=64, description="requests decoding images at once (threads)")
     image_wait_s: float = Field(default=5.0, gt=0, description="a request waits this long for a decoding slot, "
                                 "then gets 503 images_busy")

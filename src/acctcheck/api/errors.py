@@ -28,7 +28,7 @@ class _ErrorJSONResponse(JSONResponse):
     """An error may echo input (an invalid IP) holding an unpaired surrogate, which is not UTF-8: replace it
     rather than fail while reporting the error (that would be a 500)."""
 
-    def render(self, content: Any) -> bytes:
+    def render(self, content: object) -> bytes:
         try:
             return super().render(content)
         except UnicodeEncodeError:
@@ -41,15 +41,17 @@ def error_response(status: int, error: str, message: str, details: list[dict[str
                               headers=headers)
 
 
-def validation_details(exc: ValidationError | RequestValidationError, prefix: tuple[str, ...] = ()) -> list[dict]:
-    out = []
+def validation_details(
+    exc: ValidationError | RequestValidationError, prefix: tuple[str, ...] = ()
+) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
     for err in exc.errors():
         loc = [*prefix, *[p if isinstance(p, (str, int)) else str(p) for p in err.get("loc", ())]]
         out.append({"loc": loc, "msg": err.get("msg", "invalid"), "type": err.get("type", "value_error")})
     return out
 
 
-def describe(details: list[dict]) -> str:
+def describe(details: list[dict[str, Any]]) -> str:
     parts = [f"{'.'.join(str(p) for p in d['loc'])}: {d['msg']}" for d in details[:3]]
     return "; ".join(parts) + (" …" if len(details) > 3 else "")
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
@@ -37,7 +36,7 @@ class HeaderDeadlines:
     def __init__(self, timeout_s: float) -> None:
         self.timeout_s = timeout_s
         self.due: dict[HeaderTimeoutProtocol, float] = {}
-        self._sweeper: asyncio.Task | None = None
+        self._sweeper: asyncio.Task[None] | None = None
         self._answer = _response(timeout_s)
 
     def arm(self, protocol: HeaderTimeoutProtocol) -> None:
@@ -71,16 +70,16 @@ class HeaderTimeoutProtocol(HttpToolsProtocol):
     """uvicorn's httptools protocol; a connection's headers must be complete within `header_timeout_s`."""
 
     deadlines: HeaderDeadlines | None = None  # one per process, made on the first connection
+    _deadlines: HeaderDeadlines
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    # uvicorn's own connection_made narrows asyncio's BaseTransport to Transport (and ignores the override
+    # error the same way); this keeps its signature.
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
         cls = type(self)
         if cls.deadlines is None:
             cls.deadlines = HeaderDeadlines(_timeout_s())
         self._deadlines = cls.deadlines
-
-    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        super().connection_made(transport)
         self._deadlines.arm(self)
 
     def on_message_begin(self) -> None:

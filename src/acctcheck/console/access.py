@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass
-from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from acctcheck.api.errors import error_response
 
@@ -25,7 +26,7 @@ SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
 PROXY_HEADERS = (b"x-forwarded-for", b"forwarded", b"x-real-ip")
 
 
-def is_local(scope: dict) -> bool:
+def is_local(scope: Scope) -> bool:
     """A direct connection from a loopback address (not relayed by a proxy)."""
     client = scope.get("client")
     if not client:
@@ -42,16 +43,16 @@ class ConsoleGuard:
     """ASGI wrapper of the console sub-application: refuses non-local clients in `auto` mode (404, the console
     does not exist for them) and adds the security headers to every console response, errors included."""
 
-    def __init__(self, app: Any, mode: str) -> None:
+    def __init__(self, app: ASGIApp, mode: str) -> None:
         self.app = app
         self.mode = mode
 
-    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
 
-        async def send_secured(message: dict) -> None:
+        async def send_secured(message: Message) -> None:
             if message["type"] == "http.response.start":
                 names = {name.lower() for name, _ in message.get("headers", ())}
                 extra = [h for h in SECURITY_HEADERS if h[0] not in names]

@@ -82,7 +82,7 @@ async def packs(request: Request) -> JSONResponse:
     snap = store.snapshot
     if snap is not None:
         examples = await asyncio.to_thread(state.console_examples.for_snapshot, snap)
-        rules: dict[str, list[dict[str, Any]]] = {}
+        rules: dict[str, list[dict[str, object]]] = {}
         for compiled in snap.rules:
             r = compiled.rule
             rules.setdefault(compiled.pack, []).append({

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import threading
 from pathlib import Path
-from typing import Any
 
 import yaml
 from pydantic import ValidationError
@@ -31,7 +30,7 @@ def active_bytes(snapshot: Snapshot, info: PackInfo) -> bytes | str:
     return data
 
 
-def run_examples(snapshot: Snapshot, data: bytes) -> dict[str, Any]:
+def run_examples(snapshot: Snapshot, data: bytes) -> dict[str, object]:
     """Every example of the pack file `data` against the snapshot: {"state": "checked", "items": [...]}."""
     try:  # the bytes the snapshot was built from, so they did parse and validate then
         pack = Pack.model_validate(yaml.safe_load(data.decode("utf-8")))
@@ -64,13 +63,13 @@ class ExampleBook:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._revision: str | None = None
-        self._checked: dict[str, dict[str, Any]] = {}
+        self._checked: dict[str, dict[str, object]] = {}
 
-    def for_snapshot(self, snapshot: Snapshot) -> dict[str, dict[str, Any]]:
+    def for_snapshot(self, snapshot: Snapshot) -> dict[str, dict[str, object]]:
         with self._lock:
             if self._revision != snapshot.revision:
                 self._revision, self._checked = snapshot.revision, {}
-            out: dict[str, dict[str, Any]] = {}
+            out: dict[str, dict[str, object]] = {}
             for info in snapshot.packs:
                 data = active_bytes(snapshot, info)
                 if isinstance(data, str):

@@ -35,7 +35,7 @@ import threading
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import NamedTuple, TypedDict
 
 import geoip2.database
 import geoip2.errors
@@ -76,6 +76,28 @@ class _Loaded:
     ip_version: int
     signature: tuple[int, int, int, int] | None  # (dev, ino, size, mtime_ns) of the file read
     loaded_at: float
+
+
+class LayerStatus(TypedDict):
+    """One database layer in /status (main, domestic, embedded)."""
+
+    path: str | None
+    configured: bool
+    loaded: bool
+    serving_as: list[str]  # "main" and/or "domestic": the roles it answers lookups in
+    database_type: str | None
+    build_date: str | None
+    loaded_at: str | None  # ISO 8601, UTC
+    error: str | None
+    error_at: str | None
+
+
+class GeoStatus(TypedDict):
+    """/status's `ip_databases`."""
+
+    layers: dict[str, LayerStatus]
+    last_error: str | None
+    ok: bool
 
 
 @dataclass
@@ -180,18 +202,18 @@ class GeoResolver:
             return labels.reserved(ip)
         serving = self._serving
         dom = _query(serving.domestic, addr)
-        if dom is not None and dom[0] == "CN":
-            if dom[1] is not None:
-                return labels.region(ip, "CN", dom[1], serving.domestic.source, serving.domestic.database)
-            main = _query(serving.main, addr)
-            if main is not None and main[0] == "CN":
-                return labels.region(ip, "CN", main[1], serving.main.source, serving.main.database)
-            return labels.region(ip, "CN", None, serving.domestic.source, serving.domestic.database)
+        if dom is not None and dom.country == "CN":
+            if dom.province is not None:
+                return dom.label(ip)
+            main = _query(serving.main, addr)  # a Chinese address without a province: the main layer may know
+            if main is not None and main.country == "CN":
+                return main.label(ip)
+            return dom.label(ip)
         main = _query(serving.main, addr)
         if main is not None:
-            return labels.region(ip, main[0], main[1], serving.main.source, serving.main.database)
+            return main.label(ip)
         if dom is not None:
-            return labels.region(ip, dom[0], dom[1], serving.domestic.source, serving.domestic.database)
+            return dom.label(ip)
         return labels.unknown(ip)
 
     def lookup_many(self, ips: list[str]) -> list[IpRegion]:
@@ -263,10 +285,10 @@ class GeoResolver:
 
     # -------------------------------------------------------------------------------- status
 
-    def status(self) -> dict[str, Any]:
+    def status(self) -> GeoStatus:
         """For /status: per layer its path, whether it serves, database build date and last error."""
         serving = self._serving
-        layers = {}
+        layers: dict[str, LayerStatus] = {}
         for layer in (self._main, self._domestic, self._embedded):
             loaded = layer.loaded
             roles = [role for role, s in (("main", serving.main), ("domestic", serving.domestic))
@@ -290,8 +312,19 @@ class GeoResolver:
         }
 
 
-def _query(loaded: _Loaded | None, addr: labels.IPAddress) -> tuple[str, str | None] | None:
-    """(country code, canonical province code | None) from one layer, or None when it has no answer."""
+class _Answer(NamedTuple):
+    """What one layer says of an address, and which layer said it (the label cites its source and build)."""
+
+    country: str
+    province: str | None  # canonical province code
+    layer: _Loaded
+
+    def label(self, ip: str) -> IpRegion:
+        return labels.region(ip, self.country, self.province, self.layer.source, self.layer.database)
+
+
+def _query(loaded: _Loaded | None, addr: labels.IPAddress) -> _Answer | None:
+    """The layer's answer, or None when it has none."""
     if loaded is None:
         return None
     try:
@@ -308,5 +341,5 @@ def _query(loaded: _Loaded | None, addr: labels.IPAddress) -> tuple[str, str | N
         sub = city.subdivisions[0]
         province = labels.province_code(sub.iso_code, sub.names)
     if cc == "CN" and province in labels.HMT_LABELS:  # HK/MO/TW filed as subdivisions of CN
-        return province, None
-    return cc, province
+        return _Answer(province, None, loaded)
+    return _Answer(cc, province, loaded)

@@ -56,7 +56,7 @@ def jpeg_draft_size(width: int, height: int, side: int) -> tuple[int, int]:
     return math.ceil(width / s), math.ceil(height / s)
 
 
-def jpeg_cost(img: Image.Image, side: int) -> int:
+def jpeg_cost(img: JpegImagePlugin.JpegImageFile, side: int) -> int:
     width, height = img.size
     dw, dh = jpeg_draft_size(width, height, side)
     gray_direct = img.mode in ("L", "RGB", "YCbCr")
@@ -74,7 +74,7 @@ def jpeg_cost(img: Image.Image, side: int) -> int:
 
 def decode_cost(img: Image.Image, side: int) -> int:
     """Estimated peak bytes of decoding one frame of the lazily opened `img` and reducing it to `side`."""
-    if img.format == "JPEG":
+    if img.format == "JPEG" and isinstance(img, JpegImagePlugin.JpegImageFile):  # an MPO is one too
         return jpeg_cost(img, side)
     width, height = img.size
     factor = math.ceil(max(width, height) / side)

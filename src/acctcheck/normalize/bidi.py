@@ -195,7 +195,7 @@ def remap(maps: tuple[list[int], list[int], list[int], list[bool]], order: list[
     span becomes the typed characters it came from, and `flag` marks positions shown right to left."""
     starts, ends, flags, gaps = maps
     new_starts, new_ends, new_flags = [], [], []
-    for a, z, f in zip(starts, ends, flags):
+    for a, z, f in zip(starts, ends, flags, strict=True):
         typed = [order[k] for k in range(a, z)]
         new_starts.append(min(typed))
         new_ends.append(max(typed) + 1)

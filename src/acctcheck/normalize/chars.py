@@ -24,7 +24,7 @@ class Flag(IntFlag):
     BIDI = 8  # shown right to left by a bidi control (set by the views of a reordered field, normalize/bidi.py)
 
     def names(self) -> list[str]:
-        return [f.name.lower() for f in Flag if f and f in self]  # type: ignore[union-attr]
+        return [name.lower() for name, f in Flag.__members__.items() if f and f in self]
 
 
 class Kind:

@@ -76,7 +76,7 @@ def woven_piece(f: Folded, codes: Mapping[int, str]) -> str:
     if f.kind == Kind.SEPARATOR:
         return "".join(FILL * 3 + c for c in f.out)
     han = f.han or "\0" * len(f.out)
-    return "".join(s + h + codes[ord(h)] + s for s, h in zip(f.out, han))
+    return "".join(s + h + codes[ord(h)] + s for s, h in zip(f.out, han, strict=True))  # han: one per out character
 
 
 # Radio-style digit words (洞 0, 幺 1, 两 2, 拐 7, 勾 9: 幺三八洞洞…) are ordinary characters on their own (a hole, a
