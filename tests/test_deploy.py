@@ -183,7 +183,7 @@ def exported_metric_names() -> set[str]:
     from acctcheck.metrics import Metrics
     from acctcheck.reload import RuleStore
     from tests.conftest import write_small_rules
-    from tests.test_metrics import parse
+    from tests.support.exposition import parse
 
     class F:
         category = "official_impersonation"

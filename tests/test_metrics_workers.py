@@ -17,7 +17,7 @@ import pytest
 
 from acctcheck.metrics_dir import ENV, PREFIX, remove_stale, worker_metrics_dir
 from tests.conftest import Server, write_small_rules
-from tests.test_metrics import parse
+from tests.support.exposition import parse
 
 VALIDATE = 'acctcheck_requests_total{endpoint="/validate",status="200"}'
 

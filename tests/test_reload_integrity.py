@@ -21,7 +21,8 @@ from acctcheck.engine import validate
 from acctcheck.packs.loader import load_dir
 from acctcheck.reload import RuleStore
 from acctcheck.watch import RulesWatcher
-from tests.test_reload_unit import RULES, make_rules, tiny_pack, wait_for, write_atomic
+from tests.support.rules import RULES, make_rules, tiny_pack, write_atomic
+from tests.support.waiting import await_until, watch_armed
 
 SETTLE = 60.0  # fake seconds: the real time a test takes never counts as settling
 
@@ -219,13 +220,13 @@ async def test_watch_survives_directory_replacement_and_symlink_swap(tmp_path: P
     watcher = RulesWatcher(store, poll_s=3600, debounce_ms=50)
     task = asyncio.create_task(watcher.run())
     try:
-        await asyncio.sleep(0.3)
+        await watch_armed(watcher, root)
         shutil.rmtree(root)
         shutil.copytree(staged, root)
-        assert await wait_for(lambda: version() == "replaced", 10)
-        await asyncio.sleep(0.2)
+        assert await await_until(lambda: version() == "replaced", 10)
+        await watch_armed(watcher, root)  # re-armed on the new directory
         write_atomic(root / "tiny.yaml", tiny_pack("edited-after-replace"))
-        assert await wait_for(lambda: version() == "edited-after-replace", 10)
+        assert await await_until(lambda: version() == "edited-after-replace", 10)
 
         link = tmp_path / "current"
         make_rules(tmp_path / "v1", "link-v1")
@@ -234,16 +235,17 @@ async def test_watch_survives_directory_replacement_and_symlink_swap(tmp_path: P
         store2 = RuleStore(link, settle_s=0)
         store2.reload()
         v2 = lambda: next(p.version for p in store2.snapshot.packs if p.name == "tiny")  # noqa: E731
-        task2 = asyncio.create_task(RulesWatcher(store2, poll_s=3600, debounce_ms=50).run())
+        watcher2 = RulesWatcher(store2, poll_s=3600, debounce_ms=50)
+        task2 = asyncio.create_task(watcher2.run())
         try:
-            await asyncio.sleep(0.3)
+            await watch_armed(watcher2, link)
             (tmp_path / "next").symlink_to(tmp_path / "v2")
             os.replace(tmp_path / "next", link)
-            assert await wait_for(lambda: v2() == "link-v2", 10)
-            await asyncio.sleep(0.2)
+            assert await await_until(lambda: v2() == "link-v2", 10)
+            await watch_armed(watcher2, link)  # re-armed on the directory the link now names
             (tmp_path / "v2" / "policy.yaml").write_text(policy, encoding="utf-8")
             write_atomic(tmp_path / "v2" / "tiny.yaml", tiny_pack("edited-in-v2"))
-            assert await wait_for(lambda: v2() == "edited-in-v2", 10)
+            assert await await_until(lambda: v2() == "edited-in-v2", 10)
         finally:
             task2.cancel()
             await asyncio.gather(task2, return_exceptions=True)
@@ -256,7 +258,7 @@ REFUSED_BIG_PACK = textwrap.dedent("""
     import random, shutil, sys
     from pathlib import Path
     from acctcheck.reload import RuleStore
-    from tests.test_reload_unit import make_rules
+    from tests.support.rules import make_rules
 
     def rss_mb():
         for line in open("/proc/self/status"):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -17,11 +16,10 @@ import pytest
 
 from acctcheck.scan import ScanOptions, run_scan
 from acctcheck.settings import Settings
-from tests.conftest import ThreadServer
+from tests.conftest import SRC_ENV, ThreadServer
 
 N = 10_400
 NAMES = ["小明", "外交部官方", "中央小李", "阿花", "快乐每一天", "旅行者", "国务院办公", "晴天"]
-ENV = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")}
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +62,7 @@ def accounts(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str],
 
 
 def scan(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "acctcheck", "scan", *args], env=ENV, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "acctcheck", "scan", *args], env=SRC_ENV, capture_output=True,
                           text=True, timeout=timeout)
 
 
@@ -101,7 +99,7 @@ def test_resume_after_kill_and_after_torn_output(accounts, small_rules: Path, tm
     src, ids, _ = accounts
     out = tmp_path / "verdicts.jsonl"
     proc = subprocess.Popen([sys.executable, "-m", "acctcheck", "scan", str(src), "--output", str(out),
-                             "--rules", str(small_rules), "--chunk-size", "16"], env=ENV,
+                             "--rules", str(small_rules), "--chunk-size", "16"], env=SRC_ENV,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 30
