@@ -157,9 +157,8 @@ def test_unreadable_pack_keeps_last_good(faulty: Faulty, how: str) -> None:
         pack.mkdir()
     else:
         pack.symlink_to(faulty.rules / "gone" / "mini.yaml")
-    time.sleep(POLL_S * 4)
+    faulty.refused()  # waits for the poll (or the watch) to have tried the unreadable pack
     faulty.assert_serving_last_good()  # 外交部 comes from the pack that became unreadable
-    faulty.refused()
 
 
 def test_ip_database_replaced_by_garbage(faulty: Faulty) -> None:
@@ -176,8 +175,11 @@ def test_ip_database_replaced_by_garbage(faulty: Faulty) -> None:
     r = httpx.get(faulty.srv.url + "/ip-region", params={"ip": "202.96.128.86"}, timeout=5)
     assert r.status_code == 200 and r.json()["label"] == "广东"
     faulty.assert_serving_last_good()
+    garbage_error_at = geo["layers"]["main"]["error_at"]
     faulty.mmdb.write_bytes(b"")  # truncated to nothing: still reported, still serving
-    time.sleep(POLL_S * 3)
+    wait_for("/status to report the truncated IP database",
+             lambda: faulty.status()["ip_databases"]["layers"]["main"]["error_at"] != garbage_error_at)
+    assert faulty.status()["ip_databases"]["ok"] is False
     assert faulty.validate("小明", ip="8.8.8.8")["ip_region"]["label"] == "美国"
     shutil.copyfile(embedded_path(), faulty.mmdb)
     wait_for("the IP database to recover", lambda: faulty.status()["ip_databases"]["ok"] is True)
@@ -253,9 +255,11 @@ def test_sigterm_drains_in_flight_requests(tmp_path: Path) -> None:
     assert not bad, (bad, dict(outcomes))
     assert outcomes["cut_mid_response"] == 0
     assert outcomes["drained"] >= 1, dict(outcomes)  # the signal did land mid-load
-    assert outcomes["complete"] >= 16 and exited_after < GRACEFUL_S, (dict(outcomes), exited_after)
+    assert outcomes["complete"] >= 16, dict(outcomes)
     print(f"SIGTERM drain: {dict(outcomes)}, exited {exited_after:.2f} s after the signal")
     # uvicorn re-raises the captured SIGTERM once it has shut down cleanly, so the status is "killed by SIGTERM"
     assert code in (0, -signal.SIGTERM), srv.stderr_tail()
     log = srv.stderr_tail(10**7)
     assert "Traceback" not in log, log[-2000:]
+    # drained, not cut off: uvicorn logs this when the graceful timeout ran out with requests still in flight
+    assert "timeout graceful shutdown exceeded" not in log, log[-2000:]

@@ -46,6 +46,11 @@ def revision_of(files: dict[str, str], tmp: Path) -> str:
     return load_dir(tmp).revision
 
 
+def refused_count(srv: Server) -> int:
+    """rules_refused lines the workers have logged so far (JSON lines on the server's stderr)."""
+    return srv.stderr_tail(10**9).count('"event":"rules_refused"')
+
+
 def scrape(base: str) -> tuple[int, str | None]:
     text = httpx.get(f"{base}/metrics", headers={"Connection": "close"}, timeout=5).text
     pid = int(re.search(r'acctcheck_process_info\{pid="(\d+)"\}', text).group(1))
@@ -81,9 +86,11 @@ def test_rewrites_under_traffic(server, tmp_path: Path) -> None:
     base = srv.url
     plan = versions()
     valid = {revision_of({**base_files, "tiny.yaml": tiny_pack("v0", word="马甲0号")}, tmp_path / "rev0")}
+    revision_at: dict[int, str] = {}
     for i, (text, ok) in enumerate(plan, 1):
         if ok:
-            valid.add(revision_of({**base_files, "tiny.yaml": text}, tmp_path / f"rev{i}"))
+            revision_at[i] = revision_of({**base_files, "tiny.yaml": text}, tmp_path / f"rev{i}")
+            valid.add(revision_at[i])
     final = revision_of({**base_files, "tiny.yaml": plan[-1][0]}, tmp_path / "final")
 
     stop = threading.Event()
@@ -106,13 +113,19 @@ def test_rewrites_under_traffic(server, tmp_path: Path) -> None:
     for c in clients:
         c.start()
     try:
-        for i, (text, _ok) in enumerate(plan, 1):
+        for i, (text, ok) in enumerate(plan, 1):
+            refusals = refused_count(srv)
             if i == 10:  # the ConfigMap way: a new timestamped directory, then one atomic `..data` swap
                 configmap(rules, {**base_files, "tiny.yaml": text}, f"2026_11_29_00_00_{i:02d}.{i}")
             else:  # in place, through the top-level link, as an editor saving the file would
                 with open(rules / "tiny.yaml", "w", encoding="utf-8") as f:
                     f.write(text)
-            time.sleep(0.3)
+            # the next write only once a worker has acted on this one (no fixed pause for the debounce):
+            # a valid version serving, an invalid one refused in the log
+            if ok:
+                wait_until(lambda i=i: scrape(base)[1] == revision_at[i], f"version {i} to serve", 30, every=0.02)
+            else:
+                wait_until(lambda r=refusals: refused_count(srv) > r, f"version {i} to be refused", 30)
         last_write = time.monotonic()
         reached: dict[int, float] = {}
         pids = srv.worker_pids()
