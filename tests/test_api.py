@@ -106,6 +106,7 @@ def test_openapi_documents_request_and_categories(server) -> None:
     assert doc["paths"]["/validate"]["post"]["requestBody"]["required"] is True
 
 
+@pytest.mark.slow
 def test_not_ready_answers_503(tmp_path) -> None:
     (tmp_path / "broken.yaml").write_text("schema_version: 1\nname: x\n", encoding="utf-8")
     srv = Server(tmp_path)

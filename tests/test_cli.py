@@ -43,6 +43,7 @@ def test_check_bad_verified_is_one_line(small_rules: Path, verified: str, text: 
                    "check", text)
 
 
+@pytest.mark.slow
 def test_check_applies_the_service_field_limits(small_rules: Path) -> None:
     one_line_error(acctcheck("check", "--nickname", "长" * 513, "--rules", str(small_rules)),
                    "check", "fields.nickname is longer than 512 characters")
@@ -56,6 +57,7 @@ def test_check_applies_the_service_field_limits(small_rules: Path) -> None:
     assert r.returncode == 2 and b"fields.nickname contains an unpaired surrogate" in r.stderr
 
 
+@pytest.mark.slow
 def test_check_ip_and_exit_codes(small_rules: Path) -> None:
     r = acctcheck("check", "--nickname", "小明", "--ip", "202.96.128.86", "--rules", str(small_rules))
     assert r.returncode == 0, r.stderr
@@ -67,6 +69,7 @@ def test_check_ip_and_exit_codes(small_rules: Path) -> None:
                    "check", "--ip: invalid IP address")
 
 
+@pytest.mark.slow
 def test_no_rules_is_one_line(tmp_path: Path) -> None:
     one_line_error(acctcheck("check", "--nickname", "小明", "--rules", str(tmp_path / "none")),
                    "check", "no rules: ")
@@ -123,6 +126,7 @@ def test_text_log_format_keeps_the_fields(capfd: pytest.CaptureFixture[str]) -> 
     assert " decision decision_id=abc decision=reject " in decision and not decision.startswith("{")
 
 
+@pytest.mark.slow
 def test_service_without_rules_says_so(tmp_path: Path) -> None:
     srv = Server(tmp_path / "no-such-dir", env={"ACCTCHECK_WATCH": "false"}, log_level="info")
     try:

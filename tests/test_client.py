@@ -535,6 +535,7 @@ def test_slow_body_is_cut_at_the_deadline(proxy: Proxy, flavour: str) -> None:
     assert sent < total
 
 
+@pytest.mark.slow
 def test_client_imports_without_fastapi() -> None:
     """Platforms install the client without the server's web stack: importing and using it must not need it."""
     code = """

@@ -119,6 +119,7 @@ def healthchecks() -> dict[str, list[str]]:
 
 
 @pytest.mark.parametrize("where", ["Dockerfile", "docker-compose.yml"])
+@pytest.mark.slow
 def test_healthcheck_passes_when_ready_and_fails_when_not(where: str, server: Server, tmp_path: Path) -> None:
     argv = healthchecks()[where]
     assert run_probe(argv, server.port) == 0  # the bundled rules: ready

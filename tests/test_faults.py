@@ -20,6 +20,8 @@ import pytest
 from acctcheck.geo.resolver import embedded_path
 from tests.conftest import SMALL_PACK, Server, write_small_rules
 
+pytestmark = pytest.mark.slow  # `make test-fast` leaves it out: see the `slow` marker in pyproject.toml
+
 POLL_S = 0.3
 WAIT_S = 15.0
 OTHER_PACK = SMALL_PACK.replace("name: mini", "name: other").replace("外交部, 国务院", "马甲大王").replace(

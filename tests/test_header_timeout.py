@@ -14,6 +14,8 @@ import pytest
 
 from tests.conftest import Server, write_small_rules
 
+pytestmark = pytest.mark.slow  # `make test-fast` leaves it out: see the `slow` marker in pyproject.toml
+
 HEADER_TIMEOUT_S = 1.0
 LIMIT_S = HEADER_TIMEOUT_S + 6  # how long a client waits for a server that never cuts it off (a broken one)
 

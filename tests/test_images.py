@@ -165,6 +165,7 @@ def corpus() -> tuple[list, list]:
     return positives(), negatives()
 
 
+@pytest.mark.slow
 def test_every_generated_code_is_found(corpus, snap) -> None:
     formats = image_formats(snap)
     missed = []
@@ -175,6 +176,7 @@ def test_every_generated_code_is_found(corpus, snap) -> None:
     assert not missed, missed
 
 
+@pytest.mark.slow
 def test_images_without_codes_produce_nothing(corpus, snap) -> None:
     formats = image_formats(snap)
     found = []
@@ -276,6 +278,7 @@ def _post(client: httpx.Client, images: object, **fields: str) -> httpx.Response
     return client.post("/validate", json={"fields": {"nickname": "小美", **fields}, "images": images})
 
 
+@pytest.mark.slow
 def test_http_qr_avatar_rejected(http: httpx.Client) -> None:
     r = _post(http, {"avatar": b64(png(qr_image(PAYLOADS[0])))})
     assert r.status_code == 200, r.text
@@ -287,6 +290,7 @@ def test_http_qr_avatar_rejected(http: httpx.Client) -> None:
     assert any(f["pack"] == "contact" and f["field"] == "avatar" for f in body["findings"])
 
 
+@pytest.mark.slow
 def test_http_clean_avatar_and_text_only(http: httpx.Client) -> None:
 
     r = _post(http, {"avatar": b64(encode(photo((400, 400), random.Random(5)), "JPEG"))})
@@ -303,6 +307,7 @@ def _error(r: httpx.Response, status: int, loc: list) -> dict:
     return body
 
 
+@pytest.mark.slow
 def test_http_bad_images_are_4xx_naming_the_field(http: httpx.Client) -> None:
 
     truncated = png(photo((300, 300), random.Random(2)))[:5000]
@@ -322,12 +327,14 @@ def test_http_bad_images_are_4xx_naming_the_field(http: httpx.Client) -> None:
         assert body["error"] == error, (images.keys(), body)
 
 
+@pytest.mark.slow
 def test_http_image_shape_errors(http: httpx.Client) -> None:
     assert _post(http, {"avatar": 12}).status_code == 422
     assert _post(http, {"photo": "QUJD"}).status_code == 422  # unknown image key
     assert _post(http, ["QUJD"]).status_code == 422
 
 
+@pytest.mark.slow
 def test_http_text_only_body_keeps_its_limit(http: httpx.Client) -> None:
     r = http.post("/validate", json={"fields": {"nickname": "小美"}, "ip": None, "pad": "x" * 100_000})
     assert r.status_code == 413
@@ -336,6 +343,7 @@ def test_http_text_only_body_keeps_its_limit(http: httpx.Client) -> None:
     assert r.status_code == 413
 
 
+@pytest.mark.slow
 def test_text_only_requests_never_load_imaging(rules_dir: Path, tmp_path: Path) -> None:
     """In a fresh interpreter, a text-only /validate neither imports Pillow/zxing-cpp nor starts image threads.
     (A rule set whose pack examples carry images loads them while it builds: the bundled images pack's examples
@@ -433,6 +441,7 @@ def test_decode_memory_is_estimated_from_the_header() -> None:
     assert err.status == 422 and err.error == "invalid_image"  # it got as far as decoding: the IDAT is short
 
 
+@pytest.mark.slow
 def test_the_estimate_allows_ordinary_images() -> None:
     """What platforms send: 2400² RGBA PNG, 1080² avatars in every format, a 4000 x 3000 baseline JPEG."""
 
@@ -501,6 +510,7 @@ def test_the_gate_bounds_decoding_and_says_busy() -> None:
     asyncio.run(main())
 
 
+@pytest.mark.slow
 def test_http_image_room_is_only_for_images(http: httpx.Client) -> None:
     """A body may exceed max_body_bytes by the images' size, not by padding elsewhere."""
     avatar = b64(png(qr_image(PAYLOADS[0])))
@@ -513,6 +523,7 @@ def test_http_image_room_is_only_for_images(http: httpx.Client) -> None:
     assert r.status_code == 200 and r.json()["decision"] == "reject", r.text  # escapes count as image bytes
 
 
+@pytest.mark.slow
 def test_http_later_frame_code_and_strip(http: httpx.Client) -> None:
     code = qr_image(PAYLOADS[0]).convert("RGB")
     data = _animation("GIF", [Image.new("RGB", code.size, "white"), code])
@@ -553,6 +564,7 @@ def test_a_busy_gate_is_a_503_with_retry_after(snap) -> None:
     assert err.status == 503 and err.error == "images_busy" and err.headers == {"Retry-After": "1"}
 
 
+@pytest.mark.slow
 def test_pack_examples_carry_images(tmp_path: Path) -> None:
     """A pack example may hold images, scanned as a request's are: the bundled images pack's QR example is
     judged on the code in the picture, so an example that expects the picture to pass refuses the pack."""

@@ -127,6 +127,7 @@ def test_uscc_invalid(code: str) -> None:
         VerifiedInstitution(name="x", kind="enterprise", uscc=code)
 
 
+@pytest.mark.slow
 def test_uscc_422_over_http(rules_dir) -> None:
     srv = Server(rules_dir)
     try:

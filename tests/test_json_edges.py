@@ -209,6 +209,7 @@ def _still_serving(srv: Server, stalled: socket.socket | None = None) -> None:
 
 
 @pytest.mark.parametrize("path", ["/validate", "/validate/batch", "/ip-region"])
+@pytest.mark.slow
 def test_half_a_body_then_silence_is_cut_off(slow_server: Server, path: str) -> None:
     body = NICK if path == "/validate" else b'{"items":[' + NICK + b"]}"
     with socket.create_connection(("127.0.0.1", slow_server.port), timeout=5) as sock:
@@ -278,6 +279,7 @@ def test_body_deadline_is_not_restarted_by_the_handover(small_rules: Path) -> No
     assert status == 200 and b'"decision"' in body, body
 
 
+@pytest.mark.slow
 def test_headers_without_any_body_are_cut_off(slow_server: Server) -> None:
     with socket.create_connection(("127.0.0.1", slow_server.port), timeout=5) as sock:
         sock.sendall(_head("/validate", "Content-Length: 100\r\n"))
@@ -285,6 +287,7 @@ def test_headers_without_any_body_are_cut_off(slow_server: Server) -> None:
     _assert_cut_off(got, by_server)
 
 
+@pytest.mark.slow
 def test_never_finishing_chunked_body_is_cut_off(slow_server: Server) -> None:
     """A client that trickles a chunk every 100 ms forever: the timeout covers the whole body, not the gap."""
     stop = threading.Event()
@@ -309,6 +312,7 @@ def test_never_finishing_chunked_body_is_cut_off(slow_server: Server) -> None:
     _assert_cut_off(got, by_server)
 
 
+@pytest.mark.slow
 def test_many_stalled_clients_do_not_starve_the_worker(slow_server: Server) -> None:
     socks = []
     try:
@@ -323,6 +327,7 @@ def test_many_stalled_clients_do_not_starve_the_worker(slow_server: Server) -> N
     _still_serving(slow_server)
 
 
+@pytest.mark.slow
 def test_clients_vanishing_mid_body_are_not_errors() -> None:
     """Aborted uploads are routine on mobile networks: no 500, no traceback per abort (which also hung a worker
     whose stderr was a full pipe), and the worker keeps serving."""

@@ -225,6 +225,7 @@ log.info("last before exit")
 """
 
 
+@pytest.mark.slow
 def test_buffered_log_lines_reach_stderr_in_time_and_at_exit(tmp_path: Path) -> None:
     """Decision lines are written in blocks (one write per line cost more than the line), but they still show
     up while the process runs (the flusher writes them; the child is blocked on stdin meanwhile), and nothing is
@@ -305,6 +306,7 @@ def test_safe_lines_take_the_short_path_only_where_it_writes_the_same_line(tmp_p
     assert short["level"] == full["level"] == "info" and short["msg"] == full["msg"] == "decision"
 
 
+@pytest.mark.slow
 def test_sigterm_loses_no_log_line() -> None:
     """uvicorn ends a SIGTERM by re-raising the signal (no atexit, so logging.shutdown never runs): the
     buffered handler must still have written every decision line and uvicorn's own last lines."""

@@ -19,6 +19,8 @@ from acctcheck.metrics_dir import ENV, PREFIX, remove_stale, worker_metrics_dir
 from tests.conftest import Server, write_small_rules
 from tests.support.exposition import parse
 
+pytestmark = pytest.mark.slow  # `make test-fast` leaves it out: see the `slow` marker in pyproject.toml
+
 VALIDATE = 'acctcheck_requests_total{endpoint="/validate",status="200"}'
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import unicodedata
 
+import pytest
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
@@ -91,6 +92,7 @@ def test_views_offsets_are_consistent(value: str) -> None:
     assert len(views.skeleton.hans) == len(views.skeleton.text)
 
 
+@pytest.mark.slow
 @given(long_text())
 @settings(max_examples=20)
 def test_views_of_10k_characters(value: str) -> None:
@@ -108,6 +110,7 @@ def test_skeleton_is_idempotent(value: str) -> None:
     assert norm.folder.fold_text(value) == once  # the offset-free fold used for terms agrees
 
 
+@pytest.mark.slow
 def test_skeleton_is_idempotent_for_every_assigned_code_point() -> None:
     """Folding is per character, so per-character idempotence is the whole property: check all of them.
     A fresh folder, so the shared caches are not filled with 150k one-off characters."""
@@ -172,6 +175,7 @@ def test_engine_never_crashes_and_spans_are_exact(snapshot, request: ValidateReq
         assert Verdict.model_validate_json(verdict.model_dump_json()) == verdict
 
 
+@pytest.mark.slow
 @given(requests(long=True))
 @settings(max_examples=10)
 def test_engine_on_10k_character_fields(snapshot, request: ValidateRequest) -> None:

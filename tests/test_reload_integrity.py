@@ -64,6 +64,7 @@ def cuts(text: str) -> list[str]:
 
 
 @pytest.mark.parametrize("pack", ["tiny.yaml", "contact.yaml"])
+@pytest.mark.slow
 def test_pack_written_with_pauses_at_every_line_is_never_served_partial(tmp_path: Path, pack: str) -> None:
     """The writer stops at each line boundary: first for less than the settle period (nothing is even
     built), then for longer (the prefix is built and refused: it lacks the closing `...`). Only the old and
@@ -207,6 +208,7 @@ def test_continuous_rewrites_activate_at_a_bounded_interval(tmp_path: Path) -> N
     assert store.snapshot.packs[-1].version == "v40"
 
 
+@pytest.mark.slow
 async def test_watch_survives_directory_replacement_and_symlink_swap(tmp_path: Path) -> None:
     """`rm -rf rules && cp -r new rules`, then an edit inside the new directory; then the rules path as a
     symlink swapped to another directory (how a ConfigMap's `..data` or a deploy tool's `current` link
@@ -283,6 +285,7 @@ REFUSED_BIG_PACK = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 def test_refused_big_pack_gives_its_memory_back(tmp_path: Path) -> None:
     """An 11 MB pack refused by its schema: its parse tree must not stay in the process (held references,
     allocator pages never returned). Measured in a fresh process; a bound on memory, not on time."""

@@ -23,6 +23,8 @@ from tests.conftest import SRC_ENV, Server
 from tests.support.rules import RULES, configmap, tiny_pack
 from tests.support.waiting import wait_until
 
+pytestmark = pytest.mark.slow  # `make test-fast` leaves it out: see the `slow` marker in pyproject.toml
+
 TOKEN = "live-test-token"
 PHONE = "13800138000"
 

@@ -70,6 +70,7 @@ def read_out(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
+@pytest.mark.slow
 def test_scan_with_two_workers(accounts, small_rules: Path, tmp_path: Path) -> None:
     src, ids, bad = accounts
     out = tmp_path / "verdicts.jsonl"
@@ -95,6 +96,7 @@ def test_scan_with_two_workers(accounts, small_rules: Path, tmp_path: Path) -> N
     assert again.returncode == 2 and "--resume" in again.stderr  # never clobbers earlier work silently
 
 
+@pytest.mark.slow
 def test_resume_after_kill_and_after_torn_output(accounts, small_rules: Path, tmp_path: Path) -> None:
     src, ids, _ = accounts
     out = tmp_path / "verdicts.jsonl"
@@ -121,6 +123,7 @@ def test_resume_after_kill_and_after_torn_output(accounts, small_rules: Path, tm
     assert "0 verdict(s) written" in r.stdout and [x["id"] for x in read_out(out)] == ids
 
 
+@pytest.mark.slow
 def test_csv_input(small_rules: Path, tmp_path: Path) -> None:
     src = tmp_path / "accounts.csv"
     src.write_text(
@@ -144,6 +147,7 @@ def test_csv_input(small_rules: Path, tmp_path: Path) -> None:
     assert "accounts.csv:7: invalid request" in r.stderr and "accounts.csv:8: expected 8 columns" in r.stderr
 
 
+@pytest.mark.slow
 def test_scan_through_a_server(accounts, small_rules: Path, tmp_path: Path) -> None:
     src, ids, bad = accounts
     with ThreadServer(Settings(rules_dir=small_rules, watch=False)) as srv:
@@ -162,6 +166,7 @@ def test_scan_through_a_server(accounts, small_rules: Path, tmp_path: Path) -> N
     assert {x["id"]: x["verdict"]["decision"] for x in got if x["id"] in local} == local
 
 
+@pytest.mark.slow
 def test_scan_through_a_server_splits_chunks_over_the_work_budget(small_rules: Path, tmp_path: Path) -> None:
     """A chunk of long bios is more than the server's batch work budget (413 batch_too_large): the scan
     halves it until it fits, and every account is judged."""
@@ -180,6 +185,7 @@ def test_scan_through_a_server_splits_chunks_over_the_work_budget(small_rules: P
     assert [x["id"] for x in got if x["verdict"]["decision"] == "reject"] == ["l7"]
 
 
+@pytest.mark.slow
 def test_csv_record_spanning_lines_is_reported_where_it_starts(small_rules: Path, tmp_path: Path) -> None:
     """Line numbers are the file's physical lines, the header being line 1; a quoted field may span lines."""
     src = tmp_path / "accounts.csv"
@@ -213,6 +219,7 @@ def test_progress_without_a_terminal_is_a_plain_meter_line(small_rules: Path, tm
     assert "\r" not in err.getvalue() and "50/50" in last and "100%" in last and "50 verdicts" in last
 
 
+@pytest.mark.slow
 def test_the_sample_file_scans(tmp_path: Path) -> None:
     """examples/accounts.jsonl (shipped for the README) against the bundled rules: every line judged."""
     sample = Path(__file__).resolve().parents[1] / "examples" / "accounts.jsonl"

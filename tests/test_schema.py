@@ -118,6 +118,7 @@ def test_every_issue_is_reported_not_just_the_first(tmp_path: Path) -> None:
     assert any(i.startswith("a.yaml") for i in found) and any(i.startswith("b.yaml") for i in found)
 
 
+@pytest.mark.slow
 def test_lint_cli_exit_codes_and_schema_export(tmp_path: Path) -> None:
     ok = subprocess.run([sys.executable, "-m", "acctcheck", "lint", str(write(tmp_path, GOOD))],
                         capture_output=True, text=True, timeout=120)
@@ -132,6 +133,7 @@ def test_lint_cli_exit_codes_and_schema_export(tmp_path: Path) -> None:
     assert doc["additionalProperties"] is False and "rules" in doc["properties"]
 
 
+@pytest.mark.slow
 def test_bundled_rules_lint_clean() -> None:
     root = Path(__file__).resolve().parents[1] / "rules"
     snap = build_snapshot(root)
