@@ -52,7 +52,8 @@ def test_check_applies_the_service_field_limits(small_rules: Path) -> None:
                   env={"ACCTCHECK_MAX_FIELD_CHARS": "4"})
     one_line_error(r, "check", "fields.bio is longer than 4 characters")
     # bytes that are not UTF-8 arrive as lone surrogates: the service could never have been sent them
-    r = subprocess.run([sys.executable, "-m", "acctcheck", "check", "--nickname", b"\xff\xfe".decode("utf-8", "surrogateescape"),
+    lone = b"\xff\xfe".decode("utf-8", "surrogateescape")
+    r = subprocess.run([sys.executable, "-m", "acctcheck", "check", "--nickname", lone,
                         "--rules", str(small_rules)], env=ENV, capture_output=True, timeout=120)
     assert r.returncode == 2 and b"fields.nickname contains an unpaired surrogate" in r.stderr
 
@@ -85,7 +86,8 @@ def test_no_rules_is_one_line(tmp_path: Path) -> None:
 def test_broken_pipe_is_quiet(small_rules: Path) -> None:
     """`acctcheck check … | head -c0`: the reader has gone before the verdict is written."""
     with subprocess.Popen([sys.executable, "-m", "acctcheck", "check", "--nickname", "外交部", "--explain",
-                           "--rules", str(small_rules)], env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
+                           "--rules", str(small_rules)],
+                          env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
         assert proc.stdout is not None and proc.stderr is not None
         proc.stdout.close()
         err = proc.stderr.read()

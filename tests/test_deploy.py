@@ -54,7 +54,8 @@ def test_overlays_exist_and_use_every_component() -> None:
     used = set()
     for o in OVERLAYS:
         used.update(Path(c).name for c in yaml.safe_load((o / "kustomization.yaml").read_text()).get("components", []))
-    assert used == {p.name for p in (DEPLOY / "components").iterdir()}, "a component no overlay renders is never validated"
+    assert used == {p.name for p in (DEPLOY / "components").iterdir()}, \
+        "a component no overlay renders is never validated"
 
 
 def test_base_files_validate_as_they_are() -> None:

@@ -38,7 +38,8 @@ def versions() -> list[tuple[str, bool]]:
         13: tiny_pack("bad13", example="完全无关"),  # its own examples fail
         16: tiny_pack("bad16").replace("    action: reject\n", "    action: reject\n    actoin: x\n", 1),
     }
-    return [(invalid[i], False) if i in invalid else (tiny_pack(f"v{i}", word=f"马甲{i}号"), True) for i in range(1, 21)]
+    return [(invalid[i], False) if i in invalid else (tiny_pack(f"v{i}", word=f"马甲{i}号"), True)
+            for i in range(1, 21)]
 
 
 def revision_of(files: dict[str, str], tmp: Path) -> str:

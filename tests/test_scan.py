@@ -210,7 +210,8 @@ def test_summary_rate_excludes_start_up() -> None:
 
 def test_progress_without_a_terminal_is_a_plain_meter_line(small_rules: Path, tmp_path: Path) -> None:
     src = tmp_path / "in.jsonl"
-    src.write_text("".join(f'{{"id": {i}, "fields": {{"nickname": "小明{i}"}}}}\n' for i in range(50)), encoding="utf-8")
+    lines = (f'{{"id": {i}, "fields": {{"nickname": "小明{i}"}}}}\n' for i in range(50))
+    src.write_text("".join(lines), encoding="utf-8")
     err = io.StringIO()
     code = run_scan(ScanOptions(input=src, output=tmp_path / "out.jsonl", rules_dir=small_rules, chunk_size=10),
                     stdout=io.StringIO(), stderr=err)
