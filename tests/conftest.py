@@ -23,6 +23,7 @@ import pytest
 import uvicorn
 
 if TYPE_CHECKING:
+    from acctcheck.packs.snapshot import Snapshot
     from acctcheck.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -185,7 +186,7 @@ class ThreadServer:
 
 
 @pytest.fixture(scope="session")
-def snapshot():
+def snapshot() -> Snapshot:
     from acctcheck.packs.build import build_snapshot
 
     return build_snapshot(RULES)
