@@ -20,14 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # tests.image_corpus
 
-from PIL import Image
-
-from acctcheck.images.codes import find_codes
-from acctcheck.images.decode import configure, decode_base64, prepare
-from acctcheck.images.model import ImageLimits
-from acctcheck.packs.loader import load_dir
-from acctcheck.packs.schema import ImageCodeRule
-from tests.image_corpus import (
+from PIL import Image  # noqa: E402
+from tests.image_corpus import (  # noqa: E402
     PAYLOADS,
     encode,
     negatives,
@@ -36,6 +30,12 @@ from tests.image_corpus import (
     positives,
     qr_image,
 )
+
+from acctcheck.images.codes import find_codes  # noqa: E402
+from acctcheck.images.decode import configure, decode_base64, prepare  # noqa: E402
+from acctcheck.images.model import ImageLimits  # noqa: E402
+from acctcheck.packs.loader import load_dir  # noqa: E402
+from acctcheck.packs.schema import ImageCodeRule  # noqa: E402
 
 BIG = 1 << 30  # bytes: the bench measures pixels, not the request limits (file size, decode memory)
 

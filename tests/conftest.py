@@ -8,7 +8,6 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -21,6 +20,8 @@ from typing import TYPE_CHECKING
 import httpx
 import pytest
 import uvicorn
+
+from tests.support.processes import free_port, worker_pids
 
 if TYPE_CHECKING:
     from acctcheck.packs.snapshot import Snapshot
@@ -65,13 +66,6 @@ def write_small_rules(root: Path) -> Path:
     (root / "policy.yaml").write_text(MINI_POLICY, encoding="utf-8")
     (root / "mini.yaml").write_text(SMALL_PACK, encoding="utf-8")
     return root
-
-
-def free_port() -> int:
-    """A loopback port nothing listens on now (the kernel's choice)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class Server:
@@ -129,16 +123,8 @@ class Server:
         self.stop()
 
     def worker_pids(self) -> set[int]:
-        """uvicorn's worker processes (spawned children; not multiprocessing's resource tracker)."""
-        out: set[int] = set()
-        for task in Path(f"/proc/{self.proc.pid}/task").iterdir():
-            for pid in (task / "children").read_text().split():
-                try:
-                    if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes():
-                        out.add(int(pid))
-                except OSError:
-                    pass
-        return out
+        """uvicorn's worker processes (with --workers N)."""
+        return worker_pids(self.proc.pid)
 
     def stop(self) -> None:
         """SIGTERM, then SIGKILL after 15 s (and to the workers too, so none outlives the test)."""
