@@ -9,7 +9,7 @@ PORT ?= 8000
 CONSTRAINTS := constraints.txt
 INSTALL := $(BIN)/python -m pip install --quiet --constraint $(CONSTRAINTS)
 
-.PHONY: serve test check lint lock dist readme bench bench-http deploy-check haproxy rehearsal clean browser
+.PHONY: serve test test-fast check lint lock dist readme bench bench-http deploy-check haproxy rehearsal clean browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,10 @@ check: $(VENV)/.installed-test
 	if grep -q '^\[tool\.importlinter\]' pyproject.toml; then echo "lint-imports"; $(BIN)/lint-imports || status=1; \
 	else echo "make check: no [tool.importlinter] contracts in pyproject.toml yet: layer check skipped"; fi; \
 	exit $$status
+
+# the inner loop: everything but the tests marked `slow` (see pyproject.toml), under a minute
+test-fast: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -m "not slow"
 
 lint: $(VENV)/.installed
 	$(BIN)/acctcheck lint rules

@@ -35,7 +35,6 @@ import re
 import resource
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -45,6 +44,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # tests.support
+from tests.support.processes import free_port  # noqa: E402
+
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
@@ -113,11 +115,6 @@ def lua_script(path: Path, bodies_: list[str]) -> None:
         assert "]==]" not in b
     path.write_text(LUA % ",\n".join(f"[==[{b}]==]" for b in bodies_), encoding="utf-8")
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def children(pid: int) -> list[int]:
@@ -224,8 +221,8 @@ def wrk(server: Server, lua: Path, duration: float, connections: int, cpus: str 
     """One bounded wrk run; adds the server's and wrk's own CPU use (cores) over the run. wrk runs at nice -10
     (when allowed): it needs ~0.1-0.2 of a core, and when it shares a core with a worker it must not wait
     behind that worker's time slice to send the next requests."""
-    cmd = ["nice", "-n", "-10", *(["taskset", "-c", cpus] if cpus else []), "wrk", "-t1", f"-c{connections}", f"-d{duration:g}s", "--timeout", "5s",
-           "-s", str(lua), f"http://127.0.0.1:{server.port}/validate"]
+    cmd = ["nice", "-n", "-10", *(["taskset", "-c", cpus] if cpus else []), "wrk", "-t1", f"-c{connections}",
+           f"-d{duration:g}s", "--timeout", "5s", "-s", str(lua), f"http://127.0.0.1:{server.port}/validate"]
     pids = server.workers()
     before = {p: cpu_s(p) for p in pids}
     ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -262,7 +259,8 @@ def alternate(servers: list[Server], lua: Path, rounds: int, duration: float, co
             s.runs.append(r)
             print(f"  {s.name:<26} {r['rps']:8.0f} req/s  p50 {r['p50_us'] / 1000:6.2f} ms  "
                   f"p99 {r['p99_us'] / 1000:6.2f} ms  server {r['server_cores']:.2f} cores "
-                  f"{r['per_worker_cores']}  connections {r['connections']}  wrk {r['wrk_cores']:.2f} cores", flush=True)
+                  f"{r['per_worker_cores']}  connections {r['connections']}  wrk {r['wrk_cores']:.2f} cores",
+                  flush=True)
 
 
 def med(server: Server, key: str) -> float:
@@ -270,7 +268,7 @@ def med(server: Server, key: str) -> float:
 
 
 def ratios(a: Server, b: Server) -> list[float]:
-    return [x["rps"] / y["rps"] for x, y in zip(a.runs, b.runs)]
+    return [x["rps"] / y["rps"] for x, y in zip(a.runs, b.runs, strict=False)]
 
 
 def service(name: str, workers: int, cpus: str | None, log_level: str = "warning") -> Server:

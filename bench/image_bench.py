@@ -1,6 +1,6 @@
 """Image bench: detection rate on the generated set (tests/image_corpus.py) and milliseconds per image by size.
 
-    PYTHONPATH=src python bench/image_bench.py [--repeat 5]
+    PYTHONPATH=src python bench/image_bench.py [--repeat 5] [--bombs]
 
 Times are one thread, median of --repeat runs: `decode` = base64 + header checks + pixel decoding + grayscale +
 downscale; `scan` = zxing-cpp over the formats of rules/images.yaml. The same function the API runs on its
@@ -20,14 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # tests.image_corpus
 
-from PIL import Image
-
-from acctcheck.images.codes import find_codes
-from acctcheck.images.decode import configure, decode_base64, prepare
-from acctcheck.images.model import ImageLimits
-from acctcheck.packs.loader import load_dir
-from acctcheck.packs.schema import ImageCodeRule
-from tests.image_corpus import (
+from PIL import Image  # noqa: E402
+from tests.image_corpus import (  # noqa: E402
     PAYLOADS,
     encode,
     negatives,
@@ -36,6 +30,12 @@ from tests.image_corpus import (
     positives,
     qr_image,
 )
+
+from acctcheck.images.codes import find_codes  # noqa: E402
+from acctcheck.images.decode import configure, decode_base64, prepare  # noqa: E402
+from acctcheck.images.model import ImageLimits  # noqa: E402
+from acctcheck.packs.loader import load_dir  # noqa: E402
+from acctcheck.packs.schema import ImageCodeRule  # noqa: E402
 
 BIG = 1 << 30  # bytes: the bench measures pixels, not the request limits (file size, decode memory)
 
@@ -119,18 +119,63 @@ def small_codes_in_big_images(formats: frozenset[str]) -> None:
         print(f"{code_px:>8} " + " ".join(f"{r:>6}" for r in row))
 
 
+def bombs(repeat: int) -> None:
+    """Decompression bombs are refused from the header (tests/test_images.py checks that no pixel is loaded):
+    what refusing one costs, as a ratio to decoding an ordinary 300x300 PNG photo measured in the same run."""
+    import io
+    import struct
+    import zlib
+
+    from acctcheck.images.decode import ImageError
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header_bomb = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 50_000, 50_000, 1, 0, 0, 0, 0))
+                   + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b""))
+    buf = io.BytesIO()
+    Image.new("1", (6000, 6000), 1).save(buf, "PNG", optimize=True)
+    limits = ImageLimits(2 << 20, 25_000_000, 2400)
+    previous = Image.MAX_IMAGE_PIXELS
+    configure(limits.max_pixels)  # as the service sets Pillow's own guard
+
+    def median_ms(data: bytes, refused: bool) -> float:
+        runs = []
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            try:
+                prepare(data, limits)
+                assert not refused
+            except ImageError:
+                assert refused
+            runs.append((time.perf_counter() - t0) * 1000)
+        return statistics.median(runs)
+
+    baseline = median_ms(encode(photo((300, 300), random.Random(1)), "PNG"), refused=False)
+    print(f"\nbombs refused (median ms; ratio to decoding a 300x300 PNG photo, {baseline:.2f} ms, this run)")
+    for name, data in (("50000x50000 PNG header", header_bomb), ("6000x6000 1-bit PNG", buf.getvalue())):
+        ms = median_ms(data, refused=True)
+        print(f"  {name:28} {len(data):>7} bytes {ms:8.3f} ms  x{ms / baseline:.3f}")
+    Image.MAX_IMAGE_PIXELS = previous
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--bombs", action="store_true", help="only the decompression-bomb refusal costs")
     args = ap.parse_args()
     configure(25_000_000)
     Image.MAX_IMAGE_PIXELS = 25_000_000
+    if args.bombs:
+        bombs(args.repeat)
+        return
     formats = pack_formats()
     print(f"formats (rules/images.yaml): {', '.join(sorted(formats))}")
     for side in (1000, 1600, 2400):
         detection(formats, side)
     by_size(formats, args.repeat)
     small_codes_in_big_images(formats)
+    bombs(args.repeat)
 
 
 if __name__ == "__main__":

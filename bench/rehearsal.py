@@ -27,7 +27,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -40,6 +39,9 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # tests.support
+from tests.support.processes import free_port  # noqa: E402
+
 sys.path.insert(0, str(ROOT / "bench"))
 from http_bench import bodies  # noqa: E402
 
@@ -60,11 +62,6 @@ rules:
 INFO = re.compile(r'^acctcheck_rules_info\{pid="\d+",revision="([^"]+)"\} 1\.0$', re.M)
 VALIDATE = re.compile(r'^acctcheck_requests_total\{endpoint="/validate",status="(\d+)"\} (\S+)$', re.M)
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -191,7 +188,7 @@ backend replicas
 """
 
 
-def wait_until(check, timeout: float, what: str) -> float:  # noqa: ANN001
+def wait_until(check, timeout: float, what: str) -> float:
     t0 = time.monotonic()
     while time.monotonic() - t0 < timeout:
         if check():
@@ -217,7 +214,8 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rules", default=str(ROOT / "rules"), help="rules directory each replica starts from")
     ap.add_argument("--threads", type=int, default=4, help="load clients (keep-alive, no pause)")
-    ap.add_argument("--pause", type=float, default=3.0, help="seconds between one replica converging and the next change")
+    ap.add_argument("--pause", type=float, default=3.0,
+                    help="seconds between one replica converging and the next change")
     ap.add_argument("--max-seconds", type=float, default=240.0, help="hard bound on the whole run")
     args = ap.parse_args()
     haproxy = ensure_haproxy()
@@ -310,7 +308,7 @@ def main() -> int:
     print("answered per replica (their /validate counters): "
           + ", ".join(f"{k} {v:.0f}" for k, v in answered.items())
           + f"; sum {sum(answered.values()):.0f} {'==' if sum(answered.values()) == load.sent else '!='} sent")
-    print(f"verdicts by revision: " + ", ".join(f"{rev} {n}" for rev, n in load.revisions.items()))
+    print("verdicts by revision: " + ", ".join(f"{rev} {n}" for rev, n in load.revisions.items()))
     print(f"convergence: first change -> every replica on the new revision in {max(converged_at.values()):.2f} s; "
           f"per replica " + ", ".join(f"{k} {converged_at[k] - changed_at[k]:.2f} s" for k in converged_at))
     if skewed:

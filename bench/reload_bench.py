@@ -19,7 +19,6 @@ import random
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -29,6 +28,9 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # tests.support
+from tests.support.processes import free_port, worker_pids  # noqa: E402
+
 SRC = ROOT / "src"
 HAN = [chr(c) for c in range(0x4E00, 0x9FA6)]
 BODY = {"fields": {"nickname": "小鱼同学", "bio": "喜欢摄影和旅行，周末去爬山，偶尔写点东西，欢迎交流。" * 2}}
@@ -89,23 +91,6 @@ print(json.dumps({{"terms": s.term_count, "build_s": dt, "rebuild_s": dt2, "rss_
                          capture_output=True, text=True, check=True, timeout=600)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def worker_pids(parent: int) -> set[int]:
-    out: set[int] = set()
-    for task in Path(f"/proc/{parent}/task").iterdir():
-        for pid in (task / "children").read_text().split():
-            try:
-                if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes():
-                    out.add(int(pid))
-            except OSError:
-                pass
-    return out
 
 
 def rss_mb(pid: int) -> float:
@@ -309,7 +294,7 @@ async def continuous(args: argparse.Namespace, rules: Path) -> None:
     for pid in sorted(pids):
         acts = sorted((t, i) for (p, i), t in seen.items() if p == pid and i > 0)
         marks = [start] + [t for t, _ in acts]
-        gaps = [b - a for a, b in zip(marks, marks[1:]) if a < last]
+        gaps = [b - a for a, b in zip(marks, marks[1:], strict=False) if a < last]
         worst = max([worst, *gaps])
         print(f"  worker {pid}: activated versions " + ", ".join(
             f"v{i} at +{t - start:.1f} s ({t - written[i - 1]:.1f} s after its write)" for t, i in acts))
@@ -335,7 +320,7 @@ def observe_overhead() -> str:
                  rules_revision="sha256:0")
     route = NS(path="/validate")
 
-    async def app(scope: dict, receive: object, send) -> None:  # noqa: ANN001
+    async def app(scope: dict, receive: object, send) -> None:
         scope["route"] = route
         scope.setdefault("state", {})["verdict"] = verdict
         await send({"type": "http.response.start", "status": 200, "headers": []})
@@ -344,7 +329,7 @@ def observe_overhead() -> str:
     async def send(_m: dict) -> None:
         return None
 
-    async def per_call(a, n: int = 50_000) -> float:  # noqa: ANN001
+    async def per_call(a, n: int = 50_000) -> float:
         best = float("inf")
         for _ in range(3):
             t = time.perf_counter()
@@ -354,7 +339,7 @@ def observe_overhead() -> str:
         return best * 1e6
 
     async def measure() -> str:
-        devnull = open(os.devnull, "w")  # noqa: SIM115
+        devnull = open(os.devnull, "w")
         handler = logging.StreamHandler(devnull)
         handler.setFormatter(JsonFormatter())
         lg = logging.getLogger("acctcheck.decision")
@@ -400,7 +385,8 @@ def main() -> None:
         cost = compile_cost(rules)
         print(f"snapshot: {cost['terms']} terms, build {cost['build_s']:.2f} s (rebuild {cost['rebuild_s']:.2f} s), "
               f"RSS +{cost['snapshot_mb']:.0f} MB for one snapshot (process {cost['rss_before_mb']:.0f} → "
-              f"{cost['rss_after_mb']:.0f} MB; {cost['rss_two_snapshots_mb']:.0f} MB while two exist, as during a swap)")
+              f"{cost['rss_after_mb']:.0f} MB; {cost['rss_two_snapshots_mb']:.0f} MB while two exist, "
+              "as during a swap)")
         asyncio.run(run(args, rules))
 
 

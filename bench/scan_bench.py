@@ -15,7 +15,6 @@ import argparse
 import json
 import os
 import random
-import socket
 import subprocess
 import sys
 import tempfile
@@ -25,6 +24,9 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # tests.support
+from tests.support.processes import free_port  # noqa: E402
+
 ENV = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
 NAMES = ["小明", "快乐每一天", "旅行者阿杰", "外交部发言人", "中央小李", "晴天娃娃", "人民日报读者", "北京市公安局",
          "爱吃火锅的猫", "Lucy_2024", "国务院办公室", "深圳市民小王", "老张修车", "美妆博主Coco"]
@@ -57,11 +59,6 @@ def bench_scan(src: Path, rules: Path, workers: int) -> dict:
     n = sum(1 for _ in out.open("rb"))
     return {"workers": workers, "accounts": n, "wall_s": round(wall, 2), "accounts_per_s": round(n / wall)}
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def bench_service(src: Path, rules: Path, calls: int) -> dict:

@@ -19,7 +19,6 @@ import io
 import json
 import os
 import random
-import socket
 import subprocess
 import sys
 import tempfile
@@ -32,11 +31,12 @@ from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # tests.image_corpus
+from tests.image_corpus import qr_image  # noqa: E402
+from tests.support.processes import free_port  # noqa: E402
 
 from acctcheck.images.decode import check_header  # noqa: E402
-from acctcheck.settings import Settings  # noqa: E402
 from acctcheck.images.model import ImageLimits  # noqa: E402
-from tests.image_corpus import qr_image  # noqa: E402
+from acctcheck.settings import Settings  # noqa: E402
 
 SETTINGS = Settings()
 LIMITS = ImageLimits.from_settings(SETTINGS)
@@ -99,7 +99,7 @@ def accepted_header(data: bytes) -> bool:
         with Image.open(io.BytesIO(data)) as img:
             check_header(img, LIMITS)
         return len(data) <= LIMITS.max_bytes
-    except Exception:  # noqa: BLE001 - the bench only wants to know whether the service would accept it
+    except Exception:
         return False
 
 
@@ -236,7 +236,8 @@ def cases() -> list[tuple[str, str, bytes]]:
     out.append((f"batch: {len(many)} items x {len(many[0]['fields']['nickname'])} chars", "/validate/batch",
                 json.dumps({"items": many}, ensure_ascii=False).encode()))
     worst_image = b64(images["PNG RGBA square"])
-    k = min(SETTINGS.max_batch_work // SETTINGS.batch_image_work, 2 * (SETTINGS.max_batch_body_bytes // len(worst_image)))
+    k = min(SETTINGS.max_batch_work // SETTINGS.batch_image_work,
+            2 * (SETTINGS.max_batch_body_bytes // len(worst_image)))
     image_items = [{"fields": {"nickname": "小明"}, "images": {"avatar": worst_image}} for _ in range(k - 1)]
     body = json.dumps({"items": image_items}).encode()
     out.append((f"batch: {len(image_items)} items with a worst PNG", "/validate/batch", body))
@@ -244,11 +245,6 @@ def cases() -> list[tuple[str, str, bytes]]:
 
 
 # --- the run ------------------------------------------------------------------------------------------------
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def main() -> int:

@@ -1,10 +1,13 @@
-"""Shared fixtures: the bundled rules snapshot (built once), a small rules directory, and real uvicorn servers
-on loopback (a `serve` subprocess, or the app in a thread of the test process)."""
+"""Shared fixtures and the one way tests start the service: the bundled rules snapshot (built once), a small
+rules directory, `free_port`, and real uvicorn servers on loopback — `Server` (an `acctcheck serve`
+subprocess, for workers, signals and logs) or `ThreadServer` (the app in a thread of the test process, for
+settings chosen per test and access to the app object). Tests never start uvicorn any other way."""
 
 from __future__ import annotations
 
+import contextlib
 import os
-import socket
+import signal
 import subprocess
 import sys
 import tempfile
@@ -18,11 +21,17 @@ import httpx
 import pytest
 import uvicorn
 
+from tests.support.processes import free_port, worker_pids
+
 if TYPE_CHECKING:
+    from acctcheck.packs.snapshot import Snapshot
     from acctcheck.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES = ROOT / "rules"
+SRC = ROOT / "src"
+# the environment of an `acctcheck` subprocess: this checkout's sources first, whatever is installed
+SRC_ENV = {**os.environ, "PYTHONPATH": str(SRC)}
 
 # Two rules with known verdicts: 外交部/国务院 reject, 中央 review. Builds in milliseconds, unlike RULES.
 SMALL_PACK = """\
@@ -59,12 +68,6 @@ def write_small_rules(root: Path) -> Path:
     return root
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 class Server:
     """`acctcheck serve` in a subprocess on a free loopback port. `rules=None` serves the default (bundled) rules;
     `command` replaces `python -m acctcheck` (e.g. the `acctcheck` script of another virtualenv)."""
@@ -91,18 +94,21 @@ class Server:
         self.log.seek(0)
         return self.log.read().decode(errors="replace")[-n:]
 
-    def wait_ready(self, timeout: float = 30.0) -> None:
+    def wait_ready(self, timeout: float = 30.0, status: int = 200) -> httpx.Response:
+        """Poll /readyz (the process coming up: no clock to inject) until it answers `status`; 503 waits for a
+        server that is up but has no rules. Fails when the process exits or `timeout` passes first."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"server exited: {self.stderr_tail()}")
             try:
-                if httpx.get(f"{self.url}/readyz", timeout=1).status_code == 200:
-                    return
+                r = httpx.get(f"{self.url}/readyz", timeout=1)
+                if r.status_code == status:
+                    return r
             except httpx.HTTPError:
                 pass
             time.sleep(0.1)
-        raise TimeoutError("server did not become ready")
+        raise TimeoutError(f"server did not answer /readyz {status}: {self.stderr_tail()}")
 
     def __enter__(self) -> Server:
         """`with Server(...) as srv:` waits until it is ready and stops it afterwards (also if it never was)."""
@@ -116,12 +122,21 @@ class Server:
     def __exit__(self, *_: object) -> None:
         self.stop()
 
+    def worker_pids(self) -> set[int]:
+        """uvicorn's worker processes (with --workers N)."""
+        return worker_pids(self.proc.pid)
+
     def stop(self) -> None:
+        """SIGTERM, then SIGKILL after 15 s (and to the workers too, so none outlives the test)."""
+        workers = self.worker_pids() if self.proc.poll() is None else set()
         self.proc.terminate()
         try:
             self.proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
             self.proc.kill()
+            for pid in workers:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
             self.proc.wait(timeout=5)
         if not self.log.closed:  # keep the log readable (stderr_tail) and close the file (no ResourceWarning)
             self._final_log = self.stderr_tail(sys.maxsize)
@@ -129,14 +144,16 @@ class Server:
 
 
 class ThreadServer:
-    """uvicorn serving the real app in a thread of the test process (settings chosen per test)."""
+    """uvicorn serving the real app in a thread of the test process (settings chosen per test; `app` is the
+    application object, for tests that look at its state)."""
 
     def __init__(self, settings: Settings, port: int | None = None) -> None:
         from acctcheck.api.app import create_app
 
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=self.port, log_level="warning")
+        self.app = create_app(settings)
+        config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning")
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
@@ -155,7 +172,7 @@ class ThreadServer:
 
 
 @pytest.fixture(scope="session")
-def snapshot():
+def snapshot() -> Snapshot:
     from acctcheck.packs.build import build_snapshot
 
     return build_snapshot(RULES)

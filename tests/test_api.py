@@ -8,11 +8,13 @@ import httpx
 import pytest
 
 from acctcheck.categories import Category
+from tests.conftest import Server
 
 JSON = {"content-type": "application/json"}
 
 
-def post(server, body: bytes | str | dict, headers: dict[str, str] | None = None, path: str = "/validate") -> httpx.Response:
+def post(server: Server, body: bytes | str | dict, headers: dict[str, str] | None = None,
+         path: str = "/validate") -> httpx.Response:
     data = json.dumps(body, ensure_ascii=False).encode() if isinstance(body, dict) else body
     return httpx.post(server.url + path, content=data, headers=headers or JSON, timeout=10)
 
@@ -104,23 +106,12 @@ def test_openapi_documents_request_and_categories(server) -> None:
     assert doc["paths"]["/validate"]["post"]["requestBody"]["required"] is True
 
 
+@pytest.mark.slow
 def test_not_ready_answers_503(tmp_path) -> None:
-    from tests.conftest import Server
-
     (tmp_path / "broken.yaml").write_text("schema_version: 1\nname: x\n", encoding="utf-8")
     srv = Server(tmp_path)
     try:
-        import time
-
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                r = httpx.get(srv.url + "/readyz", timeout=1)
-                break
-            except httpx.HTTPError:
-                assert time.monotonic() < deadline
-                time.sleep(0.1)
-        assert r.status_code == 503
+        srv.wait_ready(status=503)  # up, and not ready: it has no rules
         assert_error(post(srv, {"fields": {"nickname": "x"}}), 503)
         status = httpx.get(srv.url + "/status").json()
         assert status["last_error"] and any(e["file"] == "broken.yaml" for e in status["last_error"])

@@ -9,10 +9,8 @@ import logging
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-import httpx
 import pytest
 
 from tests.conftest import Server
@@ -43,6 +41,7 @@ def test_check_bad_verified_is_one_line(small_rules: Path, verified: str, text: 
                    "check", text)
 
 
+@pytest.mark.slow
 def test_check_applies_the_service_field_limits(small_rules: Path) -> None:
     one_line_error(acctcheck("check", "--nickname", "长" * 513, "--rules", str(small_rules)),
                    "check", "fields.nickname is longer than 512 characters")
@@ -51,11 +50,13 @@ def test_check_applies_the_service_field_limits(small_rules: Path) -> None:
                   env={"ACCTCHECK_MAX_FIELD_CHARS": "4"})
     one_line_error(r, "check", "fields.bio is longer than 4 characters")
     # bytes that are not UTF-8 arrive as lone surrogates: the service could never have been sent them
-    r = subprocess.run([sys.executable, "-m", "acctcheck", "check", "--nickname", b"\xff\xfe".decode("utf-8", "surrogateescape"),
+    lone = b"\xff\xfe".decode("utf-8", "surrogateescape")
+    r = subprocess.run([sys.executable, "-m", "acctcheck", "check", "--nickname", lone,
                         "--rules", str(small_rules)], env=ENV, capture_output=True, timeout=120)
     assert r.returncode == 2 and b"fields.nickname contains an unpaired surrogate" in r.stderr
 
 
+@pytest.mark.slow
 def test_check_ip_and_exit_codes(small_rules: Path) -> None:
     r = acctcheck("check", "--nickname", "小明", "--ip", "202.96.128.86", "--rules", str(small_rules))
     assert r.returncode == 0, r.stderr
@@ -67,6 +68,7 @@ def test_check_ip_and_exit_codes(small_rules: Path) -> None:
                    "check", "--ip: invalid IP address")
 
 
+@pytest.mark.slow
 def test_no_rules_is_one_line(tmp_path: Path) -> None:
     one_line_error(acctcheck("check", "--nickname", "小明", "--rules", str(tmp_path / "none")),
                    "check", "no rules: ")
@@ -82,7 +84,8 @@ def test_no_rules_is_one_line(tmp_path: Path) -> None:
 def test_broken_pipe_is_quiet(small_rules: Path) -> None:
     """`acctcheck check … | head -c0`: the reader has gone before the verdict is written."""
     with subprocess.Popen([sys.executable, "-m", "acctcheck", "check", "--nickname", "外交部", "--explain",
-                           "--rules", str(small_rules)], env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
+                           "--rules", str(small_rules)],
+                          env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
         assert proc.stdout is not None and proc.stderr is not None
         proc.stdout.close()
         err = proc.stderr.read()
@@ -123,23 +126,13 @@ def test_text_log_format_keeps_the_fields(capfd: pytest.CaptureFixture[str]) -> 
     assert " decision decision_id=abc decision=reject " in decision and not decision.startswith("{")
 
 
+@pytest.mark.slow
 def test_service_without_rules_says_so(tmp_path: Path) -> None:
     srv = Server(tmp_path / "no-such-dir", env={"ACCTCHECK_WATCH": "false"}, log_level="info")
     try:
-        deadline = time.monotonic() + 60
-        while "rules_refused" not in srv.stderr_tail(20_000) and time.monotonic() < deadline:
-            assert srv.proc.poll() is None, srv.stderr_tail()
-            time.sleep(0.1)
+        srv.wait_ready(60, status=503)  # up, and not ready: the line is written during start-up
         line = next(json.loads(x) for x in srv.stderr_tail(20_000).splitlines() if "rules_refused" in x)
         assert line["level"] == "error" and line["msg"].startswith("no rules active, not ready: ")
         assert "rules directory not found" in line["msg"] and "previous revision" not in line["msg"]
-        while True:  # the line is written during start-up, before the port is open
-            try:
-                r = httpx.get(f"{srv.url}/readyz", timeout=5)
-                break
-            except httpx.ConnectError:
-                assert time.monotonic() < deadline and srv.proc.poll() is None, srv.stderr_tail()
-                time.sleep(0.1)
-        assert r.status_code == 503
     finally:
         srv.stop()

@@ -35,6 +35,7 @@ from acctcheck.contract import ErrorBody, ValidateRequest, Verdict
 from acctcheck.geo.region import IpRegion
 from acctcheck.settings import Settings
 from tests.conftest import ThreadServer, free_port
+from tests.support.waiting import wait_until
 
 
 class StallServer:
@@ -150,7 +151,9 @@ def test_stalled_server_times_out_within_budget_without_retry(stall: StallServer
         with pytest.raises(Unavailable):
             c.validate({"fields": {"nickname": "小明"}})
         took = time.monotonic() - t0
-    assert 0.15 <= took < 1.0
+    # the stalled server never answers: Unavailable means the client's own 0.2 s budget ended the call (not
+    # before it); the upper bound only turns a missing budget into a failure instead of a hung run
+    assert 0.15 <= took < 30
     assert transport.calls == 1  # a read timeout is never retried
 
 
@@ -218,11 +221,13 @@ def test_async_client(service: ThreadServer, stall: StallServer) -> None:
             assert res[0].decision == "review" and isinstance(res[1], BatchItemError)  # type: ignore[union-attr]
         async with AsyncClient(stall.url, timeout=0.2, on_unavailable="closed",
                                breaker=CircuitBreaker(failure_threshold=2, reset_after=30)) as c:
-            t0 = time.monotonic()
             got = await asyncio.gather(*(c.validate({"fields": {"nickname": "a"}}) for _ in range(5)))
-            assert time.monotonic() - t0 < 1.0  # a hard total deadline, concurrently
             assert all(v.degraded and v.decision == "reject" for v in got)
             assert c.breaker.state == "open"
+        # concurrently: all five reached the server before any timed out (one after another, the breaker would
+        # have opened after two and answered the other three without a connection)
+        wait_until(lambda: stall.accepted >= 5, "the stalled server to accept five connections", 10)
+        assert stall.accepted == 5
 
     asyncio.run(asyncio.wait_for(main(), 30))
 
@@ -381,8 +386,11 @@ REQUEST = {"fields": {"nickname": "小明"}}
 
 def invoke(flavour: str, url: str, case: str, call: Callable[[Any], Any], **kw: Any) -> tuple[Any, CircuitBreaker]:
     """call(client) on a Client or an AsyncClient whose requests ask the proxy for `case`: the result (or the
-    AcctcheckError raised) and the client's breaker (one failure opens it, unless the test passes its own)."""
+    AcctcheckError raised) and the client's breaker (one failure opens it, unless the test passes its own).
+    A 5 s budget unless the test passes its own: these check answers, and the 200 ms default ran out on a loaded
+    machine before the stand-in answered (an Unavailable no test expected)."""
     kw.setdefault("breaker", CircuitBreaker(failure_threshold=1, reset_after=60))
+    kw.setdefault("timeout", 5)
     headers = {"x-case": case}
     if flavour == "sync":
         with Client(url, headers=headers, **kw) as c:
@@ -530,6 +538,7 @@ def test_slow_body_is_cut_at_the_deadline(proxy: Proxy, flavour: str) -> None:
     assert sent < total
 
 
+@pytest.mark.slow
 def test_client_imports_without_fastapi() -> None:
     """Platforms install the client without the server's web stack: importing and using it must not need it."""
     code = """

@@ -16,7 +16,8 @@ from tests.browser import browser_missing, chrome, page_errors
 from tests.conftest import Server
 
 MISSING = browser_missing()
-pytestmark = pytest.mark.skipif(MISSING is not None, reason=f"console browser tests skipped: {MISSING}")
+pytestmark = [pytest.mark.slow,  # `make test-fast` leaves it out: see the `slow` marker in pyproject.toml
+              pytest.mark.skipif(MISSING is not None, reason=f"console browser tests skipped: {MISSING}")]
 
 XSS = "<img src=x onerror=alert(1)>"
 BROKEN_PACK = """\

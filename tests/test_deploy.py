@@ -54,7 +54,8 @@ def test_overlays_exist_and_use_every_component() -> None:
     used = set()
     for o in OVERLAYS:
         used.update(Path(c).name for c in yaml.safe_load((o / "kustomization.yaml").read_text()).get("components", []))
-    assert used == {p.name for p in (DEPLOY / "components").iterdir()}, "a component no overlay renders is never validated"
+    assert used == {p.name for p in (DEPLOY / "components").iterdir()}, \
+        "a component no overlay renders is never validated"
 
 
 def test_base_files_validate_as_they_are() -> None:
@@ -66,6 +67,7 @@ def test_base_files_validate_as_they_are() -> None:
             kubernetes_validate.validate(doc, K8S, strict=True)
 
 
+@pytest.mark.slow
 def test_every_rendered_object_validates(rendered) -> None:
     for overlay, docs in rendered.items():
         for doc in docs:
@@ -90,6 +92,7 @@ def args_value(args: list[str], flag: str) -> str:
 
 
 @pytest.mark.parametrize("overlay", [o.name for o in OVERLAYS])
+@pytest.mark.slow
 def test_the_pod_is_what_serve_needs(rendered, overlay: str) -> None:
     docs = rendered[overlay]
     dep = one(docs, "Deployment", "acctcheck")
@@ -150,6 +153,7 @@ def test_the_pod_is_what_serve_needs(rendered, overlay: str) -> None:
             assert ctr["resources"]["limits"]["memory"], ctr["name"]
 
 
+@pytest.mark.slow
 def test_git_sync_feeds_the_rules_directory(rendered) -> None:
     dep = one(rendered["git-rules"], "Deployment", "acctcheck")
     pod = dep["spec"]["template"]["spec"]
@@ -161,6 +165,7 @@ def test_git_sync_feeds_the_rules_directory(rendered) -> None:
     assert rules == f"{env['GITSYNC_ROOT']}/{env['GITSYNC_LINK']}"
 
 
+@pytest.mark.slow
 def test_the_geoip_refresh_writes_where_the_service_reads(rendered) -> None:
     docs = rendered["production"]
     job = one(docs, "CronJob")["spec"]["jobTemplate"]["spec"]["template"]["spec"]
@@ -183,7 +188,7 @@ def exported_metric_names() -> set[str]:
     from acctcheck.metrics import Metrics
     from acctcheck.reload import RuleStore
     from tests.conftest import write_small_rules
-    from tests.test_metrics import parse
+    from tests.support.exposition import parse
 
     class F:
         category = "official_impersonation"

@@ -1,7 +1,10 @@
 """Detection measured on case tables written blind to the implementation (tests/data/):
 
 - detection_cases.yaml and holdout_cases.yaml: evasions per category and method, plus tricky ordinary text;
-- ordinary_profiles.yaml: 710 ordinary profiles, the false-positive guard.
+- ordinary_profiles.yaml: 710 ordinary profiles, the false-positive guard;
+- blind3_cases.yaml and blind4_cases.yaml: earlier blind sets (no longer held out), scored through
+  `acctcheck eval` itself, the command an operator runs;
+- blind5_*.yaml: blind set 5, real-world material.
 
 The floors sit a little under today's measurement, so a change that loses recall or adds false positives
 fails here. `acctcheck eval FILE` prints the full tables.
@@ -9,12 +12,16 @@ fails here. `acctcheck eval FILE` prints the full tables.
 
 from __future__ import annotations
 
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
 from acctcheck.evaluation import evaluate, load_cases
+from tests.conftest import RULES, SRC_ENV
 
 DATA = Path(__file__).parent / "data"
 
@@ -59,6 +66,7 @@ def _flagged(verdict) -> bool:
     return verdict.decision != "pass"
 
 
+@pytest.mark.slow
 def test_blind_set_5_real_world_material(snapshot) -> None:
     """Blind set 5 (names from enforcement reports, government new-media rankings, media directories, real
     nicknames, idioms, poetry, contact spam): floors a little under the measurement of the session that used it.
@@ -78,3 +86,21 @@ def test_blind_set_5_real_world_material(snapshot) -> None:
     assert flagged >= 0.80, "\n".join(must_report.failures())
     assert contact_rate >= 0.90, "\n".join(r for r in other_report.failures() if "contact" in r)
     assert fp <= n * 0.015, "\n".join(r for r in other_report.failures() if "expect pass" in r)
+
+
+# measured 2026-12-06 with the bundled rules: blind3 196/206 flagged cases right (95.1%), 9/99 ordinary not
+# passed (mostly review for strict words); blind4 162/168 (96.4%), 0/100
+@pytest.mark.slow
+@pytest.mark.parametrize(("name", "recall_floor", "fp_ceiling"),
+                         [("blind3_cases.yaml", 0.93, 0.11), ("blind4_cases.yaml", 0.94, 0.02)])
+def test_earlier_blind_sets_through_acctcheck_eval(name: str, recall_floor: float, fp_ceiling: float) -> None:
+    out = subprocess.run([sys.executable, "-m", "acctcheck", "eval", str(DATA / name), "--rules", str(RULES),
+                          "--failures"], env=SRC_ENV, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    print(f"\n{name}\n{out.stdout}")
+    [per_method] = re.findall(r"^recall by method \(flagged groups\): (.*)$", out.stdout, re.M)
+    counts = [(int(a), int(b)) for a, b in re.findall(r"(\d+)/(\d+) \(", per_method)]
+    recall = sum(a for a, _ in counts) / sum(b for _, b in counts)
+    [(fp, n)] = re.findall(r"^ordinary: (\d+)/(\d+) not passed", out.stdout, re.M)
+    assert recall >= recall_floor, f"recall {recall:.1%} under {recall_floor:.0%}"
+    assert int(fp) <= int(n) * fp_ceiling, f"{fp}/{n} ordinary cases not passed"

@@ -8,11 +8,13 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # `make test-fast` leaves it out: see the `slow` marker in pyproject.toml
+
 pytest.importorskip("dask.bag")
 distributed = pytest.importorskip("distributed")
 
 from acctcheck.distributed import RulesBundle, scan_jsonl  # noqa: E402
-from tests.conftest import write_small_rules  # noqa: E402
+from tests.conftest import SRC_ENV, write_small_rules  # noqa: E402
 
 
 def test_scan_on_a_local_cluster(tmp_path: Path) -> None:
@@ -59,7 +61,6 @@ def test_scan_dask_local_cluster_matches_one_process_and_resumes(tmp_path: Path)
     import subprocess
     import sys
 
-    from tests.test_scan import ENV
 
     rules = write_small_rules(tmp_path / "rules")
     src = tmp_path / "in.jsonl"
@@ -75,7 +76,7 @@ def test_scan_dask_local_cluster_matches_one_process_and_resumes(tmp_path: Path)
     def run(out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run([sys.executable, "-m", "acctcheck", "scan", str(src), "--output", str(out), "--rules",
                                str(rules), "--chunk-size", "100", "--no-progress", *extra],
-                              env=ENV, capture_output=True, text=True, timeout=180)
+                              env=SRC_ENV, capture_output=True, text=True, timeout=180)
 
     one = run(tmp_path / "one.jsonl")
     assert one.returncode == 3, one.stderr

@@ -12,7 +12,8 @@ from acctcheck.engine import validate
 
 
 def check(snapshot, nickname: str, **extra):
-    body = {"account_type": extra.pop("account_type", "personal"), "fields": {"nickname": nickname, **extra.pop("fields", {})}}
+    body = {"account_type": extra.pop("account_type", "personal"),
+            "fields": {"nickname": nickname, **extra.pop("fields", {})}}
     body.update(extra)
     return validate(snapshot, ValidateRequest.model_validate(body))
 
@@ -64,7 +65,8 @@ def test_evasions_are_seen_through(snapshot, nickname: str, category: str, metho
         assert f.span is not None and nickname[f.span[0]:f.span[1]] == f.text
 
 
-@pytest.mark.parametrize("nickname", ["國務院", "国·务·院", "囯务院", "北京市公安局", "上海市浦东新区人民政府", "ＣＣＴＶ新闻", "新华社官方"])
+@pytest.mark.parametrize("nickname", ["國務院", "国·务·院", "囯务院", "北京市公安局", "上海市浦东新区人民政府",
+                                      "ＣＣＴＶ新闻", "新华社官方"])
 def test_issue_examples_are_rejected(snapshot, nickname: str) -> None:
     assert check(snapshot, nickname).decision == "reject"
 

@@ -11,7 +11,7 @@ import signal
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -19,20 +19,13 @@ import pytest
 
 from acctcheck.geo.resolver import embedded_path
 from tests.conftest import SMALL_PACK, Server, write_small_rules
+from tests.support.waiting import wait_until
+
+pytestmark = pytest.mark.slow  # `make test-fast` leaves it out: see the `slow` marker in pyproject.toml
 
 POLL_S = 0.3
-WAIT_S = 15.0
 OTHER_PACK = SMALL_PACK.replace("name: mini", "name: other").replace("外交部, 国务院", "马甲大王").replace(
     "terms: [中央]", "terms: [影子部门]")
-
-
-def wait_for(what: str, probe: Callable[[], bool], timeout: float = WAIT_S) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if probe():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 class Faulty:
@@ -69,13 +62,13 @@ class Faulty:
         assert ready.status_code == 200 and ready.json()["revision"] == self.revision
 
     def refused(self) -> list[dict]:
-        wait_for("/status to report the refused reload", lambda: bool(self.status()["last_error"]))
+        wait_until(lambda: bool(self.status()["last_error"]), "/status to report the refused reload")
         st = self.status()
         assert st["active"]["revision"] == self.revision and st["reloads"]["failed"] >= 1
         return st["last_error"]
 
     def recovered(self) -> None:
-        wait_for("/status to clear last_error", lambda: self.status()["last_error"] is None)
+        wait_until(lambda: self.status()["last_error"] is None, "/status to clear last_error")
         assert self.status()["active"]["revision"] == self.revision  # same content, same revision
         self.assert_serving_last_good()
 
@@ -124,7 +117,7 @@ def test_pack_truncated_mid_write_then_completed(faulty: Faulty) -> None:
         assert any(e["file"] == "mini.yaml" for e in errors), errors
         faulty.assert_serving_last_good()
         fh.write(full[cut:])
-    wait_for("the completed pack to activate", lambda: faulty.status()["active"]["revision"] != faulty.revision)
+    wait_until(lambda: faulty.status()["active"]["revision"] != faulty.revision, "the completed pack to activate")
     st = faulty.status()
     assert st["last_error"] is None and {p["version"] for p in st["active"]["packs"] if p["name"] == "mini"} == {"2"}
     assert faulty.validate("外交部")["decision"] == "reject"
@@ -157,9 +150,8 @@ def test_unreadable_pack_keeps_last_good(faulty: Faulty, how: str) -> None:
         pack.mkdir()
     else:
         pack.symlink_to(faulty.rules / "gone" / "mini.yaml")
-    time.sleep(POLL_S * 4)
+    faulty.refused()  # waits for the poll (or the watch) to have tried the unreadable pack
     faulty.assert_serving_last_good()  # 外交部 comes from the pack that became unreadable
-    faulty.refused()
 
 
 def test_ip_database_replaced_by_garbage(faulty: Faulty) -> None:
@@ -168,7 +160,7 @@ def test_ip_database_replaced_by_garbage(faulty: Faulty) -> None:
     assert faulty.status()["ip_databases"]["ok"] is True
     with faulty.mmdb.open("r+b") as fh:  # overwritten in place, as a careless `cp` or a failed download would
         fh.write(os.urandom(faulty.mmdb.stat().st_size))
-    wait_for("/status to report the IP database", lambda: faulty.status()["ip_databases"]["last_error"] is not None)
+    wait_until(lambda: faulty.status()["ip_databases"]["last_error"] is not None, "/status to report the IP database")
     geo = faulty.status()["ip_databases"]
     assert geo["ok"] is False and str(faulty.mmdb) in geo["last_error"]
     assert geo["layers"]["main"]["loaded"] is True  # the last good copy still serves
@@ -176,16 +168,21 @@ def test_ip_database_replaced_by_garbage(faulty: Faulty) -> None:
     r = httpx.get(faulty.srv.url + "/ip-region", params={"ip": "202.96.128.86"}, timeout=5)
     assert r.status_code == 200 and r.json()["label"] == "广东"
     faulty.assert_serving_last_good()
-    faulty.mmdb.write_bytes(b"")  # truncated to nothing: still reported, still serving
-    time.sleep(POLL_S * 3)
+    shutil.copyfile(embedded_path(), faulty.mmdb)
+    wait_until(lambda: faulty.status()["ip_databases"]["ok"] is True, "the IP database to recover")
+    # then truncated to nothing: reported again (from a clean status, so the report is this one's), still serving
+    faulty.mmdb.write_bytes(b"")
+    wait_until(lambda: faulty.status()["ip_databases"]["last_error"] is not None,
+               "/status to report the truncated IP database")
+    assert faulty.status()["ip_databases"]["layers"]["main"]["loaded"] is True
     assert faulty.validate("小明", ip="8.8.8.8")["ip_region"]["label"] == "美国"
     shutil.copyfile(embedded_path(), faulty.mmdb)
-    wait_for("the IP database to recover", lambda: faulty.status()["ip_databases"]["ok"] is True)
+    wait_until(lambda: faulty.status()["ip_databases"]["ok"] is True, "the IP database to recover")
 
 
 def test_ip_database_vanishes(faulty: Faulty) -> None:
     faulty.mmdb.unlink()
-    wait_for("/status to report the IP database", lambda: faulty.status()["ip_databases"]["last_error"] is not None)
+    wait_until(lambda: faulty.status()["ip_databases"]["last_error"] is not None, "/status to report the IP database")
     assert faulty.validate("小明", ip="202.96.128.86")["ip_region"]["label"] == "广东"
 
 
@@ -239,7 +236,7 @@ def test_sigterm_drains_in_flight_requests(tmp_path: Path) -> None:
     for t in threads:
         t.start()
     try:
-        wait_for("load to build up", lambda: outcomes["complete"] >= 16, timeout=60)
+        wait_until(lambda: outcomes["complete"] >= 16, "load to build up", 60)
         with lock:
             sigterm_at.append(time.monotonic())
         srv.proc.send_signal(signal.SIGTERM)
@@ -253,9 +250,11 @@ def test_sigterm_drains_in_flight_requests(tmp_path: Path) -> None:
     assert not bad, (bad, dict(outcomes))
     assert outcomes["cut_mid_response"] == 0
     assert outcomes["drained"] >= 1, dict(outcomes)  # the signal did land mid-load
-    assert outcomes["complete"] >= 16 and exited_after < GRACEFUL_S, (dict(outcomes), exited_after)
+    assert outcomes["complete"] >= 16, dict(outcomes)
     print(f"SIGTERM drain: {dict(outcomes)}, exited {exited_after:.2f} s after the signal")
     # uvicorn re-raises the captured SIGTERM once it has shut down cleanly, so the status is "killed by SIGTERM"
     assert code in (0, -signal.SIGTERM), srv.stderr_tail()
     log = srv.stderr_tail(10**7)
     assert "Traceback" not in log, log[-2000:]
+    # drained, not cut off: uvicorn logs this when the graceful timeout ran out with requests still in flight
+    assert "timeout graceful shutdown exceeded" not in log, log[-2000:]

@@ -14,8 +14,10 @@ import pytest
 
 from tests.conftest import Server, write_small_rules
 
+pytestmark = pytest.mark.slow  # `make test-fast` leaves it out: see the `slow` marker in pyproject.toml
+
 HEADER_TIMEOUT_S = 1.0
-LIMIT_S = HEADER_TIMEOUT_S + 6  # the bound plus a sweep and a loaded machine's delays; bounded either way
+LIMIT_S = HEADER_TIMEOUT_S + 6  # how long a client waits for a server that never cuts it off (a broken one)
 
 
 @pytest.fixture(scope="module")
@@ -25,29 +27,29 @@ def srv(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         yield server
 
 
-def _dribble_until_closed(sock: socket.socket, data: bytes) -> tuple[bytes, float]:
-    """Send `data` a byte every 0.1 s, reading between bytes; stop when the server closes (or after LIMIT_S).
-    Returns what the server sent and how long the dribble lasted."""
-    start = time.monotonic()
+def _dribble_until_closed(sock: socket.socket, data: bytes) -> tuple[bytes, bool]:
+    """Send `data` a byte every 0.1 s, reading between bytes, until the server closes the connection (or, for a
+    server that never does, LIMIT_S passes). Returns what the server sent and whether the server ended it."""
+    deadline = time.monotonic() + LIMIT_S
     got = b""
     sock.settimeout(0.1)
     for i in range(len(data)):
-        if time.monotonic() - start > LIMIT_S:
-            break
+        if time.monotonic() > deadline:
+            return got, False
         try:
             sock.sendall(data[i:i + 1])
         except OSError:
-            break
+            return got, True
         try:
             chunk = sock.recv(65536)
         except TimeoutError:
             continue
         except OSError:
-            break
+            return got, True
         if not chunk:
-            break
+            return got, True
         got += chunk
-    return got, time.monotonic() - start
+    return got, False  # the whole header went out one byte at a time and was never cut off
 
 
 SLOW = b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Pad: " + b"a" * 500 + b"\r\n\r\n"
@@ -55,8 +57,8 @@ SLOW = b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Pad: " + b"a" * 500 + b"\
 
 def test_a_header_one_byte_at_a_time_is_cut_off(srv: Server) -> None:
     with socket.create_connection(("127.0.0.1", srv.port), timeout=5) as sock:
-        got, took = _dribble_until_closed(sock, SLOW)
-    assert took < LIMIT_S, f"still open after {took:.1f} s"
+        got, by_server = _dribble_until_closed(sock, SLOW)
+    assert by_server, f"still open after {LIMIT_S} s"
     assert got.startswith(b"HTTP/1.1 408") and b"header_timeout" in got, got[:300]
 
 
@@ -67,8 +69,8 @@ def test_the_next_request_on_a_kept_alive_connection_is_bounded_too(srv: Server)
         while not first.endswith(b'{"status":"ok"}'):
             first += sock.recv(65536)
         assert first.startswith(b"HTTP/1.1 200")
-        got, took = _dribble_until_closed(sock, SLOW)
-    assert took < LIMIT_S and got.startswith(b"HTTP/1.1 408"), (took, got[:300])
+        got, by_server = _dribble_until_closed(sock, SLOW)
+    assert by_server and got.startswith(b"HTTP/1.1 408"), got[:300]
 
 
 def test_healthz_is_reachable_while_200_slow_clients_hold_sockets(srv: Server) -> None:

@@ -14,7 +14,7 @@ from acctcheck.contract import ValidateRequest, VerifiedInstitution
 from acctcheck.engine import validate
 from acctcheck.packs.build import build_snapshot
 from tests.conftest import Server
-from tests.test_professions import own_rules
+from tests.support.rules import own_rules
 
 BYTEDANCE = {"name": "北京字节跳动科技有限公司", "kind": "enterprise"}
 
@@ -127,6 +127,7 @@ def test_uscc_invalid(code: str) -> None:
         VerifiedInstitution(name="x", kind="enterprise", uscc=code)
 
 
+@pytest.mark.slow
 def test_uscc_422_over_http(rules_dir) -> None:
     srv = Server(rules_dir)
     try:

@@ -1,5 +1,6 @@
-"""/metrics exposition format and content, /admin/reload auth, JSON decision logs, and the hot-path cost of
-recording — against a real uvicorn on a loopback port."""
+"""/metrics exposition format and content, /admin/reload auth, JSON decision logs, and batched recording that
+writes what prometheus-client would — against a real uvicorn on a loopback port. (What recording costs on the
+hot path is measured by bench/metrics_bench.py, not asserted here.)"""
 
 from __future__ import annotations
 
@@ -7,80 +8,34 @@ import asyncio
 import json
 import logging
 import os
-import re
 import subprocess
 import sys
-import threading
-import time
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 
-from acctcheck.api.app import create_app
 from acctcheck.logging_setup import JsonFormatter, mask
 from acctcheck.metrics import Metrics
 from acctcheck.settings import Settings
-from tests.test_reload_live import free_port
-from tests.test_reload_unit import make_rules, tiny_pack, write_atomic
-
-LINE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\.)*",?)*\})? (\S+)$')
-
-
-class Served:
-    def __init__(self, settings: Settings) -> None:
-        self.app = create_app(settings)
-        self.port = free_port()
-        config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on")
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-        self.base = f"http://127.0.0.1:{self.port}"
-
-    def __enter__(self) -> Served:
-        self.thread.start()
-        deadline = time.monotonic() + 20
-        while not self.server.started:
-            assert time.monotonic() < deadline and self.thread.is_alive(), "server did not start"
-            time.sleep(0.02)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(10)
+from tests.conftest import RULES, Server, ThreadServer
+from tests.support.exposition import parse
+from tests.support.rules import make_rules, tiny_pack, write_atomic
+from tests.support.waiting import wait_until
 
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory):
     rules = make_rules(tmp_path_factory.mktemp("m") / "rules")
-    # settle 0: the admin call, not the watch's settle timer, must be the one that activates each edit
-    with Served(Settings(rules_dir=rules, admin_token="t0ken", reload_poll_s=60, reload_settle_s=0)) as s:
+    # no watch and settle 0: the admin call must be the one that activates each edit (with the watch on, its
+    # debounce raced the call on a loaded machine and the call found nothing changed)
+    with ThreadServer(Settings(rules_dir=rules, admin_token="t0ken", watch=False, reload_settle_s=0)) as s:
         yield s, rules
-
-
-def parse(text: str) -> dict[str, float]:
-    """Every line is a comment or a valid sample; returns {'name{labels}': value}."""
-    samples: dict[str, float] = {}
-    typed: dict[str, str] = {}
-    for line in text.rstrip("\n").split("\n"):
-        if line.startswith("# TYPE "):
-            _, _, name, kind = line.split(" ")
-            typed[name] = kind
-            continue
-        if line.startswith("# HELP "):
-            continue
-        m = LINE.match(line)
-        assert m, f"bad exposition line: {line!r}"
-        name = m.group(1)
-        base = re.sub(r"_(bucket|sum|count)$", "", name)
-        assert name in typed or base in typed, f"sample without TYPE: {line}"
-        samples[name + (m.group(2) or "")] = float(m.group(3))
-    return samples
 
 
 def test_metrics_format_and_content(served) -> None:
     s, _ = served
-    with httpx.Client(base_url=s.base, timeout=10) as c:
+    with httpx.Client(base_url=s.url, timeout=10) as c:
         assert c.post("/validate", json={"fields": {"nickname": "马甲大王"}}).json()["decision"] == "reject"
         assert c.post("/validate", json={"fields": {"nickname": "影子部门"}}).json()["decision"] == "pass"
         assert c.post("/validate", content=b"{", headers={"content-type": "application/json"}).status_code == 422
@@ -108,7 +63,7 @@ def test_metrics_format_and_content(served) -> None:
 
 def test_admin_reload_auth_and_refusal(served) -> None:
     s, rules = served
-    url = f"{s.base}/admin/reload"
+    url = f"{s.url}/admin/reload"
     for headers, status in [({}, 401), ({"Authorization": "t0ken"}, 401), ({"Authorization": "Basic t0ken"}, 401),
                             ({"Authorization": "Bearer"}, 401), ({"Authorization": "Bearer t0kex"}, 403),
                             ({"Authorization": "Bearer t0ken-longer"}, 403)]:
@@ -124,9 +79,9 @@ def test_admin_reload_auth_and_refusal(served) -> None:
     bad = httpx.post(url, headers=auth, timeout=30)
     assert bad.status_code == 422 and bad.json()["ok"] is False and bad.json()["revision"] == before
     assert bad.json()["errors"][0]["file"] == "tiny.yaml"
-    status = httpx.get(f"{s.base}/status", timeout=10).json()
+    status = httpx.get(f"{s.url}/status", timeout=10).json()
     assert status["active"]["revision"] == before and status["last_error"]
-    metrics = parse(httpx.get(f"{s.base}/metrics", timeout=10).text)
+    metrics = parse(httpx.get(f"{s.url}/metrics", timeout=10).text)
     assert metrics['acctcheck_reloads_total{result="failed"}'] >= 1 and metrics["acctcheck_rules_last_error"] == 1
     write_atomic(rules / "tiny.yaml", tiny_pack("v9"))
     good = httpx.post(url, headers=auth, timeout=30).json()
@@ -134,9 +89,10 @@ def test_admin_reload_auth_and_refusal(served) -> None:
 
 
 def test_admin_disabled_without_token(tmp_path: Path) -> None:
-    with Served(Settings(rules_dir=make_rules(tmp_path / "r"), admin_token=None, watch=False)) as s:
-        r = httpx.post(f"{s.base}/admin/reload", headers={"Authorization": "Bearer anything"}, timeout=10)
-    assert r.status_code == 404 and r.json()["error"] == "admin_disabled" and "ACCTCHECK_ADMIN_TOKEN" in r.json()["message"]
+    with ThreadServer(Settings(rules_dir=make_rules(tmp_path / "r"), admin_token=None, watch=False)) as s:
+        r = httpx.post(f"{s.url}/admin/reload", headers={"Authorization": "Bearer anything"}, timeout=10)
+    assert r.status_code == 404 and r.json()["error"] == "admin_disabled"
+    assert "ACCTCHECK_ADMIN_TOKEN" in r.json()["message"]
 
 
 def test_decision_log_is_json_without_values(served) -> None:
@@ -155,7 +111,7 @@ def test_decision_log_is_json_without_values(served) -> None:
     logger.setLevel(logging.INFO)
     try:
         body = {"fields": {"nickname": "马甲大王", "bio": "电话 138-0013-8000 身份证 110101199003077777"}}
-        verdict = httpx.post(f"{s.base}/validate", json=body, timeout=10).json()
+        verdict = httpx.post(f"{s.url}/validate", json=body, timeout=10).json()
     finally:
         logger.removeHandler(handler)
         logger.setLevel(old_level)
@@ -221,7 +177,8 @@ def test_batched_recording_writes_what_prometheus_client_would() -> None:
     theirs = parse(generate_latest(ref).decode())
     assert {k: v for k, v in ours.items() if k in theirs} == pytest.approx(theirs)  # sums: another addition order
     assert not [k for k in theirs if "_bucket" in k and ours[k] != theirs[k]]  # counts: exact
-    assert ours['acctcheck_request_seconds_count{endpoint="/validate"}'] == sum(1 for i in range(len(latencies)) if i % 5)
+    validate_count = sum(1 for i in range(len(latencies)) if i % 5)
+    assert ours['acctcheck_request_seconds_count{endpoint="/validate"}'] == validate_count
     assert ours['acctcheck_findings_total{category="misleading_claim",mode="shadow"}'] == len(latencies)
 
 
@@ -259,35 +216,38 @@ def test_safe_fields_are_written_as_given_and_anything_else_is_masked() -> None:
 
 
 _CHILD = """
-import logging, logging.config, sys, time
+import logging, logging.config, sys
 from acctcheck.logging_setup import log_config
 logging.config.dictConfig(log_config("info"))
 log = logging.getLogger("acctcheck.child")
 for i in range(3):
     log.info("line %d", i)
 print("logged", flush=True)
-time.sleep(float(sys.argv[1]))
+sys.stdin.readline()  # alive, writing nothing, until the test has seen the lines (or gives up)
 log.info("last before exit")
 """
 
 
+@pytest.mark.slow
 def test_buffered_log_lines_reach_stderr_in_time_and_at_exit(tmp_path: Path) -> None:
     """Decision lines are written in blocks (one write per line cost more than the line), but they still show
-    up within the flush interval while the process runs, and nothing is lost at a normal exit."""
+    up while the process runs (the flusher writes them; the child is blocked on stdin meanwhile), and nothing is
+    lost at a normal exit."""
     err = tmp_path / "stderr"
     with err.open("wb") as sink:
-        child = subprocess.Popen([sys.executable, "-c", _CHILD, "6"], stdout=subprocess.PIPE, stderr=sink,
-                                 env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+        child = subprocess.Popen([sys.executable, "-c", _CHILD], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                 stderr=sink, env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+        assert child.stdin is not None and child.stdout is not None
         try:
-            assert child.stdout is not None and child.stdout.readline().strip() == b"logged"
-            deadline = time.monotonic() + 4  # the interval is 0.2 s; allow for a loaded machine
-            while time.monotonic() < deadline and err.read_text().count("\n") < 3:
-                time.sleep(0.05)
+            assert child.stdout.readline().strip() == b"logged"
+            # the flush interval is 0.2 s; the bound only stops a broken flusher from hanging the test
+            wait_until(lambda: err.read_text().count("\n") >= 3, "the flusher to write the lines", 10)
             assert child.poll() is None, "the child must still be running: lines came from the flusher"
             assert [json.loads(x)["msg"] for x in err.read_text().splitlines()] == ["line 0", "line 1", "line 2"]
         finally:
+            child.stdin.close()  # the child logs its last line and exits
             child.wait(timeout=20)
-            child.stdout.close()  # type: ignore[union-attr]
+            child.stdout.close()
     assert child.returncode == 0
     assert json.loads(err.read_text().splitlines()[-1])["msg"] == "last before exit"
 
@@ -297,7 +257,7 @@ def test_each_validate_request_is_counted_once_whichever_lane_answers(served) ->
     full stack behind it; both lanes share one metrics layer, so no request is counted twice or missed."""
     s, _ = served
     key = 'acctcheck_requests_total{{endpoint="/validate",status="{}"}}'
-    with httpx.Client(base_url=s.base, timeout=10) as c:
+    with httpx.Client(base_url=s.url, timeout=10) as c:
         before = parse(c.get("/metrics").text)
         c.post("/validate", json={"fields": {"nickname": "小王"}})  # fast lane
         c.post("/validate", content=b'{"fields": {"nickname": "a", "nickname": "b"}}',
@@ -317,7 +277,7 @@ def test_an_engine_failure_in_the_fast_lane_is_a_json_500(served, monkeypatch: p
         raise RuntimeError("engine bug")
 
     monkeypatch.setattr(lane, "validate", boom)
-    r = httpx.post(f"{s.base}/validate", json={"fields": {"nickname": "小王"}}, timeout=10)
+    r = httpx.post(f"{s.url}/validate", json={"fields": {"nickname": "小王"}}, timeout=10)
     assert r.status_code == 500 and r.json()["error"] == "internal_error"
     assert set(r.json()) == {"error", "message", "details"}
 
@@ -349,11 +309,10 @@ def test_safe_lines_take_the_short_path_only_where_it_writes_the_same_line(tmp_p
     assert short["level"] == full["level"] == "info" and short["msg"] == full["msg"] == "decision"
 
 
+@pytest.mark.slow
 def test_sigterm_loses_no_log_line() -> None:
     """uvicorn ends a SIGTERM by re-raising the signal (no atexit, so logging.shutdown never runs): the
     buffered handler must still have written every decision line and uvicorn's own last lines."""
-    from tests.conftest import RULES, Server
-
     srv = Server(RULES, env={"ACCTCHECK_WATCH": "false"}, log_level="info")
     try:
         srv.wait_ready(60)

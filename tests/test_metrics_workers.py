@@ -8,7 +8,6 @@ import re
 import signal
 import subprocess
 import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -17,7 +16,10 @@ import pytest
 
 from acctcheck.metrics_dir import ENV, PREFIX, remove_stale, worker_metrics_dir
 from tests.conftest import Server, write_small_rules
-from tests.test_metrics import parse
+from tests.support.exposition import parse
+from tests.support.waiting import wait_until
+
+pytestmark = pytest.mark.slow  # `make test-fast` leaves it out: see the `slow` marker in pyproject.toml
 
 VALIDATE = 'acctcheck_requests_total{endpoint="/validate",status="200"}'
 
@@ -41,24 +43,13 @@ def per_worker_counts(directory: Path) -> dict[int, float]:
     return out
 
 
-def until(check, what: str, timeout: float = 30.0):
-    """Poll `check` until it returns something truthy (workers starting or restarting: no clock to inject)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = check()
-        if result:
-            return result
-        time.sleep(0.1)
-    pytest.fail(f"timed out waiting for {what}")
-
-
 @pytest.fixture()
 def two_workers(tmp_path: Path):
     parent = tmp_path / "metrics"
     srv = Server(write_small_rules(tmp_path / "rules"), env={"ACCTCHECK_METRICS_DIR": str(parent)}, workers=2)
     try:
         srv.wait_ready()
-        until(lambda: scrape(srv.url)[0].get("acctcheck_workers") == 2, "both workers")
+        wait_until(lambda: scrape(srv.url)[0].get("acctcheck_workers") == 2, "both workers", 30)
         [directory] = parent.glob(f"{PREFIX}{srv.proc.pid}-*")
         yield srv, directory
     finally:
@@ -111,7 +102,7 @@ def test_a_rules_change_shows_per_worker_and_a_killed_worker_leaves_the_view(two
         serving = dict(re.findall(r'acctcheck_rules_info\{pid="(\d+)",revision="([^"]+)"\} 1\.0', text))
         return serving if len(serving) == 2 and old not in serving.values() else None
 
-    serving = until(converged, "both workers on the new revision")
+    serving = wait_until(converged, "both workers on the new revision", 30)
     _, text = scrape(srv.url)
     for pid in serving:  # the revision a worker left reads 0 (a multiprocess file keeps its series)
         assert f'acctcheck_rules_info{{pid="{pid}",revision="{old}"}} 0.0' in text
@@ -124,7 +115,7 @@ def test_a_rules_change_shows_per_worker_and_a_killed_worker_leaves_the_view(two
         pids = set(re.findall(r'acctcheck_rules_info\{pid="(\d+)"', text))
         return m if m.get("acctcheck_workers") == 2 and str(victim) not in pids and len(pids) == 2 else None
 
-    m = until(replaced, "the killed worker replaced")
+    m = wait_until(replaced, "the killed worker replaced", 30)
     assert m[VALIDATE] == 20  # the dead worker's counts stay in the pod's totals
     assert m['acctcheck_reloads_total{result="ok"}'] >= 3  # two starts, the change in both, the replacement
 

@@ -6,7 +6,6 @@ so other packs being edited concurrently cannot change these results."""
 
 from __future__ import annotations
 
-import shutil
 from collections import defaultdict
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from acctcheck.engine import validate
 from acctcheck.packs.build import build_snapshot
 from acctcheck.packs.errors import PackSetError
 from tests.conftest import MINI_POLICY
+from tests.support.rules import own_rules
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES = ROOT / "rules"
@@ -27,19 +27,6 @@ OWN = {"profession_unverified", "institution_mismatch", "institution_scope"}
 #: limits (see the printed failures); a floor of 0.9 lets one such case per ten fail, never a regression of
 #: a whole feature.
 FLOOR = 0.9
-
-
-def own_rules(dest: Path) -> Path:
-    """A rules directory with the professions and institutions packs, policy and the files they reference."""
-    for name in ("professions.yaml", "institutions.yaml", "policy.yaml"):
-        shutil.copy(RULES / name, dest / name)
-    for sub in ("professions", "institutions"):
-        shutil.copytree(RULES / sub, dest / sub)
-    for sub, pattern in (("official-bodies", "divisions-*.txt"), ("enterprises", "short.txt")):
-        (dest / sub).mkdir()
-        for f in (RULES / sub).glob(pattern):
-            shutil.copy(f, dest / sub / f.name)
-    return dest
 
 
 @pytest.fixture(scope="module")

@@ -18,6 +18,8 @@ import pytest
 
 from tests.conftest import RULES, Server
 
+pytestmark = pytest.mark.slow  # `make test-fast` leaves it out: see the `slow` marker in pyproject.toml
+
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 _spec = importlib.util.spec_from_file_location("readme_tour", ROOT / "tools" / "readme_tour.py")

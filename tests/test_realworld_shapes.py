@@ -19,19 +19,22 @@ FLAGGED = [
     ("粤观察", "media_impersonation"), ("瑞安市民网", "media_impersonation"), ("陇讯社", "media_impersonation"),
     # government new-media handles and their shapes
     ("国资小新", "official_impersonation"), ("网信中国", "official_impersonation"), ("玉渊谭天", "media_impersonation"),
-    ("平安昆山", "place_name_misuse"), ("江宁公安在线", "official_impersonation"), ("苏州12345", "official_impersonation"),
+    ("平安昆山", "place_name_misuse"), ("江宁公安在线", "official_impersonation"),
+    ("苏州12345", "official_impersonation"),
     ("成都禁毒", "official_impersonation"), ("三湘风纪", "official_impersonation"), ("正义随州", "place_name_misuse"),
     # organ names reordered or with a near type word
     ("杭州市社会保障和人力资源局", "official_impersonation"), ("广州市福利彩票管理中心", "official_impersonation"),
     ("深圳市教育考试中心", "official_impersonation"), ("南京出入境管理处", "official_impersonation"),
     ("国家改革和发展委员会", "official_impersonation"), ("湖北招生考试网", "official_impersonation"),
-    ("济南招考", "official_impersonation"), ("三亚体彩", "official_impersonation"), ("成都市人力社保局", "official_impersonation"),
+    ("济南招考", "official_impersonation"), ("三亚体彩", "official_impersonation"),
+    ("成都市人力社保局", "official_impersonation"),
     # short organ words swapped by sound inside a place name
     ("杭州宫安", "official_impersonation"), ("深圳胶警", "official_impersonation"), ("上海法布", "place_name_misuse"),
     ("江宁公桉", "official_impersonation"), ("莎车宫安", "official_impersonation"), ("义乌日抱", "media_impersonation"),
     # typed pinyin with a stray letter, and long-tail international organisations
     ("renminribaoq", "media_impersonation"), ("renminqribao", "media_impersonation"),
-    ("国际合作社联盟", "state_impersonation"), ("華沙條約組織", "state_impersonation"), ("Warsaw Pact", "state_impersonation"),
+    ("国际合作社联盟", "state_impersonation"), ("華沙條約組織", "state_impersonation"),
+    ("Warsaw Pact", "state_impersonation"),
 ]
 
 CONTACT_BIOS = ["薇同号 13800138000", "➕ab12345", "💬 wx12345678", "q①②③④⑤⑥⑦⑧", "v心 zhang-san_88", "威信：lan_lan-77",
@@ -39,10 +42,12 @@ CONTACT_BIOS = ["薇同号 13800138000", "➕ab12345", "💬 wx12345678", "q①�
 
 PASSING = [
     ("王老师", None), ("手机用户1234567890", None), ("用户84123456", None), ("豆友123456789", None),
-    ("刀光剑影", None), ("枪林弹雨", None), ("唇枪舌剑", None), ("小林", "考研➕油，C++ 选手"), ("小林", "杭州报名点在西湖边"),
+    ("刀光剑影", None), ("枪林弹雨", None), ("唇枪舌剑", None), ("小林", "考研➕油，C++ 选手"),
+    ("小林", "杭州报名点在西湖边"),
     ("王建国", "退休语文老师，爱好书法和钓鱼"), ("hello", None), ("changeable", None), ("人民公园暴走团", None),
     # phrases that sound like a composed name through heteronym readings (policy homophone_max_swaps)
-    ("引以为鉴", None), ("北京时间", None), ("煎饼果子", None), ("不惜工本", None), ("一心向往", None), ("荒时暴月", None),
+    ("引以为鉴", None), ("北京时间", None), ("煎饼果子", None), ("不惜工本", None), ("一心向往", None),
+    ("荒时暴月", None),
     ("对牛弹琴", None), ("北京林业大学", None), ("兰陵王", None),
 ]
 

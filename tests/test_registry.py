@@ -181,6 +181,7 @@ def test_registry_rule_category_and_missing_file(tmp_path: Path, artifacts: Path
     assert "a registry rule reports one of" in text and "registry file 'closed-accounts.txt.gz' not found" in text
 
 
+@pytest.mark.slow
 def test_unreadable_registry_is_refused(tmp_path: Path, artifacts: Path) -> None:
     root = write_rules(tmp_path / "r", ["甲乙丙"], ["丁戊己"])
     (root / "verified-accounts.txt").write_bytes("甲乙丙\n".encode() + b"\xff\xfe\n")
@@ -209,6 +210,7 @@ def test_artifact_is_content_addressed_and_reused(tmp_path: Path, monkeypatch: p
         compile_artifact(src, tmp_path / "out", expected_digest="sha256:" + "0" * 64)
 
 
+@pytest.mark.slow
 def test_registry_only_change_reuses_the_bundled_automata(tmp_path: Path, artifacts: Path) -> None:
     root = write_rules(tmp_path / "r", ["甲乙丙丁"], ["丁戊己"])
     first = build_snapshot(root)
@@ -249,6 +251,7 @@ def test_compile_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert len([p for p in out.iterdir() if not p.name.startswith(".")]) == 2
 
 
+@pytest.mark.slow
 def test_reload_on_two_workers_under_load(tmp_path: Path) -> None:
     """A registry replaced by an atomic rename, then rewritten in place, under light traffic on 2 workers:
     every request answers 200 and each version becomes active on both workers."""

@@ -21,7 +21,8 @@ from acctcheck.engine import validate
 from acctcheck.packs.loader import load_dir
 from acctcheck.reload import RuleStore
 from acctcheck.watch import RulesWatcher
-from tests.test_reload_unit import RULES, make_rules, tiny_pack, wait_for, write_atomic
+from tests.support.rules import RULES, make_rules, tiny_pack, write_atomic
+from tests.support.waiting import await_until, watch_armed
 
 SETTLE = 60.0  # fake seconds: the real time a test takes never counts as settling
 
@@ -63,6 +64,7 @@ def cuts(text: str) -> list[str]:
 
 
 @pytest.mark.parametrize("pack", ["tiny.yaml", "contact.yaml"])
+@pytest.mark.slow
 def test_pack_written_with_pauses_at_every_line_is_never_served_partial(tmp_path: Path, pack: str) -> None:
     """The writer stops at each line boundary: first for less than the settle period (nothing is even
     built), then for longer (the prefix is built and refused: it lacks the closing `...`). Only the old and
@@ -199,13 +201,14 @@ def test_continuous_rewrites_activate_at_a_bounded_interval(tmp_path: Path) -> N
             snap = store.snapshot
             assert validate(snap, ValidateRequest(fields=AccountFields(nickname="旧词"))).shadow_findings
     times = [start, *(t for t, _ in activations)]
-    assert len(activations) >= 3 and max(b - a for a, b in zip(times, times[1:])) <= 5.5, activations
+    assert len(activations) >= 3 and max(b - a for a, b in zip(times, times[1:], strict=False)) <= 5.5, activations
     clock.t += 1.0
     result = store.reload()  # the writer stopped: the last versions settle and activate
     assert result.ok and result.changed and store.activated_from == "settled"
     assert store.snapshot.packs[-1].version == "v40"
 
 
+@pytest.mark.slow
 async def test_watch_survives_directory_replacement_and_symlink_swap(tmp_path: Path) -> None:
     """`rm -rf rules && cp -r new rules`, then an edit inside the new directory; then the rules path as a
     symlink swapped to another directory (how a ConfigMap's `..data` or a deploy tool's `current` link
@@ -219,13 +222,13 @@ async def test_watch_survives_directory_replacement_and_symlink_swap(tmp_path: P
     watcher = RulesWatcher(store, poll_s=3600, debounce_ms=50)
     task = asyncio.create_task(watcher.run())
     try:
-        await asyncio.sleep(0.3)
+        await watch_armed(watcher, root)
         shutil.rmtree(root)
         shutil.copytree(staged, root)
-        assert await wait_for(lambda: version() == "replaced", 10)
-        await asyncio.sleep(0.2)
+        assert await await_until(lambda: version() == "replaced", 10)
+        await watch_armed(watcher, root)  # re-armed on the new directory
         write_atomic(root / "tiny.yaml", tiny_pack("edited-after-replace"))
-        assert await wait_for(lambda: version() == "edited-after-replace", 10)
+        assert await await_until(lambda: version() == "edited-after-replace", 10)
 
         link = tmp_path / "current"
         make_rules(tmp_path / "v1", "link-v1")
@@ -234,16 +237,17 @@ async def test_watch_survives_directory_replacement_and_symlink_swap(tmp_path: P
         store2 = RuleStore(link, settle_s=0)
         store2.reload()
         v2 = lambda: next(p.version for p in store2.snapshot.packs if p.name == "tiny")  # noqa: E731
-        task2 = asyncio.create_task(RulesWatcher(store2, poll_s=3600, debounce_ms=50).run())
+        watcher2 = RulesWatcher(store2, poll_s=3600, debounce_ms=50)
+        task2 = asyncio.create_task(watcher2.run())
         try:
-            await asyncio.sleep(0.3)
+            await watch_armed(watcher2, link)
             (tmp_path / "next").symlink_to(tmp_path / "v2")
             os.replace(tmp_path / "next", link)
-            assert await wait_for(lambda: v2() == "link-v2", 10)
-            await asyncio.sleep(0.2)
+            assert await await_until(lambda: v2() == "link-v2", 10)
+            await watch_armed(watcher2, link)  # re-armed on the directory the link now names
             (tmp_path / "v2" / "policy.yaml").write_text(policy, encoding="utf-8")
             write_atomic(tmp_path / "v2" / "tiny.yaml", tiny_pack("edited-in-v2"))
-            assert await wait_for(lambda: v2() == "edited-in-v2", 10)
+            assert await await_until(lambda: v2() == "edited-in-v2", 10)
         finally:
             task2.cancel()
             await asyncio.gather(task2, return_exceptions=True)
@@ -256,7 +260,7 @@ REFUSED_BIG_PACK = textwrap.dedent("""
     import random, shutil, sys
     from pathlib import Path
     from acctcheck.reload import RuleStore
-    from tests.test_reload_unit import make_rules
+    from tests.support.rules import make_rules
 
     def rss_mb():
         for line in open("/proc/self/status"):
@@ -281,6 +285,7 @@ REFUSED_BIG_PACK = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 def test_refused_big_pack_gives_its_memory_back(tmp_path: Path) -> None:
     """An 11 MB pack refused by its schema: its parse tree must not stay in the process (held references,
     allocator pages never returned). Measured in a fresh process; a bound on memory, not on time."""

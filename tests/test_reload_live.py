@@ -7,31 +7,26 @@ are written in place through the top-level link (as an operator's editor would),
 from __future__ import annotations
 
 import json
-import os
 import re
-import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
 from acctcheck.packs.loader import load_dir
-from tests.test_reload_unit import RULES, configmap, tiny_pack
+from tests.conftest import SRC_ENV, Server
+from tests.support.rules import RULES, configmap, tiny_pack
+from tests.support.waiting import wait_until
 
-SRC = Path(__file__).resolve().parents[1] / "src"
+pytestmark = pytest.mark.slow  # `make test-fast` leaves it out: see the `slow` marker in pyproject.toml
+
 TOKEN = "live-test-token"
 PHONE = "13800138000"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def versions() -> list[tuple[str, bool]]:
@@ -43,7 +38,8 @@ def versions() -> list[tuple[str, bool]]:
         13: tiny_pack("bad13", example="完全无关"),  # its own examples fail
         16: tiny_pack("bad16").replace("    action: reject\n", "    action: reject\n    actoin: x\n", 1),
     }
-    return [(invalid[i], False) if i in invalid else (tiny_pack(f"v{i}", word=f"马甲{i}号"), True) for i in range(1, 21)]
+    return [(invalid[i], False) if i in invalid else (tiny_pack(f"v{i}", word=f"马甲{i}号"), True)
+            for i in range(1, 21)]
 
 
 def revision_of(files: dict[str, str], tmp: Path) -> str:
@@ -53,17 +49,9 @@ def revision_of(files: dict[str, str], tmp: Path) -> str:
     return load_dir(tmp).revision
 
 
-def worker_pids(parent: int) -> set[int]:
-    """uvicorn's worker processes (spawned children; not multiprocessing's resource tracker)."""
-    out: set[int] = set()
-    for task in Path(f"/proc/{parent}/task").iterdir():
-        for pid in (task / "children").read_text().split():
-            try:
-                if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes():
-                    out.add(int(pid))
-            except OSError:
-                pass
-    return out
+def refused_count(srv: Server) -> int:
+    """rules_refused lines the workers have logged so far (JSON lines on the server's stderr)."""
+    return srv.stderr_tail(10**9).count('"event":"rules_refused"')
 
 
 def scrape(base: str) -> tuple[int, str | None]:
@@ -75,61 +63,37 @@ def scrape(base: str) -> tuple[int, str | None]:
 
 
 @pytest.fixture()
-def server(tmp_path: Path):
+def server(tmp_path: Path) -> Iterator[tuple[Server, Path, dict[str, str]]]:
     rules = tmp_path / "rules"
     base_files = {"policy.yaml": (RULES / "policy.yaml").read_text(encoding="utf-8"),
                   "contact.yaml": (RULES / "contact.yaml").read_text(encoding="utf-8")}
     configmap(rules, {**base_files, "tiny.yaml": tiny_pack("v0", word="马甲0号")}, "2026_11_29_00_00_00.0")
-    port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(SRC), "ACCTCHECK_RELOAD_POLL_S": "0.5",
-           "ACCTCHECK_RELOAD_DEBOUNCE_MS": "100", "ACCTCHECK_RELOAD_SETTLE_S": "0.1", "ACCTCHECK_ADMIN_TOKEN": TOKEN}
-    log = (tmp_path / "stderr.log").open("wb")
-    proc = subprocess.Popen([sys.executable, "-m", "acctcheck", "serve", "--workers", "2", "--port", str(port),
-                             "--rules", str(rules)], env=env, stdout=log, stderr=log)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200 and len(worker_pids(proc.pid)) == 2:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert proc.poll() is None, (tmp_path / "stderr.log").read_text()
-            time.sleep(0.1)
-        else:
-            pytest.fail("server did not become ready")
+    env = {"ACCTCHECK_RELOAD_POLL_S": "0.5", "ACCTCHECK_RELOAD_DEBOUNCE_MS": "100",
+           "ACCTCHECK_RELOAD_SETTLE_S": "0.1", "ACCTCHECK_ADMIN_TOKEN": TOKEN}
+    with Server(rules, env=env, workers=2, log_level="info") as srv:
+        wait_until(lambda: len(srv.worker_pids()) == 2, "both workers to start", 30)
         ready: set[int] = set()
-        while time.monotonic() < deadline and ready != worker_pids(proc.pid):  # both workers, not just one
-            pid, rev = scrape(base)
+
+        def both_loaded() -> bool:  # both workers serve a revision, not just the one that answered /readyz
+            pid, rev = scrape(srv.url)
             if rev:
                 ready.add(pid)
-            time.sleep(0.02)
-        assert ready == worker_pids(proc.pid), "a worker never loaded its rules"
-        yield base, rules, base_files, proc, tmp_path / "stderr.log"
-    finally:
-        children = worker_pids(proc.pid) if proc.poll() is None else set()
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            for pid in children:
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-            proc.wait(5)
-        log.close()
+            return ready == srv.worker_pids()
+
+        wait_until(both_loaded, "both workers to load their rules", 30, every=0.02)
+        yield srv, rules, base_files
 
 
 def test_rewrites_under_traffic(server, tmp_path: Path) -> None:
-    base, rules, base_files, proc, stderr_log = server
+    srv, rules, base_files = server
+    base = srv.url
     plan = versions()
     valid = {revision_of({**base_files, "tiny.yaml": tiny_pack("v0", word="马甲0号")}, tmp_path / "rev0")}
+    revision_at: dict[int, str] = {}
     for i, (text, ok) in enumerate(plan, 1):
         if ok:
-            valid.add(revision_of({**base_files, "tiny.yaml": text}, tmp_path / f"rev{i}"))
+            revision_at[i] = revision_of({**base_files, "tiny.yaml": text}, tmp_path / f"rev{i}")
+            valid.add(revision_at[i])
     final = revision_of({**base_files, "tiny.yaml": plan[-1][0]}, tmp_path / "final")
 
     stop = threading.Event()
@@ -152,16 +116,22 @@ def test_rewrites_under_traffic(server, tmp_path: Path) -> None:
     for c in clients:
         c.start()
     try:
-        for i, (text, _ok) in enumerate(plan, 1):
+        for i, (text, ok) in enumerate(plan, 1):
+            refusals = refused_count(srv)
             if i == 10:  # the ConfigMap way: a new timestamped directory, then one atomic `..data` swap
                 configmap(rules, {**base_files, "tiny.yaml": text}, f"2026_11_29_00_00_{i:02d}.{i}")
             else:  # in place, through the top-level link, as an editor saving the file would
                 with open(rules / "tiny.yaml", "w", encoding="utf-8") as f:
                     f.write(text)
-            time.sleep(0.3)
+            # the next write only once a worker has acted on this one (no fixed pause for the debounce):
+            # a valid version serving, an invalid one refused in the log
+            if ok:
+                wait_until(lambda i=i: scrape(base)[1] == revision_at[i], f"version {i} to serve", 30, every=0.02)
+            else:
+                wait_until(lambda r=refusals: refused_count(srv) > r, f"version {i} to be refused", 30)
         last_write = time.monotonic()
         reached: dict[int, float] = {}
-        pids = worker_pids(proc.pid)
+        pids = srv.worker_pids()
         while time.monotonic() - last_write < 5 and set(reached) != pids:
             pid, rev = scrape(base)
             if rev == final:
@@ -186,7 +156,7 @@ def test_rewrites_under_traffic(server, tmp_path: Path) -> None:
           + ", ".join(f"{v:.2f}s" for v in reached.values()))
 
     # JSON logs: one object per line, decisions logged with ids, never the field values
-    lines = [ln for ln in stderr_log.read_text(encoding="utf-8").splitlines() if ln.strip()]
+    lines = [ln for ln in srv.stderr_tail(10**9).splitlines() if ln.strip()]
     records = [json.loads(ln) for ln in lines]
     decisions = [r for r in records if r.get("logger") == "acctcheck.decision"]
     assert decisions and {"decision_id", "decision", "categories", "rules_revision", "latency_ms"} <= set(decisions[0])
@@ -197,11 +167,11 @@ def test_rewrites_under_traffic(server, tmp_path: Path) -> None:
 
 
 def test_admin_reload_over_http(server) -> None:
-    base, *_ = server
+    base = server[0].url
     r = httpx.post(f"{base}/admin/reload", headers={"Authorization": f"Bearer {TOKEN}"}, timeout=30)
     assert r.status_code == 200 and r.json()["ok"] and r.json()["revision"]
     assert httpx.post(f"{base}/admin/reload", timeout=5).status_code == 401
     assert httpx.post(f"{base}/admin/reload", headers={"Authorization": "Bearer nope"}, timeout=5).status_code == 403
     cli = subprocess.run([sys.executable, "-m", "acctcheck", "reload", "--url", base, "--token", TOKEN],
-                         env={**os.environ, "PYTHONPATH": str(SRC)}, capture_output=True, text=True, timeout=60)
+                         env=SRC_ENV, capture_output=True, text=True, timeout=60)
     assert cli.returncode == 0 and json.loads(cli.stdout)["ok"] is True

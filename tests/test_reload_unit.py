@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import shutil
-import time
 from pathlib import Path
 
 import pytest
@@ -15,52 +13,9 @@ from acctcheck.contract import AccountFields, ValidateRequest
 from acctcheck.engine import validate
 from acctcheck.reload import RuleStore, content_hash, source_dir
 from acctcheck.watch import Debouncer, RulesWatcher
-
-RULES = Path(__file__).resolve().parents[1] / "rules"
-
-
-def tiny_pack(version: str, word: str = "马甲大王", example: str | None = None) -> str:
-    """A small valid pack: one enforced term rule, one shadow rule, and examples that must hold."""
-    return f"""schema_version: 1
-name: tiny
-version: "{version}"
-description: test pack
-rules:
-  - id: words
-    kind: terms
-    category: misleading_claim
-    article: 第八条第（五）项
-    action: reject
-    message: 测试词：{{text}}
-    terms: [{word}]
-  - id: shadow-words
-    kind: terms
-    category: official_impersonation
-    article: 第八条第（二）项
-    action: reject
-    mode: shadow
-    message: 影子词：{{text}}
-    terms: [影子部门]
-examples:
-  - fields: {{nickname: {example or word}}}
-    expect: [misleading_claim]
-  - fields: {{nickname: 影子部门}}
-    expect: pass
-...
-"""
-
-
-def make_rules(d: Path, version: str = "v0") -> Path:
-    d.mkdir(parents=True, exist_ok=True)
-    shutil.copy(RULES / "policy.yaml", d / "policy.yaml")
-    (d / "tiny.yaml").write_text(tiny_pack(version), encoding="utf-8")
-    return d
-
-
-def write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+from tests.support.rules import RULES, configmap, make_rules, tiny_pack, write_atomic
+from tests.support.virtual_time import run_virtual
+from tests.support.waiting import await_until, watch_armed
 
 
 def request(nickname: str) -> ValidateRequest:
@@ -140,24 +95,6 @@ def test_shadow_rule_reported_never_decides(tmp_path: Path) -> None:
     assert both.decision == "reject" and [f.rule_id for f in both.findings] == ["words"]
 
 
-def configmap(root: Path, files: dict[str, str], stamp: str) -> None:
-    """Publish one version the way the kubelet does: a new `..<stamp>` dir, then an atomic `..data` swap,
-    top-level links `name -> ..data/name`, and the old version removed."""
-    root.mkdir(exist_ok=True)
-    new = root / f"..{stamp}"
-    new.mkdir()
-    for name, text in files.items():
-        (new / name).write_text(text, encoding="utf-8")
-    old = os.readlink(root / "..data") if (root / "..data").is_symlink() else None
-    os.symlink(new.name, root / "..data_tmp")
-    os.replace(root / "..data_tmp", root / "..data")
-    for name in files:
-        if not (root / name).is_symlink():
-            os.symlink(f"..data/{name}", root / name)
-    if old:
-        shutil.rmtree(root / old)
-
-
 def test_configmap_layout_hash_and_swap(tmp_path: Path) -> None:
     root = tmp_path / "cm"
     policy = (RULES / "policy.yaml").read_text(encoding="utf-8")
@@ -188,43 +125,51 @@ def test_content_hash_follows_linked_subdirectory(tmp_path: Path) -> None:
     assert content_hash(root) != h1
 
 
-async def test_debouncer_fires_once_after_quiet() -> None:
-    deb = Debouncer(0.15, max_wait_s=5)
-    fired: list[float] = []
+def test_debouncer_fires_once_after_quiet() -> None:
+    """A 0.3 s burst of pokes fires once, exactly `quiet_s` after the last poke (virtual time: exact)."""
 
-    async def waiter() -> None:
-        while True:
+    async def main() -> tuple[list[float], float]:
+        loop = asyncio.get_running_loop()
+        deb = Debouncer(0.15, max_wait_s=5)
+        fired: list[float] = []
+
+        async def waiter() -> None:
+            while True:
+                await deb.wait()
+                fired.append(loop.time())
+
+        task = asyncio.create_task(waiter())
+        last_poke = loop.time()
+        for _ in range(10):  # a 0.3 s burst
+            deb.poke()
+            last_poke = loop.time()
+            await asyncio.sleep(0.03)
+        await asyncio.sleep(5)
+        task.cancel()
+        return fired, last_poke
+
+    fired, last_poke = run_virtual(main())
+    assert fired == [pytest.approx(last_poke + 0.15)]
+
+
+def test_debouncer_max_wait_bounds_endless_writes() -> None:
+    """Pokes every 20 ms that never stop: the wait ends `max_wait_s` after the first poke, not never."""
+
+    async def main() -> float:
+        loop = asyncio.get_running_loop()
+        deb = Debouncer(0.2, max_wait_s=0.3)
+
+        async def waited() -> float:
             await deb.wait()
-            fired.append(time.monotonic())
+            return loop.time()
 
-    task = asyncio.create_task(waiter())
-    start = time.monotonic()
-    for _ in range(10):  # a 0.3 s burst
-        deb.poke()
-        await asyncio.sleep(0.03)
-    last_poke = time.monotonic()
-    await asyncio.sleep(0.5)
-    task.cancel()
-    assert len(fired) == 1 and fired[0] >= last_poke - 0.03 + 0.14 and fired[0] - start < 1.0
+        task = asyncio.create_task(waited())
+        while not task.done() and loop.time() < 10:
+            deb.poke()
+            await asyncio.sleep(0.02)
+        return task.result()  # InvalidStateError if the writes outlasted 10 s without it returning
 
-
-async def test_debouncer_max_wait_bounds_endless_writes() -> None:
-    deb = Debouncer(0.2, max_wait_s=0.3)
-    task = asyncio.create_task(deb.wait())
-    start = time.monotonic()
-    while not task.done() and time.monotonic() - start < 2:
-        deb.poke()
-        await asyncio.sleep(0.02)
-    assert task.done() and time.monotonic() - start < 0.6
-
-
-async def wait_for(cond, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if cond():
-            return True
-        await asyncio.sleep(0.02)
-    return cond()
+    assert run_virtual(main()) == pytest.approx(0.3)
 
 
 async def test_watcher_burst_compiles_once(tmp_path: Path) -> None:
@@ -233,14 +178,15 @@ async def test_watcher_burst_compiles_once(tmp_path: Path) -> None:
     store.reload()
     watcher = RulesWatcher(store, poll_s=60, debounce_ms=400)  # no poll during the test: the watch alone
     task = asyncio.create_task(watcher.run())
-    await asyncio.sleep(0.3)  # inotify armed
+    await watch_armed(watcher, root)
     for i in range(1, 11):
         write_atomic(root / "tiny.yaml", tiny_pack(f"burst{i}"))
-    assert await wait_for(lambda: store.snapshot.packs[-1].version == "burst10", 5)
-    await asyncio.sleep(0.6)
+    assert await await_until(lambda: store.snapshot.packs[-1].version == "burst10", 5)
     task.cancel()
     await asyncio.gather(task, return_exceptions=True)
-    assert store.successes == 2 and store.failures == 0  # initial load + exactly one build for the burst
+    # initial load + exactly one build for the burst: a build of any earlier version would have counted, and a
+    # later reload of the same content is a hash no-op, so nothing can change this count after this point
+    assert store.successes == 2 and store.failures == 0
 
 
 async def test_watcher_sees_configmap_swap_and_poll_fallback(tmp_path: Path) -> None:
@@ -251,10 +197,10 @@ async def test_watcher_sees_configmap_swap_and_poll_fallback(tmp_path: Path) -> 
     store.reload()
     watcher = RulesWatcher(store, poll_s=60, debounce_ms=50)
     task = asyncio.create_task(watcher.run())
-    await asyncio.sleep(0.3)
+    await watch_armed(watcher, root)
     configmap(root, {"policy.yaml": policy, "tiny.yaml": tiny_pack("v2")}, "2026_02")
     tiny = lambda: next(p.version for p in store.snapshot.packs if p.name == "tiny")  # noqa: E731
-    assert await wait_for(lambda: tiny() == "v2", 3)
+    assert await await_until(lambda: tiny() == "v2", 3)
     task.cancel()
     await asyncio.gather(task, return_exceptions=True)
     # poll only (no inotify event reaches it: the watcher is stopped, a short poll runs instead)
@@ -262,6 +208,6 @@ async def test_watcher_sees_configmap_swap_and_poll_fallback(tmp_path: Path) -> 
     poller._watch = lambda: asyncio.sleep(3600)  # type: ignore[method-assign]
     task = asyncio.create_task(poller.run())
     configmap(root, {"policy.yaml": policy, "tiny.yaml": tiny_pack("v3")}, "2026_03")
-    assert await wait_for(lambda: tiny() == "v3", 3)
+    assert await await_until(lambda: tiny() == "v3", 3)
     task.cancel()
     await asyncio.gather(task, return_exceptions=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -17,11 +16,10 @@ import pytest
 
 from acctcheck.scan import ScanOptions, run_scan
 from acctcheck.settings import Settings
-from tests.conftest import ThreadServer
+from tests.conftest import SRC_ENV, ThreadServer
 
 N = 10_400
 NAMES = ["小明", "外交部官方", "中央小李", "阿花", "快乐每一天", "旅行者", "国务院办公", "晴天"]
-ENV = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")}
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +62,7 @@ def accounts(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str],
 
 
 def scan(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "acctcheck", "scan", *args], env=ENV, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "acctcheck", "scan", *args], env=SRC_ENV, capture_output=True,
                           text=True, timeout=timeout)
 
 
@@ -72,6 +70,7 @@ def read_out(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
+@pytest.mark.slow
 def test_scan_with_two_workers(accounts, small_rules: Path, tmp_path: Path) -> None:
     src, ids, bad = accounts
     out = tmp_path / "verdicts.jsonl"
@@ -97,11 +96,12 @@ def test_scan_with_two_workers(accounts, small_rules: Path, tmp_path: Path) -> N
     assert again.returncode == 2 and "--resume" in again.stderr  # never clobbers earlier work silently
 
 
+@pytest.mark.slow
 def test_resume_after_kill_and_after_torn_output(accounts, small_rules: Path, tmp_path: Path) -> None:
     src, ids, _ = accounts
     out = tmp_path / "verdicts.jsonl"
     proc = subprocess.Popen([sys.executable, "-m", "acctcheck", "scan", str(src), "--output", str(out),
-                             "--rules", str(small_rules), "--chunk-size", "16"], env=ENV,
+                             "--rules", str(small_rules), "--chunk-size", "16"], env=SRC_ENV,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 30
@@ -123,6 +123,7 @@ def test_resume_after_kill_and_after_torn_output(accounts, small_rules: Path, tm
     assert "0 verdict(s) written" in r.stdout and [x["id"] for x in read_out(out)] == ids
 
 
+@pytest.mark.slow
 def test_csv_input(small_rules: Path, tmp_path: Path) -> None:
     src = tmp_path / "accounts.csv"
     src.write_text(
@@ -146,6 +147,7 @@ def test_csv_input(small_rules: Path, tmp_path: Path) -> None:
     assert "accounts.csv:7: invalid request" in r.stderr and "accounts.csv:8: expected 8 columns" in r.stderr
 
 
+@pytest.mark.slow
 def test_scan_through_a_server(accounts, small_rules: Path, tmp_path: Path) -> None:
     src, ids, bad = accounts
     with ThreadServer(Settings(rules_dir=small_rules, watch=False)) as srv:
@@ -164,6 +166,7 @@ def test_scan_through_a_server(accounts, small_rules: Path, tmp_path: Path) -> N
     assert {x["id"]: x["verdict"]["decision"] for x in got if x["id"] in local} == local
 
 
+@pytest.mark.slow
 def test_scan_through_a_server_splits_chunks_over_the_work_budget(small_rules: Path, tmp_path: Path) -> None:
     """A chunk of long bios is more than the server's batch work budget (413 batch_too_large): the scan
     halves it until it fits, and every account is judged."""
@@ -182,6 +185,7 @@ def test_scan_through_a_server_splits_chunks_over_the_work_budget(small_rules: P
     assert [x["id"] for x in got if x["verdict"]["decision"] == "reject"] == ["l7"]
 
 
+@pytest.mark.slow
 def test_csv_record_spanning_lines_is_reported_where_it_starts(small_rules: Path, tmp_path: Path) -> None:
     """Line numbers are the file's physical lines, the header being line 1; a quoted field may span lines."""
     src = tmp_path / "accounts.csv"
@@ -206,7 +210,8 @@ def test_summary_rate_excludes_start_up() -> None:
 
 def test_progress_without_a_terminal_is_a_plain_meter_line(small_rules: Path, tmp_path: Path) -> None:
     src = tmp_path / "in.jsonl"
-    src.write_text("".join(f'{{"id": {i}, "fields": {{"nickname": "小明{i}"}}}}\n' for i in range(50)), encoding="utf-8")
+    lines = (f'{{"id": {i}, "fields": {{"nickname": "小明{i}"}}}}\n' for i in range(50))
+    src.write_text("".join(lines), encoding="utf-8")
     err = io.StringIO()
     code = run_scan(ScanOptions(input=src, output=tmp_path / "out.jsonl", rules_dir=small_rules, chunk_size=10),
                     stdout=io.StringIO(), stderr=err)
@@ -215,6 +220,7 @@ def test_progress_without_a_terminal_is_a_plain_meter_line(small_rules: Path, tm
     assert "\r" not in err.getvalue() and "50/50" in last and "100%" in last and "50 verdicts" in last
 
 
+@pytest.mark.slow
 def test_the_sample_file_scans(tmp_path: Path) -> None:
     """examples/accounts.jsonl (shipped for the README) against the bundled rules: every line judged."""
     sample = Path(__file__).resolve().parents[1] / "examples" / "accounts.jsonl"

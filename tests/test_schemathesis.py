@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # `make test-fast` leaves it out: see the `slow` marker in pyproject.toml
+
 schemathesis = pytest.importorskip("schemathesis")
 
 MAX_EXAMPLES = 100

@@ -17,6 +17,8 @@ import pytest
 
 from tests.conftest import ROOT, RULES, Server
 
+pytestmark = pytest.mark.slow  # `make test-fast` leaves it out: see the `slow` marker in pyproject.toml
+
 UV = Path(sys.executable).parent / "uv"  # the test extra installs uv (also what `make lock` runs)
 ENV = {**os.environ, "UV_PYTHON_DOWNLOADS": "never", "UV_NO_PROGRESS": "1"}
 ENV.pop("PYTHONPATH", None)

@@ -14,7 +14,6 @@ import contextlib
 import logging
 import os
 import stat
-import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -37,7 +36,8 @@ def dir_identity(root: Path) -> tuple[int, int] | None:
 class Debouncer:
     """Trailing-edge debounce: `wait()` returns once pokes have been quiet for `quiet_s`, so a burst of writes
     (an editor's save, `kubectl cp` of several files) is compiled once and never half-written. `max_wait_s`
-    bounds the delay when writes never stop."""
+    bounds the delay when writes never stop. Times are read from the running event loop's clock, the one its
+    timeouts run on (time.monotonic on asyncio's loops), so a loop with a virtual clock steps it in tests."""
 
     def __init__(self, quiet_s: float, max_wait_s: float | None = None) -> None:
         self.quiet_s = quiet_s
@@ -46,15 +46,16 @@ class Debouncer:
         self._event = asyncio.Event()
 
     def poke(self) -> None:
-        self._last = time.monotonic()
+        self._last = asyncio.get_running_loop().time()
         self._event.set()
 
     async def wait(self) -> None:
         await self._event.wait()
-        first = time.monotonic()
+        clock = asyncio.get_running_loop().time
+        first = clock()
         while True:
             self._event.clear()
-            now = time.monotonic()
+            now = clock()
             remaining = min(self._last + self.quiet_s, first + self.max_wait_s) - now
             if remaining <= 0:
                 return
