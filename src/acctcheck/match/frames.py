@@ -36,6 +36,7 @@ class FrameIndex:
         # payload (frame, role, edited): edited = a look-alike spelling of the word (洛阳市 as 络阳市)
         self.automaton: TermAutomaton[tuple[int, int, bool]] = TermAutomaton(keys)
         self.gaps = gaps
+        self.frames = frozenset(gaps)  # the frame ids: a caller skips a field no frame looks at
 
     def spans(self, text: str) -> list[tuple[int, int, int, int, int, bool]]:
         """(frame, head start, head end, tail start, tail end, edited) of every framed span of `text`, the widest
