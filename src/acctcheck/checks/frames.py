@@ -24,6 +24,7 @@ def run(ctx: CheckContext) -> list[RawFinding]:
     index: FrameIndex | None = snapshot.families.get(FRAMES)
     if index is None:
         return []
+    rules = snapshot.rules
     out: list[RawFinding] = []
     for name, views in ctx.fields:
         allowed = snapshot.rules_by_field[(ctx.request.account_type, name)]
@@ -35,6 +36,10 @@ def run(ctx: CheckContext) -> list[RawFinding]:
                 continue
             compiled = snapshot.rules[r_idx]
             a, z = skel.span(s, e)
+            if any(h.start < z and a < h.end and rules[h.rule].rule.category == compiled.rule.category
+                   for h in ctx.term_hits(name, views)):
+                continue  # a listed name or a composed one already says it, with its own action: a frame is the
+                # fallback for names no list holds and must not cover a stronger finding (广东省公安厅 rejects)
             if ctx.exempt(compiled, skel.text[s:e]):
                 continue
             if edited:  # a look-alike head or ending: as weak as a short name's one-edit spelling
