@@ -6,9 +6,10 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
+from starlette.types import Receive, Scope, Send
 
 from acctcheck import __version__, console
 from acctcheck.api import admin, batch, errors, metrics, openapi, ops, validate
@@ -19,6 +20,9 @@ from acctcheck.reload import RuleStore
 from acctcheck.settings import Settings
 from acctcheck.watch import RulesWatcher, report
 
+if TYPE_CHECKING:
+    from acctcheck.geo.resolver import GeoResolver
+
 log = logging.getLogger("acctcheck")
 
 DESCRIPTION = (
@@ -27,7 +31,7 @@ DESCRIPTION = (
 )
 
 
-def _geo(settings: Settings):  # noqa: ANN202 - GeoResolver | None
+def _geo(settings: Settings) -> GeoResolver | None:
     try:
         from acctcheck.geo.resolver import GeoResolver
 
@@ -76,9 +80,9 @@ class Service(FastAPI):
     send). The lane records what it answers (metrics, decision log); what it does not take it hands to the
     full stack, whose metrics layer records it instead."""
 
-    _fast_lane: Any = None
+    _fast_lane: validate.FastValidate | None = None
 
-    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:  # type: ignore[override]
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"] == "/validate" and scope["method"] == "POST":
             lane = self._fast_lane
             if lane is None:
