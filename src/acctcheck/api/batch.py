@@ -14,19 +14,17 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable
 
 from fastapi import APIRouter, Request, Response
 from pydantic import JsonValue
 
-from acctcheck.admission import AdmissionLimits, admit_request, parse_json
+from acctcheck.admission import AdmissionLimits, admit_request, answering, parse_json
 from acctcheck.api.body import read_body
 from acctcheck.api.errors import ApiError
 from acctcheck.api.openapi import body_of
 from acctcheck.api.validate import ERRORS, active_snapshot, region_of, scan_request_images
 from acctcheck.contract import BatchRequest, BatchResponse, ValidateRequest, Verdict
 from acctcheck.engine import validate
-from acctcheck.geo.region import IpRegion
 from acctcheck.images.model import ImageCode
 from acctcheck.packs.snapshot import Snapshot
 
@@ -51,13 +49,6 @@ def _items(data: JsonValue, limit: int) -> list[JsonValue]:
         raise ApiError(422, "invalid_request", f"items {', '.join(map(str, wrong[:5]))}"
                        f"{' …' if len(wrong) > 5 else ''} are not objects", details)
     return items
-
-
-def _fixed(region: IpRegion | None) -> Callable[[str], IpRegion] | None:
-    """The engine's ip_lookup for an item whose region is already known (looked up with its batch location)."""
-    if region is None:
-        return None
-    return lambda _ip: region
 
 
 def _error_entry(exc: ApiError) -> bytes:
@@ -130,7 +121,7 @@ def _judge(request: Request, snapshot: Snapshot, parsed: list[ValidateRequest | 
             if isinstance(req, ApiError):
                 raise req
             region = region_of(request, req.ip, ("body", "items", i))
-            verdict = validate(snapshot, req, ip_lookup=_fixed(region), image_codes=codes.get(i, []))
+            verdict = validate(snapshot, req, ip_lookup=answering(region), image_codes=codes.get(i, []))
             parts.append(verdict.model_dump_json().encode())
             verdicts.append(verdict)
         except ApiError as exc:

@@ -11,7 +11,7 @@ from fastapi.routing import APIRoute
 from starlette.datastructures import State
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from acctcheck.admission import AdmissionLimits, Refusal, admit_body, lookup_region
+from acctcheck.admission import AdmissionLimits, Refusal, admit_body, answering, lookup_region
 from acctcheck.api.body import read_body, start_body_deadline
 from acctcheck.api.deadlines import BODY_DEADLINES
 from acctcheck.api.errors import ApiError, error_response, refusal_response
@@ -88,7 +88,7 @@ async def validate_endpoint(request: Request) -> Response:
     snapshot = active_snapshot(request)
     region = region_of(request, req.ip)
     codes = await scan_request_images(request, req, snapshot)
-    verdict = validate(snapshot, req, ip_lookup=(lambda _ip: region) if region else None, image_codes=codes)
+    verdict = validate(snapshot, req, ip_lookup=answering(region), image_codes=codes)
     request.state.verdict = verdict
     return Response(verdict.model_dump_json(), media_type="application/json")
 
@@ -172,7 +172,7 @@ class FastValidate:
         if snapshot is None or (req.images is not None and req.images.items()):
             return None
         region = lookup_region(getattr(state, "geo", None), req.ip)
-        return validate(snapshot, req, ip_lookup=(lambda _ip: region) if region else None, image_codes=[])
+        return validate(snapshot, req, ip_lookup=answering(region), image_codes=[])
 
 
 def _replay(message: Message, receive: Receive) -> Receive:
