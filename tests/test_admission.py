@@ -53,7 +53,7 @@ def test_same_bad_input_same_error_code_on_every_path(server, small_rules: Path,
                                                       body: bytes, code: str) -> None:
     # /validate with a plain application/json body in one piece: the fast lane's case
     fast = _post(f"{server.url}/validate", body, "application/json")
-    # with a charset parameter the lane hands the request to the FastAPI route (docs/api.md, "Admission")
+    # with a charset parameter the lane hands the request to the FastAPI route (docs/performance.md, item 1)
     route = _post(f"{server.url}/validate", body, "application/json; charset=utf-8")
     assert fast.status_code == 422 and fast.json()["error"] == code, fast.text
     assert (route.status_code, route.content) == (fast.status_code, fast.content)  # byte for byte
