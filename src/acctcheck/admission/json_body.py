@@ -45,18 +45,18 @@ def loads_unique(body: bytes) -> JsonValue | None:
     return data if keys == body.count(b":") else None
 
 
-def check_content_type(content_type: str | None) -> None:
-    """JSON or a +json type; no Content-Type at all is read as JSON."""
-    if content_type is not None:
-        mime = content_type.split(";", 1)[0].strip().lower()
-        if mime and mime != "application/json" and not mime.endswith("+json"):
-            raise Refusal(415, "unsupported_media_type", "send the body as application/json")
+def check_content_type(content_type: str) -> None:
+    """JSON or a +json type (an empty header, like none at all, is read as JSON)."""
+    mime = content_type.split(";", 1)[0].strip().lower()
+    if mime and mime != "application/json" and not mime.endswith("+json"):
+        raise Refusal(415, "unsupported_media_type", "send the body as application/json")
 
 
 def parse_json(body: bytes, content_type: str | None = None) -> JsonValue:
     """The parsed body, or a Refusal: 415 for a non-JSON Content-Type, 422 invalid_json (empty, not UTF-8,
     malformed at a line and column, a duplicate key, nested too deeply, a number beyond 4300 digits)."""
-    check_content_type(content_type)
+    if content_type is not None:
+        check_content_type(content_type)
     if not body:
         raise Refusal(422, "invalid_json", "request body is empty; send a JSON object",
                       [{"loc": ["body"], "msg": "empty body", "type": "json_invalid"}])
