@@ -75,6 +75,12 @@ def main() -> None:
     print(f"median req/s: base {med(base, 'rps'):.0f}, this {med(this, 'rps'):.0f}; "
           f"p50 latency base {med(base, 'p50_us') / 1000:.2f} ms, this {med(this, 'p50_us') / 1000:.2f} ms")
     print(f"ratio this/base per round: {', '.join(f'{x:.3f}' for x in r)}; median {statistics.median(r):.3f}")
+    # on a shared machine the server's share of CPU 0 varies from run to run: requests per CPU second of the
+    # server process is the steadier figure
+    per_cpu = [(x["rps"] / x["server_cores"]) / (y["rps"] / y["server_cores"])
+               for x, y in zip(this.runs, base.runs, strict=True)]
+    print(f"requests per server CPU second, ratio this/base per round: {', '.join(f'{x:.3f}' for x in per_cpu)}; "
+          f"median {statistics.median(per_cpu):.3f}")
 
 
 if __name__ == "__main__":
