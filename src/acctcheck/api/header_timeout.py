@@ -16,9 +16,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+if TYPE_CHECKING:
+    from uvicorn.config import Config
+    from uvicorn.server import ServerState
 
 PROTOCOL = "acctcheck.api.header_timeout:HeaderTimeoutProtocol"
 RESOLUTION_S = 0.5
@@ -37,7 +41,7 @@ class HeaderDeadlines:
     def __init__(self, timeout_s: float) -> None:
         self.timeout_s = timeout_s
         self.due: dict[HeaderTimeoutProtocol, float] = {}
-        self._sweeper: asyncio.Task | None = None
+        self._sweeper: asyncio.Task[None] | None = None
         self._answer = _response(timeout_s)
 
     def arm(self, protocol: HeaderTimeoutProtocol) -> None:
@@ -72,8 +76,9 @@ class HeaderTimeoutProtocol(HttpToolsProtocol):
 
     deadlines: HeaderDeadlines | None = None  # one per process, made on the first connection
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, config: Config, server_state: ServerState, app_state: dict[str, Any],
+                 _loop: asyncio.AbstractEventLoop | None = None) -> None:
+        super().__init__(config, server_state, app_state, _loop)
         cls = type(self)
         if cls.deadlines is None:
             cls.deadlines = HeaderDeadlines(_timeout_s())

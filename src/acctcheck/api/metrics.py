@@ -8,14 +8,19 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator
-from typing import Any
+from collections.abc import AsyncIterator, Iterable
+from typing import TYPE_CHECKING
 
 from fastapi import APIRouter, Request, Response
 
 from acctcheck.logging_setup import log_safe
 from acctcheck.metrics import CONTENT_TYPE, Metrics, follow_store
 from acctcheck.reload import RuleStore
+
+if TYPE_CHECKING:
+    from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+    from acctcheck.contract import Verdict
 
 __all__ = ["Metrics", "ObserveMiddleware", "Observer", "following", "router"]
 
@@ -54,7 +59,7 @@ class Observer:
         self.metrics = metrics
         self.log_decisions = log_decisions
 
-    def record(self, path: str, status: int, elapsed: float, verdicts: Any = ()) -> None:
+    def record(self, path: str, status: int, elapsed: float, verdicts: Iterable[Verdict] = ()) -> None:
         self.metrics.observe_request(path, status, elapsed)
         for verdict in verdicts:
             self.metrics.observe_verdict(verdict)
@@ -67,18 +72,18 @@ class ObserveMiddleware:
     last body byte, and, when the route left a verdict in request.state, counts and logs the decision.
     (The /validate fast lane, which runs ahead of this, records its own answers with the same Observer.)"""
 
-    def __init__(self, app: Any, metrics: Metrics, log_decisions: bool = True) -> None:
+    def __init__(self, app: ASGIApp, metrics: Metrics, log_decisions: bool = True) -> None:
         self.app = app
         self.observer = Observer(metrics, log_decisions)
 
-    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         start = time.perf_counter()
         status = 500  # an exception that escapes the app becomes a 500 further out
 
-        async def send_status(message: dict) -> None:
+        async def send_status(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
@@ -87,7 +92,7 @@ class ObserveMiddleware:
         try:
             await self.app(scope, receive, send_status)
         finally:
-            verdicts: list[Any] = []
+            verdicts: list[Verdict] = []
             state = scope.get("state")
             if state:
                 if state.get("verdict") is not None:
@@ -97,7 +102,7 @@ class ObserveMiddleware:
                                  time.perf_counter() - start, verdicts)
 
 
-def log_decision(verdict: Any, elapsed: float) -> None:
+def log_decision(verdict: Verdict, elapsed: float) -> None:
     """One line per decision: ids, categories and timing only — never the field values or finding texts."""
     findings = verdict.findings
     shadow = verdict.shadow_findings
