@@ -24,7 +24,8 @@ class Complaint(NamedTuple):
 
 
 class Record(NamedTuple):
-    """One account read from the input (`request` set), or a line that could not be read (`complaint` set)."""
+    """One account read from the input (`ident` and `request` set), or a line that could not be read (only
+    `complaint` set)."""
 
     line_no: int  # where the record starts, counting every physical line (a CSV header included)
     ident: Ident | None

@@ -50,17 +50,18 @@ def chunks(records: Iterable[Record], done: set[bytes], size: int, summary: Summ
     for line_no, ident, data, complaint in records:
         summary.lines = line_no
         summary.records += 1
-        if complaint is None and ident is not None:
+        if ident is not None:  # a record read whole: its id decides whether it is judged
             key = orjson.dumps(ident)
             if key in seen:
                 complaint = Complaint("duplicate_id", f"duplicate id {key.decode()} (first at line {seen[key]})")
+            elif key in done:
+                seen[key] = line_no
+                continue
             else:
                 seen[key] = line_no
-                if key in done:
-                    continue
-        if complaint is not None or ident is None:
-            chunk.append((line_no, complaint or Complaint("invalid_request", "no id"), None))
-        else:
+        if complaint is not None:
+            chunk.append((line_no, complaint, None))
+        elif ident is not None:
             chunk.append((line_no, ident, data))
         if len(chunk) >= size:
             yield chunk
