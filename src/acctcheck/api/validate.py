@@ -11,7 +11,7 @@ from fastapi.routing import APIRoute
 from starlette.datastructures import State
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from acctcheck.admission import AdmissionLimits, Refusal, admit_body, answering, lookup_region
+from acctcheck.admission import AdmissionLimits, Refusal, admit_body, answering, lookup_region, where
 from acctcheck.api.body import read_body, start_body_deadline
 from acctcheck.api.deadlines import BODY_DEADLINES
 from acctcheck.api.errors import ApiError, error_response, refusal_response
@@ -64,7 +64,7 @@ async def scan_request_images(request: Request, req: ValidateRequest, snapshot: 
                        headers={"Retry-After": "1"}) from None
     except FieldImageError as exc:
         loc = [*prefix, "images", exc.field]
-        raise ApiError(exc.status, exc.error, f"{'.'.join(map(str, loc))}: {exc.message}",
+        raise ApiError(exc.status, exc.error, f"{where(loc)}: {exc.message}",
                        [{"loc": loc, "msg": exc.message, "type": exc.error}]) from None
 
 
