@@ -32,7 +32,7 @@ def test_scan_on_a_local_cluster(tmp_path: Path) -> None:
                                   dashboard_address=":0") as cluster, distributed.Client(cluster) as client:
         summary = scan_jsonl(str(src), str(out), rules, blocksize=20_000, client=client)
         # every worker built its snapshot from the shipped bundle, not from a rules directory of its own
-        keys = client.run(lambda: __import__("acctcheck.scan", fromlist=["_W"])._W.rules_dir)
+        keys = client.run(lambda: __import__("acctcheck.scan", fromlist=["engine_key"]).engine_key())
     assert summary["partitions"] > 2
     assert summary["written"] == 2999 and summary["malformed"] == 1
     assert summary["decisions"] == {"reject": 300, "pass": 2699}

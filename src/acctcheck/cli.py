@@ -12,9 +12,12 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from acctcheck.settings import bundled_rules_dir
+
+if TYPE_CHECKING:
+    from acctcheck.packs.snapshot import Snapshot
 
 EXIT_USAGE, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 2, 130, 141
 
@@ -23,7 +26,7 @@ class CliError(Exception):
     """A problem with what the user gave: printed as `acctcheck <command>: <message>`, exit 2."""
 
 
-def _snapshot(rules: str, *, run_examples: bool = False):  # noqa: ANN202 - Snapshot
+def _snapshot(rules: str, *, run_examples: bool = False) -> Snapshot:
     """The rule snapshot of a directory, or CliError saying why there is none."""
     from acctcheck.packs.build import build_snapshot
     from acctcheck.packs.errors import PackSetError
@@ -52,21 +55,15 @@ def _check_request(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from pydantic import ValidationError
-
-    from acctcheck.contract import ValidateRequest
+    from acctcheck.admission import AdmissionLimits, Refusal, admit_request, answering
     from acctcheck.engine import validate
-    from acctcheck.field_limits import FieldLimitError, check_fields, describe_invalid
     from acctcheck.settings import Settings
 
     settings = Settings()
-    try:
-        request = ValidateRequest.model_validate(_check_request(args))
-        check_fields(request, settings.max_field_chars)
-    except ValidationError as exc:
-        raise CliError(describe_invalid(exc)) from None
-    except FieldLimitError as exc:
-        raise CliError(str(exc)) from None
+    try:  # what the service would refuse, named as it names it (without "body."): `fields.bio is longer …`
+        request = admit_request(_check_request(args), AdmissionLimits.from_settings(settings), ())
+    except Refusal as exc:
+        raise CliError(exc.one_line()) from None
     region = None
     if request.ip:
         from acctcheck.geo.resolver import GeoResolver
@@ -76,8 +73,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
         except ValueError as exc:
             raise CliError(f"--ip: {exc}") from None
     snapshot = _snapshot(args.rules)
-    verdict = validate(snapshot, request, ip_lookup=(lambda _ip: region) if region else None)
-    out: dict = verdict.model_dump(mode="json")
+    verdict = validate(snapshot, request, ip_lookup=answering(region))
+    out: dict[str, Any] = verdict.model_dump(mode="json")
     if args.explain:
         from acctcheck.explain import explain_views
 
@@ -214,7 +211,7 @@ def _http_protocol() -> str:
     return "auto"
 
 
-def _log_config(args: argparse.Namespace) -> dict:
+def _log_config(args: argparse.Namespace) -> dict[str, Any]:
     from acctcheck.logging_setup import log_config
 
     return log_config(args.log_level, args.log_format)
@@ -311,7 +308,8 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--workers", type=int, default=1, help="engine processes (or concurrent batches with --url)")
     scan.add_argument("--url", help="judge through a running service (POST /validate/batch) instead")
     scan.add_argument("--dask", metavar="ADDRESS", help="judge on a Dask cluster: a scheduler address "
-                      "(tcp://host:8786) or local[:N] for N worker processes here (pip install 'acctcheck[distributed]')")
+                      "(tcp://host:8786) or local[:N] for N worker processes here "
+                      "(pip install 'acctcheck[distributed]')")
     scan.add_argument("--resume", action="store_true", help="keep the output and skip ids already in it")
     scan.add_argument("--overwrite", action="store_true", help="replace an existing output")
     scan.add_argument("--rules", default=default_rules, help=rules_help)

@@ -1,19 +1,20 @@
 """Beyond one machine: the scan engine on a Dask cluster.
 
-Two entry points, both judging with exactly the code `acctcheck scan` uses (:func:`acctcheck.scan.judge_chunk`):
+Two entry points, both judging with exactly the code `acctcheck scan` uses (:func:`acctcheck.scan.judge_chunk`,
+through the scan package's public interface only):
 
 - ``acctcheck scan INPUT -o OUT --dask ADDRESS`` (:func:`dask_judge`): the ordinary scan — one input file read
   here, one output in input order, ``--resume``, progress, summary — with the judging spread over a Dask
   cluster (``tcp://scheduler:8786``) or a LocalCluster of worker processes on this machine (``local:N``).
 - :func:`scan_jsonl`: for inputs already split over shared storage, read by the workers themselves.
 
-Install with ``pip install 'acctcheck[distributed]'``. For :func:`scan_jsonl` input is JSON Lines (the `acctcheck scan` format), read
-in byte-range partitions with ``dask.bag.read_text`` from anything fsspec reaches (local or shared disks;
-``s3://`` etc. with the matching fsspec driver). Each partition is judged by exactly the code `acctcheck scan`
-uses (:func:`acctcheck.scan.judge_chunk`) and written to ``part-NNNNN.jsonl``; malformed lines go to
-``errors/part-NNNNN.jsonl``. The rules travel with the job (a :class:`RulesBundle` of file contents, sent once
-per worker), so workers need no copy of the rules directory; each worker process builds its snapshot once
-per rules digest and reuses it for every partition.
+Install with ``pip install 'acctcheck[distributed]'``. For :func:`scan_jsonl` input is JSON Lines (the
+`acctcheck scan` format), read in byte-range partitions with ``dask.bag.read_text`` from anything fsspec
+reaches (local or shared disks; ``s3://`` etc. with the matching fsspec driver). Each partition is judged by
+exactly the code `acctcheck scan` uses (:func:`acctcheck.scan.judge_chunk`) and written to ``part-NNNNN.jsonl``;
+malformed lines go to ``errors/part-NNNNN.jsonl``. The rules travel with the job (a :class:`RulesBundle` of
+file contents, sent once per worker), so workers need no copy of the rules directory; each worker process
+builds its snapshot once per rules digest and reuses it for every partition.
 """
 
 from __future__ import annotations
@@ -27,13 +28,25 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, TYPE_CHECKING, Any, TypedDict
 
 import orjson
 
 from acctcheck import scan
 
+if TYPE_CHECKING:
+    from distributed import Client, Future
+
 CHUNK = 512
+
+
+class Counts(TypedDict):
+    """What one partition of :func:`scan_jsonl` wrote."""
+
+    written: int
+    malformed: int
+    decisions: dict[str, int]
+    categories: dict[str, int]
 
 
 @dataclass(frozen=True)
@@ -63,21 +76,20 @@ _build_lock = threading.Lock()
 def ensure_engine(bundle: RulesBundle) -> None:
     """Make this worker process's scan engine judge with `bundle` (built once per process and digest)."""
     key = f"bundle:{bundle.digest}"
-    if scan._W.rules_dir == key:
+    if scan.engine_key() == key:
         return
     with _build_lock:
-        if scan._W.rules_dir == key:
+        if scan.engine_key() == key:
             return
         with tempfile.TemporaryDirectory(prefix="acctcheck-rules-") as tmp:
             for name, data in bundle.files:
                 target = Path(tmp, name)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(data)
-            scan.load_engine(tmp, run_examples=False)
-        scan._W.rules_dir = key
+            scan.load_engine(tmp, run_examples=False, key=key)
 
 
-def judge_lines(lines: Iterable[str | bytes], bundle: RulesBundle) -> tuple[list[bytes], list[bytes], dict]:
+def judge_lines(lines: Iterable[str | bytes], bundle: RulesBundle) -> tuple[list[bytes], list[bytes], Counts]:
     """Judge one partition of JSON Lines: (verdict lines, error lines, counts). Line numbers are
     partition-relative (1-based); a duplicate id across partitions is not detected here."""
     ensure_engine(bundle)
@@ -92,25 +104,25 @@ def judge_lines(lines: Iterable[str | bytes], bundle: RulesBundle) -> tuple[list
                                     "input": raw[line_no - 1][:200].decode("utf-8", "replace")}) + b"\n")
 
     items: list[scan.Item] = []
-    for line_no, ident, data, message in scan.read_jsonl(iter(raw)):  # type: ignore[arg-type]
-        if message is not None:
-            error(line_no, message)
-        else:
-            items.append((line_no, ident, data))  # type: ignore[arg-type]
+    for record in scan.read_jsonl(raw):
+        if record.complaint is not None:
+            error(record.line_no, record.complaint.text)
+        elif record.ident is not None:
+            items.append((record.line_no, record.ident, record.request))
     for start in range(0, len(items), CHUNK):
-        for line_no, line, what, cats in scan.judge_chunk(items[start:start + CHUNK]):
-            if line is None:
-                error(line_no, what)
+        for outcome in scan.judge_chunk(items[start:start + CHUNK]):
+            if outcome.line is None:
+                error(outcome.line_no, outcome.what)
             else:
-                out.append(line)
-                decisions[what] += 1
-                categories.update(cats)
-    counts = {"written": len(out), "malformed": len(errors), "decisions": dict(decisions),
-              "categories": dict(categories)}
+                out.append(outcome.line)
+                decisions[outcome.what] += 1
+                categories.update(outcome.categories)
+    counts: Counts = {"written": len(out), "malformed": len(errors), "decisions": dict(decisions),
+                      "categories": dict(categories)}
     return out, errors, counts
 
 
-def _write_partition(lines: list[str], bundle: RulesBundle, output_dir: str, index: int) -> dict:
+def _write_partition(lines: list[str], bundle: RulesBundle, output_dir: str, index: int) -> Counts:
     import fsspec
 
     out, errors, counts = judge_lines(lines, bundle)
@@ -123,16 +135,17 @@ def _write_partition(lines: list[str], bundle: RulesBundle, output_dir: str, ind
 
 
 def scan_jsonl(inputs: str | list[str], output_dir: str, rules_dir: Path | str, *,
-               blocksize: str | int = "64MiB", client: Any = None) -> dict:
+               blocksize: str | int = "64MiB", client: Client | None = None) -> dict[str, Any]:
     """Judge JSON Lines `inputs` (paths or globs) into `output_dir` on the current Dask scheduler (or
     `client`); return the summary: lines written, malformed, counts per decision and per category."""
-    import dask
     import dask.bag as db
+    from dask.base import compute
+    from dask.delayed import delayed
 
-    bundle = dask.delayed(RulesBundle.from_dir(rules_dir), pure=True)  # one graph key: shipped once per worker
+    bundle = delayed(RulesBundle.from_dir(rules_dir), pure=True)  # one graph key: shipped once per worker
     parts = db.read_text(inputs, blocksize=blocksize).to_delayed()
-    tasks = [dask.delayed(_write_partition)(part, bundle, output_dir, i) for i, part in enumerate(parts)]
-    results = client.compute(tasks, sync=True) if client is not None else dask.compute(*tasks)
+    tasks = [delayed(_write_partition)(part, bundle, output_dir, i) for i, part in enumerate(parts)]
+    results: list[Counts] = client.compute(tasks, sync=True) if client is not None else compute(*tasks)
     summary: dict[str, Any] = {"partitions": len(tasks), "written": 0, "malformed": 0,
                                "decisions": Counter(), "categories": Counter()}
     for counts in results:
@@ -146,7 +159,10 @@ def scan_jsonl(inputs: str | list[str], output_dir: str, rules_dir: Path | str, 
 
 
 # -- `acctcheck scan --dask` -------------------------------------------------------------------------------------
-def judge_items(items: list[scan.Item], bundle: RulesBundle) -> tuple[list[scan.Outcome], str]:
+Judged = tuple[list[scan.Outcome], str]  # a chunk's outcomes, and the address of the worker that judged it
+
+
+def judge_items(items: list[scan.Item], bundle: RulesBundle) -> Judged:
     """One chunk of the scan on a Dask worker: its outcomes, and which worker judged it (for the report)."""
     from distributed import get_worker
 
@@ -154,7 +170,7 @@ def judge_items(items: list[scan.Item], bundle: RulesBundle) -> tuple[list[scan.
     return scan.judge_chunk(items), get_worker().address
 
 
-def connect(address: str) -> tuple[Any, Callable[[], None]]:
+def connect(address: str) -> tuple[Client, Callable[[], None]]:
     """A Client for `address`: a scheduler (``tcp://host:8786``, ``tls://…``), or ``local`` / ``local:N`` for a
     LocalCluster of N single-threaded worker processes on 127.0.0.1 (default: one per CPU)."""
     try:
@@ -181,12 +197,12 @@ def connect(address: str) -> tuple[Any, Callable[[], None]]:
     return client, client.close
 
 
-def dask_judge(address: str, rules_dir: Path, stderr: Any = None) -> tuple[
+def dask_judge(address: str, rules_dir: Path, stderr: IO[str] | None = None) -> tuple[
         Callable[[Iterator[list[scan.Item]]], Iterator[list[scan.Outcome]]], Callable[[], None]]:
     """The scan's ordered chunk pipeline on a Dask cluster: chunks are submitted as they are read, at most three
     per worker thread in flight, and come back in input order. The rules travel once per worker (a scattered
     RulesBundle). At the end, the accounts each worker judged are reported on stderr."""
-    stderr = stderr or sys.stderr
+    out = stderr or sys.stderr
     client, close_client = connect(address)
     try:
         bundle = client.scatter(RulesBundle.from_dir(rules_dir), broadcast=True)
@@ -198,21 +214,21 @@ def dask_judge(address: str, rules_dir: Path, stderr: Any = None) -> tuple[
         raise
     judged: Counter[str] = Counter()
 
-    def submit(chunk: list[scan.Item]) -> Any:
+    def submit(chunk: list[scan.Item]) -> Future[Judged]:
         return client.submit(judge_items, chunk, bundle, pure=False)
 
-    def result(future: Any) -> list[scan.Outcome]:
+    def result(future: Future[Judged]) -> list[scan.Outcome]:
         outcomes, worker = future.result()
-        judged[worker] += sum(1 for o in outcomes if o[1] is not None)  # verdicts, not malformed lines
+        judged[worker] += sum(1 for o in outcomes if o.line is not None)  # verdicts, not malformed lines
         return outcomes
 
     def judge(chunks: Iterator[list[scan.Item]]) -> Iterator[list[scan.Outcome]]:
-        yield from scan._ordered(chunks, submit, result, max(threads * 3, 2))
+        yield from scan.ordered(chunks, submit, result, max(threads * 3, 2))
 
     def close() -> None:
         close_client()
         if judged:
             print(f"dask: {len(judged)} worker(s) judged " + ", ".join(f"{w} {n}" for w, n in sorted(judged.items())),
-                  file=stderr)
+                  file=out)
 
     return judge, close

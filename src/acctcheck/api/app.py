@@ -6,18 +6,24 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI
+from pydantic import BaseModel
+from starlette.types import Receive, Scope, Send
 
 from acctcheck import __version__, console
-from acctcheck.api import admin, batch, errors, metrics, openapi, ops, validate
+from acctcheck.api import admin, batch, errors, metrics, ops, validate
+from acctcheck.api.openapi import openapi_document
 from acctcheck.categories import describe_categories
 from acctcheck.contract import BatchRequest, ValidateRequest
 from acctcheck.logging_setup import unbuffer_logs
 from acctcheck.reload import RuleStore
 from acctcheck.settings import Settings
 from acctcheck.watch import RulesWatcher, report
+
+if TYPE_CHECKING:
+    from acctcheck.geo.resolver import GeoResolver
 
 log = logging.getLogger("acctcheck")
 
@@ -27,7 +33,7 @@ DESCRIPTION = (
 )
 
 
-def _geo(settings: Settings):  # noqa: ANN202 - GeoResolver | None
+def _geo(settings: Settings) -> GeoResolver | None:
     try:
         from acctcheck.geo.resolver import GeoResolver
 
@@ -76,9 +82,10 @@ class Service(FastAPI):
     send). The lane records what it answers (metrics, decision log); what it does not take it hands to the
     full stack, whose metrics layer records it instead."""
 
-    _fast_lane: Any = None
+    _fast_lane: validate.FastValidate | None = None
+    body_models: tuple[type[BaseModel], ...] = ()  # bodies the routes parse themselves, for the OpenAPI document
 
-    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:  # type: ignore[override]
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"] == "/validate" and scope["method"] == "POST":
             lane = self._fast_lane
             if lane is None:
@@ -88,6 +95,11 @@ class Service(FastAPI):
             await lane(scope, receive, send)
             return
         await super().__call__(scope, receive, send)
+
+    def openapi(self) -> dict[str, Any]:
+        if not self.openapi_schema:
+            self.openapi_schema = openapi_document(self, self.body_models, DESCRIPTION)
+        return self.openapi_schema
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -100,7 +112,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     app.include_router(validate.router)
     app.include_router(batch.router)
-    body_models: list[type] = [ValidateRequest, BatchRequest]
+    body_models: list[type[BaseModel]] = [ValidateRequest, BatchRequest]
     try:
         from acctcheck.api import ip_region
 
@@ -113,6 +125,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(metrics.ObserveMiddleware, metrics=app.state.metrics, log_decisions=settings.log_decisions)
     app.include_router(admin.router)
     app.include_router(metrics.router)
-    openapi.install(app, body_models, DESCRIPTION)
+    app.body_models = tuple(body_models)
     console.install(app)
     return app

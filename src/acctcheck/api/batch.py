@@ -14,15 +14,16 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import Any
 
 from fastapi import APIRouter, Request, Response
+from pydantic import JsonValue
 
-from acctcheck.api.body import parse_json, read_body, to_model
+from acctcheck.admission import AdmissionLimits, admit_request, answering, parse_json
+from acctcheck.api.body import read_body
 from acctcheck.api.errors import ApiError
 from acctcheck.api.openapi import body_of
-from acctcheck.api.validate import ERRORS, active_snapshot, check_request_text, region_of, scan_request_images
-from acctcheck.contract import BatchRequest, BatchResponse, ValidateRequest
+from acctcheck.api.validate import ERRORS, active_snapshot, region_of, scan_request_images
+from acctcheck.contract import BatchRequest, BatchResponse, ValidateRequest, Verdict
 from acctcheck.engine import validate
 from acctcheck.images.model import ImageCode
 from acctcheck.packs.snapshot import Snapshot
@@ -30,7 +31,7 @@ from acctcheck.packs.snapshot import Snapshot
 router = APIRouter()
 
 
-def _items(data: Any, limit: int) -> list[dict[str, Any]]:
+def _items(data: JsonValue, limit: int) -> list[JsonValue]:
     """The top level must be exactly {"items": [object, ...]} with at most `limit` entries; anything else is a
     422 for the whole batch (there is nothing to answer item by item)."""
     if not isinstance(data, dict) or set(data) != {"items"} or not isinstance(data["items"], list):
@@ -48,15 +49,6 @@ def _items(data: Any, limit: int) -> list[dict[str, Any]]:
         raise ApiError(422, "invalid_request", f"items {', '.join(map(str, wrong[:5]))}"
                        f"{' …' if len(wrong) > 5 else ''} are not objects", details)
     return items
-
-
-def _relocate(exc: ApiError, index: int) -> ApiError:
-    """Helpers written for /validate say loc ["body", ...]; in a batch that is ["body", "items", i, ...]."""
-    for detail in exc.details:
-        loc = list(detail.get("loc", []))
-        if loc[:1] == ["body"] and loc[1:3] != ["items", index]:
-            detail["loc"] = ["body", "items", index, *loc[1:]]
-    return exc
 
 
 def _error_entry(exc: ApiError) -> bytes:
@@ -81,18 +73,17 @@ def _parse(request: Request, body: bytes, content_type: str | None) -> list[Vali
     """Parse and check every item (runs in a worker thread); an item that fails is its ApiError. The whole
     batch is refused (413) when its estimated work exceeds max_batch_work, before any of it is judged."""
     settings = request.app.state.settings
+    limits = AdmissionLimits.from_settings(settings)
     items = _items(parse_json(body, content_type), settings.max_batch_items)
     parsed: list[ValidateRequest | ApiError] = []
     work = 0
-    for i, item in enumerate(items):
-        prefix = ("body", "items", i)
+    for i, item in enumerate(items):  # each item is admitted as a /validate body would be, located in the batch
         try:
-            req = to_model(ValidateRequest, item, prefix)
-            check_request_text(req, settings.max_field_chars, prefix)
+            req = admit_request(item, limits, ("body", "items", i))
             work += request_work(req, settings.batch_image_work)
             parsed.append(req)
         except ApiError as exc:
-            parsed.append(_relocate(exc, i))
+            parsed.append(exc)
     if work > settings.max_batch_work:
         msg = (f"this batch is about {work} units of work (characters of text, {settings.batch_image_work} per "
                f"image), more than the {settings.max_batch_work} a batch may hold; split it")
@@ -119,24 +110,23 @@ async def _scan_images(request: Request, parsed: list[ValidateRequest | ApiError
 
 
 def _judge(request: Request, snapshot: Snapshot, parsed: list[ValidateRequest | ApiError],
-           codes: dict[int, list[ImageCode]]) -> tuple[bytes, int, list]:
+           codes: dict[int, list[ImageCode]]) -> tuple[bytes, int, list[Verdict]]:
     """Judge every parsed item (runs in a worker thread). Returns the response body, the error count and the
     verdicts (for metrics and decision logs)."""
     parts: list[bytes] = []
-    verdicts = []
+    verdicts: list[Verdict] = []
     errors = 0
     for i, req in enumerate(parsed):
         try:
             if isinstance(req, ApiError):
                 raise req
-            region = region_of(request, req.ip)
-            verdict = validate(snapshot, req, ip_lookup=(lambda _ip, r=region: r) if region else None,
-                               image_codes=codes.get(i, []))
+            region = region_of(request, req.ip, ("body", "items", i))
+            verdict = validate(snapshot, req, ip_lookup=answering(region), image_codes=codes.get(i, []))
             parts.append(verdict.model_dump_json().encode())
             verdicts.append(verdict)
         except ApiError as exc:
             errors += 1
-            parts.append(_error_entry(_relocate(exc, i)))
+            parts.append(_error_entry(exc))
     return b'{"results":[' + b",".join(parts) + b"]}", errors, verdicts
 
 

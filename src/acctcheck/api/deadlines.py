@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 
@@ -18,8 +18,8 @@ T = TypeVar("T")
 class Deadlines:
     def __init__(self, resolution: float = 0.25) -> None:
         self._resolution = resolution
-        self._due: dict[asyncio.Task[object], float] = {}
-        self._expired: set[asyncio.Task[object]] = set()
+        self._due: dict[asyncio.Task[Any], float] = {}
+        self._expired: set[asyncio.Task[Any]] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._sweeper: asyncio.Task[None] | None = None
 
@@ -38,7 +38,7 @@ class Deadlines:
             self._due.pop(task, None)
             self._expired.discard(task)
 
-    def _register(self, seconds: float) -> asyncio.Task[object]:
+    def _register(self, seconds: float) -> asyncio.Task[Any]:
         loop = asyncio.get_running_loop()
         if loop is not self._loop or self._sweeper is None or self._sweeper.done():
             self._loop = loop  # a new loop (tests run several): start over with a sweeper on it

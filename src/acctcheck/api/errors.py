@@ -1,4 +1,5 @@
-"""Domain and input errors → HTTP status and one JSON error shape (ErrorBody), in one place."""
+"""Domain and input errors → HTTP status and one JSON error shape (ErrorBody), in one place. Input refusals
+are made below the api layer (acctcheck.admission); this module renders them."""
 
 from __future__ import annotations
 
@@ -8,20 +9,12 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
+from acctcheck.admission import Refusal, describe, validation_details
 
-class ApiError(Exception):
-    def __init__(self, status: int, error: str, message: str, details: list[dict[str, Any]] | None = None,
-                 headers: dict[str, str] | None = None) -> None:
-        self.status = status
-        self.error = error
-        self.message = message
-        self.details = details or []
-        self.headers = headers
-        super().__init__(message)
+ApiError = Refusal  # one class from the parser to the answer: admission raises it, the handler below renders it
 
 
 class _ErrorJSONResponse(JSONResponse):
@@ -41,19 +34,9 @@ def error_response(status: int, error: str, message: str, details: list[dict[str
                               headers=headers)
 
 
-def validation_details(
-    exc: ValidationError | RequestValidationError, prefix: tuple[str, ...] = ()
-) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
-    for err in exc.errors():
-        loc = [*prefix, *[p if isinstance(p, (str, int)) else str(p) for p in err.get("loc", ())]]
-        out.append({"loc": loc, "msg": err.get("msg", "invalid"), "type": err.get("type", "value_error")})
-    return out
-
-
-def describe(details: list[dict[str, Any]]) -> str:
-    parts = [f"{'.'.join(str(p) for p in d['loc'])}: {d['msg']}" for d in details[:3]]
-    return "; ".join(parts) + (" …" if len(details) > 3 else "")
+def refusal_response(exc: Refusal) -> JSONResponse:
+    """The answer to a refused request, the same bytes whichever lane or route refused it."""
+    return error_response(exc.status, exc.error, exc.message, exc.details, exc.headers)
 
 
 HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
@@ -72,7 +55,7 @@ def allowed_methods(request: Request) -> str:
 def install(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
-        return error_response(exc.status, exc.error, exc.message, exc.details, exc.headers)
+        return refusal_response(exc)
 
     @app.exception_handler(RequestValidationError)
     async def _request_validation(_: Request, exc: RequestValidationError) -> JSONResponse:

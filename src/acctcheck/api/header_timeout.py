@@ -16,8 +16,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+from typing import TYPE_CHECKING, Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+if TYPE_CHECKING:
+    from uvicorn.config import Config
+    from uvicorn.server import ServerState
 
 PROTOCOL = "acctcheck.api.header_timeout:HeaderTimeoutProtocol"
 RESOLUTION_S = 0.5
@@ -72,10 +77,9 @@ class HeaderTimeoutProtocol(HttpToolsProtocol):
     deadlines: HeaderDeadlines | None = None  # one per process, made on the first connection
     _deadlines: HeaderDeadlines
 
-    # uvicorn's own connection_made narrows asyncio's BaseTransport to Transport (and ignores the override
-    # error the same way); this keeps its signature.
-    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        super().connection_made(transport)
+    def __init__(self, config: Config, server_state: ServerState, app_state: dict[str, Any],
+                 _loop: asyncio.AbstractEventLoop | None = None) -> None:
+        super().__init__(config, server_state, app_state, _loop)
         cls = type(self)
         if cls.deadlines is None:
             cls.deadlines = HeaderDeadlines(_timeout_s())

@@ -14,7 +14,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from acctcheck.api.body import parse_json, read_body, to_model
+from acctcheck.admission import parse_json, to_model
+from acctcheck.api.body import read_body
 from acctcheck.api.openapi import body_of
 from acctcheck.contract import IP_SCHEMA, ErrorBody
 from acctcheck.geo import GeoResolver, IpRegion
@@ -26,16 +27,14 @@ MAX_BODY_BYTES = 128 * 1024  # 1000 full-length IPv6 addresses are ~42 KiB; room
 router = APIRouter()
 # The service maps every error to ErrorBody (api/errors.py), so that is the documented 4xx/503 shape.
 ERRORS: dict[int | str, dict[str, Any]] = {
-    422: {"model": ErrorBody}, 503: {"model": ErrorBody, "description": "IP databases unavailable"},
-}
+    422: {"model": ErrorBody}, 503: {"model": ErrorBody, "description": "IP databases unavailable"}}
 
 
 class IpRegionBatchRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     ips: list[Annotated[str, Field(json_schema_extra=IP_SCHEMA)]] = Field(
-        max_length=MAX_BATCH, description=f"up to {MAX_BATCH} IPv4/IPv6 addresses"
-    )
+        max_length=MAX_BATCH, description=f"up to {MAX_BATCH} IPv4/IPv6 addresses")
 
 
 class IpRegionBatchResponse(BaseModel):

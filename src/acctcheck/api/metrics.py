@@ -9,6 +9,7 @@ import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator, Iterable
+from typing import TYPE_CHECKING
 
 from fastapi import APIRouter, Request, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -17,6 +18,11 @@ from acctcheck.contract import Verdict
 from acctcheck.logging_setup import log_safe
 from acctcheck.metrics import CONTENT_TYPE, Metrics, follow_store
 from acctcheck.reload import RuleStore
+
+if TYPE_CHECKING:
+    from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+    from acctcheck.contract import Verdict
 
 __all__ = ["Metrics", "ObserveMiddleware", "Observer", "following", "router"]
 

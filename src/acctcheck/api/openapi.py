@@ -3,6 +3,7 @@ model's schema is added to the document so /docs and schemathesis see exactly wh
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from fastapi import FastAPI
@@ -22,19 +23,14 @@ def body_of(model: type[BaseModel]) -> dict[str, Any]:
     }
 
 
-def install(app: FastAPI, body_models: list[type[BaseModel]], description: str) -> None:
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema:
-            return app.openapi_schema
-        schema = get_openapi(title=app.title, version=app.version, description=description, routes=app.routes)
-        components = schema.setdefault("components", {}).setdefault("schemas", {})
-        for model in body_models:
-            js = model.model_json_schema(ref_template=REF)
-            for name, sub in js.pop("$defs", {}).items():
-                components.setdefault(name, sub)
-            components[model.__name__] = js
-        app.openapi_schema = schema
-        return schema
-
-    # FastAPI's documented way to extend the document is to replace the app's `openapi` method
-    app.openapi = openapi  # type: ignore[method-assign]
+def openapi_document(app: FastAPI, body_models: Iterable[type[BaseModel]], description: str) -> dict[str, Any]:
+    """The OpenAPI document of `app`, with the schemas of `body_models` (the bodies the routes parse
+    themselves) among its components."""
+    schema = get_openapi(title=app.title, version=app.version, description=description, routes=app.routes)
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    for model in body_models:
+        js = model.model_json_schema(ref_template=REF)
+        for name, sub in js.pop("$defs", {}).items():
+            components.setdefault(name, sub)
+        components[model.__name__] = js
+    return schema

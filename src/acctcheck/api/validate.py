@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import logging
-import re
 import time
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
-from pydantic import ValidationError
+from fastapi.routing import APIRoute
+from starlette.datastructures import State
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from acctcheck.api.body import check_text, loads_unique, parse_json, read_body, start_body_deadline, to_model
+from acctcheck.admission import AdmissionLimits, Refusal, admit_body, answering, lookup_region, where
+from acctcheck.api.body import read_body, start_body_deadline
 from acctcheck.api.deadlines import BODY_DEADLINES
-from acctcheck.api.errors import ApiError, error_response
+from acctcheck.api.errors import ApiError, error_response, refusal_response
 from acctcheck.api.metrics import Observer
 from acctcheck.api.openapi import body_of
 from acctcheck.contract import ErrorBody, ValidateRequest, Verdict
@@ -25,58 +27,19 @@ from acctcheck.settings import Settings
 
 log = logging.getLogger("acctcheck")
 router = APIRouter()
-ERRORS = {s: {"model": ErrorBody} for s in (408, 413, 415, 422, 503)}
+ERRORS: dict[int | str, dict[str, Any]] = {s: {"model": ErrorBody} for s in (408, 413, 415, 422, 503)}
 
 
-def region_of(request: Request, ip: str | None) -> IpRegion | None:
-    return region_in(getattr(request.app.state, "geo", None), ip)
-
-
-def region_in(geo: Any, ip: str | None) -> IpRegion | None:
-    if not ip:
-        return None
-    if geo is None:
-        return None
-    try:
-        return geo.lookup(ip)
-    except ValueError as exc:
-        raise ApiError(422, "invalid_ip", str(exc), [{"loc": ["body", "ip"], "msg": str(exc), "type": "ip"}]) from None
+def region_of(request: Request, ip: str | None, prefix: tuple[str | int, ...] = ("body",)) -> IpRegion | None:
+    return lookup_region(getattr(request.app.state, "geo", None), ip, prefix)
 
 
 async def parse_request(request: Request) -> ValidateRequest:
+    """Read the body (its byte limit leaves room for two images) and admit it (acctcheck.admission)."""
     settings = request.app.state.settings
-    body = await read_body(request, body_limit(settings), settings.body_timeout_s, too_large_message(settings))
-    if len(body) > settings.max_body_bytes and b'"images"' not in body:
-        raise ApiError(413, "body_too_large", too_large_message(settings))
-    req = to_model(ValidateRequest, parse_json(body, request.headers.get("content-type")))
-    check_text_size(body, settings.max_body_bytes)
-    check_request_text(req, settings.max_field_chars, ("body",))
-    return req
-
-
-def body_limit(settings: Settings) -> int:
-    """A body without images keeps max_body_bytes; one with images may add two base64 images to it."""
-    return settings.max_body_bytes + 2 * (4 * -(-settings.max_image_bytes // 3) + 4096)
-
-
-def too_large_message(settings: Settings) -> str:
-    return (f"request body exceeds {settings.max_body_bytes} bytes (not counting avatar and cover, each up to "
-            f"{settings.max_image_bytes} bytes before base64)")
-
-
-# an image value as it stands in the body: key, colon, and the whole JSON string (escapes included)
-_IMAGE_VALUE = re.compile(rb'"(?:avatar|cover)"\s*:\s*"[^"\\]*(?:\\.[^"\\]*)*"')
-
-
-def check_text_size(body: bytes, max_body_bytes: int) -> None:
-    """The room a body gets for images is for the images: everything else (fields, whitespace, escapes) must
-    fit max_body_bytes. Image values are measured in the body's own bytes (whatever escaping the client's
-    encoder used); keys are unique and unknown keys are refused, so only the real images match."""
-    if len(body) <= max_body_bytes:
-        return
-    images = sum(m.end() - m.start() for m in _IMAGE_VALUE.finditer(body))
-    if len(body) - images > max_body_bytes:
-        raise ApiError(413, "body_too_large", f"request body exceeds {max_body_bytes} bytes without its images")
+    limits = AdmissionLimits.from_settings(settings)
+    body = await read_body(request, limits.body_with_images, settings.body_timeout_s, limits.too_large_message)
+    return admit_body(body, request.headers.get("content-type"), limits)
 
 
 async def scan_request_images(request: Request, req: ValidateRequest, snapshot: Snapshot,
@@ -101,22 +64,12 @@ async def scan_request_images(request: Request, req: ValidateRequest, snapshot: 
                        headers={"Retry-After": "1"}) from None
     except FieldImageError as exc:
         loc = [*prefix, "images", exc.field]
-        raise ApiError(exc.status, exc.error, f"{'.'.join(map(str, loc))}: {exc.message}",
+        raise ApiError(exc.status, exc.error, f"{where(loc)}: {exc.message}",
                        [{"loc": loc, "msg": exc.message, "type": exc.error}]) from None
 
 
-def check_request_text(req: ValidateRequest, max_chars: int, prefix: tuple[str | int, ...]) -> None:
-    """Every free-text string of the request: the account fields and the verified professions (the verified
-    name is checked by the institution check, the IP by its parser, images by base64)."""
-    for name, value in req.fields.items():
-        check_text(value, [*prefix, "fields", name], max_chars)
-    if req.verified is not None:
-        for i, code in enumerate(req.verified.professions):
-            check_text(code, [*prefix, "verified", "professions", i], max_chars)
-
-
-def active_snapshot(request: Request):  # noqa: ANN201 - Snapshot
-    snapshot = request.app.state.store.snapshot
+def active_snapshot(request: Request) -> Snapshot:
+    snapshot: Snapshot | None = request.app.state.store.snapshot
     if snapshot is None:
         raise ApiError(503, "not_ready", "no rule snapshot is active yet; see /status", headers={"Retry-After": "1"})
     return snapshot
@@ -136,13 +89,13 @@ async def validate_endpoint(request: Request) -> Response:
     snapshot = active_snapshot(request)
     region = region_of(request, req.ip)
     codes = await scan_request_images(request, req, snapshot)
-    verdict = validate(snapshot, req, ip_lookup=(lambda _ip: region) if region else None, image_codes=codes)
+    verdict = validate(snapshot, req, ip_lookup=answering(region), image_codes=codes)
     request.state.verdict = verdict
     return Response(verdict.model_dump_json(), media_type="application/json")
 
 
 JSON_CT = (b"content-type", b"application/json")
-ROUTE = next(r for r in router.routes if getattr(r, "path", None) == "/validate")  # labels fast-lane metrics
+ROUTE = next(r for r in router.routes if isinstance(r, APIRoute) and r.path == "/validate")  # labels fast-lane metrics
 
 
 class FastValidate:
@@ -151,16 +104,24 @@ class FastValidate:
     the router, dependency solving and Request/Response objects (docs/performance.md: tens of µs per request,
     and less of the engine's working set evicted from the CPU caches).
 
-    Everything else goes to the FastAPI route unchanged, with the body already read replayed to it: wrong or
-    missing content type or length, a body in several chunks, malformed or duplicate-key JSON, any 4xx,
-    images, no active snapshot. So every error keeps exactly one implementation. It runs ahead of FastAPI's
-    own middleware (app.Service), so an unexpected exception is answered here with the same JSON 500."""
+    A body it has read goes through the same admission as the route (acctcheck.admission.admit_body), so a
+    refused one is answered here with the route's bytes. Everything else goes to the FastAPI route unchanged,
+    with the body already read replayed to it: another content type, no or a too large length, a body in
+    several chunks, images, no active snapshot. It runs ahead of FastAPI's own middleware (app.Service), so an
+    unexpected exception is answered here with the same JSON 500."""
 
-    def __init__(self, app: Any, observer: Observer) -> None:
+    def __init__(self, app: ASGIApp, observer: Observer) -> None:
         self.app = app
         self.observer = observer  # records what this lane answers; a fallback is recorded by the full stack
+        self._limits: tuple[Settings, AdmissionLimits] | None = None
 
-    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+    def limits(self, settings: Settings) -> AdmissionLimits:
+        """The app's admission limits, made once per Settings object: 1.5 µs a request otherwise."""
+        if self._limits is None or self._limits[0] is not settings:
+            self._limits = (settings, AdmissionLimits.from_settings(settings))
+        return self._limits[1]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] != "/validate" or scope["method"] != "POST":
             await self.app(scope, receive, send)
             return
@@ -190,7 +151,11 @@ class FastValidate:
         verdict = None
         if message["type"] == "http.request" and not message.get("more_body"):
             try:
-                verdict = self._decide(message.get("body", b""), state, settings.max_field_chars)
+                verdict = self._decide(message.get("body", b""), state, self.limits(settings))
+            except Refusal as exc:  # what the route would answer, from the same admission path
+                await refusal_response(exc)(scope, receive, send)
+                self.observer.record(ROUTE.path, exc.status, time.perf_counter() - start)
+                return
             except Exception:
                 log.exception("unhandled error")
                 await error_response(500, "internal_error", "internal error; the request was not evaluated")(
@@ -207,32 +172,22 @@ class FastValidate:
         self.observer.record(ROUTE.path, 200, time.perf_counter() - start, (verdict,))
 
     @staticmethod
-    def _decide(body: bytes, state: Any, max_chars: int) -> Verdict | None:
+    def _decide(body: bytes, state: State, limits: AdmissionLimits) -> Verdict | None:
+        """The verdict, a Refusal (answered by the lane, as the route would), or None when the route must
+        answer: images to decode, or no active snapshot (checked after admission, as the route does)."""
+        req = admit_body(body, None, limits)  # the lane took only an application/json (or untyped) body
         snapshot = state.store.snapshot
-        if snapshot is None:
+        if snapshot is None or (req.images is not None and req.images.items()):
             return None
-        data = loads_unique(body)
-        if data is None:  # a ':' inside a string, a float: the strict parser decides, still in this lane
-            try:
-                data = parse_json(body, None)
-            except ApiError:
-                return None  # the route answers the error
-        try:
-            req = ValidateRequest.model_validate(data)
-            if req.images is not None and req.images.items():
-                return None
-            check_request_text(req, max_chars, ("body",))
-            region = region_in(getattr(state, "geo", None), req.ip)
-        except (ValidationError, ApiError):
-            return None
-        return validate(snapshot, req, ip_lookup=(lambda _ip: region) if region else None, image_codes=[])
+        region = lookup_region(getattr(state, "geo", None), req.ip)
+        return validate(snapshot, req, ip_lookup=answering(region), image_codes=[])
 
 
-def _replay(message: dict, receive: Any) -> Any:
+def _replay(message: Message, receive: Receive) -> Receive:
     """A receive that gives back the message the fast lane already took, then continues the stream."""
     pending = [message]
 
-    async def again() -> dict:
+    async def again() -> Message:
         return pending.pop() if pending else await receive()
 
     return again
