@@ -156,7 +156,7 @@ class ThreadServer:
 
 @pytest.fixture(scope="session")
 def snapshot():
-    from acctcheck.packs.build import build_snapshot
+    from acctcheck.ruleset import build_snapshot
 
     return build_snapshot(RULES)
 

@@ -15,7 +15,7 @@ import yaml
 
 from acctcheck.contract import ValidateRequest, Verdict
 from acctcheck.engine import validate
-from acctcheck.packs.build import build_snapshot
+from acctcheck.ruleset import build_snapshot
 from acctcheck.packs.errors import PackSetError
 from tests.conftest import MINI_POLICY
 

@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from acctcheck.cli import main
 from acctcheck.contract import AccountFields, ValidateRequest
 from acctcheck.engine import validate
-from acctcheck.packs.build import build_snapshot
+from acctcheck.ruleset import build_snapshot
 from acctcheck.packs.errors import PackSetError
 from acctcheck.registry import artifact
 from acctcheck.registry.artifact import RegistryIndex, SourceChanged, compile_artifact, ensure_artifact

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from acctcheck.packs.build import build_snapshot
+from acctcheck.ruleset import build_snapshot
 from acctcheck.packs.errors import PackSetError
 from tests.conftest import MINI_POLICY
 

@@ -4,6 +4,7 @@ false-positive rate on ordinary text. Used by the detection table test and `acct
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,7 @@ class CaseResult:
 class Report:
     results: list[CaseResult] = field(default_factory=list)
 
-    def rate(self, pred) -> tuple[int, int]:  # noqa: ANN001 - predicate over cases
+    def rate(self, pred: Callable[[dict[str, Any]], bool]) -> tuple[int, int]:
         sel = [r for r in self.results if pred(r.case)]
         return sum(r.ok for r in sel), len(sel)
 

@@ -136,7 +136,7 @@ def load_engine(rules_dir: str, run_examples: bool = True) -> None:
     """Build the snapshot for this process, once. Under fork the parent's is inherited and reused."""
     if _W.snapshot is not None and _W.rules_dir == rules_dir:
         return
-    from acctcheck.packs.build import build_snapshot
+    from acctcheck.ruleset import build_snapshot
     from acctcheck.settings import Settings
 
     settings = Settings()

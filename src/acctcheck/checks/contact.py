@@ -8,7 +8,10 @@ from __future__ import annotations
 import re
 
 from acctcheck.checks.base import CheckContext, RawFinding
+from acctcheck.contract import Method
 from acctcheck.normalize.chars import Flag
+from acctcheck.packs.schema import PatternRule
+from acctcheck.packs.snapshot import of_kind
 
 _ALNUM = re.compile(r"[0-9a-z]")
 
@@ -28,9 +31,9 @@ def run(ctx: CheckContext) -> list[RawFinding]:
         for idx in sorted(snapshot.pattern_set.matching(text)):
             r_idx, p_idx = snapshot.pattern_index[idx]
             compiled = snapshot.rules[r_idx]
-            rule = compiled.rule
-            if r_idx not in allowed or name not in rule.fields:
+            if r_idx not in allowed or not of_kind(compiled, PatternRule) or name not in compiled.rule.fields:
                 continue
+            rule = compiled.rule
             for s, e in compiled.patterns[p_idx].spans(text):
                 digits = sum(1 for c in text[s:e] if "0" <= c <= "9")
                 if digits < rule.min_digits or digits > rule.max_digits:
@@ -45,7 +48,8 @@ def run(ctx: CheckContext) -> list[RawFinding]:
                 styles = 0
                 for i in range(s, e):
                     styles |= view.flags[i]
-                method = "bidi" if styles & Flag.BIDI else "number_style" if styles & Flag.NUMBER else "pattern"
+                method: Method = "bidi" if styles & Flag.BIDI else "number_style" if styles & Flag.NUMBER \
+                    else "pattern"
                 found.append(RawFinding(compiled, name, (a, z), views.value[a:z], text[s:e], method))
         out.extend(_outermost(found))
     return out

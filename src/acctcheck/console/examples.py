@@ -14,9 +14,9 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from acctcheck.packs.build import check_example
 from acctcheck.packs.schema import Pack
 from acctcheck.packs.snapshot import PackInfo, Snapshot
+from acctcheck.ruleset import check_example
 
 
 def active_bytes(snapshot: Snapshot, info: PackInfo) -> bytes | str:
