@@ -15,8 +15,8 @@ import yaml
 
 from acctcheck.contract import ValidateRequest, Verdict
 from acctcheck.engine import validate
-from acctcheck.ruleset import build_snapshot
 from acctcheck.packs.errors import PackSetError
+from acctcheck.ruleset import build_snapshot
 from tests.conftest import MINI_POLICY
 
 ROOT = Path(__file__).resolve().parents[1]
