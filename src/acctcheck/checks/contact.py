@@ -27,7 +27,7 @@ def run(ctx: CheckContext) -> list[RawFinding]:
             continue  # every detector needs a digit or a Latin letter (digit styles are already folded)
         view = views.contact
         text = view.text
-        found: list[RawFinding] = []
+        found: list[tuple[int, int, RawFinding]] = []
         for idx in sorted(snapshot.pattern_set.matching(text)):
             r_idx, p_idx = snapshot.pattern_index[idx]
             compiled = snapshot.rules[r_idx]
@@ -50,8 +50,8 @@ def run(ctx: CheckContext) -> list[RawFinding]:
                     styles |= view.flags[i]
                 method: Method = "bidi" if styles & Flag.BIDI else "number_style" if styles & Flag.NUMBER \
                     else "pattern"
-                found.append(RawFinding(compiled, name, (a, z), views.value[a:z], text[s:e], method))
-        out.extend(_outermost(found))
+                found.append((a, z, RawFinding(compiled, name, (a, z), views.value[a:z], text[s:e], method)))
+        out.extend(_first_per_contact(found))
     return out
 
 
@@ -61,15 +61,15 @@ def _after_any(text: str, s: int, words: list[str]) -> bool:
     return any(head.endswith(w) for w in words)
 
 
-def _outermost(found: list[RawFinding]) -> list[RawFinding]:
+def _first_per_contact(found: list[tuple[int, int, RawFinding]]) -> list[RawFinding]:
     """One finding per smuggled contact. Hits arrive in rule order (the order of the pack file), and within a
     rule in pattern order; a hit that overlaps an earlier kept hit is dropped, so specific detectors listed
     first (mobile, e-mail) win over generic ones listed last (URL, long digit runs), and two patterns of one
-    rule that both match `www.example.com` give one finding, not two."""
-    keep: list[RawFinding] = []
-    for f in found:
-        a, z = f.span  # type: ignore[misc]
-        if any(k.span[0] < z and a < k.span[1] for k in keep):  # type: ignore[index]
+    rule that both match `www.example.com` give one finding, not two. (Not the nested-hit sweep of
+    match/nesting.py: here any overlap decides, by detector order, not only a hit inside a longer one.)"""
+    kept: list[tuple[int, int, RawFinding]] = []
+    for a, z, f in found:
+        if any(ka < z and a < kz for ka, kz, _ in kept):
             continue
-        keep.append(f)
-    return keep
+        kept.append((a, z, f))
+    return [f for _, _, f in kept]

@@ -107,16 +107,21 @@ def _parse_yaml(data: bytes, rel: str, issues: list[PackIssue]) -> object:
     return None
 
 
+def _rule_id_at(raw: object, i: int) -> str | None:
+    """The `id` of the i-th rule of a parsed pack, as written (None when there is no such mapping)."""
+    rules = raw.get("rules") if isinstance(raw, dict) else None
+    if isinstance(rules, list) and i < len(rules) and isinstance(rules[i], dict):
+        return str(rules[i].get("id"))
+    return None
+
+
 def _validation_issues(rel: str, raw: object, exc: ValidationError) -> list[PackIssue]:
     out: list[PackIssue] = []
     for err in exc.errors():
         loc = list(err["loc"])
         rule_id = None
         if len(loc) >= 2 and loc[0] == "rules" and isinstance(loc[1], int):
-            try:
-                rule_id = str(raw["rules"][loc[1]].get("id"))  # type: ignore[index]
-            except Exception:
-                rule_id = None
+            rule_id = _rule_id_at(raw, loc[1])
             rule_id = f"rule {rule_id}" if rule_id else f"rules[{loc[1]}]"
             loc = loc[2:]
             if loc and loc[0] in RULE_KINDS:  # pydantic puts the discriminator tag in the path
