@@ -97,6 +97,22 @@ def evaluate(snapshot: Snapshot, cases: list[dict[str, Any]]) -> Report:
     return report
 
 
+def shorthand_request(case: dict[str, Any]) -> ValidateRequest:
+    """A request from tests/data/profession_cases.yaml's shorthand: `n` the nickname (bio, signature and
+    certification by name), `v` the verified professions, `inst` [registered name, kind] of a verified
+    institution (the account is then an institution)."""
+    fields: dict[str, str] = {"nickname": case["n"]}
+    fields.update((k, case[k]) for k in ("bio", "signature", "certification") if k in case)
+    body: dict[str, Any] = {"fields": fields}
+    if "inst" in case:
+        name, kind = case["inst"]
+        body["account_type"] = "institution"
+        body["verified"] = {"institution": {"name": name, "kind": kind}}
+    elif "v" in case:
+        body["verified"] = {"professions": case["v"]}
+    return ValidateRequest.model_validate(body)
+
+
 def load_cases(path: Path) -> list[dict[str, Any]]:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     if not isinstance(data, list):
