@@ -101,15 +101,6 @@ def _start_order(raw: RawFinding) -> tuple[int, int]:
     return (raw.span[0], -raw.span[1]) if raw.span is not None else (-1, 0)
 
 
-def _span(raw: RawFinding) -> tuple[int, int] | None:
-    return raw.span
-
-
-def _field_category(raw: RawFinding) -> tuple[str, str]:
-    """Nesting is judged within one field and category (外交部 inside 中华人民共和国外交部)."""
-    return raw.field, raw.rule.rule.category
-
-
 def validate(
     snapshot: Snapshot,
     request: ValidateRequest,
@@ -128,7 +119,10 @@ def validate(
     findings: list[Finding] = []
     shadow: list[Finding] = []
     rank = 0
-    for raw in drop_nested(sorted(raws, key=_start_order), _span, _field_category):
+    raws.sort(key=_start_order)
+    # a hit inside a longer hit of its field and category adds nothing (外交部 inside 中华人民共和国外交部)
+    kept = drop_nested(raws, [r.span for r in raws], [(r.field, r.rule.rule.category) for r in raws])
+    for raw in kept:
         action = effective_action(snapshot.policy, raw)
         finding = _finding(raw, action)
         if raw.rule.shadow:

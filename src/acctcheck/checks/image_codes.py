@@ -57,7 +57,8 @@ def _payload_findings(ctx: CheckContext, code: ImageCode, as_field: str) -> list
     text fields."""
     views = ctx.snapshot.normalizer.views(code.payload)
     sub = CheckContext(ctx.snapshot, ctx.request, [(as_field, views)])
-    raws = drop_nested([raw for check in PAYLOAD_CHECKS for raw in check(sub)], _span, _category)
+    found = [raw for check in PAYLOAD_CHECKS for raw in check(sub)]
+    raws = drop_nested(found, [r.span for r in found], [r.rule.rule.category for r in found])
     out: list[RawFinding] = []
     seen: set[tuple[int, str]] = set()
     for raw in raws:
@@ -69,10 +70,3 @@ def _payload_findings(ctx: CheckContext, code: ImageCode, as_field: str) -> list
                               box=code.box))
     return out
 
-
-def _span(raw: RawFinding) -> tuple[int, int] | None:
-    return raw.span
-
-
-def _category(raw: RawFinding) -> str:
-    return raw.rule.rule.category

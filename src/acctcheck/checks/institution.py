@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from acctcheck.checks.base import CheckContext, RawFinding
-from acctcheck.checks.term_hits import TermHit
 from acctcheck.contract import VerifiedInstitution
 from acctcheck.match.nesting import drop_nested
 from acctcheck.packs.schema import InstitutionNameRule, InstitutionNatureRule
@@ -125,7 +124,8 @@ def _nature_findings(ctx: CheckContext, inst: VerifiedInstitution) -> list[RawFi
     out: list[RawFinding] = []
     for name, views in ctx.fields:
         hits = [(h, c) for h in ctx.term_hits(name, views) if of_kind(c := rules[h.rule], InstitutionNatureRule)]
-        for hit, compiled in drop_nested(hits, _hit_span):  # 基金 inside 基金会: the longer word decides
+        # 基金 inside 基金会: the longer word decides
+        for hit, compiled in drop_nested(hits, [(h.start, h.end) for h, _ in hits]):
             rule = compiled.rule
             if inst.kind in rule.kinds:
                 continue
@@ -135,10 +135,6 @@ def _nature_findings(ctx: CheckContext, inst: VerifiedInstitution) -> list[RawFi
             out.append(RawFinding(compiled, name, (hit.start, hit.end), views.value[hit.start:hit.end],
                                   hit.canonical, hit.method, hit.syllables))
     return out
-
-
-def _hit_span(pair: tuple[TermHit, CompiledRule[InstitutionNatureRule]]) -> tuple[int, int]:
-    return pair[0].start, pair[0].end
 
 
 def run(ctx: CheckContext) -> list[RawFinding]:

@@ -15,10 +15,6 @@ from acctcheck.packs.schema import ProfessionRule
 from acctcheck.packs.snapshot import CompiledRule, of_kind
 
 
-def _hit_span(pair: tuple[TermHit, CompiledRule[ProfessionRule]]) -> tuple[int, int]:
-    return pair[0].start, pair[0].end
-
-
 def _entitled(rule: ProfessionRule, verified: set[str]) -> bool:
     return rule.code in verified or not verified.isdisjoint(rule.satisfied_by)
 
@@ -33,7 +29,7 @@ def run(ctx: CheckContext) -> list[RawFinding]:
         by_span: dict[tuple[int, int], list[tuple[TermHit, CompiledRule[ProfessionRule]]]] = defaultdict(list)
         # a title inside a longer title is part of it (医师 in 兽医师, 医生 in 牙科医生): the longer one decides,
         # whatever its code, so a verified veterinarian is not asked for a physician's licence
-        for hit, compiled in drop_nested(hits, _hit_span):
+        for hit, compiled in drop_nested(hits, [(h.start, h.end) for h, _ in hits]):
             by_span[(hit.start, hit.end)].append((hit, compiled))
         for span, group in by_span.items():
             entitled = [c for _, c in group if _entitled(c.rule, verified)]

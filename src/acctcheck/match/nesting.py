@@ -4,41 +4,32 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Hashable, Sequence
 from typing import TypeVar
 
 T = TypeVar("T")
 Span = tuple[int, int]
 
 
-def _one_group(_: object) -> None:
-    return None
-
-
-def _start_order(span: Span | None) -> tuple[int, int]:
-    return (span[0], -span[1]) if span is not None else (-1, 0)
-
-
-def drop_nested(items: Sequence[T], span: Callable[[T], Span | None],
-                group: Callable[[T], Hashable] = _one_group) -> list[T]:
-    """`items` less those whose span lies inside another item's different span of the same group; items
-    without a span are kept. The order of `items` is kept. One sweep in start order (longest first at equal
-    starts) against the farthest-reaching span of each group: linear after the sort."""
-    n = len(items)
-    if n < 2:
+def drop_nested(items: Sequence[T], spans: Sequence[Span | None], groups: Sequence[Hashable] | None = None
+                ) -> list[T]:
+    """`items` less those whose span (`spans[i]`) lies inside another item's different span of the same group
+    (`groups[i]`; None: all one group); items without a span are kept. The order of `items` is kept. One sweep
+    in start order (longest first at equal starts) against the farthest-reaching span of each group: linear
+    after the sort."""
+    if len(items) < 2:
         return list(items)
-    spans = [span(x) for x in items]
-    keep = [True] * n
+    starts = [(-1, 0) if sp is None else (sp[0], -sp[1]) for sp in spans]
+    dropped: set[int] = set()
     reach: dict[Hashable, Span] = {}
-    for i in sorted(range(n), key=lambda i: _start_order(spans[i])):
+    for i in sorted(range(len(items)), key=starts.__getitem__):
         sp = spans[i]
         if sp is None:
             continue
-        g = group(items[i])
+        g = groups[i] if groups is not None else None
         far = reach.get(g)
-        if far is not None and sp[1] <= far[1] and sp != far:
-            keep[i] = False
-            continue
         if far is None or sp[1] > far[1]:
             reach[g] = sp
-    return [x for x, k in zip(items, keep, strict=True) if k]
+        elif sp != far:
+            dropped.add(i)
+    return [x for i, x in enumerate(items) if i not in dropped] if dropped else list(items)
