@@ -13,7 +13,7 @@ from acctcheck.match.automaton import TermAutomaton
 from acctcheck.match.entries import TermEntry
 from acctcheck.match.patterns import CompiledPattern, PatternSet
 from acctcheck.normalize.normalizer import Normalizer
-from acctcheck.packs.schema import AnyRule, Policy
+from acctcheck.packs.schema import AnyRule, Policy, RegistryRule
 
 R_co = TypeVar("R_co", bound=AnyRule, covariant=True)
 R = TypeVar("R", bound=AnyRule)
@@ -99,7 +99,7 @@ class Snapshot:
                 for p in self.packs
             ],
             **({"registries": [
-                {"rule": self.rules[i].rule.id, "file": getattr(self.rules[i].rule, "file", ""), **index.describe()}
-                for i, index in sorted(registries.items())
+                {"rule": rule.id, "file": rule.file, **index.describe()}
+                for i, index in sorted(registries.items()) if isinstance(rule := self.rules[i].rule, RegistryRule)
             ]} if registries else {}),
         }
