@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from acctcheck.contract import ValidateRequest  # noqa: E402
 from acctcheck.engine import validate  # noqa: E402
-from acctcheck.packs.build import build_snapshot  # noqa: E402
+from acctcheck.ruleset import build_snapshot  # noqa: E402
 
 NICKS = ["小王同学", "成都吃货阿花", "一只猫咪", "李建国", "清风徐来", "Sunny_Li", "程序员老张", "爱旅行的鱼", "阿杰1998", "北漂打工人"]
 BIOS = [

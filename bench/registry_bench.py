@@ -328,7 +328,7 @@ def main() -> int:
     sizes = [10_000, 100_000] if args.quick else [parse_size(s) for s in args.sizes.split(",")]
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
-    from acctcheck.packs.build import build_snapshot
+    from acctcheck.ruleset import build_snapshot
     from acctcheck.registry.artifact import compile_artifact
 
     print(f"registry bench: sizes {sizes}, work dir {work}, {os.cpu_count()} CPUs")
@@ -392,7 +392,7 @@ def main() -> int:
           f"(target ≤ 1.3×)")
     print(f"\n4. start → ready with a warm artifact: open + first search {m_ready * 1e3:.1f} ms (target ≤ 1 s)")
     code = ("import sys,time,os;t=time.perf_counter();sys.path.insert(0,%r);"
-            "from pathlib import Path;from acctcheck.packs.build import build_snapshot;"
+            "from pathlib import Path;from acctcheck.ruleset import build_snapshot;"
             "build_snapshot(Path(%r));print(time.perf_counter()-t)") % (str(ROOT / "src"), str(rules))
     env = {**os.environ, "ACCTCHECK_ARTIFACT_DIR": str(work / f"cache-{biggest}")}
     whole = float(subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,

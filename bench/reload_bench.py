@@ -77,7 +77,7 @@ def rss():
     for line in open('/proc/self/status'):
         if line.startswith('VmRSS:'):
             return int(line.split()[1]) * 1024
-from acctcheck.packs.build import build_snapshot
+from acctcheck.ruleset import build_snapshot
 from acctcheck.normalize.normalizer import default_normalizer
 n = default_normalizer(); before = rss()
 t = time.perf_counter(); s = build_snapshot(Path({str(rules)!r}), n); dt = time.perf_counter() - t

@@ -173,7 +173,7 @@ class ThreadServer:
 
 @pytest.fixture(scope="session")
 def snapshot() -> Snapshot:
-    from acctcheck.packs.build import build_snapshot
+    from acctcheck.ruleset import build_snapshot
 
     return build_snapshot(RULES)
 

@@ -108,7 +108,7 @@ def test_engine_imports_without_fastapi() -> None:
         "            raise ImportError('blocked ' + name)\n"
         "sys.meta_path.insert(0, Block())\n"
         "from acctcheck.engine import validate\n"
-        "from acctcheck.packs.build import build_snapshot\n"
+        "from acctcheck.ruleset import build_snapshot\n"
         "from acctcheck.contract import ValidateRequest\n"
         "print('ok')\n"
     )

@@ -19,10 +19,10 @@ import httpx
 import pytest
 from PIL import Image, ImageFile
 
+from acctcheck.checks.image_codes import image_formats
 from acctcheck.contract import ValidateRequest
 from acctcheck.engine import validate
 from acctcheck.images.decode import ImageError, decode_base64, prepare
-from acctcheck.images.findings import image_formats
 from acctcheck.images.model import ImageLimits
 from acctcheck.images.scan import FieldImageError, scan_images
 from tests.conftest import RULES, Server
@@ -71,7 +71,7 @@ def rules_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def snap(rules_dir: Path):
-    from acctcheck.packs.build import build_snapshot
+    from acctcheck.ruleset import build_snapshot
 
     return build_snapshot(rules_dir)
 
@@ -377,7 +377,7 @@ def test_barcode_rule_drives_decoding_formats(tmp_path: Path) -> None:
     """1-D barcodes are only decoded when a pack lists their format; then they are found at 90° too."""
     import zxingcpp
 
-    from acctcheck.packs.build import build_snapshot
+    from acctcheck.ruleset import build_snapshot
     from tests.conftest import MINI_POLICY
 
     (tmp_path / "images.yaml").write_text(textwrap.dedent("""\
@@ -570,8 +570,8 @@ def test_a_busy_gate_is_a_503_with_retry_after(snap) -> None:
 def test_pack_examples_carry_images(tmp_path: Path) -> None:
     """A pack example may hold images, scanned as a request's are: the bundled images pack's QR example is
     judged on the code in the picture, so an example that expects the picture to pass refuses the pack."""
-    from acctcheck.packs.build import build_snapshot
     from acctcheck.packs.errors import PackSetError
+    from acctcheck.ruleset import build_snapshot
 
     rules = tmp_path / "rules"
     shutil.copytree(Path(__file__).resolve().parents[1] / "rules", rules)

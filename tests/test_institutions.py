@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from acctcheck.checks.institution import name_core
 from acctcheck.contract import ValidateRequest, VerifiedInstitution
 from acctcheck.engine import validate
-from acctcheck.packs.build import build_snapshot
+from acctcheck.ruleset import build_snapshot
 from tests.conftest import Server
 from tests.support.rules import own_rules
 
@@ -60,7 +60,7 @@ def test_wrong_nature_is_scope(snap) -> None:
 
 # ------------------------------------------------------------------ behaviour
 def test_cores(snap) -> None:
-    words = next(iter(snap.families["institution_name"].values()))
+    words = next(iter(snap.institution_words.values()))
     fold = snap.normalizer.folder.fold_text
 
     def core(name: str) -> tuple[str, set[str]]:

@@ -14,8 +14,9 @@ import yaml
 
 from acctcheck.contract import ValidateRequest, Verdict
 from acctcheck.engine import validate
-from acctcheck.packs.build import build_snapshot
+from acctcheck.evaluation import shorthand_request
 from acctcheck.packs.errors import PackSetError
+from acctcheck.ruleset import build_snapshot
 from tests.conftest import MINI_POLICY
 from tests.support.rules import own_rules
 
@@ -136,18 +137,6 @@ def test_domain_consistency_is_checked(tmp_path) -> None:
 
 
 # ------------------------------------------------------------------ the table (≥ 200 cases)
-def _request(case: dict) -> ValidateRequest:
-    fields = {"nickname": case["n"], **{k: case[k] for k in ("bio", "signature", "certification") if k in case}}
-    body: dict = {"fields": fields}
-    if "inst" in case:
-        name, kind = case["inst"]
-        body["account_type"] = "institution"
-        body["verified"] = {"institution": {"name": name, "kind": kind}}
-    elif "v" in case:
-        body["verified"] = {"professions": case["v"]}
-    return ValidateRequest.model_validate(body)
-
-
 def _ok(case: dict, v: Verdict) -> bool:
     # an `inform` finding (a title mentioned, not claimed: policy mention) flags nothing
     found = {f.category.value for f in v.findings if f.action != "inform"} & OWN
@@ -164,7 +153,7 @@ def test_table(snap) -> None:
     failures: list[str] = []
     for group, cases in table.items():
         for case in cases:
-            v = validate(snap, _request(case))
+            v = validate(snap, shorthand_request(case))
             ok = _ok(case, v)
             score[group][0] += ok
             score[group][1] += 1

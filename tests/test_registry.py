@@ -19,11 +19,11 @@ from pydantic import ValidationError
 from acctcheck.cli import main
 from acctcheck.contract import AccountFields, ValidateRequest
 from acctcheck.engine import validate
-from acctcheck.packs.build import build_snapshot
 from acctcheck.packs.errors import PackSetError
 from acctcheck.registry import artifact
 from acctcheck.registry.artifact import RegistryIndex, SourceChanged, compile_artifact, ensure_artifact
 from acctcheck.registry.source import file_digest
+from acctcheck.ruleset import build_snapshot
 from tests.conftest import RULES, Server, write_small_rules
 
 VERIFIED_PACK = """\

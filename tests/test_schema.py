@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from acctcheck.packs.build import build_snapshot
 from acctcheck.packs.errors import PackSetError
+from acctcheck.ruleset import build_snapshot
 from tests.conftest import MINI_POLICY
 
 GOOD = """schema_version: 1
@@ -106,6 +106,25 @@ def test_bad_regex_is_refused_with_re2_reason(tmp_path: Path) -> None:
     found = issues(write(tmp_path, text))
     assert any(i.startswith("demo.yaml › rule phone › patterns.0: RE2 cannot compile") for i in found), found
     assert any(i.startswith("demo.yaml › rule phone › patterns.1: RE2 cannot compile") for i in found), found
+
+
+@pytest.mark.parametrize("key", ["cues: [qq]", "cue_window: 12"])
+def test_pattern_cues_are_refused_not_ignored(tmp_path: Path, key: str) -> None:
+    """`cues`/`cue_window` were documented but never read: an operator who set them was silently ignored.
+    They are gone from the schema (a cue is written into the pattern, docs/rule-packs.md), so setting one
+    refuses the pack with the key located."""
+    text = GOOD.replace("""    terms: [外交部, 国家发展和改革委员会|发改委]""", f"""    terms: [外交部]
+  - id: qq
+    kind: pattern
+    category: contact_smuggling
+    article: 第八条第（六）项
+    action: reject
+    message: '{{text}}'
+    patterns: ['qq(?P<hit>[0-9]{{5,11}})']
+    {key}""")
+    found = issues(write(tmp_path, text))
+    name = key.split(":")[0]
+    assert any(i.startswith(f"demo.yaml › rule qq › {name}: Extra inputs are not permitted") for i in found), found
 
 
 def test_failing_example_refuses_the_pack(tmp_path: Path) -> None:

@@ -28,8 +28,8 @@ class CliError(Exception):
 
 def _snapshot(rules: str, *, run_examples: bool = False) -> Snapshot:
     """The rule snapshot of a directory, or CliError saying why there is none."""
-    from acctcheck.packs.build import build_snapshot
     from acctcheck.packs.errors import PackSetError
+    from acctcheck.ruleset import build_snapshot
 
     try:
         return build_snapshot(Path(rules), run_examples=run_examples)
@@ -84,9 +84,9 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_lint(args: argparse.Namespace) -> int:
-    from acctcheck.packs.build import build_snapshot
     from acctcheck.packs.errors import PackSetError
     from acctcheck.packs.schema import pack_json_schema
+    from acctcheck.ruleset import build_snapshot
 
     if args.schema:
         print(json.dumps(pack_json_schema(), ensure_ascii=False, indent=2))

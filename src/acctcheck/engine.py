@@ -7,18 +7,19 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
+from typing import cast
 
 from acctcheck.checks.base import CheckContext, RawFinding
 from acctcheck.checks.registry import CHECKS
-from acctcheck.contract import Finding, ValidateRequest, Verdict, construct_trusted
+from acctcheck.contract import Action, Decision, Finding, ValidateRequest, Verdict, construct_trusted
 from acctcheck.geo.region import IpRegion
-from acctcheck.images.findings import code_findings
 from acctcheck.images.model import ImageCode
+from acctcheck.match.nesting import drop_nested
 from acctcheck.packs.schema import Policy
 from acctcheck.packs.snapshot import Snapshot
 
-_RANK = {"inform": 0, "review": 1, "reject": 2}
-_DECISION = {0: "pass", 1: "review", 2: "reject"}
+_RANK: dict[Action, int] = {"inform": 0, "review": 1, "reject": 2}
+_DECISION: dict[int, Decision] = {0: "pass", 1: "review", 2: "reject"}
 
 
 class _RandomPool:
@@ -56,17 +57,18 @@ def new_decision_id() -> str:
     return _POOL.take(16).translate(_B32).decode("ascii")
 
 
-def effective_action(policy: Policy, raw: RawFinding) -> str:
+def effective_action(policy: Policy, raw: RawFinding) -> Action:
     """The rule's action, overridden per category by the policy, and lowered to review when the method that
     found it is less certain than the policy requires for a reject (long homophones keep it)."""
     rule = raw.rule.rule
-    action = policy.category_actions.get(rule.category) or rule.field_actions.get(raw.field, rule.action)
+    by_field = cast(dict[str, Action], rule.field_actions)  # image fields have no entry: the rule's action
+    action = policy.category_actions.get(rule.category) or by_field.get(raw.field, rule.action)
     if raw.floor is not None and _RANK[raw.floor] > _RANK[action]:
         action = raw.floor
     if action == "reject":
         certainty = raw.certainty
         if certainty is None:
-            certainty = policy.method_certainty.get(raw.method, 1.0)  # type: ignore[call-overload]
+            certainty = policy.method_certainty.get(raw.method, 1.0)
         if certainty < policy.reject_min_certainty:
             long_sound = raw.method in ("homophone", "pinyin") and raw.syllables >= policy.sound_reject_min_syllables
             if not long_sound:
@@ -76,7 +78,7 @@ def effective_action(policy: Policy, raw: RawFinding) -> str:
     return action
 
 
-def _finding(raw: RawFinding, action: str) -> Finding:
+def _finding(raw: RawFinding, action: Action) -> Finding:
     rule = raw.rule.rule
     return Finding(
         category=rule.category,
@@ -86,31 +88,17 @@ def _finding(raw: RawFinding, action: str) -> Finding:
         span=raw.span,
         text=raw.text,
         matched=raw.matched,
-        method=raw.method,  # type: ignore[arg-type]
+        method=raw.method,
         article=rule.article,
-        action=action,  # type: ignore[arg-type]
+        action=action,
         message=rule.message.format(matched=raw.matched, text=raw.text),
-        box=getattr(raw, "box", None),
+        box=raw.box,
     )
 
 
-def _drop_nested(found: list[RawFinding]) -> list[RawFinding]:
-    """Within one field and category, a hit inside a longer hit adds nothing (外交部 inside 中华人民共和国外交部).
-    One sweep in start order (longest first at equal starts): linear after the sort."""
-    keep: list[RawFinding] = []
-    reach: dict[tuple[str, str], tuple[int, int]] = {}  # (field, category) -> (start, end) of the farthest kept
-    for f in sorted(found, key=lambda f: (f.span[0], -f.span[1]) if f.span else (-1, 0)):
-        if f.span is None:
-            keep.append(f)
-            continue
-        group = (f.field, f.rule.rule.category)
-        far = reach.get(group)
-        if far is not None and f.span[1] <= far[1] and f.span != far:
-            continue
-        if far is None or f.span[1] > far[1]:
-            reach[group] = f.span
-        keep.append(f)
-    return keep
+def _start_order(raw: RawFinding) -> tuple[int, int]:
+    """Findings in text order (longest first at equal starts); image findings, which have no span, first."""
+    return (raw.span[0], -raw.span[1]) if raw.span is not None else (-1, 0)
 
 
 def validate(
@@ -123,15 +111,18 @@ def validate(
 ) -> Verdict:
     """`image_codes` are the codes the caller decoded from request.images (the engine never touches pixels)."""
     normalizer = snapshot.normalizer
-    ctx = CheckContext(snapshot, request, [(name, normalizer.views(v)) for name, v in request.fields.items()])
+    ctx = CheckContext(snapshot, request, [(name, normalizer.views(v)) for name, v in request.fields.items()],
+                       image_codes)
     raws: list[RawFinding] = []
     for _, check in CHECKS:
         raws.extend(check(ctx))
-    raws.extend(code_findings(ctx, image_codes))
     findings: list[Finding] = []
     shadow: list[Finding] = []
     rank = 0
-    for raw in _drop_nested(raws):
+    raws.sort(key=_start_order)
+    # a hit inside a longer hit of its field and category adds nothing (外交部 inside 中华人民共和国外交部)
+    kept = drop_nested(raws, [r.span for r in raws], [(r.field, r.rule.rule.category) for r in raws])
+    for raw in kept:
         action = effective_action(snapshot.policy, raw)
         finding = _finding(raw, action)
         if raw.rule.shadow:

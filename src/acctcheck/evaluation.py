@@ -4,6 +4,7 @@ false-positive rate on ordinary text. Used by the detection table test and `acct
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,7 @@ class CaseResult:
 class Report:
     results: list[CaseResult] = field(default_factory=list)
 
-    def rate(self, pred) -> tuple[int, int]:  # noqa: ANN001 - predicate over cases
+    def rate(self, pred: Callable[[dict[str, Any]], bool]) -> tuple[int, int]:
         sel = [r for r in self.results if pred(r.case)]
         return sum(r.ok for r in sel), len(sel)
 
@@ -94,6 +95,22 @@ def evaluate(snapshot: Snapshot, cases: list[dict[str, Any]]) -> Report:
         verdict = validate(snapshot, req, decision_id="eval")
         report.results.append(CaseResult(case, verdict, judge(case, verdict)))
     return report
+
+
+def shorthand_request(case: dict[str, Any]) -> ValidateRequest:
+    """A request from tests/data/profession_cases.yaml's shorthand: `n` the nickname (bio, signature and
+    certification by name), `v` the verified professions, `inst` [registered name, kind] of a verified
+    institution (the account is then an institution)."""
+    fields: dict[str, str] = {"nickname": case["n"]}
+    fields.update((k, case[k]) for k in ("bio", "signature", "certification") if k in case)
+    body: dict[str, Any] = {"fields": fields}
+    if "inst" in case:
+        name, kind = case["inst"]
+        body["account_type"] = "institution"
+        body["verified"] = {"institution": {"name": name, "kind": kind}}
+    elif "v" in case:
+        body["verified"] = {"professions": case["v"]}
+    return ValidateRequest.model_validate(body)
 
 
 def load_cases(path: Path) -> list[dict[str, Any]]:

@@ -15,13 +15,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from acctcheck.normalize.normalizer import Normalizer, default_normalizer
-from acctcheck.packs.build import build_from_files
 from acctcheck.packs.errors import PackIssue, PackSetError
 from acctcheck.packs.files import CHANGING, FileEntry, FileSet, read_entry, read_tree, source_dir
 from acctcheck.packs.loader import end_marker_missing, marked_files
 from acctcheck.packs.manifest import manifest_issues
 from acctcheck.packs.memory import release_memory
 from acctcheck.packs.snapshot import Snapshot
+from acctcheck.ruleset import build_from_files
 
 __all__ = ["ReloadResult", "RuleStore", "content_hash", "source_dir"]
 

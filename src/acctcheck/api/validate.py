@@ -17,10 +17,10 @@ from acctcheck.api.deadlines import BODY_DEADLINES
 from acctcheck.api.errors import ApiError, error_response, refusal_response
 from acctcheck.api.metrics import Observer
 from acctcheck.api.openapi import body_of
+from acctcheck.checks.image_codes import image_formats
 from acctcheck.contract import ErrorBody, ValidateRequest, Verdict
 from acctcheck.engine import validate
 from acctcheck.geo.region import IpRegion
-from acctcheck.images.findings import image_formats
 from acctcheck.images.model import ImageCode, ImageLimits
 from acctcheck.packs.snapshot import Snapshot
 from acctcheck.settings import Settings

@@ -12,7 +12,9 @@ separators, number styles and bidi display order already folded) is searched in 
 from __future__ import annotations
 
 from acctcheck.checks.base import CheckContext, RawFinding
-from acctcheck.match.terms import _alnum_class, _bounded, _method
+from acctcheck.match.terms import alnum_class as _alnum_class
+from acctcheck.match.terms import bounded
+from acctcheck.match.terms import spelling as _method
 from acctcheck.registry.layer import FAMILY, SUFFIXES
 
 
@@ -58,7 +60,7 @@ def run(ctx: CheckContext) -> list[RawFinding]:
 def _word(snapshot, view, s: int, e: int, plain: bool) -> bool:  # noqa: ANN001
     """A name starting or ending in a Latin letter or digit must not continue a word or digit run."""
     if not plain:
-        return _bounded(snapshot, view, s, e)
+        return bounded(snapshot.normalizer.folder, view, s, e)
     text = view.text
     if s > 0 and (c := _alnum_class(text[s])) and _alnum_class(text[s - 1]) == c:
         return False

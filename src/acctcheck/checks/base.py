@@ -2,35 +2,41 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from acctcheck.contract import ValidateRequest
-from acctcheck.match.terms import TermHit, find_term_hits
+from acctcheck.checks.term_hits import TermHit, find_term_hits
+from acctcheck.contract import Action, Method, ValidateRequest
+from acctcheck.images.model import Box, ImageCode
 from acctcheck.normalize.normalizer import FieldViews
+from acctcheck.packs.schema import AnyRule
 from acctcheck.packs.snapshot import CompiledRule, Snapshot
 
 
 @dataclass(frozen=True, slots=True)
 class RawFinding:
-    rule: CompiledRule
+    rule: CompiledRule[AnyRule]
     field: str
-    span: tuple[int, int] | None
+    span: tuple[int, int] | None  # None: found in an image (`box` says where)
     text: str
     matched: str
-    method: str
+    method: Method
     syllables: int = 0
     certainty: float | None = None  # None: the policy's certainty for `method`
-    cap: str | None = None  # the highest action this finding may take (a name mentioned in a bio), None: any
-    floor: str | None = None  # the least action (a name next to a claim cue), None: the rule's
+    cap: Action | None = None  # the highest action this finding may take (a name mentioned in a bio), None: any
+    floor: Action | None = None  # the least action (a name next to a claim cue), None: the rule's
+    box: Box | None = None  # a code in an image: where it is
 
 
 @dataclass(slots=True)
 class CheckContext:
-    """One request's shared state: field views and term hits are computed once and reused by every check."""
+    """One request's shared state: field views and term hits are computed once and reused by every check.
+    `image_codes` are the codes the caller decoded from the request's images (checks never touch pixels)."""
 
     snapshot: Snapshot
     request: ValidateRequest
     fields: list[tuple[str, FieldViews]]
+    image_codes: Sequence[ImageCode] = ()
     labels: list[str] = field(default_factory=list)
     _term_hits: dict[str, list[TermHit]] = field(default_factory=dict)
     _institution_skeleton: str | None = None
@@ -50,7 +56,7 @@ class CheckContext:
             self._institution_skeleton = self.snapshot.normalizer.folder.fold_text(inst.name) if inst else ""
         return self._institution_skeleton
 
-    def exempt(self, rule: CompiledRule, *forms: str, head: str = "") -> bool:
+    def exempt(self, rule: CompiledRule[AnyRule], *forms: str, head: str = "") -> bool:
         """A verified institution may use a term its registered name contains (外交部 named 外交部), or, for a
         compose rule with exempt_match: head, a chain whose first part it contains (京东 named 京东客服)."""
         inst = self.request.verified.institution if self.request.verified else None
@@ -66,3 +72,6 @@ class CheckContext:
         name = self.institution_skeleton
         fold = self.snapshot.normalizer.folder.fold_text
         return any(f and fold(f) in name for f in forms)
+
+
+Check = Callable[[CheckContext], list[RawFinding]]

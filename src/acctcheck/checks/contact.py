@@ -8,7 +8,10 @@ from __future__ import annotations
 import re
 
 from acctcheck.checks.base import CheckContext, RawFinding
+from acctcheck.contract import Method
 from acctcheck.normalize.chars import Flag
+from acctcheck.packs.schema import PatternRule
+from acctcheck.packs.snapshot import of_kind
 
 _ALNUM = re.compile(r"[0-9a-z]")
 
@@ -24,13 +27,13 @@ def run(ctx: CheckContext) -> list[RawFinding]:
             continue  # every detector needs a digit or a Latin letter (digit styles are already folded)
         view = views.contact
         text = view.text
-        found: list[RawFinding] = []
+        found: list[tuple[int, int, RawFinding]] = []
         for idx in sorted(snapshot.pattern_set.matching(text)):
             r_idx, p_idx = snapshot.pattern_index[idx]
             compiled = snapshot.rules[r_idx]
-            rule = compiled.rule
-            if r_idx not in allowed or name not in rule.fields:
+            if r_idx not in allowed or not of_kind(compiled, PatternRule) or name not in compiled.rule.fields:
                 continue
+            rule = compiled.rule
             for s, e in compiled.patterns[p_idx].spans(text):
                 digits = sum(1 for c in text[s:e] if "0" <= c <= "9")
                 if digits < rule.min_digits or digits > rule.max_digits:
@@ -45,9 +48,10 @@ def run(ctx: CheckContext) -> list[RawFinding]:
                 styles = 0
                 for i in range(s, e):
                     styles |= view.flags[i]
-                method = "bidi" if styles & Flag.BIDI else "number_style" if styles & Flag.NUMBER else "pattern"
-                found.append(RawFinding(compiled, name, (a, z), views.value[a:z], text[s:e], method))
-        out.extend(_outermost(found))
+                method: Method = "bidi" if styles & Flag.BIDI else "number_style" if styles & Flag.NUMBER \
+                    else "pattern"
+                found.append((a, z, RawFinding(compiled, name, (a, z), views.value[a:z], text[s:e], method)))
+        out.extend(_first_per_contact(found))
     return out
 
 
@@ -57,15 +61,15 @@ def _after_any(text: str, s: int, words: list[str]) -> bool:
     return any(head.endswith(w) for w in words)
 
 
-def _outermost(found: list[RawFinding]) -> list[RawFinding]:
+def _first_per_contact(found: list[tuple[int, int, RawFinding]]) -> list[RawFinding]:
     """One finding per smuggled contact. Hits arrive in rule order (the order of the pack file), and within a
     rule in pattern order; a hit that overlaps an earlier kept hit is dropped, so specific detectors listed
     first (mobile, e-mail) win over generic ones listed last (URL, long digit runs), and two patterns of one
-    rule that both match `www.example.com` give one finding, not two."""
-    keep: list[RawFinding] = []
-    for f in found:
-        a, z = f.span  # type: ignore[misc]
-        if any(k.span[0] < z and a < k.span[1] for k in keep):  # type: ignore[index]
+    rule that both match `www.example.com` give one finding, not two. (Not the nested-hit sweep of
+    match/nesting.py: here any overlap decides, by detector order, not only a hit inside a longer one.)"""
+    kept: list[tuple[int, int, RawFinding]] = []
+    for a, z, f in found:
+        if any(ka < z and a < kz for ka, kz, _ in kept):
             continue
-        keep.append(f)
-    return keep
+        kept.append((a, z, f))
+    return [f for _, _, f in kept]

@@ -5,15 +5,16 @@ look-alike and separator evasions are seen through, and reported with the method
 from __future__ import annotations
 
 from acctcheck.checks.base import CheckContext, RawFinding
+from acctcheck.contract import Method
 from acctcheck.match.frames import FRAMES, FrameIndex
-from acctcheck.match.terms import fold_method
+from acctcheck.match.terms import spelling
 from acctcheck.normalize.view import View
 
 
-def _method(view: View, s: int, he: int, ts: int, e: int) -> str:
+def _method(view: View, s: int, he: int, ts: int, e: int) -> Method:
     """How the head and the ending were written (the gap is free text: 伍 of 退伍 is no number style), or
     `separator` if anything was put between the frame's characters."""
-    for method in (fold_method(view, s, he), fold_method(view, ts, e)):
+    for method in (spelling(view, s, he, ()), spelling(view, ts, e, ())):
         if method not in ("exact", "separator"):
             return method
     return "separator" if any(view.gaps[s + 1:e]) else "exact"

@@ -16,12 +16,13 @@ from rapidfuzz import fuzz
 
 from acctcheck.checks.base import CheckContext, RawFinding
 from acctcheck.contract import VerifiedInstitution
+from acctcheck.match.nesting import drop_nested
 from acctcheck.packs.schema import InstitutionNameRule, InstitutionNatureRule
-from acctcheck.packs.snapshot import CompiledRule
+from acctcheck.packs.snapshot import CompiledRule, InstitutionWords, of_kind
 
 _BRACKETS = re.compile(r"[（(【\[][^（()）【】\[\]]*[)）】\]]")
 _SUFFIX_ROLES = ("legal_form", "branch", "industry", "decoration")
-Words = dict[str, dict[str, str]]  # role -> folded word -> folded canonical (compiled by packs/compiler.py)
+Words = InstitutionWords  # role -> folded word -> folded canonical (compiled by packs/compiler.py)
 _NONE: dict[str, str] = {}
 _MAX_WORD = 24  # no listed word is longer (克孜勒苏柯尔克孜自治州 is 11): bounds the work per name
 
@@ -94,11 +95,12 @@ def _brand_of(account: Core, registered: Core, registered_key: str, words: Words
     return False
 
 
-def _name_findings(ctx: CheckContext, compiled: CompiledRule, inst: VerifiedInstitution) -> list[RawFinding]:
-    rule: InstitutionNameRule = compiled.rule
+def _name_findings(ctx: CheckContext, compiled: CompiledRule[InstitutionNameRule], inst: VerifiedInstitution
+                   ) -> list[RawFinding]:
+    rule = compiled.rule
     if inst.kind not in rule.kinds:
         return []
-    words = ctx.snapshot.families.get("institution_name", {}).get(compiled.index, {})
+    words = ctx.snapshot.institution_words.get(compiled.index, {})
     fold = ctx.snapshot.normalizer.folder.fold_text
     registered = name_core(fold, inst.name, words, rule.min_core)
     inst_key = fold(inst.name)
@@ -121,12 +123,10 @@ def _nature_findings(ctx: CheckContext, inst: VerifiedInstitution) -> list[RawFi
     registered = ctx.institution_skeleton
     out: list[RawFinding] = []
     for name, views in ctx.fields:
-        hits = [h for h in ctx.term_hits(name, views) if isinstance(rules[h.rule].rule, InstitutionNatureRule)]
-        for hit in hits:
-            if any(o.start <= hit.start and hit.end <= o.end and o.end - o.start > hit.end - hit.start for o in hits):
-                continue  # 基金 inside 基金会: the longer word decides
-            compiled = rules[hit.rule]
-            rule: InstitutionNatureRule = compiled.rule
+        hits = [(h, c) for h in ctx.term_hits(name, views) if of_kind(c := rules[h.rule], InstitutionNatureRule)]
+        # 基金 inside 基金会: the longer word decides
+        for hit, compiled in drop_nested(hits, [(h.start, h.end) for h, _ in hits]):
+            rule = compiled.rule
             if inst.kind in rule.kinds:
                 continue
             names = (hit.canonical, hit.key, *rule.registered_name_any)
@@ -143,9 +143,9 @@ def run(ctx: CheckContext) -> list[RawFinding]:
     if inst is None or request.account_type != "institution":
         return []
     out: list[RawFinding] = []
-    for r_idx in ctx.snapshot.families.get("institution_name", {}):
+    for r_idx in ctx.snapshot.institution_words:
         compiled = ctx.snapshot.rules[r_idx]
-        if request.account_type in compiled.rule.account_types:
+        if of_kind(compiled, InstitutionNameRule) and request.account_type in compiled.rule.account_types:
             out.extend(_name_findings(ctx, compiled, inst))
     out.extend(_nature_findings(ctx, inst))
     return out

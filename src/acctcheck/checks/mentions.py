@@ -3,17 +3,18 @@ claims it. Shared by the term and profession checks."""
 
 from __future__ import annotations
 
+from acctcheck.contract import Action
 from acctcheck.packs.schema import MentionPolicy
 
 
-def claim_floor(mention: MentionPolicy, value: str, start: int, end: int) -> str | None:
+def claim_floor(mention: MentionPolicy, value: str, start: int, end: int) -> Action | None:
     """claim_action for a name next to a claim cue in a claim_fields field (杭州在线官方), else None."""
     before = value[max(0, start - mention.window):start]
     after = value[end:end + mention.window]
     return mention.claim_action if any(c in before or c in after for c in mention.claim_cues) else None
 
 
-def mention_cap(mention: MentionPolicy, value: str, start: int, end: int) -> tuple[str | None, str | None]:
+def mention_cap(mention: MentionPolicy, value: str, start: int, end: int) -> tuple[Action | None, Action | None]:
     """(cap, floor) for a name at value[start:end] in free text (MentionPolicy): the highest and the least
     action it may take; None for no bound."""
     if not value[:start].strip() and not value[end:].strip():

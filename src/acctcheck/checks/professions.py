@@ -8,18 +8,11 @@ from collections import defaultdict
 
 from acctcheck.checks.base import CheckContext, RawFinding
 from acctcheck.checks.mentions import mention_cap
-from acctcheck.match.terms import TermHit
+from acctcheck.checks.term_hits import TermHit
+from acctcheck.contract import Action
+from acctcheck.match.nesting import drop_nested
 from acctcheck.packs.schema import ProfessionRule
-from acctcheck.packs.snapshot import CompiledRule
-
-
-def _outermost(hits: list[tuple[TermHit, CompiledRule]]) -> list[tuple[TermHit, CompiledRule]]:
-    """A title inside a longer title is part of it (医师 in 兽医师, 医生 in 牙科医生): the longer one decides,
-    whatever its code, so a verified veterinarian is not asked for a physician's licence."""
-    return [
-        (h, r) for h, r in hits
-        if not any(o.start <= h.start and h.end <= o.end and (o.end - o.start) > (h.end - h.start) for o, _ in hits)
-    ]
+from acctcheck.packs.snapshot import CompiledRule, of_kind
 
 
 def _entitled(rule: ProfessionRule, verified: set[str]) -> bool:
@@ -32,16 +25,19 @@ def run(ctx: CheckContext) -> list[RawFinding]:
     mention = ctx.snapshot.policy.mention
     out: list[RawFinding] = []
     for name, views in ctx.fields:
-        hits = [(h, rules[h.rule]) for h in ctx.term_hits(name, views) if isinstance(rules[h.rule].rule, ProfessionRule)]
-        by_span: dict[tuple[int, int], list[tuple[TermHit, CompiledRule]]] = defaultdict(list)
-        for hit, compiled in _outermost(hits):
+        hits = [(h, c) for h in ctx.term_hits(name, views) if of_kind(c := rules[h.rule], ProfessionRule)]
+        by_span: dict[tuple[int, int], list[tuple[TermHit, CompiledRule[ProfessionRule]]]] = defaultdict(list)
+        # a title inside a longer title is part of it (医师 in 兽医师, 医生 in 牙科医生): the longer one decides,
+        # whatever its code, so a verified veterinarian is not asked for a physician's licence
+        for hit, compiled in drop_nested(hits, [(h.start, h.end) for h, _ in hits]):
             by_span[(hit.start, hit.end)].append((hit, compiled))
         for span, group in by_span.items():
             entitled = [c for _, c in group if _entitled(c.rule, verified)]
             if entitled:  # one title listed under several codes: any verified one covers it
                 ctx.labels.extend(c.rule.domain for c in entitled if c.rule.regulated and not c.shadow)
                 continue
-            cap = None  # a claimed title keeps its own action (review: the platform asks for the credential)
+            # a claimed title keeps its own action (review: the platform asks for the credential)
+            cap: Action | None = None
             if mention is not None and mention.covers("profession_unverified", name):
                 cap, _ = mention_cap(mention, views.value, span[0], span[1])  # 老公是人民警察, 周末去看医生
             for hit, compiled in group:

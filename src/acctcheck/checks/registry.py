@@ -1,13 +1,19 @@
-"""The explicit list of rule families the engine runs, in order."""
+"""The explicit list of checks the engine runs, in order (the order of the findings before the engine sorts
+them by position)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from acctcheck.checks import account_registry, characters, contact, frames, institution, professions, terms
-from acctcheck.checks.base import CheckContext, RawFinding
-
-Check = Callable[[CheckContext], list[RawFinding]]
+from acctcheck.checks import (
+    account_registry,
+    characters,
+    contact,
+    frames,
+    image_codes,
+    institution,
+    professions,
+    terms,
+)
+from acctcheck.checks.base import Check
 
 CHECKS: tuple[tuple[str, Check], ...] = (
     ("terms", terms.run),
@@ -17,4 +23,5 @@ CHECKS: tuple[tuple[str, Check], ...] = (
     ("professions", professions.run),
     ("institution", institution.run),
     ("account_registry", account_registry.run),
+    ("image_codes", image_codes.run),
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from acctcheck.checks.base import CheckContext, RawFinding
 from acctcheck.checks.mentions import claim_floor, mention_cap
+from acctcheck.contract import Action
 from acctcheck.packs.schema import ComposeRule, TermsRule
 
 
@@ -20,7 +21,8 @@ def run(ctx: CheckContext) -> list[RawFinding]:
                 continue
             if ctx.exempt(rule, hit.canonical, hit.key, head=hit.head):
                 continue
-            cap = floor = None
+            cap: Action | None = None
+            floor: Action | None = None
             if mention is not None and mention.covers(rule.rule.category, name):
                 value = views.value
                 listed = 0 <= mentioned_until <= hit.start and not value[mentioned_until:hit.start].strip(

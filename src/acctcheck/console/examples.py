@@ -13,9 +13,9 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from acctcheck.packs.build import check_example
 from acctcheck.packs.schema import Pack
 from acctcheck.packs.snapshot import PackInfo, Snapshot
+from acctcheck.ruleset import check_example
 
 
 def active_bytes(snapshot: Snapshot, info: PackInfo) -> bytes | str:

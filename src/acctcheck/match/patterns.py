@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Protocol
 
 import re2
 
@@ -13,15 +14,26 @@ class PatternError(ValueError):
     pass
 
 
+class _Match(Protocol):
+    def start(self, group: int, /) -> int: ...
+    def end(self, group: int, /) -> int: ...
+
+
+class Regex(Protocol):
+    """What is used of a compiled RE2 expression (the binding has no type information)."""
+
+    def finditer(self, text: str, /) -> Iterator[_Match]: ...
+
+
 @dataclass(frozen=True)
 class CompiledPattern:
     source: str
-    regex: object
+    regex: Regex
     hit_group: int  # 0 = whole match
 
     def spans(self, text: str) -> Iterator[tuple[int, int]]:
         g = self.hit_group
-        for m in self.regex.finditer(text):  # type: ignore[attr-defined]
+        for m in self.regex.finditer(text):
             s, e = m.start(g), m.end(g)
             if s >= 0 and e > s:
                 yield s, e

@@ -8,9 +8,11 @@ import math
 import re
 from collections import defaultdict
 from datetime import UTC, datetime
+from typing import Any
 
 from acctcheck.contract import TEXT_FIELDS
 from acctcheck.match.automaton import TermAutomaton
+from acctcheck.match.entries import ALLOW, ENTRY_CLASSES, TermEntry, entry_class
 from acctcheck.match.frames import FRAMES, HEAD, TAIL, UNLESS, FrameIndex, Gap
 from acctcheck.match.fuzzy import half_entries
 from acctcheck.match.patterns import PatternError, PatternSet, compile_pattern
@@ -18,6 +20,7 @@ from acctcheck.normalize.normalizer import Normalizer
 from acctcheck.packs.errors import PackIssue, PackSetError
 from acctcheck.packs.loader import LoadedPack, LoadedSet
 from acctcheck.packs.schema import (
+    AnyRule,
     CharactersRule,
     ComposeRule,
     FrameRule,
@@ -28,18 +31,10 @@ from acctcheck.packs.schema import (
     RegistryRule,
     TermsRule,
 )
-from acctcheck.packs.snapshot import (
-    ALLOW,
-    ENTRY_CLASSES,
-    RULE_PARTS,
-    CompiledRule,
-    PackInfo,
-    Snapshot,
-    TermEntry,
-    entry_class,
-)
+from acctcheck.packs.snapshot import CharacterSearch, CompiledRule, InstitutionWords, PackInfo, Snapshot
 from acctcheck.packs.word_order import expand_line
 from acctcheck.registry import layer as registry_layer
+from acctcheck.registry.artifact import RegistryIndex
 
 MAX_NAMES_PER_ENTRY = 64
 
@@ -179,11 +174,9 @@ def _entries(lp: LoadedPack, inline: list[str] | None, ref: str | None, reorder:
     return out
 
 
-def _profession_consistency(families: dict[str, dict], rule: ProfessionRule, issues: list[PackIssue],
-                            where: PackIssue) -> None:
+def _profession_consistency(domains: dict[str, str], regulated: dict[str, bool], rule: ProfessionRule,
+                            issues: list[PackIssue], where: PackIssue) -> None:
     """One code has one domain and one domain one `regulated` flag, whichever rule states it."""
-    domains = families.setdefault("profession_domains", {})
-    regulated = families.setdefault("profession_regulated", {})
     if domains.setdefault(rule.code, rule.domain) != rule.domain:
         issues.append(PackIssue(where.file, where.rule, "domain",
                                 f"code {rule.code!r} already has domain {domains[rule.code]!r}"))
@@ -234,11 +227,15 @@ def compile_set(loaded: LoadedSet, normalizer: Normalizer, previous: Snapshot | 
         if rebased is not None:
             return rebased
     b = _Builder(normalizer)
-    rules: list[CompiledRule] = []
+    rules: list[CompiledRule[AnyRule]] = []
     packs: list[PackInfo] = []
     pattern_rules: list[int] = []
     total_terms = 0
-    families: dict[str, dict] = {}
+    families: dict[str, Any] = {}  # the registry package's data (registry.layer: FAMILY, BASE, SUFFIXES)
+    registries: dict[int, RegistryIndex] = {}
+    institution_words: dict[int, InstitutionWords] = {}
+    domains: dict[str, str] = {}  # profession code -> domain
+    regulated: dict[str, bool] = {}  # profession domain -> regulated
     frame_keys: dict[str, list[tuple[int, int, bool]]] = {}
     frame_gaps: dict[int, Gap] = {}
     for p_idx, lp in enumerate(loaded.packs):
@@ -250,12 +247,13 @@ def compile_set(loaded: LoadedSet, normalizer: Normalizer, previous: Snapshot | 
         for rule in pack.rules:
             r_idx = len(rules)
             policy = loaded.policy
-            reorder = (policy.word_order_joiners, policy.word_order_tails) if getattr(rule, "word_order", False) \
-                else None
+            reorder = (policy.word_order_joiners, policy.word_order_tails) \
+                if isinstance(rule, (TermsRule, ComposeRule)) and rule.word_order else None
             where = PackIssue(lp.file, f"rule {rule.id}", None, "")
-            sound = bool(getattr(rule, "homophone", False) or getattr(rule, "pinyin", False))
+            sound = isinstance(rule, (TermsRule, ComposeRule, ProfessionRule, InstitutionNatureRule)) \
+                and (rule.homophone or rule.pinyin)
             if isinstance(rule, ProfessionRule):
-                _profession_consistency(families, rule, b.issues, where)
+                _profession_consistency(domains, regulated, rule, b.issues, where)
             if isinstance(rule, (TermsRule, ProfessionRule, InstitutionNatureRule)):  # whole-term entries
                 count = 0
                 initials = policy.initials_min_syllables if isinstance(rule, TermsRule) and rule.initials else 0
@@ -293,9 +291,9 @@ def compile_set(loaded: LoadedSet, normalizer: Normalizer, previous: Snapshot | 
                 words: dict[str, dict[str, str]] = defaultdict(dict)  # role -> folded name -> folded canonical
                 for part in rule.parts:
                     for line in _entries(lp, part.values, part.file):
-                        keys = [k for x in line.split("|") if (k := b.n.folder.fold_text(x.strip()))]
-                        words[part.role].update((k, keys[0]) for k in keys)
-                families.setdefault("institution_name", {})[r_idx] = dict(words)
+                        folded = [f for x in line.split("|") if (f := b.n.folder.fold_text(x.strip()))]
+                        words[part.role].update((f, folded[0]) for f in folded)
+                institution_words[r_idx] = dict(words)
                 rules.append(CompiledRule(r_idx, pack.name, rule, 0))
             elif isinstance(rule, RegistryRule):  # a compiled artifact, memory-mapped (acctcheck.registry)
                 rule = registry_layer.with_policy_defaults(rule, policy)
@@ -304,7 +302,7 @@ def compile_set(loaded: LoadedSet, normalizer: Normalizer, previous: Snapshot | 
                 except registry_layer.RegistryFileError as exc:
                     b.issues.append(PackIssue(lp.file, f"rule {rule.id}", "file", str(exc)))
                 else:
-                    families.setdefault(registry_layer.FAMILY, {})[r_idx] = index
+                    registries[r_idx] = index
                     pack_terms += index.names
                 rules.append(CompiledRule(r_idx, pack.name, rule, 0))
             else:  # a family-specific rule (e.g. image_code) with nothing to compile: its check reads it as is
@@ -314,28 +312,29 @@ def compile_set(loaded: LoadedSet, normalizer: Normalizer, previous: Snapshot | 
     if b.issues:
         raise PackSetError(b.issues)
     char_rules = tuple(r.index for r in rules if isinstance(r.rule, CharactersRule))
+    characters = None
     if char_rules:  # one regex over every such rule: a clean field costs one C search (checks/characters.py)
-        chars = sorted({c for i in char_rules for c in rules[i].rule.characters})
-        families["characters"] = {"rules": char_rules,
-                                  "search": re.compile("[" + "".join(re.escape(c) for c in chars) + "]").search}
+        chars = sorted({c for r in rules if isinstance(r.rule, CharactersRule) for c in r.rule.characters})
+        characters = CharacterSearch(char_rules, re.compile("[" + "".join(re.escape(c) for c in chars) + "]").search)
     pattern_index = tuple((r, i) for r in pattern_rules for i in range(len(rules[r].patterns)))
     by_account = {
-        t: frozenset(r.index for r in rules if t in getattr(r.rule, "account_types", (t,)))
+        t: frozenset(r.index for r in rules if t in r.rule.account_types)
         for t in ("personal", "institution")
     }
     by_field = {
-        (t, f): frozenset(i for i in by_account[t] if f in getattr(rules[i].rule, "fields", (f,)))
+        (t, f): frozenset(i for i in by_account[t] if f in rules[i].rule.fields)
         for t in ("personal", "institution") for f in TEXT_FIELDS
     }
     skeleton = dict(b.skeleton)
     rule_parts = tuple(r.parts for r in rules)
-    families[RULE_PARTS] = rule_parts
 
     def classify(entry: TermEntry) -> int:
         return entry_class(entry, rule_parts)
 
+    if registries:
+        families[registry_layer.FAMILY] = registries
     if frame_gaps:
-        families[FRAMES] = FrameIndex(frame_keys, frame_gaps)  # type: ignore[assignment]
+        families[FRAMES] = FrameIndex(frame_keys, frame_gaps)
     families[registry_layer.BASE] = loaded.base_revision
     families[registry_layer.SUFFIXES] = registry_layer.folded_suffixes(loaded.policy, normalizer)
     return Snapshot(
@@ -357,5 +356,8 @@ def compile_set(loaded: LoadedSet, normalizer: Normalizer, previous: Snapshot | 
         rules_by_account=by_account,
         rules_by_field=by_field,
         term_count=total_terms,
+        rule_parts=rule_parts,
+        characters=characters,
+        institution_words=institution_words,
         families=families,
     )

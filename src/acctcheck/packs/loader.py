@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 import yaml
 from pydantic import ValidationError
@@ -15,24 +16,36 @@ from pydantic import ValidationError
 from acctcheck.packs.errors import PackIssue, PackSetError
 from acctcheck.packs.files import FileSet, read_tree, resolve_ref
 from acctcheck.packs.manifest import manifest_issues
-from acctcheck.packs.schema import RULE_KINDS, FrameRule, Pack, Policy, RegistryRule
+from acctcheck.packs.schema import (
+    RULE_KINDS,
+    ComposeRule,
+    FrameRule,
+    InstitutionNameRule,
+    InstitutionNatureRule,
+    Pack,
+    Policy,
+    ProfessionRule,
+    RegistryRule,
+    TermsRule,
+)
 
 POLICY_FILE = "policy.yaml"
 MAX_PACKS = 200
 END_MARKER = b"..."
 
 
-_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ~10x faster on big packs
+# libyaml when present: ~10x faster on big packs
+_Base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _StrictLoader(_Base):  # type: ignore[misc, valid-type]
-    """SafeLoader that refuses duplicate keys instead of silently keeping the last one."""
+# a SafeLoader that refuses duplicate keys instead of silently keeping the last one (its base chosen at run time)
+_StrictLoader = cast(type[yaml.SafeLoader], type("_StrictLoader", (_Base,), {}))
 
 
-def _mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+def _mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> dict[object, object]:
     seen: set[object] = set()
     for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)  # type: ignore[arg-type]
+        key = loader.construct_object(key_node, deep=deep)
         if key in seen:
             raise yaml.constructor.ConstructorError(
                 None, None, f"duplicate key {key!r}", key_node.start_mark
@@ -95,16 +108,21 @@ def _parse_yaml(data: bytes, rel: str, issues: list[PackIssue]) -> object:
     return None
 
 
+def _rule_id_at(raw: object, i: int) -> str | None:
+    """The `id` of the i-th rule of a parsed pack, as written (None when there is no such mapping)."""
+    rules = raw.get("rules") if isinstance(raw, dict) else None
+    if isinstance(rules, list) and i < len(rules) and isinstance(rules[i], dict):
+        return str(rules[i].get("id"))
+    return None
+
+
 def _validation_issues(rel: str, raw: object, exc: ValidationError) -> list[PackIssue]:
     out: list[PackIssue] = []
     for err in exc.errors():
         loc = list(err["loc"])
         rule_id = None
         if len(loc) >= 2 and loc[0] == "rules" and isinstance(loc[1], int):
-            try:
-                rule_id = str(raw["rules"][loc[1]].get("id"))  # type: ignore[index]
-            except Exception:
-                rule_id = None
+            rule_id = _rule_id_at(raw, loc[1])
             rule_id = f"rule {rule_id}" if rule_id else f"rules[{loc[1]}]"
             loc = loc[2:]
             if loc and loc[0] in RULE_KINDS:  # pydantic puts the discriminator tag in the path
@@ -207,11 +225,13 @@ def load_files(fs: FileSet, marked: frozenset[str] = frozenset()) -> LoadedSet:
         if pack.allow_file:
             refs.append((None, "allow_file", pack.allow_file))
         for rule in pack.rules:
-            if getattr(rule, "terms_file", None):
-                refs.append((f"rule {rule.id}", "terms_file", rule.terms_file))  # type: ignore[attr-defined]
-            for i, part in enumerate(getattr(rule, "parts", []) or []):
-                if part.file:
-                    refs.append((f"rule {rule.id}", f"parts.{i}.file", part.file))
+            if isinstance(rule, (TermsRule, ProfessionRule, InstitutionNatureRule)) and rule.terms_file:
+                refs.append((f"rule {rule.id}", "terms_file", rule.terms_file))
+            part_files = [p.file for p in rule.parts] if isinstance(rule, ComposeRule) else \
+                [p.file for p in rule.parts] if isinstance(rule, InstitutionNameRule) else []
+            for i, file in enumerate(part_files):
+                if file:
+                    refs.append((f"rule {rule.id}", f"parts.{i}.file", file))
             if isinstance(rule, FrameRule):
                 for key, part in (("head", rule.head), ("tail", rule.tail), ("unless", rule.unless)):
                     if part is not None and part.file:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import TypedDict
 
 from acctcheck.packs.errors import PackIssue
 from acctcheck.packs.files import FileSet, read_tree
@@ -21,7 +22,12 @@ MANIFEST_FILE = "manifest.json"
 MAX_MANIFEST_BYTES = 4 << 20
 
 
-def manifest_body(fs: FileSet) -> dict:
+class ManifestBody(TypedDict):
+    schema_version: int
+    files: dict[str, str]  # relative path -> digest
+
+
+def manifest_body(fs: FileSet) -> ManifestBody:
     """The manifest describing `fs` (every file except the manifest itself)."""
     problems = [f"{rel}: {e.problem}" for rel, e in sorted(fs.files.items()) if e.problem and rel != MANIFEST_FILE]
     if fs.error or problems:

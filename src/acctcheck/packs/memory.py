@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import ctypes
 import gc
+from collections.abc import Callable
 from functools import cache
 
 
 @cache
-def _malloc_trim():  # noqa: ANN202 - a ctypes function or None
+def _malloc_trim() -> Callable[[int], int] | None:
     try:
         libc = ctypes.CDLL("libc.so.6")
         trim = libc.malloc_trim

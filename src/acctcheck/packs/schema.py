@@ -5,16 +5,27 @@ The format is documented for operators in docs/rule-packs.md; this module is its
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from collections.abc import Callable, Sequence
+from typing import Annotated, Any, Literal, TypeVar, cast, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from acctcheck.categories import Category
-from acctcheck.contract import TEXT_FIELDS, AccountType, InstitutionKind, Verified
+from acctcheck.contract import AccountType, Action, InstitutionKind, Method, Verified
 
 SCHEMA_VERSION = 1
-RuleAction = Literal["reject", "review", "inform"]
+RuleAction = Action  # the contract's actions: a rule may take any of them
+TextField = Literal["nickname", "bio", "signature", "certification"]
+ImageField = Literal["avatar", "cover"]
 RULE_ID = r"^[a-z0-9][a-z0-9/_.-]*$"
+
+
+T = TypeVar("T")
+
+
+def _list_of(*values: T) -> Callable[[], list[T]]:
+    """A list default, fresh per model (typed from the field, where a lambda's literals would widen to str)."""
+    return lambda: list(values)
 
 
 class _Strict(BaseModel):
@@ -28,14 +39,12 @@ class _RuleBase(_Strict):
     action: RuleAction
     message: str = Field(min_length=1, description="Chinese reviewer text; {matched} and {text} are substituted")
     mode: Literal["enforce", "shadow"] = "enforce"
-    fields: list[Literal["nickname", "bio", "signature", "certification"]] = Field(
-        default_factory=lambda: list(TEXT_FIELDS)
-    )
-    field_actions: dict[Literal["nickname", "bio", "signature", "certification"], RuleAction] = Field(
+    fields: Sequence[str]  # declared by each kind: the text fields, or avatar/cover (image_code)
+    field_actions: dict[TextField, RuleAction] = Field(
         default_factory=dict,
         description="a different action in some fields (a name in the nickname rejects, in the bio it is reviewed)",
     )
-    account_types: list[AccountType] = Field(default_factory=lambda: ["personal", "institution"])
+    account_types: list[AccountType] = Field(default_factory=_list_of("personal", "institution"))
     exempt_kinds: list[InstitutionKind] | None = Field(
         default=None,
         description="verified institution kinds whose registered name may contain the term; null = any kind",
@@ -67,9 +76,8 @@ class _RuleBase(_Strict):
         return v
 
 
-class TermOptions(_Strict):
-    homophone: bool = Field(default=False, description="also match terms through same-pinyin characters (谐音)")
-    pinyin: bool = Field(default=True, description="match pinyin typed in Latin letters")
+class _TextRule(_RuleBase):
+    fields: list[TextField] = Field(default_factory=_list_of(*get_args(TextField)))
 
 
 _WORD_ORDER = Field(default=False, description="also index word-order variants of names joined by 和/与/及 "
@@ -77,7 +85,7 @@ _WORD_ORDER = Field(default=False, description="also index word-order variants o
                    "policy.word_order_tails")
 
 
-class TermsRule(_RuleBase):
+class TermsRule(_TextRule):
     kind: Literal["terms"]
     terms: list[str] = Field(default_factory=list)
     terms_file: str | None = None
@@ -105,7 +113,7 @@ class ComposePart(_Strict):
         return self
 
 
-class ComposeRule(_RuleBase):
+class ComposeRule(_TextRule):
     kind: Literal["compose"]
     parts: list[ComposePart] = Field(min_length=2, max_length=4)
     homophone: bool = False
@@ -113,7 +121,7 @@ class ComposeRule(_RuleBase):
     word_order: bool = _WORD_ORDER
 
 
-class FrameRule(_RuleBase):
+class FrameRule(_TextRule):
     """A name framed like an organ's: a head (a division's full name, 杭州市) and an organ-type ending (局,
     委员会, 管理中心) with only a few Han characters between them. It catches the organ names nobody listed,
     words swapped or reordered (杭州市健康卫生委员会, 宝鸡市公共安全局), that a cartesian compose rule cannot
@@ -142,11 +150,9 @@ class FrameRule(_RuleBase):
         return self
 
 
-class PatternRule(_RuleBase):
+class PatternRule(_TextRule):
     kind: Literal["pattern"]
     patterns: list[str] = Field(min_length=1)
-    cues: list[str] = Field(default_factory=list, description="terms one of which must precede the hit")
-    cue_window: int = Field(default=12, ge=1, le=64)
     min_digits: int = Field(default=0, ge=0, le=64)
     max_digits: int = Field(default=64, ge=0, le=256)
     digit_boundary: bool = False
@@ -165,14 +171,14 @@ class ImageCodeRule(_RuleBase):
     the text rules as if it were the `payload_as` field, so a WeChat ID or an official name inside is found."""
 
     kind: Literal["image_code"]
-    fields: list[Literal["avatar", "cover"]] = Field(default_factory=lambda: ["avatar", "cover"])  # type: ignore[assignment]
+    fields: list[ImageField] = Field(default_factory=_list_of("avatar", "cover"))
     formats: list[CodeFormat] = Field(min_length=1, description="zxing-cpp format names this rule reports")
-    payload_as: Literal["nickname", "bio", "signature", "certification"] = Field(
+    payload_as: TextField = Field(
         default="bio", description="the text field whose rules a decoded payload is checked against"
     )
 
 
-class CharactersRule(_RuleBase):
+class CharactersRule(_TextRule):
     """Characters whose mere presence deceives (Article 8(6): 相近的符号): bidi controls that make reversed text
     display as a name or a contact line. Found in the text as typed, before any view drops them."""
 
@@ -183,7 +189,7 @@ class CharactersRule(_RuleBase):
 CODE = r"^[a-z][a-z0-9_]*$"
 
 
-class ProfessionRule(_RuleBase):
+class ProfessionRule(_TextRule):
     """Titles of one profession code (Articles 7 and 11). Indexed in the term automata like a terms rule; the
     professions check compares a hit's code with `verified.professions` instead of always reporting it."""
 
@@ -195,7 +201,7 @@ class ProfessionRule(_RuleBase):
         default_factory=list, description="other verified codes that also entitle to these titles (professor → 老师)"
     )
     account_types: list[AccountType] = Field(  # institutions are checked against their registered name instead
-        default_factory=lambda: ["personal"]
+        default_factory=_list_of("personal")
     )
     terms: list[str] = Field(default_factory=list)
     terms_file: str | None = None
@@ -230,18 +236,18 @@ class InstitutionNamePart(_Strict):
         return self
 
 
-class InstitutionNameRule(_RuleBase):
+class InstitutionNameRule(_TextRule):
     """Account name vs verified registered name (Article 7): both reduced to their core, then scored with
     rapidfuzz. The word lists are called `parts` so the loader reads and fingerprints their files."""
 
     kind: Literal["institution_name"]
-    fields: list[Literal["nickname", "bio", "signature", "certification"]] = Field(
-        default_factory=lambda: ["nickname"]
+    fields: list[TextField] = Field(
+        default_factory=_list_of("nickname")
     )
-    account_types: list[AccountType] = Field(default_factory=lambda: ["institution"])
+    account_types: list[AccountType] = Field(default_factory=_list_of("institution"))
     threshold: float = Field(default=80, ge=0, le=100, description="minimum similarity score (0-100) of the cores")
     kinds: list[InstitutionKind] = Field(
-        default_factory=lambda: ["enterprise", "public_institution", "social_organization", "other"],
+        default_factory=_list_of("enterprise", "public_institution", "social_organization", "other"),
         description="verified kinds whose account names are compared. Government bodies "
         "and news media name accounts after programmes and campaigns (上海发布, 湖南卫视, 平安北京) that no "
         "core of the registered name predicts; their names are still checked by every impersonation pack.",
@@ -256,15 +262,15 @@ class InstitutionNameRule(_RuleBase):
         return self
 
 
-class InstitutionNatureRule(_RuleBase):
+class InstitutionNatureRule(_TextRule):
     """Nature words (银行, 医院, 协会, 新闻…) an institution may only use if its verified kind is one of `kinds`
     or its registered name contains one of `registered_name_any` (Article 7: name fits nature and scope)."""
 
     kind: Literal["institution_nature"]
-    fields: list[Literal["nickname", "bio", "signature", "certification"]] = Field(
-        default_factory=lambda: ["nickname", "certification"]
+    fields: list[TextField] = Field(
+        default_factory=_list_of("nickname", "certification")
     )
-    account_types: list[AccountType] = Field(default_factory=lambda: ["institution"])
+    account_types: list[AccountType] = Field(default_factory=_list_of("institution"))
     terms: list[str] = Field(default_factory=list)
     terms_file: str | None = None
     kinds: list[InstitutionKind] = Field(default_factory=list)
@@ -286,7 +292,7 @@ class InstitutionNatureRule(_RuleBase):
 REGISTRY_CATEGORIES = (Category.protected_name, Category.closed_account_name)
 
 
-class RegistryRule(_RuleBase):
+class RegistryRule(_TextRule):
     """A platform's own list of names (verified accounts to protect, closed accounts not to register again):
     a plain UTF-8 text file of millions of lines, `name` or `name<TAB>account_id`, `.gz` read as gzip. It is
     compiled once into a content-addressed artifact (acctcheck.registry) that every worker memory-maps.
@@ -296,10 +302,11 @@ class RegistryRule(_RuleBase):
     file: str = Field(min_length=1, description="the names file, relative to the rules directory (.txt or .gz)")
     article: str = ""
     action: RuleAction = Field(default="reject", description="an exact hit (the whole name) after normalisation; "
-                               "the name inside a longer one or with an association suffix: policy.registry.related_action")
+                               "the name inside a longer one or with an association suffix: "
+                               "policy.registry.related_action")
     message: str = ""
-    fields: list[Literal["nickname", "bio", "signature", "certification"]] = Field(
-        default_factory=lambda: ["nickname"], description="account names by default: a bio may mention anyone")
+    fields: list[TextField] = Field(
+        default_factory=_list_of("nickname"), description="account names by default: a bio may mention anyone")
 
     @model_validator(mode="after")
     def _registry_category(self) -> RegistryRule:
@@ -308,15 +315,10 @@ class RegistryRule(_RuleBase):
         return self
 
 
-Rule = Annotated[
-    TermsRule | ComposeRule | FrameRule | PatternRule | ImageCodeRule | ProfessionRule | InstitutionNameRule
-    | InstitutionNatureRule | CharactersRule | RegistryRule,
-    Field(discriminator="kind"),
-]
-RULE_KINDS: frozenset[str] = frozenset(
-    m.model_fields["kind"].annotation.__args__[0]  # type: ignore[union-attr]
-    for m in Rule.__origin__.__args__  # type: ignore[attr-defined]
-)
+AnyRule = (TermsRule | ComposeRule | FrameRule | PatternRule | ImageCodeRule | ProfessionRule | InstitutionNameRule
+           | InstitutionNatureRule | CharactersRule | RegistryRule)
+Rule = Annotated[AnyRule, Field(discriminator="kind")]
+RULE_KINDS: frozenset[str] = frozenset(get_args(m.model_fields["kind"].annotation)[0] for m in get_args(AnyRule))
 
 
 EXAMPLE_IMAGE_CHARS = 64 * 1024  # base64 characters: a pack example is a small image, not a photo
@@ -325,7 +327,7 @@ EXAMPLE_IMAGE_CHARS = 64 * 1024  # base64 characters: a pack example is a small 
 class Example(_Strict):
     """A case a pack must get right: `expect` lists categories that must be found, or `pass`."""
 
-    fields: dict[Literal["nickname", "bio", "signature", "certification"], str]
+    fields: dict[TextField, str]
     account_type: AccountType = "personal"
     verified: Verified | None = None
     images: dict[Literal["avatar", "cover"], Annotated[str, Field(max_length=EXAMPLE_IMAGE_CHARS)]] = Field(
@@ -361,19 +363,15 @@ class Pack(_Strict):
         return self
 
 
-MethodName = Literal["exact", "traditional", "lookalike", "separator", "number_style", "homophone", "pinyin",
-                     "pattern", "fuzzy", "qr_code", "bidi", "characters"]
-
-
 class MentionPolicy(_Strict):
     """Free text (a bio, a signature) often names an organ or an outlet without claiming to be it: 每天读人民日报,
     湖南卫视忠实观众. A name hit there keeps its action only when a claim cue stands next to it or the name is the
     whole field; next to a mention cue it is lowered to `mention_action`; otherwise to `bare_action`."""
 
-    fields: list[Literal["nickname", "bio", "signature", "certification"]] = Field(
-        default_factory=lambda: ["bio", "signature"])
+    fields: list[TextField] = Field(
+        default_factory=_list_of("bio", "signature"))
     categories: list[Category] = Field(default_factory=list, description="categories this applies to")
-    category_fields: dict[Category, list[Literal["nickname", "bio", "signature", "certification"]]] = Field(
+    category_fields: dict[Category, list[TextField]] = Field(
         default_factory=dict, description="other fields for some categories (a title in a name: 护士的女儿)")
     window: int = Field(default=4, ge=1, le=16, description="characters either side of the name searched for cues")
     claim_cues: list[str] = Field(default_factory=list, description="官方, 官微, 本号 …: the name is claimed")
@@ -385,7 +383,7 @@ class MentionPolicy(_Strict):
     bare_action: RuleAction = "review"
     claim_action: RuleAction = Field(default="reject", description="the least action of a name next to a claim "
                                      "cue (我是玉树州公安局官方账号), whatever the rule's action in that field")
-    claim_fields: list[Literal["nickname", "bio", "signature", "certification"]] = Field(
+    claim_fields: list[TextField] = Field(
         default_factory=list, description="fields (names) where only claim cues count: a name of `categories` next "
         "to one takes at least claim_action (杭州在线官方), a mention cue lowers nothing")
 
@@ -393,7 +391,8 @@ class MentionPolicy(_Strict):
         """Whether a hit of `category` in `field` is judged as mention or claim."""
         if category not in self.categories:
             return False
-        return field in self.category_fields.get(category, self.fields)  # type: ignore[call-overload]
+        by_name = cast(dict[str, list[TextField]], self.category_fields)  # StrEnum keys hash as their strings
+        return field in by_name.get(category, self.fields)
 
 
 class RegistryPolicy(_Strict):
@@ -418,17 +417,19 @@ class RegistryPolicy(_Strict):
         description="default message of a registry rule that has none, per category")
 
 
+def _default_certainty() -> dict[Method, float]:
+    return {
+        "exact": 1.0, "traditional": 1.0, "separator": 0.95, "number_style": 0.95, "lookalike": 0.9,
+        "pinyin": 0.8, "homophone": 0.6, "pattern": 1.0, "fuzzy": 0.8, "qr_code": 1.0, "bidi": 1.0,
+        "characters": 1.0,
+    }
+
+
 class Policy(_Strict):
     """How findings become a decision. Kept in YAML (rules/policy.yaml) so platforms tune it without code."""
 
     schema_version: Literal[1] = 1
-    method_certainty: dict[MethodName, float] = Field(
-        default_factory=lambda: {
-            "exact": 1.0, "traditional": 1.0, "separator": 0.95, "number_style": 0.95, "lookalike": 0.9,
-            "pinyin": 0.8, "homophone": 0.6, "pattern": 1.0, "fuzzy": 0.8, "qr_code": 1.0, "bidi": 1.0,
-            "characters": 1.0,
-        }
-    )
+    method_certainty: dict[Method, float] = Field(default_factory=_default_certainty)
     reject_min_certainty: float = Field(default=0.85, ge=0, le=1)
     homophone_min_syllables: int = Field(default=3, ge=2, le=12)
     sound_reject_min_syllables: int = Field(
@@ -457,8 +458,8 @@ class Policy(_Strict):
         default=4, ge=3, le=16, description="shorter terms spelt with one visual edit get short_similar_shape_certainty"
     )
     short_similar_shape_certainty: float = Field(default=0.7, ge=0, le=1)
-    one_edit_fields: list[Literal["nickname", "bio", "signature", "certification"]] = Field(
-        default_factory=lambda: ["nickname", "certification"],
+    one_edit_fields: list[TextField] = Field(
+        default_factory=_list_of("nickname", "certification"),
         description="fields searched for terms spelt with one visual edit: names are where impersonators use "
         "it; a bio costs several times a name to search this way",
     )
@@ -466,7 +467,7 @@ class Policy(_Strict):
     mention: MentionPolicy | None = Field(default=None, description="names mentioned, not claimed, in free text")
     sentence_breaks: str = Field(default="", description="in sentence_break_fields, a term hit whose span holds one "
                                  "of these characters spans two sentences and is dropped (乌鲁木齐人，大盘鸡)")
-    sentence_break_fields: list[Literal["nickname", "bio", "signature", "certification"]] = Field(
+    sentence_break_fields: list[TextField] = Field(
         default_factory=list)
     word_order_joiners: str = Field(default="和与及", min_length=1,
                                     description="characters joining the two halves of a multi-part organ name")
@@ -477,7 +478,7 @@ class Policy(_Strict):
                                      description="registries of protected and closed account names")
 
 
-def pack_json_schema() -> dict:
+def pack_json_schema() -> dict[str, Any]:
     """JSON Schema for editors (acctcheck lint --schema)."""
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

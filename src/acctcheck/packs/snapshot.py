@@ -3,23 +3,29 @@ the reference once, so it never sees two revisions."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Generic, TypeGuard, TypeVar
 
 from acctcheck.match.automaton import TermAutomaton
-from acctcheck.match.patterns import CompiledPattern
+from acctcheck.match.entries import TermEntry
+from acctcheck.match.patterns import CompiledPattern, PatternSet
 from acctcheck.normalize.normalizer import Normalizer
-from acctcheck.packs.schema import Policy
+from acctcheck.packs.schema import AnyRule, Policy, RegistryRule
 
-ALLOW = -1
+R_co = TypeVar("R_co", bound=AnyRule, covariant=True)
+R = TypeVar("R", bound=AnyRule)
 
 
 @dataclass(frozen=True, slots=True)
-class CompiledRule:
+class CompiledRule(Generic[R_co]):
+    """A rule of one kind (R_co: TermsRule, PatternRule …) with its place in the snapshot."""
+
     index: int
     pack: str
-    rule: Any  # TermsRule | ComposeRule | PatternRule | family-specific rule (schema objects, frozen)
+    rule: R_co
     parts: int  # 0 for a plain term rule, the number of parts for a compose rule
     patterns: tuple[CompiledPattern, ...] = ()
 
@@ -28,38 +34,9 @@ class CompiledRule:
         return self.rule.mode == "shadow"
 
 
-@dataclass(frozen=True, slots=True)
-class TermEntry:
-    """Payload of one automaton key: which rule (or allow-list) and which part of it the key stands for."""
-
-    rule: int  # index into Snapshot.rules, or ALLOW
-    pack: int  # index into Snapshot.packs
-    part: int  # -1 for a whole term; k for part k of a compose rule
-    canonical: str
-    flags: tuple[int, ...]  # the term's own fold flags per position (so 第一 in a term is not "number_style")
-    syllables: int
-    name: str = ""  # the name (canonical or alias) this key was built from: what the finding reports
-    capitals: bool = False  # a Latin acronym written in capitals in the pack (NATO): matches only in capitals
-    covers: int = 1  # compose parts this key stands for (2 when a one-character head was merged with part 1)
-    head: str = ""  # a completed compose chain: its first part's canonical name (京东 of 京东客服), for exemptions
-    initials: bool = False  # the key is the name's pinyin initials (rmrb of 人民日报): reported as typed pinyin
-    edited: bool = False  # a two-character compose part with one similar-shape substitution (友布 of 发布)
-    typed_only: bool = False  # a pinyin key for the term typed in Latin only (pin gan of 平安: never a homophone)
-
-
-# Classes of the payloads of one automaton key (TermAutomaton.groups), so _collect handles a group at a time:
-WHOLE, FIRST, LATER, COMPLETE = 0, 1, 2, 3  # whole term or allow entry; a compose head that needs the next part;
-ENTRY_CLASSES = 4                           # a later part; a head that already covers every part (美驻华使馆)
-RULE_PARTS = "rule_parts"  # Snapshot.families key: every rule's number of compose parts, for entry_class
-
-
-def entry_class(entry: TermEntry, rule_parts: tuple[int, ...]) -> int:
-    """The group of a payload (see WHOLE …): `rule_parts[i]` is rule i's number of compose parts."""
-    if entry.part < 0:
-        return WHOLE
-    if entry.part == 0:
-        return FIRST if entry.covers < rule_parts[entry.rule] else COMPLETE
-    return LATER
+def of_kind(compiled: CompiledRule[AnyRule], kind: type[R]) -> TypeGuard[CompiledRule[R]]:
+    """Whether a compiled rule is of `kind` (narrows CompiledRule[AnyRule] to CompiledRule[kind])."""
+    return isinstance(compiled.rule, kind)
 
 
 @dataclass(frozen=True)
@@ -72,13 +49,24 @@ class PackInfo:
     terms: int
 
 
+@dataclass(frozen=True, slots=True)
+class CharacterSearch:
+    """Every `characters` rule, and one regex over all their characters (a clean field costs one search)."""
+
+    rules: tuple[int, ...]
+    search: Callable[[str], re.Match[str] | None]
+
+
+InstitutionWords = dict[str, dict[str, str]]  # role -> folded word -> folded canonical (institution_name rules)
+
+
 @dataclass(frozen=True)
 class Snapshot:
     revision: str
     root: str
     loaded_at: datetime
     packs: tuple[PackInfo, ...]
-    rules: tuple[CompiledRule, ...]
+    rules: tuple[CompiledRule[AnyRule], ...]
     policy: Policy
     normalizer: Normalizer
     skeleton_terms: TermAutomaton[TermEntry]
@@ -87,12 +75,16 @@ class Snapshot:
     one_edit_terms: TermAutomaton[TermEntry]
     pinyin_terms: TermAutomaton[TermEntry]
     pattern_rules: tuple[int, ...]
-    pattern_set: Any  # match.patterns.PatternSet over every pattern of every pattern rule
+    pattern_set: PatternSet  # every pattern of every pattern rule
     pattern_index: tuple[tuple[int, int], ...]  # set index -> (rule index, pattern index within the rule)
     rules_by_account: dict[str, frozenset[int]]  # account type -> indices of the rules that apply to it
     rules_by_field: dict[tuple[str, str], frozenset[int]]  # (account type, field) -> rules that look at it
     term_count: int
-    families: dict[str, Any] = field(default_factory=dict)  # family-specific compiled data (checks/*)
+    rule_parts: tuple[int, ...] = ()  # every rule's number of compose parts (0: not a compose rule)
+    characters: CharacterSearch | None = None  # checks/characters.py
+    institution_words: dict[int, InstitutionWords] = field(default_factory=dict)  # rule index -> its word lists
+    # registry data (acctcheck.registry.layer: FAMILY, SUFFIXES, BASE), kept open-ended for that package
+    families: dict[str, Any] = field(default_factory=dict)
 
     def status(self) -> dict[str, Any]:
         registries = self.families.get("registry") or {}
@@ -107,7 +99,7 @@ class Snapshot:
                 for p in self.packs
             ],
             **({"registries": [
-                {"rule": self.rules[i].rule.id, "file": self.rules[i].rule.file, **index.describe()}
-                for i, index in sorted(registries.items())
+                {"rule": rule.id, "file": rule.file, **index.describe()}
+                for i, index in sorted(registries.items()) if isinstance(rule := self.rules[i].rule, RegistryRule)
             ]} if registries else {}),
         }

@@ -35,7 +35,7 @@ def load_engine(rules_dir: str, run_examples: bool = True, key: str | None = Non
     key = key or rules_dir
     if _ENGINE.snapshot is not None and _ENGINE.key == key:
         return
-    from acctcheck.packs.build import build_snapshot
+    from acctcheck.ruleset import build_snapshot
     from acctcheck.settings import Settings
 
     settings = Settings()

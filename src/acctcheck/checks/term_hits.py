@@ -1,0 +1,118 @@
+"""Term hits of a field with the rule options and the policy applied: which automaton (one-edit fields),
+allow-lists, Latin boundaries, capitals, one-edit certainty, the sound options of each rule (homophone,
+typed pinyin) and their thresholds, and sentence breaks. Shared by every check that reads term rules
+(terms, professions, institution nature words) through CheckContext.term_hits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from acctcheck.contract import Method
+from acctcheck.match.entries import TermEntry
+from acctcheck.match.terms import bounded, collect, in_capitals, sound_swaps, spans_sentences, spelling
+from acctcheck.normalize.normalizer import FieldViews
+from acctcheck.normalize.pinyin import LATIN
+from acctcheck.packs.schema import ComposeRule, InstitutionNatureRule, ProfessionRule, TermsRule
+from acctcheck.packs.snapshot import Snapshot
+
+
+@dataclass(frozen=True, slots=True)
+class TermHit:
+    rule: int
+    start: int  # original-string span
+    end: int
+    canonical: str
+    method: Method
+    syllables: int
+    key: str  # the view text that matched (skeleton form), for exemptions
+    certainty: float | None = None  # overrides the policy's certainty for the method (one-edit matches)
+    name: str = ""  # the listed name that matched (an alias such as 发改委, or the canonical name)
+    head: str = ""  # compose hits: the first part's canonical name (for exemptions)
+
+
+SoundRule = TermsRule | ComposeRule | ProfessionRule | InstitutionNatureRule  # the kinds with sound options
+
+
+def find_term_hits(snapshot: Snapshot, views: FieldViews, field: str, account_type: str) -> list[TermHit]:
+    """All term hits of one field, allow-listed and bounded, best method per (rule, span, canonical).
+
+    Candidates are compared in skeleton coordinates (allow-list overlaps, a pinyin hit the skeleton already
+    has); only the survivors are mapped back to the original, so a clean field never builds offset maps."""
+    rules = snapshot.rules
+    rule_parts = snapshot.rule_parts
+    policy = snapshot.policy
+    normalizer = snapshot.normalizer
+    fold = normalizer.folder
+    allowed = snapshot.rules_by_field[(account_type, field)]
+    skel = views.skeleton
+    if not skel.text:
+        return []
+    terms = snapshot.one_edit_terms if field in policy.one_edit_fields else snapshot.skeleton_terms
+    entries, allow = collect(skel, terms, allowed, rule_parts, normalizer.shapes)
+
+    def allowed_out(pack: int, s: int, e: int) -> bool:
+        return any(p == pack and a < e and s < b for p, a, b in allow)
+
+    # (rule, skeleton start, end, canonical) -> (entry, method, certainty)
+    found: dict[tuple[int, int, int, str], tuple[TermEntry, Method, float | None]] = {}
+    for entry, s, e, fuzzy in entries:
+        if allow and allowed_out(entry.pack, s, e):
+            continue
+        if not bounded(fold, skel, s, e):
+            continue
+        if entry.capitals and not in_capitals(skel, s, e):
+            continue
+        k = (entry.rule, s, e, entry.canonical)
+        if fuzzy:
+            if k not in found:
+                # an edit inside a short key or part (上海友布, 人氏网) is as weak as one in a short name
+                sure = (policy.similar_shape_certainty
+                        if len(entry.flags) >= policy.similar_shape_min_chars and not entry.edited
+                        else policy.short_similar_shape_certainty)
+                found[k] = (entry, "lookalike", sure)
+            continue
+        if entry.initials:
+            found[k] = (entry, "pinyin", policy.initials_certainty)
+            continue
+        found[k] = (entry, spelling(skel, s, e, entry.flags), None)
+    if snapshot.pinyin_terms.size:
+        pin = views.pinyin
+        tokens = pin.tokens
+        p_entries, _ = collect(pin, snapshot.pinyin_terms, allowed, rule_parts, normalizer.shapes)
+        for entry, ps, pe, _fuzzy in p_entries:
+            if tokens is None:
+                s, e, typed = ps, pe, False
+            else:
+                s, e = tokens[ps][0], tokens[pe - 1][1]
+                typed = any(tokens[i][2] & LATIN for i in range(ps, pe))
+            if any(k[0] == entry.rule and k[1] < e and s < k[2] for k in found):
+                continue  # the skeleton already saw this term here
+            if allow and allowed_out(entry.pack, s, e):
+                continue
+            rule = rules[entry.rule].rule
+            if not isinstance(rule, SoundRule):  # only these kinds index pinyin keys (packs/compiler.py)
+                continue
+            method: Method
+            if typed:
+                if not rule.pinyin or entry.syllables < policy.pinyin_min_syllables:
+                    continue
+                method = "pinyin"
+            else:
+                if entry.typed_only or not rule.homophone or entry.syllables < policy.homophone_min_syllables:
+                    continue
+                if rule_parts[entry.rule] and entry.syllables < policy.compose_homophone_min_syllables:
+                    continue  # place + one-character word by sound (兰陵王 ≈ 兰陵网)
+                if (rule_parts[entry.rule] or entry.syllables < policy.sound_reject_min_syllables) and \
+                        sound_swaps(fold, skel.text[s:e], entry.name) > policy.homophone_max_swaps:
+                    continue  # a composed or short name heard in an unrelated phrase (引以为鉴 ≈ 烟台卫健)
+                method = "homophone"
+            found.setdefault((entry.rule, s, e, entry.canonical), (entry, method, None))
+    hits: list[TermHit] = []
+    breaks = policy.sentence_breaks if field in policy.sentence_break_fields else ""
+    for (r, s, e, canonical), (entry, method, certainty) in found.items():
+        a, z = skel.span(s, e)
+        if breaks and spans_sentences(views.value[a:z], breaks):
+            continue  # the skeleton joined the end of one sentence to the start of the next
+        hits.append(TermHit(r, a, z, canonical, method, entry.syllables, skel.text[s:e], certainty, entry.name,
+                            entry.head))
+    return hits
