@@ -9,7 +9,7 @@ import pytest
 
 from acctcheck.contract import ValidateRequest
 from acctcheck.engine import validate
-from acctcheck.packs.build import build_snapshot
+from acctcheck.ruleset import build_snapshot
 from acctcheck.packs.errors import PackSetError
 
 PACK = """schema_version: 1
