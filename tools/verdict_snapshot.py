@@ -31,7 +31,7 @@ from acctcheck.evaluation import load_cases  # noqa: E402
 try:
     from acctcheck.ruleset import build_snapshot
 except ImportError:  # before the layers refactor (issue 18)
-    from acctcheck.ruleset import build_snapshot  # type: ignore[no-redef]
+    from acctcheck.packs.build import build_snapshot  # type: ignore[no-redef]
 from acctcheck.packs.loader import load_dir  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
