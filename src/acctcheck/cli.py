@@ -249,13 +249,17 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="acctcheck", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     default_rules = str(bundled_rules_dir())
-    rules_help = f"rules directory (default: the packs shipped with acctcheck, {default_rules})"
 
-    serve = sub.add_parser("serve", help="run the HTTP service")
+    def with_rules(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        """The --rules option every command that judges takes (the bundled packs by default)."""
+        p.add_argument("--rules", default=default_rules,
+                       help=f"rules directory (default: the packs shipped with acctcheck, {default_rules})")
+        return p
+
+    serve = with_rules(sub.add_parser("serve", help="run the HTTP service"))
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1)
-    serve.add_argument("--rules", default=default_rules, help=rules_help)
     serve.add_argument("--log-level", default="info")
     serve.add_argument("--log-format", default="json", choices=["json", "text"], help="stderr log lines")
     serve.add_argument("--graceful-timeout", type=int, default=20, help="seconds to drain on SIGTERM")
@@ -265,9 +269,9 @@ def build_parser() -> argparse.ArgumentParser:
                        "in (default: $ACCTCHECK_METRICS_DIR or the temp dir; must be writable)")
     serve.set_defaults(func=_cmd_serve)
 
-    check = sub.add_parser("check", help="validate one account from the command line (no HTTP)",
+    check = with_rules(sub.add_parser("check", help="validate one account from the command line (no HTTP)",
                            description="Validate one account with the engine (no HTTP) and print the verdict as "
-                           "JSON. Exit 0 pass, 1 review or reject, 2 nothing judged (bad input, no rules).")
+                           "JSON. Exit 0 pass, 1 review or reject, 2 nothing judged (bad input, no rules)."))
     check.add_argument("--nickname", required=True)
     check.add_argument("--bio")
     check.add_argument("--signature")
@@ -275,7 +279,6 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--account-type", default="personal", choices=["personal", "institution"])
     check.add_argument("--verified", help='JSON, e.g. {"institution": {"name": "外交部", "kind": "government"}}')
     check.add_argument("--ip", help="the user's IP address: the verdict carries its IP属地 label (Article 12)")
-    check.add_argument("--rules", default=default_rules, help=rules_help)
     check.add_argument("--explain", action="store_true", help="also print every view and its offset map")
     check.set_defaults(func=_cmd_check)
 
@@ -290,9 +293,9 @@ def build_parser() -> argparse.ArgumentParser:
     man.add_argument("--check", action="store_true", help="only compare the directory with its manifest")
     man.set_defaults(func=_cmd_manifest)
 
-    ev = sub.add_parser("eval", help="score a YAML table of labelled cases: recall per method, false positives")
+    ev = with_rules(sub.add_parser(
+        "eval", help="score a YAML table of labelled cases: recall per method, false positives"))
     ev.add_argument("cases", help="YAML list of cases (see tests/data/detection_cases.yaml)")
-    ev.add_argument("--rules", default=default_rules, help=rules_help)
     ev.add_argument("--failures", action="store_true", help="also list every case that was not right")
     ev.set_defaults(func=_cmd_eval)
 
@@ -302,7 +305,8 @@ def build_parser() -> argparse.ArgumentParser:
     reload.add_argument("--timeout", type=float, default=60.0)
     reload.set_defaults(func=_cmd_reload)
 
-    scan = sub.add_parser("scan", help="re-check stored accounts in bulk (JSONL or CSV in, JSONL verdicts out)")
+    scan = with_rules(sub.add_parser(
+        "scan", help="re-check stored accounts in bulk (JSONL or CSV in, JSONL verdicts out)"))
     scan.add_argument("input", help="JSON Lines ({\"id\": ..., request keys}) or .csv")
     scan.add_argument("--output", "-o", required=True, help="JSON Lines of {\"id\", \"verdict\"}, in input order")
     scan.add_argument("--workers", type=int, default=1, help="engine processes (or concurrent batches with --url)")
@@ -312,7 +316,6 @@ def build_parser() -> argparse.ArgumentParser:
                       "(pip install 'acctcheck[distributed]')")
     scan.add_argument("--resume", action="store_true", help="keep the output and skip ids already in it")
     scan.add_argument("--overwrite", action="store_true", help="replace an existing output")
-    scan.add_argument("--rules", default=default_rules, help=rules_help)
     scan.add_argument("--format", choices=["jsonl", "csv"], help="default: by the input's extension")
     scan.add_argument("--chunk-size", type=int, default=256, help="accounts per task (or per batch with --url)")
     scan.add_argument("--no-progress", action="store_true")

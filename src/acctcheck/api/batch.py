@@ -21,7 +21,7 @@ from pydantic import JsonValue
 from acctcheck.admission import AdmissionLimits, admit_request, answering, parse_json
 from acctcheck.api.body import read_body
 from acctcheck.api.errors import ApiError
-from acctcheck.api.openapi import body_of
+from acctcheck.api.openapi import documented_post
 from acctcheck.api.validate import ERRORS, active_snapshot, region_of, scan_request_images
 from acctcheck.contract import BatchRequest, BatchResponse, ValidateRequest, Verdict
 from acctcheck.engine import validate
@@ -130,17 +130,13 @@ def _judge(request: Request, snapshot: Snapshot, parsed: list[ValidateRequest | 
     return b'{"results":[' + b",".join(parts) + b"]}", errors, verdicts
 
 
-@router.post(
-    "/validate/batch",
-    response_model=BatchResponse,
-    responses=ERRORS,
-    openapi_extra=body_of(BatchRequest),
-    summary="Validate many accounts against one rules revision",
-    description="Body {\"items\": [request, …]} (up to max_batch_items, default 1000; images as in "
+@documented_post(
+    router, "/validate/batch", BatchResponse, BatchRequest, ERRORS,
+    "Validate many accounts against one rules revision",
+    "Body {\"items\": [request, …]} (up to max_batch_items, default 1000; images as in "
     "/validate). Answers {\"results\": […]} in the same order: a verdict, or {\"error\": {…}} for an item "
     "that could not be evaluated. One bad item never fails the batch; an item that is not an object, or a "
-    "batch beyond max_batch_work (characters of text, each image counting batch_image_work), is refused whole.",
-)
+    "batch beyond max_batch_work (characters of text, each image counting batch_image_work), is refused whole.")
 async def validate_batch_endpoint(request: Request) -> Response:
     settings = request.app.state.settings
     body = await read_body(request, settings.max_batch_body_bytes, settings.body_timeout_s)

@@ -3,14 +3,16 @@ model's schema is added to the document so /docs and schemathesis see exactly wh
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel
 
 REF = "#/components/schemas/{model}"
+
+Route = TypeVar("Route", bound=Callable[..., Any])
 
 
 def body_of(model: type[BaseModel]) -> dict[str, Any]:
@@ -21,6 +23,16 @@ def body_of(model: type[BaseModel]) -> dict[str, Any]:
             "content": {"application/json": {"schema": {"$ref": REF.format(model=model.__name__)}}},
         }
     }
+
+
+def documented_post(
+    router: APIRouter, path: str, answer: type[BaseModel], body: type[BaseModel],
+    errors: dict[int | str, dict[str, Any]], summary: str, description: str,
+) -> Callable[[Route], Route]:
+    """`router.post` for a route that parses its own body: its answer and error models, and the body's
+    schema, documented the same way on every such route (/validate, /validate/batch)."""
+    return router.post(path, response_model=answer, responses=errors, openapi_extra=body_of(body), summary=summary,
+                       description=description)
 
 
 def openapi_document(app: FastAPI, body_models: Iterable[type[BaseModel]], description: str) -> dict[str, Any]:

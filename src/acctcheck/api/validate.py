@@ -16,7 +16,7 @@ from acctcheck.api.body import read_body, start_body_deadline
 from acctcheck.api.deadlines import BODY_DEADLINES
 from acctcheck.api.errors import ApiError, error_response, refusal_response
 from acctcheck.api.metrics import Observer
-from acctcheck.api.openapi import body_of
+from acctcheck.api.openapi import documented_post
 from acctcheck.checks.image_codes import image_formats
 from acctcheck.contract import ErrorBody, ValidateRequest, Verdict
 from acctcheck.engine import validate
@@ -75,15 +75,10 @@ def active_snapshot(request: Request) -> Snapshot:
     return snapshot
 
 
-@router.post(
-    "/validate",
-    response_model=Verdict,
-    responses=ERRORS,
-    openapi_extra=body_of(ValidateRequest),
-    summary="Validate account information",
-    description="Checks name, bio, signature and certification text, and QR codes in the avatar and cover "
-    "images; returns pass / review / reject with findings that cite the article they rest on.",
-)
+@documented_post(
+    router, "/validate", Verdict, ValidateRequest, ERRORS, "Validate account information",
+    "Checks name, bio, signature and certification text, and QR codes in the avatar and cover images; returns "
+    "pass / review / reject with findings that cite the article they rest on.")
 async def validate_endpoint(request: Request) -> Response:
     req = await parse_request(request)
     snapshot = active_snapshot(request)

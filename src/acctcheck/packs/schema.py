@@ -103,13 +103,16 @@ class TermsRule(_TextRule):
 
 
 class ComposePart(_Strict):
+    """A list of names given inline (`values`) or in a file (`file`): the parts of compose, frame and
+    institution_name rules."""
+
     values: list[str] | None = None
     file: str | None = None
 
     @model_validator(mode="after")
     def _one_source(self) -> ComposePart:
         if (self.values is None) == (self.file is None):
-            raise ValueError("a compose part has exactly one of `values` or `file`")
+            raise ValueError("a part has exactly one of `values` or `file`")
         return self
 
 
@@ -217,7 +220,7 @@ class ProfessionRule(_TextRule):
         return self
 
 
-class InstitutionNamePart(_Strict):
+class InstitutionNamePart(ComposePart):
     """Words a registered name carries and an account name usually drops (or adds, for `decoration`)."""
 
     role: Literal["region", "legal_form", "branch", "industry", "decoration", "generic", "brand"] = Field(
@@ -226,14 +229,6 @@ class InstitutionNamePart(_Strict):
         "generic: nature words that are never a name on their own (大学, 银行): a region is kept before them; "
         "brand: `name|brand|brand…` lines: the brands of every institution whose registered name contains name"
     )
-    values: list[str] | None = None
-    file: str | None = None
-
-    @model_validator(mode="after")
-    def _one_source(self) -> InstitutionNamePart:
-        if (self.values is None) == (self.file is None):
-            raise ValueError("a part has exactly one of `values` or `file`")
-        return self
 
 
 class InstitutionNameRule(_TextRule):
