@@ -9,8 +9,8 @@ import pytest
 
 from acctcheck.contract import ValidateRequest
 from acctcheck.engine import validate
-from acctcheck.ruleset import build_snapshot
 from acctcheck.packs.errors import PackSetError
+from acctcheck.ruleset import build_snapshot
 
 PACK = """schema_version: 1
 name: frames
