@@ -44,6 +44,8 @@ def run(ctx: CheckContext) -> list[RawFinding]:
                     continue
                 if rule.not_after and _after_any(text, s, rule.not_after):
                     continue
+                if rule.ordinary and text[s:e] in rule.ordinary:
+                    continue
                 a, z = view.span(s, e)
                 styles = 0
                 for i in range(s, e):

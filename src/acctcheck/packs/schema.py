@@ -161,6 +161,8 @@ class PatternRule(_TextRule):
     digit_boundary: bool = False
     not_after: list[str] = Field(default_factory=list, description="a hit straight after one of these words "
                                  "(separators between them ignored) is dropped: 手机用户1234567890 is a default name")
+    ordinary: list[str] = Field(default_factory=list, description="hits that are exactly one of these words (in "
+                                "lower case, as the contact view is) are dropped: asp.net is a framework, not a site")
 
 
 CodeFormat = Literal[
