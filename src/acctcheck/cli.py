@@ -141,7 +141,7 @@ def _cmd_eval(args: argparse.Namespace) -> int:
         raise CliError(f"cannot read {args.cases}: {exc.strerror or exc}") from None
     except (yaml.YAMLError, ValueError) as exc:
         raise CliError(f"{args.cases}: {' '.join(str(exc).split())}") from None
-    report = evaluate(_snapshot(args.rules), cases)
+    report = evaluate(_snapshot(args.rules), cases, any_category=args.any_category)
     print(report.table())
     if args.failures:
         print("\n".join(report.failures()))
@@ -297,6 +297,8 @@ def build_parser() -> argparse.ArgumentParser:
         "eval", help="score a YAML table of labelled cases: recall per method, false positives"))
     ev.add_argument("cases", help="YAML list of cases (see tests/data/detection_cases.yaml)")
     ev.add_argument("--failures", action="store_true", help="also list every case that was not right")
+    ev.add_argument("--any-category", action="store_true", help="a flagged case counts on the decision alone (for "
+                    "tables that name their categories differently); cases with no nickname get an ordinary one")
     ev.set_defaults(func=_cmd_eval)
 
     reload = sub.add_parser("reload", help="ask a running service to rebuild its rules now (POST /admin/reload)")

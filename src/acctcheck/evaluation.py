@@ -70,10 +70,16 @@ class Report:
         return out
 
 
-def judge(case: dict[str, Any], verdict: Verdict) -> bool:
+# The contract requires a nickname; a case that tests only a bio or signature gets this ordinary one.
+NEUTRAL_NICKNAME = "小明"
+
+
+def judge(case: dict[str, Any], verdict: Verdict, any_category: bool = False) -> bool:
+    """Whether the verdict is what the case expects. With `any_category`, a flagged case counts on the decision
+    alone: a table written by someone who has not seen the packs may name its categories differently."""
     expect = case["expect"]
     cats = {f.category for f in verdict.findings}
-    want = case.get("category")
+    want = None if any_category else case.get("category")
     has_cat = want is None or want in cats
     if expect == "pass":
         return verdict.decision == "pass"
@@ -86,14 +92,14 @@ def judge(case: dict[str, Any], verdict: Verdict) -> bool:
     raise ValueError(f"case {case.get('id')}: unknown expect {expect!r}")
 
 
-def evaluate(snapshot: Snapshot, cases: list[dict[str, Any]]) -> Report:
+def evaluate(snapshot: Snapshot, cases: list[dict[str, Any]], any_category: bool = False) -> Report:
     report = Report()
     for case in cases:
-        req = ValidateRequest.model_validate(
-            {k: case[k] for k in ("account_type", "fields", "verified") if case.get(k) is not None}
-        )
-        verdict = validate(snapshot, req, decision_id="eval")
-        report.results.append(CaseResult(case, verdict, judge(case, verdict)))
+        body = {k: case[k] for k in ("account_type", "fields", "verified") if case.get(k) is not None}
+        if isinstance(body.get("fields"), dict) and "nickname" not in body["fields"]:
+            body["fields"] = {"nickname": NEUTRAL_NICKNAME, **body["fields"]}
+        verdict = validate(snapshot, ValidateRequest.model_validate(body), decision_id="eval")
+        report.results.append(CaseResult(case, verdict, judge(case, verdict, any_category)))
     return report
 
 
