@@ -110,20 +110,21 @@ def requests(n: int, names: list[str], seed: int = 5) -> list[ValidateRequest]:
 def time_engine(snaps: list, reqs: list[ValidateRequest], rounds: int = 5) -> list[float]:
     """Mean µs per request for each snapshot. The snapshots take turns on every request (in alternating
     order: the second call of a request finds the caches warm), so a slow phase of the shared machine lands on
-    both alike; the best of `rounds` passes is kept for each."""
-    best = [float("inf")] * len(snaps)
+    both alike. Each request's time is its best of `rounds` passes: on a machine shared by many processes a
+    request preempted once costs milliseconds, and a handful of those would decide a mean."""
+    best = [[float("inf")] * len(reqs) for _ in snaps]
     clock = time.perf_counter
     order = list(enumerate(snaps))
     for _ in range(rounds):
-        spent = [0.0] * len(snaps)
-        for r in reqs:
+        for j, r in enumerate(reqs):
             order.reverse()
             for k, snap in order:
                 t0 = clock()
                 validate(snap, r, decision_id="bench")
-                spent[k] += clock() - t0
-        best = [min(b, s / len(reqs) * 1e6) for b, s in zip(best, spent)]
-    return best
+                dt = clock() - t0
+                if dt < best[k][j]:
+                    best[k][j] = dt
+    return [sum(b) / len(reqs) * 1e6 for b in best]
 
 
 # ---------------------------------------------------------------------------------------------- memory (PSS)
