@@ -48,6 +48,17 @@ class TermAutomaton(Generic[P]):
             self.halves = [tuple(halves.get(k, ())) for k in keys]
         self._ac = daachorse.CharwiseDoubleArrayAhoCorasick(keys) if keys else None
 
+    def share(self, canon: dict[Any, Any]) -> None:
+        """Make equal payload tuples one object, across every automaton given the same `canon` (the skeleton
+        and one-edit automata are built apart from the same entries): a third less to store and to load."""
+        def one(t: Any) -> Any:  # noqa: ANN401 (a tuple of payloads, or of such tuples)
+            return canon.setdefault(t, t)
+
+        self.payloads = [one(p) for p in self.payloads]
+        self.groups = [one(tuple(one(g) for g in gs)) for gs in self.groups]
+        self._by_key = {k: one(v) for k, v in self._by_key.items()}
+        self.halves = [one(h) for h in self.halves]
+
     def __getstate__(self) -> dict[str, Any]:
         state = {k: getattr(self, k) for k in self.__dict__ if k != "_ac"}
         state["_ac"] = None if self._ac is None else self._ac.serialize()
