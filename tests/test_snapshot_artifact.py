@@ -106,7 +106,7 @@ def test_switched_off(tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPat
 
 def test_a_small_set_compiles_in_process(tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ACCTCHECK_SNAPSHOT_MIN_BYTES", str(64 << 10))
-    monkeypatch.setattr(snapshot_store, "compile_in_child", lambda *_a: pytest.fail("no child for a few kB"))
+    monkeypatch.setattr(snapshot_store, "compile_in_child", lambda *_a, **_k: pytest.fail("no child for a few kB"))
     store = RuleStore(write_small_rules(tmp_path / "rules"), settle_s=0)
     assert store.reload(force=True).ok
     assert not list(cache.glob("snapshot-*.pickle"))

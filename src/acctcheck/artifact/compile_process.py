@@ -1,7 +1,7 @@
-"""`python -m acctcheck.artifact.compile_process CACHE_DIR KEY` < pickled (FileSet, marked): the child that
-compiles a snapshot for a serving worker (artifact.snapshot_store.compile_in_child) and stores it as
-`snapshot-KEY.pickle`. Exit 2: the packs are refused (stdout: the pickled issues); 3: the contents have
-another key (the code changed under the worker)."""
+"""`python -m acctcheck.artifact.compile_process CACHE_DIR KEY NICENESS` < pickled (FileSet, marked): the
+child that compiles a snapshot for a worker (artifact.snapshot_store.compile_in_child) and stores it as
+`snapshot-KEY.pickle`, niced while the worker serves. Exit 2: the packs are refused (stdout: the pickled
+issues); 3: the contents have another key (the code changed under the worker)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,6 @@ import os
 import pickle
 import sys
 from pathlib import Path
-
-COMPILE_NICENESS = 10
 
 
 def main(argv: list[str]) -> int:
@@ -20,8 +18,9 @@ def main(argv: list[str]) -> int:
     from acctcheck.packs.errors import PackSetError
     from acctcheck.packs.loader import load_files
 
-    cache_dir, key = Path(argv[0]), argv[1]
-    os.nice(COMPILE_NICENESS)  # the workers keep their cores for requests
+    cache_dir, key, niceness = Path(argv[0]), argv[1], int(argv[2])
+    if niceness:
+        os.nice(niceness)  # the serving workers keep their cores for requests
     fs, marked = pickle.loads(sys.stdin.buffer.read())
     try:
         if snapshot_key(load_files(fs, marked)) != key:

@@ -44,6 +44,7 @@ from acctcheck.registry.artifact import _locked, default_cache_dir
 FORMAT = "acctcheck-snapshot/1"
 KEEP = 4  # snapshot files kept per directory, newest first
 COMPILE_TIMEOUT_S = 1800
+COMPILE_NICENESS = 10  # of the compile child while the worker serves
 REFUSED = 2  # exit code of the compile child: the packs are refused; stdout is the pickled PackSetError
 STALE = 3  # exit code of the compile child: what it built does not have the key it was asked for
 SMALL_SET_BYTES = 64 << 10  # the bundled packs are ~900 kB (seconds to compile); a test's pack a few kB (ms)
@@ -191,11 +192,13 @@ def _prune(cache_dir: Path, keep: Path) -> None:
             old.unlink(missing_ok=True)
 
 
-def compile_in_child(fs: FileSet, marked: frozenset[str], cache_dir: Path, key: str) -> bool:
+def compile_in_child(fs: FileSet, marked: frozenset[str], cache_dir: Path, key: str, *, serving: bool) -> bool:
     """Have a child process build and store the snapshot of `fs` (the contents this worker read, passed on
     stdin, so both build the same thing). The worker waits without the GIL. Raises PackSetError when the
-    child refused the packs; False when it failed otherwise (the caller compiles in process)."""
-    cmd = [sys.executable, "-m", "acctcheck.artifact.compile_process", str(cache_dir), key]
+    child refused the packs; False when it failed otherwise (the caller compiles in process). `serving`: a
+    snapshot is active, so the child runs at low priority (at start nothing is waiting on the cores but this)."""
+    cmd = [sys.executable, "-m", "acctcheck.artifact.compile_process", str(cache_dir), key,
+           str(COMPILE_NICENESS if serving else 0)]
     try:
         proc = subprocess.run(cmd, input=pickle.dumps((fs, marked), protocol=pickle.HIGHEST_PROTOCOL),
                               capture_output=True, timeout=COMPILE_TIMEOUT_S, check=False)
@@ -245,7 +248,8 @@ def load_or_compile(fs: FileSet, normalizer: Normalizer, *, previous: Snapshot |
             cache_dir.mkdir(parents=True, exist_ok=True)
             with _locked(cache_dir / f".snapshot-{key}.lock"):  # the workers of a machine compile it once
                 snapshot = read_artifact(path, normalizer)
-                if snapshot is None and compile_in_child(fs, marked, cache_dir, key):
+                if snapshot is None and compile_in_child(fs, marked, cache_dir, key,
+                                                         serving=previous is not None):
                     snapshot = read_artifact(path, normalizer)
         except OSError as exc:
             print(f"acctcheck: snapshot artifact directory {cache_dir}: {exc}", file=sys.stderr)
