@@ -1,6 +1,7 @@
-"""Compiled snapshots as shared artifacts (acctcheck.artifact): compiled by a real child process, stored under
-a content key, loaded by the next worker without compiling, identical verdicts, a damaged file compiled again,
-a refused pack set reported with the same issues as an in-process build, and the switch that turns it off."""
+"""Compiled snapshots as shared artifacts (acctcheck.artifact): compiled at start in process, on a reload by a
+real child process, stored under a content key, loaded by the next worker without compiling, identical
+verdicts, a damaged file compiled again, a pack set the child refuses reported with the same issues as an
+in-process build, and the switches."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from acctcheck.contract import AccountFields, ValidateRequest
 from acctcheck.engine import validate
 from acctcheck.packs.build import build_snapshot
 from acctcheck.packs.errors import PackSetError
+from acctcheck.packs.files import FileSet
 from acctcheck.packs.snapshot import Snapshot
 from acctcheck.reload import RuleStore
 from tests.conftest import write_small_rules
@@ -36,7 +38,7 @@ def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return out
 
 
-def test_compiled_by_a_child_then_loaded_without_compiling(tmp_path: Path, cache: Path,
+def test_compiled_once_then_loaded_without_compiling(tmp_path: Path, cache: Path,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     rules = write_small_rules(tmp_path / "rules")
     first = RuleStore(rules, settle_s=0)
@@ -57,14 +59,23 @@ def test_compiled_by_a_child_then_loaded_without_compiling(tmp_path: Path, cache
     assert verdicts(second.snapshot) == verdicts(first.snapshot)
 
 
-def test_a_changed_pack_gets_a_new_artifact(tmp_path: Path, cache: Path) -> None:
+def test_a_changed_pack_gets_a_new_artifact(tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     rules = write_small_rules(tmp_path / "rules")
     store = RuleStore(rules, settle_s=0)
-    assert store.reload(force=True).ok
+    assert store.reload(force=True).ok  # at start: compiled in process and stored
+    children: list[bool] = []
+    real = snapshot_store.compile_in_child
+
+    def counted(fs: FileSet, marked: frozenset[str], cache_dir: Path, key: str, *, serving: bool) -> bool:
+        children.append(serving)
+        return real(fs, marked, cache_dir, key, serving=serving)
+
+    monkeypatch.setattr(snapshot_store, "compile_in_child", counted)
     pack = rules / "mini.yaml"
     pack.write_text(pack.read_text(encoding="utf-8").replace("[中央]", "[中央, 普通]"), encoding="utf-8")
     assert store.reload(force=True).ok
     assert len(list(cache.glob("snapshot-*.pickle"))) == 2
+    assert children == [True]  # while serving, a niced child compiled the new version
     assert store.snapshot is not None
     assert verdicts(store.snapshot)[2][0] == "review"  # 普通用户 now holds a strict term
 
@@ -82,6 +93,8 @@ def test_a_damaged_artifact_is_compiled_again(tmp_path: Path, cache: Path) -> No
 
 def test_refused_packs_report_the_in_process_issues(tmp_path: Path, cache: Path) -> None:
     rules = write_small_rules(tmp_path / "rules")
+    store = RuleStore(rules, settle_s=0)
+    assert store.reload(force=True).ok  # serving: the next build is a child's
     pack = rules / "mini.yaml"
     # parses, but an example fails: refused at compile time, in the child
     pack.write_text(pack.read_text(encoding="utf-8").replace(
@@ -89,11 +102,10 @@ def test_refused_packs_report_the_in_process_issues(tmp_path: Path, cache: Path)
         encoding="utf-8")
     with pytest.raises(PackSetError) as in_process:
         build_snapshot(rules)
-    store = RuleStore(rules, settle_s=0)
     result = store.reload(force=True)
     assert not result.ok
     assert result.errors == [i.as_dict() for i in in_process.value.issues]
-    assert not list(cache.glob("snapshot-*.pickle"))
+    assert len(list(cache.glob("snapshot-*.pickle"))) == 1  # the first version's only
 
 
 def test_switched_off(tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:

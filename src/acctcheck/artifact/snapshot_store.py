@@ -2,8 +2,9 @@
 
 Why: compiling the bundled packs costs seconds (sound/pinyin keys, one-edit halves, automata: ~5 s here,
 docs/performance.md) and holds the GIL; done in every worker it delayed start and stalled requests on reload.
-Now a child process that serves nothing compiles the set once and pickles it (the automata as daachorse's
-serialised bytes, match/automaton.py); every worker of the machine unpickles it in a fraction of a second.
+Now the set is compiled once per machine and pickled (the automata as daachorse's serialised bytes,
+match/automaton.py): at start by the first worker, before it serves anything; on a reload by a child process
+that serves nothing. Every other worker unpickles it in a fraction of a second.
 
 The file `snapshot-<key>.pickle` sits in the registry artifact directory (registry.artifact.default_cache_dir,
 ACCTCHECK_ARTIFACT_DIR). The key digests FORMAT, the code (every module and data file of the acctcheck package
@@ -222,9 +223,10 @@ def compile_in_child(fs: FileSet, marked: frozenset[str], cache_dir: Path, key: 
 
 def load_or_compile(fs: FileSet, normalizer: Normalizer, *, previous: Snapshot | None,
                     marked: frozenset[str], run_examples: bool = True) -> Snapshot:
-    """What packs.build.build_from_files returns for `fs`, through the artifact: read it, or have a child
-    compile it first. Falls back to the in-process build for a registry-only change (which reuses
-    `previous`), a custom normaliser, or any artifact failure."""
+    """What packs.build.build_from_files returns for `fs`, through the artifact: read it, or compile it first
+    (at start, before anything is served, in this process; while serving, in a child). Falls back to the
+    in-process build for a registry-only change (which reuses `previous`), a small set, a custom normaliser,
+    or any artifact failure."""
     from acctcheck.packs.build import build_from_files, example_failures
 
     def in_process() -> Snapshot:
@@ -248,8 +250,13 @@ def load_or_compile(fs: FileSet, normalizer: Normalizer, *, previous: Snapshot |
             cache_dir.mkdir(parents=True, exist_ok=True)
             with _locked(cache_dir / f".snapshot-{key}.lock"):  # the workers of a machine compile it once
                 snapshot = read_artifact(path, normalizer)
-                if snapshot is None and compile_in_child(fs, marked, cache_dir, key,
-                                                         serving=previous is not None):
+                if snapshot is None and previous is None:
+                    # at start nothing is served yet: this worker compiles (no child to start, no niceness)
+                    # and stores it; the machine's other workers wait on the lock and load it
+                    built = in_process()
+                    write_artifact(built, cache_dir, key)
+                    return built
+                if snapshot is None and compile_in_child(fs, marked, cache_dir, key, serving=True):
                     snapshot = read_artifact(path, normalizer)
         except OSError as exc:
             print(f"acctcheck: snapshot artifact directory {cache_dir}: {exc}", file=sys.stderr)
