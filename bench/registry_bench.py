@@ -379,7 +379,7 @@ def bundled_artifact(work: Path) -> dict[str, float]:
         until_workers(srv.url, 2, bool)
         return srv, ready, time.perf_counter() - t0
 
-    srv, _, out["cold_all"] = start()  # no artifact: one child compiles, both workers load
+    srv, _, out["cold_all"] = start()  # no artifact: the first worker compiles and stores it, the other loads it
     srv.stop()
     srv, out["warm_ready"], out["warm_all"] = start()
     try:
@@ -566,7 +566,8 @@ def main() -> int:
 def print_bundled(b: dict[str, float], summary: bool = False) -> None:
     if not summary:
         print("\n7. bundled packs through the snapshot artifact, `acctcheck serve --workers 2`")
-        print(f"  start, no artifact yet (a child compiles, both workers load): {b['cold_all']:.1f} s to both workers")
+        print(f"  start, no artifact yet (the first worker compiles and stores it, the other loads it): "
+              f"{b['cold_all']:.1f} s to both workers")
         print(f"  start, artifacts switched off (each worker compiles): {b['off_ready']:.1f} s to ready, "
               f"{b['off_all']:.1f} s to both workers")
     print(f"  start → ready, warm artifact: {b['warm_ready']:.2f} s (target ≤ 1 s); both workers {b['warm_all']:.2f} s")
