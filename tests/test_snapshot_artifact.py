@@ -122,3 +122,14 @@ def test_a_small_set_compiles_in_process(tmp_path: Path, cache: Path, monkeypatc
     store = RuleStore(write_small_rules(tmp_path / "rules"), settle_s=0)
     assert store.reload(force=True).ok
     assert not list(cache.glob("snapshot-*.pickle"))
+
+
+def test_an_unusable_artifact_directory_still_starts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    not_a_dir = tmp_path / "file"
+    not_a_dir.write_text("x", encoding="utf-8")
+    monkeypatch.setenv("ACCTCHECK_ARTIFACT_DIR", str(not_a_dir))
+    monkeypatch.setenv("ACCTCHECK_SNAPSHOT_MIN_BYTES", "0")
+    rules = write_small_rules(tmp_path / "rules")
+    store = RuleStore(rules, settle_s=0)
+    assert store.reload(force=True).ok
+    assert verdicts(store.snapshot) == verdicts(build_snapshot(rules))

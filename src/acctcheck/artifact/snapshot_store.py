@@ -20,6 +20,7 @@ ACCTCHECK_SNAPSHOT_MIN_BYTES (64 KiB of pack, term and policy files) compile in 
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import gc
 import hashlib
@@ -151,10 +152,14 @@ def write_artifact(snapshot: Snapshot, cache_dir: Path, key: str) -> Path:
     cache_dir.mkdir(parents=True, exist_ok=True)
     final = artifact_path(cache_dir, key)
     tmp = final.with_name(f".{final.name}.{os.getpid()}")
-    with tmp.open("wb") as f:
-        f.write(f"{FORMAT}\n{key}\n".encode())
-        _Pickler(f, bare).dump(bare)
-    os.replace(tmp, final)
+    try:
+        with tmp.open("wb") as f:
+            f.write(f"{FORMAT}\n{key}\n".encode())
+            _Pickler(f, bare).dump(bare)
+        os.replace(tmp, final)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     _prune(cache_dir, keep=final)
     return final
 
@@ -163,7 +168,11 @@ def read_artifact(path: Path, normalizer: Normalizer) -> Snapshot | None:
     """The stored snapshot, or None when the file is missing, foreign or damaged (then it is removed, so the
     next compile writes it again)."""
     try:
-        with path.open("rb") as f:
+        f = path.open("rb")
+    except OSError:  # missing, or the directory is unusable: compiled (and stored if it can be)
+        return None
+    try:
+        with f:
             head = f.readline().decode().strip(), f.readline().decode().strip()
             if head != (FORMAT, path.stem.removeprefix("snapshot-")):
                 raise ValueError(f"not a {FORMAT} file for this key")
@@ -178,11 +187,10 @@ def read_artifact(path: Path, normalizer: Normalizer) -> Snapshot | None:
         if not isinstance(snapshot, Snapshot):
             raise ValueError("not a snapshot")
         return snapshot
-    except FileNotFoundError:
-        return None
     except Exception as exc:  # a damaged artifact of any kind is compiled again, never fatal
         print(f"acctcheck: ignoring snapshot artifact {path}: {exc}", file=sys.stderr)
-        path.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            path.unlink()
         return None
 
 
@@ -191,6 +199,7 @@ def _prune(cache_dir: Path, keep: Path) -> None:
     for old in files[KEEP:]:
         if old != keep:
             old.unlink(missing_ok=True)
+            (cache_dir / f".{old.stem}.lock").unlink(missing_ok=True)
 
 
 def compile_in_child(fs: FileSet, marked: frozenset[str], cache_dir: Path, key: str, *, serving: bool) -> bool:
@@ -254,7 +263,10 @@ def load_or_compile(fs: FileSet, normalizer: Normalizer, *, previous: Snapshot |
                     # at start nothing is served yet: this worker compiles (no child to start, no niceness)
                     # and stores it; the machine's other workers wait on the lock and load it
                     built = in_process()
-                    write_artifact(built, cache_dir, key)
+                    try:
+                        write_artifact(built, cache_dir, key)
+                    except OSError as exc:  # a full or read-only directory: serve what was built anyway
+                        print(f"acctcheck: cannot store the snapshot artifact in {cache_dir}: {exc}", file=sys.stderr)
                     return built
                 if snapshot is None and compile_in_child(fs, marked, cache_dir, key, serving=True):
                     snapshot = read_artifact(path, normalizer)
