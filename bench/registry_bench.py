@@ -379,7 +379,7 @@ def bundled_artifact(work: Path) -> dict[str, float]:
         until_workers(srv.url, 2, bool)
         return srv, ready, time.perf_counter() - t0
 
-    srv, _, out["cold_all"] = start()  # no artifact: the first worker compiles and stores it, the other loads it
+    srv, _, out["cold_all"] = start()  # no artifact: both workers compile, the first one done stores it
     srv.stop()
     srv, out["warm_ready"], out["warm_all"] = start()
     try:
@@ -566,7 +566,7 @@ def main() -> int:
 def print_bundled(b: dict[str, float], summary: bool = False) -> None:
     if not summary:
         print("\n7. bundled packs through the snapshot artifact, `acctcheck serve --workers 2`")
-        print(f"  start, no artifact yet (the first worker compiles and stores it, the other loads it): "
+        print(f"  start, no artifact yet (both workers compile, the first one done stores it): "
               f"{b['cold_all']:.1f} s to both workers")
         print(f"  start, artifacts switched off (each worker compiles): {b['off_ready']:.1f} s to ready, "
               f"{b['off_all']:.1f} s to both workers")

@@ -2,9 +2,9 @@
 
 Why: compiling the bundled packs costs seconds (sound/pinyin keys, one-edit halves, automata: ~5 s here,
 docs/performance.md) and holds the GIL; done in every worker it delayed start and stalled requests on reload.
-Now the set is compiled once per machine and pickled (the automata as daachorse's serialised bytes,
-match/automaton.py): at start by the first worker, before it serves anything; on a reload by a child process
-that serves nothing. Every other worker unpickles it in a fraction of a second.
+Now the set is pickled once compiled (the automata as daachorse's serialised bytes, match/automaton.py): at a
+start without an artifact by the workers themselves, before they serve anything (the first one done stores it);
+on a reload by one child process that serves nothing. Every other worker unpickles it in a fraction of a second.
 
 The file `snapshot-<key>.pickle` sits in the registry artifact directory (registry.artifact.default_cache_dir,
 ACCTCHECK_ARTIFACT_DIR). The key digests FORMAT, the code (every module and data file of the acctcheck package
@@ -233,7 +233,7 @@ def compile_in_child(fs: FileSet, marked: frozenset[str], cache_dir: Path, key: 
 def load_or_compile(fs: FileSet, normalizer: Normalizer, *, previous: Snapshot | None,
                     marked: frozenset[str], run_examples: bool = True) -> Snapshot:
     """What packs.build.build_from_files returns for `fs`, through the artifact: read it, or compile it first
-    (at start, before anything is served, in this process; while serving, in a child). Falls back to the
+    (at start, before anything is served, in this process and store it; while serving, in a child). Falls back to the
     in-process build for a registry-only change (which reuses `previous`), a small set, a custom normaliser,
     or any artifact failure."""
     from acctcheck.packs.build import build_from_files, example_failures
@@ -254,20 +254,21 @@ def load_or_compile(fs: FileSet, normalizer: Normalizer, *, previous: Snapshot |
     key = snapshot_key(loaded)
     path = artifact_path(cache_dir, key)
     snapshot = read_artifact(path, normalizer)
+    if snapshot is None and previous is None:
+        # at start nothing is served yet: every worker without the artifact compiles in process, side by side
+        # as before the artifact (no child to start, no lock to queue on), and the first one done stores it
+        built = in_process()
+        if not path.is_file():
+            try:
+                write_artifact(built, cache_dir, key)
+            except OSError as exc:  # a full or read-only directory: serve what was built anyway
+                print(f"acctcheck: cannot store the snapshot artifact in {cache_dir}: {exc}", file=sys.stderr)
+        return built
     if snapshot is None:
         try:
             cache_dir.mkdir(parents=True, exist_ok=True)
             with _locked(cache_dir / f".snapshot-{key}.lock"):  # the workers of a machine compile it once
                 snapshot = read_artifact(path, normalizer)
-                if snapshot is None and previous is None:
-                    # at start nothing is served yet: this worker compiles (no child to start, no niceness)
-                    # and stores it; the machine's other workers wait on the lock and load it
-                    built = in_process()
-                    try:
-                        write_artifact(built, cache_dir, key)
-                    except OSError as exc:  # a full or read-only directory: serve what was built anyway
-                        print(f"acctcheck: cannot store the snapshot artifact in {cache_dir}: {exc}", file=sys.stderr)
-                    return built
                 if snapshot is None and compile_in_child(fs, marked, cache_dir, key, serving=True):
                     snapshot = read_artifact(path, normalizer)
         except OSError as exc:
