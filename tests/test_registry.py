@@ -138,6 +138,7 @@ def test_a_synthetic_name_among_ten_thousand(snap) -> None:
     ("我是人民日报的朋友", "人民日报"),  # inside a longer name
     ("刷单小王子回来了", "刷单小王子"),
     ("sunny_nike", "nike"),  # a Latin name as a whole word after a separator
+    ("sunny\u200bnike88", "nike"),  # after an invisible character, before a digit run
     ("i love Nike", "Nike"),
     ("爱Nike", "Nike"),
 ])
@@ -147,7 +148,8 @@ def test_suffix_or_inside_a_longer_name_reviews(snap, nickname: str, text: str) 
     assert [(t, a) for _, t, _, _, a in registry_findings(v)] == [(text, "review")]
 
 
-@pytest.mark.parametrize("nickname", ["王伟的小店", "小王伟", "snikers", "nikestore"])
+@pytest.mark.parametrize("nickname", ["王伟的小店", "小王伟", "snikers", "nikestore", "sunny_nikestore",
+                                      "ｓｎｉｋｅｒｓ"])
 def test_short_names_inside_and_latin_inside_a_word_are_not_hits(snap, nickname: str) -> None:
     assert registry_findings(check(snap, nickname)) == []
 
@@ -247,8 +249,9 @@ def test_compile_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert "verified-accounts.txt: 1 names, 1 keys, compiled in" in text and "closed-accounts.txt.gz: 1 names" in text
     assert "verified-accounts.txt:2: skipped: empty name" in err
     assert main(["compile", str(root), "--out", str(out)]) == 0
-    assert capsys.readouterr()[0].count("already compiled") == 2
-    assert len([p for p in out.iterdir() if not p.name.startswith(".")]) == 2
+    assert capsys.readouterr()[0].count("already compiled") == 3  # two registries and the packs' snapshot
+    assert len([p for p in out.iterdir() if p.is_dir() and not p.name.startswith(".")]) == 2
+    assert len(list(out.glob("snapshot-*.pickle"))) == 1
 
 
 @pytest.mark.slow

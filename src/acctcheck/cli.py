@@ -323,7 +323,7 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--no-progress", action="store_true")
     scan.set_defaults(func=lambda a: __import__("acctcheck.scan", fromlist=["main"]).main(a))
 
-    from acctcheck.registry.commands import add_commands  # compile, registry diff
+    from acctcheck.registry_commands import add_commands  # compile, registry diff
 
     add_commands(sub)
     return parser

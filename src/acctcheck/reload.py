@@ -1,7 +1,8 @@
 """The active rule snapshot and how it is replaced.
 
-Reload builds a complete snapshot aside (load → validate → compile → examples) and only then swaps one
-reference. A failed build leaves the previous snapshot serving and is recorded for /status and /metrics.
+Reload builds a complete snapshot aside (load → validate → compile → examples; the compile in a child process
+that stores it as a shared artifact, artifact.snapshot_store) and only then swaps one reference. A failed
+build leaves the previous snapshot serving and is recorded for /status and /metrics.
 The rules directory is the source of truth: every worker process watches it and reloads itself.
 """
 
@@ -13,7 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
+from acctcheck.artifact.snapshot_store import load_or_compile
 from acctcheck.normalize.normalizer import Normalizer, default_normalizer
 from acctcheck.packs.errors import PackIssue, PackSetError
 from acctcheck.packs.files import CHANGING, FileEntry, FileSet, read_entry, read_tree, source_dir
@@ -21,7 +24,6 @@ from acctcheck.packs.loader import end_marker_missing, marked_files
 from acctcheck.packs.manifest import manifest_issues
 from acctcheck.packs.memory import release_memory
 from acctcheck.packs.snapshot import Snapshot
-from acctcheck.ruleset import build_from_files
 
 __all__ = ["ReloadResult", "RuleStore", "content_hash", "source_dir"]
 
@@ -48,7 +50,7 @@ class ReloadResult:
 
 @dataclass
 class _Seen:
-    key: tuple  # this version of the file: stamp and digest (or ABSENT)
+    key: tuple[object, ...]  # this version of the file: stamp and digest (or ABSENT)
     since: float  # clock time since which it has been on disk unchanged
 
 
@@ -138,7 +140,7 @@ class RuleStore:
         unsettled: list[str] = []
         for rel in sorted(set(self._seen) | set(fs.files)):
             entry = fs.files.get(rel)
-            key = ABSENT if entry is None else (entry.stamp, entry.problem or entry.digest)
+            key: tuple[object, ...] = ABSENT if entry is None else (entry.stamp, entry.problem or entry.digest)
             if entry is not None and entry.changing:
                 key = (CHANGING, now)  # never equal to a later observation
             seen = self._seen.get(rel)
@@ -205,7 +207,8 @@ class RuleStore:
             self._built = fs.digest
         self.last_attempt = datetime.now(UTC)
         try:
-            snapshot = build_from_files(fs, self.normalizer, previous=self.snapshot, marked=self._marked)
+            # compiled by a child process into a shared artifact, or read from it (artifact.snapshot_store)
+            snapshot = load_or_compile(fs, self.normalizer, previous=self.snapshot, marked=self._marked)
             marked = marked_files(fs)
         except PackSetError as exc:
             errors = [i.as_dict() for i in exc.issues]
@@ -239,7 +242,7 @@ class RuleStore:
         rev = self.snapshot.revision if self.snapshot else None
         return ReloadResult(False, False, rev, errors)
 
-    def status(self) -> dict:
+    def status(self) -> dict[str, Any]:
         snap = self.snapshot
         return {
             "ready": snap is not None,

@@ -11,11 +11,22 @@ separators, number styles and bidi display order already folded) is searched in 
 
 from __future__ import annotations
 
+import re
+from typing import TYPE_CHECKING
+
 from acctcheck.checks.base import CheckContext, RawFinding
 from acctcheck.match.terms import alnum_class as _alnum_class
 from acctcheck.match.terms import bounded
 from acctcheck.match.terms import spelling as _method
+from acctcheck.normalize.skeleton import FILL
 from acctcheck.registry.layer import FAMILY, SUFFIXES
+
+if TYPE_CHECKING:
+    from acctcheck.normalize.view import View
+    from acctcheck.packs.snapshot import Snapshot
+
+_FILLS = re.compile(f"{FILL}+")
+_NO_GAPS: frozenset[int] = frozenset()
 
 
 def run(ctx: CheckContext) -> list[RawFinding]:
@@ -35,13 +46,15 @@ def run(ctx: CheckContext) -> list[RawFinding]:
                 continue
             view = views.skeleton
             text = view.text
-            # nothing dropped or expanded: the skeleton's neighbours are the original's (no offset maps needed)
-            plain = len(text) == len(views.value) and views.value.isalnum()
-            for s, e, kid in index.search(text, policy.min_inner_chars, suffixes, plain):
+            # in typed order, a word boundary is a change of character class or a dropped separator (gaps):
+            # no offset maps needed; in display order (bidi controls) neighbours must be looked up in the original
+            words = not view.reordered
+            gaps = skeleton_gaps(views.marked) if words else _NO_GAPS
+            for s, e, kid in index.search(text, policy.min_inner_chars, suffixes, words, gaps):
                 whole = s == 0 and e == len(text)
                 suffixed = s == 0 and not whole and text[e:] in suffixes
                 if not (whole or suffixed) and (e - s < policy.min_inner_chars
-                                                or not _word(snapshot, view, s, e, plain)):
+                                                or not _word(snapshot, view, s, e, words, gaps)):
                     continue
                 entries = index.entries(kid)
                 if account_id is not None and any(owner == account_id for _, owner in entries):
@@ -57,11 +70,23 @@ def run(ctx: CheckContext) -> list[RawFinding]:
     return out
 
 
-def _word(snapshot, view, s: int, e: int, plain: bool) -> bool:  # noqa: ANN001
+def skeleton_gaps(marked: str) -> frozenset[int]:
+    """Skeleton positions that had a separator or an invisible character just before them (FieldViews.marked)."""
+    if FILL not in marked:
+        return _NO_GAPS
+    gaps = set()
+    dropped = 0
+    for m in _FILLS.finditer(marked):
+        dropped += m.end() - m.start()
+        gaps.add(m.end() - dropped)
+    return frozenset(gaps)
+
+
+def _word(snapshot: Snapshot, view: View, s: int, e: int, typed_order: bool, gaps: frozenset[int]) -> bool:
     """A name starting or ending in a Latin letter or digit must not continue a word or digit run."""
-    if not plain:
+    if not typed_order:
         return bounded(snapshot.normalizer.folder, view, s, e)
     text = view.text
-    if s > 0 and (c := _alnum_class(text[s])) and _alnum_class(text[s - 1]) == c:
+    if s > 0 and s not in gaps and (c := _alnum_class(text[s])) and _alnum_class(text[s - 1]) == c:
         return False
-    return not (e < len(text) and (c := _alnum_class(text[e - 1])) and _alnum_class(text[e]) == c)
+    return not (e < len(text) and e not in gaps and (c := _alnum_class(text[e - 1])) and _alnum_class(text[e]) == c)

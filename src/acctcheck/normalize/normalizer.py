@@ -70,6 +70,12 @@ class FieldViews:
         return self._weave().skeleton
 
     @property
+    def marked(self) -> str:
+        """The skeleton's text with FILL where separators or invisibles stood (skeleton.Woven.marked): word
+        boundaries of Latin runs without building offset maps."""
+        return self._weave().marked
+
+    @property
     def pinyin(self) -> View:
         view = self._pinyin
         if view is None:

@@ -37,6 +37,7 @@ import time
 import zlib
 from array import array
 from collections.abc import Iterator
+from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -249,36 +250,44 @@ class RegistryIndex:
                 "keys": self.keys, "bad_lines": m["bad_lines"], "bad_samples": m["bad_samples"]}
 
     def search(self, text: str, inner_from: int = INNER, suffixes: tuple[str, ...] = (),
-               words: bool = False) -> list[tuple[int, int, int]]:
+               words: bool = False, gaps: AbstractSet[int] = frozenset()) -> list[tuple[int, int, int]]:
         """(start, end, key id) of the listed keys in `text` (a skeleton view) that can count: the whole text,
         a key followed by one of `suffixes`, and keys of at least `inner_from` characters anywhere (shorter
-        ones never count inside a longer name). With `words` (the skeleton dropped nothing, so its neighbours
-        are the original's), a start inside a Latin word or a digit run is skipped: no name starts there.
+        ones never count inside a longer name). With `words` (the text is in typed order, and `gaps` are the
+        positions where the skeleton dropped a separator or an invisible character), a start inside a Latin
+        word or a digit run is skipped: no name starts there.
 
-        Cost: one exact lookup for most names; a start position is walked in the trie only when its first
-        three characters begin a long enough key (inner3.bits, one CRC) or a suffix ends the text."""
+        Cost: for most names, one filter probe per start position and no trie access at all. A start
+        position is walked in the trie only when its first three characters begin a long enough key
+        (inner3.bits, one CRC) or, at the start, when a suffix ends the text. The whole text of three or more
+        characters needs no lookup of its own: were it a key, its first three characters would pass the
+        filter."""
         trie = self.trie
         longest = self.max_key_chars
         n = len(text)
-        filtered = inner_from >= INNER
-        bits, mask, crc = self._inner, self._inner_mask, zlib.crc32
-        if (n > INNER and filtered and not bits[(h := crc(text[:INNER].encode()) & mask) >> 3] >> (h & 7) & 1
-                and not (suffixes and text.endswith(suffixes))):
-            kid = trie.get(text) if n <= longest else None
-            out = [] if kid is None else [(0, n, kid)]
-        else:
+        if inner_from < INNER or n < INNER:  # nothing to filter by: walk every start that can count
             out = [(0, len(key), kid) for key, kid in trie.iter_prefixes_with_ids(text[:longest])]
+            for i in range(1, n - inner_from + 1):
+                if words and _inside_word(text[i - 1], text[i]) and i not in gaps:
+                    continue
+                out.extend((i, i + len(key), kid) for key, kid in trie.iter_prefixes_with_ids(text[i:i + longest])
+                           if len(key) >= inner_from)
+            return out
+        bits, mask, crc = self._inner, self._inner_mask, zlib.crc32
+        h = crc(text[:INNER].encode()) & mask
+        if bits[h >> 3] >> (h & 7) & 1 or (suffixes and text.endswith(suffixes)):
+            out = [(0, len(key), kid) for key, kid in trie.iter_prefixes_with_ids(text[:longest])]
+        else:
+            out = []
         for i in range(1, n - inner_from + 1):
-            if words:
+            if words:  # _inside_word, inlined: this loop runs per character of every request
                 a, b = text[i - 1], text[i]
-                if ("a" <= a <= "z" and "a" <= b <= "z") or ("0" <= a <= "9" and "0" <= b <= "9"):
+                if (("a" <= a <= "z" and "a" <= b <= "z") or ("0" <= a <= "9" and "0" <= b <= "9")) and i not in gaps:
                     continue
-            if filtered:
-                h = crc(text[i:i + INNER].encode()) & mask
-                if not bits[h >> 3] >> (h & 7) & 1:
-                    continue
-            out.extend((i, i + len(key), kid) for key, kid in trie.iter_prefixes_with_ids(text[i:i + longest])
-                       if len(key) >= inner_from)
+            h = crc(text[i:i + INNER].encode()) & mask
+            if bits[h >> 3] >> (h & 7) & 1:
+                out.extend((i, i + len(key), kid) for key, kid in trie.iter_prefixes_with_ids(text[i:i + longest])
+                           if len(key) >= inner_from)
         return out
 
     def entries(self, key_id: int) -> list[tuple[str, str]]:
@@ -291,6 +300,11 @@ class RegistryIndex:
         """Entries of one exact key (tests, diff), [] if none."""
         kid = self.trie.get(key)
         return [] if kid is None else self.entries(kid)
+
+
+def _inside_word(a: str, b: str) -> bool:
+    """b continues a Latin word or a digit run that a ends (skeleton text: lower case, ASCII digits)."""
+    return ("a" <= a <= "z" and "a" <= b <= "z") or ("0" <= a <= "9" and "0" <= b <= "9")
 
 
 def _map(path: Path) -> mmap.mmap | bytes:

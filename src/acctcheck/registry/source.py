@@ -10,6 +10,7 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, cast
 
 MAX_NAME_CHARS = 64
 MAX_ACCOUNT_ID_CHARS = 128  # the same limit as the request's account_id
@@ -61,7 +62,8 @@ def read_entries(path: Path, bad: list[BadLine] | None = None, data: bytes | Non
             raw_io = stack.enter_context(io.BytesIO(data) if data is not None else path.open("rb"))
             if path.name.endswith(".gz"):  # GzipFile does not close the file it reads: the stack does
                 raw_io = stack.enter_context(gzip.GzipFile(fileobj=raw_io, mode="rb"))
-            f = stack.enter_context(io.TextIOWrapper(raw_io, encoding="utf-8", errors="strict", newline=None))
+            f = stack.enter_context(io.TextIOWrapper(cast("IO[bytes]", raw_io), encoding="utf-8", errors="strict",
+                                                     newline=None))
             for no, raw in enumerate(f, 1):
                 line = raw.rstrip("\r\n")
                 stripped = line.strip()

@@ -5,12 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
 
 
 def _cmd_compile(args: argparse.Namespace) -> int:
-    """Compile every registry a rules directory references into OUT (a CI step, an image build or an init
-    container): workers started with ACCTCHECK_ARTIFACT_DIR=OUT then only map the artifacts."""
+    """Compile every registry a rules directory references, then the packs' snapshot, into OUT (a CI step, an
+    image build or an init container): workers started with ACCTCHECK_ARTIFACT_DIR=OUT then only load them."""
     from acctcheck.packs.errors import PackSetError
     from acctcheck.packs.loader import load_dir
     from acctcheck.registry.artifact import compile_artifact
@@ -40,7 +39,39 @@ def _cmd_compile(args: argparse.Namespace) -> int:
             print(f"  … {len(stats.bad) - 20} more skipped lines", file=sys.stderr)
     if not refs:
         print(f"no registry rules in {args.rules}", file=sys.stderr)
-    return 1 if failed else 0
+    if failed:
+        return 1
+    return _compile_snapshot(Path(args.rules), out)
+
+
+def _compile_snapshot(rules: Path, out: Path) -> int:
+    """The packs' compiled snapshot (acctcheck.artifact), so that workers load it instead of compiling."""
+    import os
+    import time
+
+    from acctcheck.artifact.snapshot_store import artifact_path, snapshot_key, write_artifact
+    from acctcheck.normalize.normalizer import default_normalizer
+    from acctcheck.packs.errors import PackSetError
+    from acctcheck.packs.files import read_tree
+    from acctcheck.packs.loader import load_files
+    from acctcheck.ruleset import build_from_files
+
+    os.environ["ACCTCHECK_ARTIFACT_DIR"] = str(out)  # the registries it opens are the ones just compiled
+    t0 = time.perf_counter()
+    try:
+        fs = read_tree(rules)
+        key = snapshot_key(load_files(fs))
+        path = artifact_path(out, key)
+        if path.is_file():
+            print(f"snapshot of {rules}: already compiled -> {path}")
+            return 0
+        write_artifact(build_from_files(fs, default_normalizer()), out, key)
+    except PackSetError as exc:
+        for issue in exc.issues:
+            print(issue, file=sys.stderr)
+        return 2
+    print(f"snapshot of {rules}: compiled in {time.perf_counter() - t0:.1f} s -> {path}")
+    return 0
 
 
 def _cmd_diff(args: argparse.Namespace) -> int:
@@ -61,11 +92,11 @@ def _cmd_diff(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_commands(sub: Any) -> None:
+def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Registers the commands on the `acctcheck` parser (cli.build_parser)."""
     from acctcheck.settings import bundled_rules_dir
 
-    comp = sub.add_parser("compile", help="compile the registries of a rules directory into artifacts")
+    comp = sub.add_parser("compile", help="compile the registries and the packs of a rules directory into artifacts")
     comp.add_argument("rules", nargs="?", default=str(bundled_rules_dir()))
     comp.add_argument("--out", required=True, help="artifact directory (serve with ACCTCHECK_ARTIFACT_DIR=OUT)")
     comp.set_defaults(func=_cmd_compile)

@@ -1,0 +1,135 @@
+"""Compiled snapshots as shared artifacts (acctcheck.artifact): compiled at start in process, on a reload by a
+real child process, stored under a content key, loaded by the next worker without compiling, identical
+verdicts, a damaged file compiled again, a pack set the child refuses reported with the same issues as an
+in-process build, and the switches."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from acctcheck.artifact import snapshot_store
+from acctcheck.contract import AccountFields, ValidateRequest
+from acctcheck.engine import validate
+from acctcheck.packs.errors import PackSetError
+from acctcheck.packs.files import FileSet
+from acctcheck.packs.snapshot import Snapshot
+from acctcheck.reload import RuleStore
+from acctcheck.ruleset import build_snapshot
+from tests.conftest import write_small_rules
+
+NICKS = ["外交部发言人", "中央小助手", "普通用户", "国务院"]
+
+
+def verdicts(snapshot: Snapshot) -> list[tuple[str, list[tuple[str, str, str]]]]:
+    out = []
+    for nick in NICKS:
+        v = validate(snapshot, ValidateRequest(fields=AccountFields(nickname=nick)), decision_id="t")
+        out.append((v.decision, [(f.category, f.text, f.method) for f in v.findings]))
+    return out
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    out = tmp_path / "artifacts"
+    monkeypatch.setenv("ACCTCHECK_ARTIFACT_DIR", str(out))
+    monkeypatch.setenv("ACCTCHECK_SNAPSHOT_MIN_BYTES", "0")  # the small test packs through the artifact too
+    return out
+
+
+def test_compiled_once_then_loaded_without_compiling(tmp_path: Path, cache: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    rules = write_small_rules(tmp_path / "rules")
+    first = RuleStore(rules, settle_s=0)
+    assert first.reload(force=True).ok
+    stored = list(cache.glob("snapshot-*.pickle"))
+    assert len(stored) == 1
+    assert verdicts(first.snapshot) == verdicts(build_snapshot(rules))
+
+    def no_compile(*_a: object, **_k: object) -> bool:
+        raise AssertionError("a warm artifact must not be compiled again")
+
+    monkeypatch.setattr(snapshot_store, "compile_in_child", no_compile)
+    monkeypatch.setattr(snapshot_store, "build_from_files", no_compile, raising=False)
+    second = RuleStore(rules, settle_s=0)
+    assert second.reload(force=True).ok
+    assert second.snapshot.revision == first.snapshot.revision
+    assert second.snapshot.root == str(rules)
+    assert verdicts(second.snapshot) == verdicts(first.snapshot)
+
+
+def test_a_changed_pack_gets_a_new_artifact(tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rules = write_small_rules(tmp_path / "rules")
+    store = RuleStore(rules, settle_s=0)
+    assert store.reload(force=True).ok  # at start: compiled in process and stored
+    children: list[bool] = []
+    real = snapshot_store.compile_in_child
+
+    def counted(fs: FileSet, marked: frozenset[str], cache_dir: Path, key: str, *, serving: bool) -> bool:
+        children.append(serving)
+        return real(fs, marked, cache_dir, key, serving=serving)
+
+    monkeypatch.setattr(snapshot_store, "compile_in_child", counted)
+    pack = rules / "mini.yaml"
+    pack.write_text(pack.read_text(encoding="utf-8").replace("[中央]", "[中央, 普通]"), encoding="utf-8")
+    assert store.reload(force=True).ok
+    assert len(list(cache.glob("snapshot-*.pickle"))) == 2
+    assert children == [True]  # while serving, a niced child compiled the new version
+    assert store.snapshot is not None
+    assert verdicts(store.snapshot)[2][0] == "review"  # 普通用户 now holds a strict term
+
+
+def test_a_damaged_artifact_is_compiled_again(tmp_path: Path, cache: Path) -> None:
+    rules = write_small_rules(tmp_path / "rules")
+    assert RuleStore(rules, settle_s=0).reload(force=True).ok
+    (path,) = cache.glob("snapshot-*.pickle")
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])  # a torn copy
+    store = RuleStore(rules, settle_s=0)
+    assert store.reload(force=True).ok
+    assert verdicts(store.snapshot) == verdicts(build_snapshot(rules))
+    assert snapshot_store.read_artifact(path, store.normalizer) is not None  # written again whole
+
+
+def test_refused_packs_report_the_in_process_issues(tmp_path: Path, cache: Path) -> None:
+    rules = write_small_rules(tmp_path / "rules")
+    store = RuleStore(rules, settle_s=0)
+    assert store.reload(force=True).ok  # serving: the next build is a child's
+    pack = rules / "mini.yaml"
+    # parses, but an example fails: refused at compile time, in the child
+    pack.write_text(pack.read_text(encoding="utf-8").replace(
+        "...\n", "examples:\n  - fields: {nickname: 普通用户}\n    expect: [official_impersonation]\n...\n"),
+        encoding="utf-8")
+    with pytest.raises(PackSetError) as in_process:
+        build_snapshot(rules)
+    result = store.reload(force=True)
+    assert not result.ok
+    assert result.errors == [i.as_dict() for i in in_process.value.issues]
+    assert len(list(cache.glob("snapshot-*.pickle"))) == 1  # the first version's only
+
+
+def test_switched_off(tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ACCTCHECK_SNAPSHOT_ARTIFACTS", "0")
+    rules = write_small_rules(tmp_path / "rules")
+    store = RuleStore(rules, settle_s=0)
+    assert store.reload(force=True).ok
+    assert not cache.exists() or not list(cache.glob("snapshot-*.pickle"))
+
+
+def test_a_small_set_compiles_in_process(tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ACCTCHECK_SNAPSHOT_MIN_BYTES", str(64 << 10))
+    monkeypatch.setattr(snapshot_store, "compile_in_child", lambda *_a, **_k: pytest.fail("no child for a few kB"))
+    store = RuleStore(write_small_rules(tmp_path / "rules"), settle_s=0)
+    assert store.reload(force=True).ok
+    assert not list(cache.glob("snapshot-*.pickle"))
+
+
+def test_an_unusable_artifact_directory_still_starts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    not_a_dir = tmp_path / "file"
+    not_a_dir.write_text("x", encoding="utf-8")
+    monkeypatch.setenv("ACCTCHECK_ARTIFACT_DIR", str(not_a_dir))
+    monkeypatch.setenv("ACCTCHECK_SNAPSHOT_MIN_BYTES", "0")
+    rules = write_small_rules(tmp_path / "rules")
+    store = RuleStore(rules, settle_s=0)
+    assert store.reload(force=True).ok
+    assert verdicts(store.snapshot) == verdicts(build_snapshot(rules))
