@@ -67,25 +67,33 @@ def _flagged(verdict) -> bool:
 
 
 @pytest.mark.slow
-def test_blind_set_5_real_world_material(snapshot) -> None:
-    """Blind set 5 (names from enforcement reports, government new-media rankings, media directories, real
-    nicknames, idioms, poetry, contact spam): floors a little under the measurement of the session that used it.
-    Bio-only cases get an ordinary nickname (the contract requires one)."""
-    must = load_cases(DATA / "blind5_must_flag.yaml")
-    other = load_cases(DATA / "blind5_ordinary_contact.yaml")
-    for c in must + other:
-        c["fields"] = c["fields"] if "nickname" in c["fields"] else {"nickname": "小明", **c["fields"]}
-    must_report = evaluate(snapshot, must)
+@pytest.mark.parametrize(("must_file", "other_file", "must_floor", "contact_floor", "fp_ceiling"), [
+    # blind set 5 (session 3) and 6 (session 4): names from enforcement reports, government new-media rankings,
+    # media directories, real nicknames, idioms, poetry, contact spam; development set 7 (session 4): real
+    # handles and their evasions. Floors a little under the last measurement (closing notes).
+    ("blind5_must_flag.yaml", "blind5_ordinary_contact.yaml", 0.95, 0.96, 0.005),
+    ("blind6_must_flag.yaml", "blind6_ordinary_contact.yaml", 0.93, 0.95, 0.006),
+    ("dev7_must_flag.yaml", None, 0.86, None, None),
+])
+def test_real_world_tables(snapshot, must_file: str, other_file: str | None, must_floor: float,
+                           contact_floor: float | None, fp_ceiling: float | None) -> None:
+    """Flagged (review or reject, any category: the tables were written without reading the packs) at least
+    the floor; contact smuggling found; ordinary names, idioms and poetry flagged at most the ceiling."""
+    must_report = evaluate(snapshot, load_cases(DATA / must_file), any_category=True)
     flagged = sum(_flagged(r.verdict) for r in must_report.results) / len(must_report.results)
-    other_report = evaluate(snapshot, other)
+    print(f"\n{must_file}: flagged {flagged:.1%} of {len(must_report.results)}")
+    assert flagged >= must_floor, "\n".join(must_report.failures())
+    if other_file is None:
+        return
+    other_report = evaluate(snapshot, load_cases(DATA / other_file), any_category=True)
     contact = [r for r in other_report.results if r.case["group"] == "contact_smuggling"]
     contact_rate = sum(r.ok for r in contact) / len(contact)
     fp, n = other_report.false_positives()
-    print(f"\nblind5: must-flag flagged {flagged:.1%} of {len(must_report.results)}, contact {contact_rate:.1%} of "
-          f"{len(contact)}, ordinary not passed {fp}/{n}")
-    assert flagged >= 0.80, "\n".join(must_report.failures())
-    assert contact_rate >= 0.90, "\n".join(r for r in other_report.failures() if "contact" in r)
-    assert fp <= n * 0.015, "\n".join(r for r in other_report.failures() if "expect pass" in r)
+    print(f"{other_file}: contact {contact_rate:.1%} of {len(contact)}, ordinary not passed {fp}/{n}")
+    assert contact_floor is not None and contact_rate >= contact_floor, \
+        "\n".join(r for r in other_report.failures() if "contact" in r)
+    assert fp_ceiling is not None and fp <= n * fp_ceiling, \
+        "\n".join(r for r in other_report.failures() if "expect pass" in r)
 
 
 # measured 2026-12-06 with the bundled rules: blind3 196/206 flagged cases right (95.1%), 9/99 ordinary not
