@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 
@@ -103,18 +104,32 @@ class PinyinTable:
         """`key` as the segmenter reads the term typed with no breaks, when that differs: 平安 typed `pingan`
         reads pin gan, 西安 typed `xian` reads xian (fewest syllables). Indexing this reading too lets the typed
         form match; None when the typed letters read as the key itself (the usual case) or as no pinyin."""
-        if len(key) < 2:
-            return None
-        syllables = [self._syllables[c] for c in key]
-        if not any(q[0] in "aoe" or (q[0] in "ngr" and p[-1] in "aeiouvn") for p, q in itertools.pairwise(syllables)):
+        if len(key) < 2 or not self._crossable.search(key):
             return None  # no boundary that letters could cross (pin|gan, hu|nan, xi|an): a quarter of keys pass
-        letters = "".join(syllables)
+        letters = "".join(self._syllables[c] for c in key)
         cuts = self._segment(letters)  # not the request-side memo: a compile would fill it
         if cuts is None:
             return None
         code = self.syllable_code
         alt = "".join(code[letters[a:b]] for a, b in cuts)
         return alt if alt != key and sum(b - a for a, b in cuts) == len(letters) else None
+
+    @property
+    def _crossable(self) -> re.Pattern[str]:
+        """Encoded keys with a boundary typed letters could read across: a syllable starting with a vowel
+        (xi|an), or one starting with n, g or r after one ending with a vowel or n (hu|nan, pin|gan). One C
+        search per key at compile time, where a Python loop over syllable pairs cost seconds."""
+        found = self.__dict__.get("_crossable_re")
+        if found is None:
+            code = self.syllable_code
+
+            def chars(pred: Callable[[str], bool]) -> str:
+                return "".join(re.escape(c) for s, c in code.items() if pred(s))
+
+            found = re.compile(f"[{chars(lambda s: s[-1] in 'aeiouvn')}][{chars(lambda s: s[0] in 'ngr')}]"
+                               f"|.[{chars(lambda s: s[0] in 'aoe')}]", re.S)
+            object.__setattr__(self, "_crossable_re", found)
+        return found
 
     @property
     def _syllables(self) -> dict[str, str]:

@@ -45,6 +45,7 @@ class _Builder:
         self.skeleton: dict[str, list[TermEntry]] = defaultdict(list)
         self.pinyin: dict[str, list[TermEntry]] = defaultdict(list)
         self.issues: list[PackIssue] = []
+        self._typed: dict[str, str | None] = {}  # pinyin key -> its typed reading (PinyinTable.typed_key)
 
     def add(self, entry_line: str, *, rule: int, pack: int, part: int, sound: bool, where: PackIssue,
             canonical: str | None = None, covers: int = 1) -> int:
@@ -78,7 +79,9 @@ class _Builder:
             typed_only: TermEntry | None = None
             for k in keys:
                 self.pinyin[k].append(entry)
-                alt = self.n.pinyin.typed_key(k)
+                alt = self._typed.get(k, "")
+                if alt == "":  # a place name is a part of dozens of rules: read its typed form once
+                    alt = self._typed[k] = self.n.pinyin.typed_key(k)
                 if alt is not None and alt not in keys:
                     typed_only = typed_only or dataclasses.replace(entry, typed_only=True)
                     self.pinyin[alt].append(typed_only)
