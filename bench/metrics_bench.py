@@ -40,7 +40,7 @@ def child(rules: str, n: int, rounds: int) -> dict:
     from http_bench import bodies
 
     from acctcheck.api import metrics as api_metrics
-    from acctcheck.api.app import create_app
+    from acctcheck.service import create_app
     from acctcheck.settings import Settings
 
     app = create_app(Settings(rules_dir=Path(rules), watch=False, log_decisions=False))

@@ -474,7 +474,7 @@ def main() -> int:
     names = [ln.split("\t")[0] for ln in files[biggest].read_text(encoding="utf-8").splitlines()[:1000]]
     for method, (hit, total) in sorted(recall(snap, evasions(names)).items()):
         print(f"  {method:<13} {hit:>5}/{total:<5} {hit / total:.1%}")
-    from acctcheck.registry import layer
+    from acctcheck.packs import registries as layer
 
     del snap, bare  # this process must not map the artifact while the workers' share is measured
     layer._OPEN.clear()

@@ -148,7 +148,7 @@ class ThreadServer:
     application object, for tests that look at its state)."""
 
     def __init__(self, settings: Settings, port: int | None = None) -> None:
-        from acctcheck.api.app import create_app
+        from acctcheck.service import create_app
 
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"

@@ -16,9 +16,9 @@ import pytest
 
 from acctcheck import scan
 from acctcheck.admission import AdmissionLimits, Refusal, admit_body
-from acctcheck.api.app import create_app
 from acctcheck.api.metrics import Observer
 from acctcheck.api.validate import FastValidate
+from acctcheck.service import create_app
 from acctcheck.settings import Settings
 
 LONG = "长" * 600  # beyond the default max_field_chars (512)

@@ -101,6 +101,7 @@ def test_scan_dask_local_cluster_matches_one_process_and_resumes(tmp_path: Path)
 def test_scan_dask_refuses_bad_addresses(tmp_path: Path) -> None:
     import io
 
+    from acctcheck.distributed import dask_judge
     from acctcheck.scan import ScanOptions, run_scan
 
     rules = write_small_rules(tmp_path / "rules")
@@ -109,10 +110,12 @@ def test_scan_dask_refuses_bad_addresses(tmp_path: Path) -> None:
     for dask, message in (("local:0", "local:N"), ("local:x", "local:N")):
         err = io.StringIO()
         code = run_scan(ScanOptions(input=src, output=tmp_path / "o.jsonl", rules_dir=rules, dask=dask,
+                                    cluster=dask_judge,
                                     overwrite=True, progress=False), stdout=io.StringIO(), stderr=err)
         assert code == 2 and message in err.getvalue()
     err = io.StringIO()
     code = run_scan(ScanOptions(input=src, output=tmp_path / "o.jsonl", rules_dir=rules, dask="local:1",
+                                    cluster=dask_judge,
                                 url="http://127.0.0.1:9", overwrite=True, progress=False),
                     stdout=io.StringIO(), stderr=err)
     assert code == 2 and "not both" in err.getvalue()

@@ -360,7 +360,7 @@ def test_text_only_requests_never_load_imaging(rules_dir: Path, tmp_path: Path) 
     code = f"""
 import sys, threading
 from fastapi.testclient import TestClient
-from acctcheck.api.app import create_app
+from acctcheck.service import create_app
 from acctcheck.settings import Settings
 with TestClient(create_app(Settings(rules_dir={str(rules_dir)!r}, watch=False))) as c:
     r = c.post("/validate", json={{"fields": {{"nickname": "小美", "bio": "vx: abc_12345"}}}})

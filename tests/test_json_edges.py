@@ -223,7 +223,7 @@ def _answer_to_a_body_in_two_late_chunks(rules: Path, first_at: float, rest_at: 
     """POST /validate to the app in-process on a virtual-time loop (every body deadline reads the loop's clock),
     the headers at t=0, NICK[:10] at `first_at`, the rest at `rest_at` seconds: (status, body) exactly as
     timed, whatever the machine's load."""
-    from acctcheck.api.app import create_app
+    from acctcheck.service import create_app
     from acctcheck.settings import Settings
 
     async def main() -> tuple[int, bytes]:

@@ -27,7 +27,7 @@ SEED = 14
 def _document() -> dict:
     """The OpenAPI document the service serves, built by the same factory in-process (no server needed at
     collection time). test_served_document_is_the_tested_one checks that the server serves this document."""
-    from acctcheck.api.app import create_app
+    from acctcheck.service import create_app
     from acctcheck.settings import Settings
 
     return create_app(Settings(watch=False)).openapi()

@@ -148,6 +148,19 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_scan(args: argparse.Namespace) -> int:
+    from acctcheck.scan import main
+
+    if getattr(args, "dask", None):
+        try:
+            from acctcheck.distributed import dask_judge
+        except ImportError as exc:
+            raise CliError(f"--dask needs the distributed extra (pip install 'acctcheck[distributed]'): {exc}") \
+                from None
+        return main(args, cluster=dask_judge)
+    return main(args)
+
+
 def _cmd_serve(args: argparse.Namespace) -> int:
     import os
     import signal
@@ -184,7 +197,7 @@ def _run_uvicorn(args: argparse.Namespace) -> None:
     import uvicorn
 
     uvicorn.run(
-        "acctcheck.api.app:create_app",
+        "acctcheck.service:create_app",
         factory=True,
         host=args.host,
         port=args.port,
@@ -321,7 +334,7 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--format", choices=["jsonl", "csv"], help="default: by the input's extension")
     scan.add_argument("--chunk-size", type=int, default=256, help="accounts per task (or per batch with --url)")
     scan.add_argument("--no-progress", action="store_true")
-    scan.set_defaults(func=lambda a: __import__("acctcheck.scan", fromlist=["main"]).main(a))
+    scan.set_defaults(func=_cmd_scan)
 
     from acctcheck.registry_commands import add_commands  # compile, registry diff
 

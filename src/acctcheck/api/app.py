@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from pydantic import BaseModel
 from starlette.types import Receive, Scope, Send
 
-from acctcheck import __version__, console
+from acctcheck import __version__
 from acctcheck.api import admin, batch, errors, metrics, ops, validate
 from acctcheck.api.openapi import openapi_document
 from acctcheck.categories import describe_categories
@@ -126,5 +126,4 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(admin.router)
     app.include_router(metrics.router)
     app.body_models = tuple(body_models)
-    console.install(app)
-    return app
+    return app  # acctcheck.service mounts the console on it

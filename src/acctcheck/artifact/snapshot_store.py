@@ -10,7 +10,7 @@ The file `snapshot-<key>.pickle` sits in the registry artifact directory (regist
 ACCTCHECK_ARTIFACT_DIR). The key digests FORMAT, the code (every module and data file of the acctcheck package
 and the versions of the libraries that shape a snapshot) and the packs' base revision (every input but the
 registry files), so a changed rule or a new release never reuses an old file. Registries are left out and
-opened again by the loading worker (registry.layer.rebase); examples are run again only when registries are
+opened again by the loading worker (packs.registries.rebase); examples are run again only when registries are
 present (their names may change an example's verdict). A missing, unreadable or foreign file is compiled
 again; when the child cannot build, the worker compiles in process as before. Never a failed start.
 
@@ -36,11 +36,11 @@ from typing import IO, Any
 
 from acctcheck.match.patterns import PatternSet
 from acctcheck.normalize.normalizer import Normalizer, default_normalizer
+from acctcheck.packs import registries as registry_layer
 from acctcheck.packs.errors import PackIssue, PackSetError
 from acctcheck.packs.files import FileSet
 from acctcheck.packs.loader import LoadedSet, load_files
 from acctcheck.packs.snapshot import Snapshot
-from acctcheck.registry import layer as registry_layer
 from acctcheck.registry.artifact import _locked, default_cache_dir
 
 FORMAT = "acctcheck-snapshot/1"

@@ -19,7 +19,7 @@ from acctcheck.match.terms import alnum_class as _alnum_class
 from acctcheck.match.terms import bounded
 from acctcheck.match.terms import spelling as _method
 from acctcheck.normalize.skeleton import FILL
-from acctcheck.registry.layer import FAMILY, SUFFIXES
+from acctcheck.packs.registries import FAMILY, SUFFIXES
 
 if TYPE_CHECKING:
     from acctcheck.normalize.view import View

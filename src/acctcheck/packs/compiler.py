@@ -17,6 +17,7 @@ from acctcheck.match.frames import FRAMES, HEAD, TAIL, UNLESS, FrameIndex, Gap
 from acctcheck.match.fuzzy import half_entries
 from acctcheck.match.patterns import PatternError, PatternSet, compile_pattern
 from acctcheck.normalize.normalizer import Normalizer
+from acctcheck.packs import registries as registry_layer
 from acctcheck.packs.errors import PackIssue, PackSetError
 from acctcheck.packs.loader import LoadedPack, LoadedSet
 from acctcheck.packs.schema import (
@@ -33,7 +34,6 @@ from acctcheck.packs.schema import (
 )
 from acctcheck.packs.snapshot import CharacterSearch, CompiledRule, InstitutionWords, PackInfo, Snapshot
 from acctcheck.packs.word_order import expand_line
-from acctcheck.registry import layer as registry_layer
 from acctcheck.registry.artifact import RegistryIndex
 
 MAX_NAMES_PER_ENTRY = 64
@@ -221,7 +221,7 @@ def _add_frame(keys: dict[str, list[tuple[int, int, bool]]], gaps: dict[int, Gap
 
 def compile_set(loaded: LoadedSet, normalizer: Normalizer, previous: Snapshot | None = None) -> Snapshot:
     """Build the immutable snapshot, or raise PackSetError listing every problem. With `previous` built from
-    the same inputs but the registry files, only the registries are swapped (registry.layer.rebase)."""
+    the same inputs but the registry files, only the registries are swapped (packs.registries.rebase)."""
     if previous is not None:
         try:
             rebased = registry_layer.rebase(previous, loaded)
@@ -234,7 +234,7 @@ def compile_set(loaded: LoadedSet, normalizer: Normalizer, previous: Snapshot | 
     packs: list[PackInfo] = []
     pattern_rules: list[int] = []
     total_terms = 0
-    families: dict[str, Any] = {}  # the registry package's data (registry.layer: FAMILY, BASE, SUFFIXES)
+    families: dict[str, Any] = {}  # the registry package's data (packs.registries: FAMILY, BASE, SUFFIXES)
     registries: dict[int, RegistryIndex] = {}
     institution_words: dict[int, InstitutionWords] = {}
     domains: dict[str, str] = {}  # profession code -> domain

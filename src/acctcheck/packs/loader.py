@@ -72,7 +72,7 @@ class LoadedSet:
     packs: list[LoadedPack]
     policy: Policy
     revision: str
-    base_revision: str = ""  # the revision without the registry files (registry.layer.rebase)
+    base_revision: str = ""  # the revision without the registry files (packs.registries.rebase)
 
 
 def end_marker_missing(data: bytes) -> bool:
@@ -265,7 +265,7 @@ def _revision(digests: list[tuple[str, bytes]]) -> str:
 def _registry_digest(root: Path, ref: str, pack_rel: str, rule_id: str, issues: list[PackIssue]) -> str | None:
     """A registry file (kind: registry) is hashed, not read: millions of lines are compiled by another process
     into an artifact (acctcheck.registry); its digest names that artifact and enters the revision."""
-    from acctcheck.registry.layer import RegistryFileError, registry_digest
+    from acctcheck.registry.source import RegistryFileError, file_digest
 
     path = (root / ref).resolve()
     try:
@@ -277,7 +277,7 @@ def _registry_digest(root: Path, ref: str, pack_rel: str, rule_id: str, issues: 
         issues.append(PackIssue(pack_rel, rule_id, "file", f"registry file {ref!r} not found"))
         return None
     try:
-        return registry_digest(root, ref)
+        return file_digest(root / ref)
     except RegistryFileError as exc:
         issues.append(PackIssue(pack_rel, rule_id, "file", str(exc)))
         return None

@@ -83,7 +83,7 @@ class Snapshot:
     rule_parts: tuple[int, ...] = ()  # every rule's number of compose parts (0: not a compose rule)
     characters: CharacterSearch | None = None  # checks/characters.py
     institution_words: dict[int, InstitutionWords] = field(default_factory=dict)  # rule index -> its word lists
-    # registry data (acctcheck.registry.layer: FAMILY, SUFFIXES, BASE), kept open-ended for that package
+    # registry data (acctcheck.packs.registries: FAMILY, SUFFIXES, BASE), kept open-ended for that package
     families: dict[str, Any] = field(default_factory=dict)
 
     def status(self) -> dict[str, Any]:

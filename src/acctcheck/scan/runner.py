@@ -40,6 +40,9 @@ class ScanOptions:
     chunk_size: int = 256
     progress: bool = True
     dask: str | None = None  # a Dask scheduler address, or local[:N] (acctcheck.distributed.dask_judge)
+    # how to judge on that cluster: acctcheck.distributed.dask_judge, handed in by the caller (the CLI) so
+    # that scan, which distributed builds on, does not import it back
+    cluster: Callable[[str, Path], tuple[Judge, Callable[[], None]]] | None = None
 
 
 def chunks(records: Iterable[Record], done: set[bytes], size: int, summary: Summary) -> Iterator[list[Item]]:
@@ -156,9 +159,9 @@ def _pipeline(opts: ScanOptions, summary: Summary) -> tuple[Judge, Callable[[], 
         raise ScanError("rules refused:\n  " + "\n  ".join(str(i) for i in exc.issues)) from None
     summary.revisions.add(engine_revision())
     if opts.dask:
-        from acctcheck.distributed import dask_judge
-
-        return dask_judge(opts.dask, opts.rules_dir)
+        if opts.cluster is None:
+            raise ScanError("--dask needs acctcheck.distributed (pip install 'acctcheck[distributed]')")
+        return opts.cluster(opts.dask, opts.rules_dir)
     if opts.workers <= 1:
         return (lambda items: map(judge_chunk, items)), (lambda: None)
 
@@ -198,12 +201,13 @@ def _remote_pipeline(url: str, workers: int, summary: Summary) -> tuple[Judge, C
     return judge_remote, close_remote
 
 
-def main(args: argparse.Namespace) -> int:
-    """Entry point for the `scan` sub-command (argparse namespace from acctcheck.cli)."""
+def main(args: argparse.Namespace,
+         cluster: Callable[[str, Path], tuple[Judge, Callable[[], None]]] | None = None) -> int:
+    """Entry point for the `scan` sub-command (argparse namespace from acctcheck.cli; `cluster` judges on Dask)."""
     opts = ScanOptions(
         input=Path(args.input), output=Path(args.output), rules_dir=Path(args.rules), workers=args.workers,
         url=args.url, resume=args.resume, overwrite=args.overwrite, fmt=args.format, chunk_size=args.chunk_size,
-        progress=not args.no_progress, dask=getattr(args, "dask", None),
+        progress=not args.no_progress, dask=getattr(args, "dask", None), cluster=cluster,
     )
     if not opts.input.exists():
         print(f"acctcheck scan: {opts.input}: no such file", file=sys.stderr)

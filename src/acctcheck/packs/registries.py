@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from acctcheck.registry.artifact import RegistryIndex, default_cache_dir, ensure_artifact
-from acctcheck.registry.source import RegistryFileError, file_digest
+from acctcheck.registry.source import RegistryFileError
 
 if TYPE_CHECKING:
     from acctcheck.normalize.normalizer import Normalizer
@@ -24,11 +24,6 @@ BASE = "base_revision"  # snapshot.families[BASE]: digest of every input but the
 
 _OPEN: dict[Path, RegistryIndex] = {}  # artifact dir -> its mapping, reused by later snapshots of this process
 _OPEN_LOCK = threading.Lock()
-
-
-def registry_digest(root: Path, ref: str) -> str:
-    """Digest of a registry file referenced by a pack (the loader calls this; the path was checked)."""
-    return file_digest(root / ref)
 
 
 def open_registry(root: Path, ref: str, digest: str, cache_dir: Path | None = None) -> RegistryIndex:
@@ -91,5 +86,5 @@ def rebase(previous: Snapshot, loaded: LoadedSet) -> Snapshot | None:
     )
 
 
-__all__ = ["FAMILY", "SUFFIXES", "BASE", "RegistryFileError", "open_registry", "rebase", "registry_digest",
+__all__ = ["FAMILY", "SUFFIXES", "BASE", "RegistryFileError", "open_registry", "rebase",
            "with_policy_defaults", "folded_suffixes"]
