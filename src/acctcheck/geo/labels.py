@@ -30,41 +30,46 @@ HMT_SHORT: dict[str, str] = {"HK": "香港", "MO": "澳门", "TW": "台湾"}
 # (used by older ISO 3166-2 editions and some databases), short name (the label), and the other
 # spellings databases use (full Chinese name, English/pinyin names). HK/MO/TW are included so that a
 # database that files them as subdivisions of CN still yields the HMT label.
-_PROVINCES: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
-    ("BJ", "11", "北京", ("北京市", "Beijing")),
-    ("TJ", "12", "天津", ("天津市", "Tianjin")),
-    ("HE", "13", "河北", ("河北省", "Hebei")),
-    ("SX", "14", "山西", ("山西省", "Shanxi")),
-    ("NM", "15", "内蒙古", ("内蒙古自治区", "Inner Mongolia", "Nei Mongol", "Inner Mongolia Autonomous Region")),
-    ("LN", "21", "辽宁", ("辽宁省", "Liaoning")),
-    ("JL", "22", "吉林", ("吉林省", "Jilin")),
-    ("HL", "23", "黑龙江", ("黑龙江省", "Heilongjiang")),
-    ("SH", "31", "上海", ("上海市", "Shanghai")),
-    ("JS", "32", "江苏", ("江苏省", "Jiangsu")),
-    ("ZJ", "33", "浙江", ("浙江省", "Zhejiang")),
-    ("AH", "34", "安徽", ("安徽省", "Anhui")),
-    ("FJ", "35", "福建", ("福建省", "Fujian")),
-    ("JX", "36", "江西", ("江西省", "Jiangxi")),
-    ("SD", "37", "山东", ("山东省", "Shandong")),
-    ("HA", "41", "河南", ("河南省", "Henan")),
-    ("HB", "42", "湖北", ("湖北省", "Hubei")),
-    ("HN", "43", "湖南", ("湖南省", "Hunan")),
-    ("GD", "44", "广东", ("广东省", "Guangdong")),
-    ("GX", "45", "广西", ("广西壮族自治区", "Guangxi", "Guangxi Zhuang Autonomous Region")),
-    ("HI", "46", "海南", ("海南省", "Hainan")),
-    ("CQ", "50", "重庆", ("重庆市", "Chongqing")),
-    ("SC", "51", "四川", ("四川省", "Sichuan")),
-    ("GZ", "52", "贵州", ("贵州省", "Guizhou")),
-    ("YN", "53", "云南", ("云南省", "Yunnan")),
-    ("XZ", "54", "西藏", ("西藏自治区", "Tibet", "Xizang", "Tibet Autonomous Region")),
-    ("SN", "61", "陕西", ("陕西省", "Shaanxi")),
-    ("GS", "62", "甘肃", ("甘肃省", "Gansu")),
-    ("QH", "63", "青海", ("青海省", "Qinghai")),
-    ("NX", "64", "宁夏", ("宁夏回族自治区", "Ningxia", "Ningxia Hui Autonomous Region")),
-    ("XJ", "65", "新疆", ("新疆维吾尔自治区", "Xinjiang", "Xinjiang Uyghur Autonomous Region")),
-    ("TW", "71", "台湾", ("台湾省", "Taiwan")),
-    ("HK", "91", "香港", ("香港特别行政区", "Hong Kong")),
-    ("MO", "92", "澳门", ("澳门特别行政区", "Macau", "Macao")),
+# one line each: code, number, short name, the other spellings separated by |
+_PROVINCE_LINES = """
+BJ 11 北京 北京市|Beijing
+TJ 12 天津 天津市|Tianjin
+HE 13 河北 河北省|Hebei
+SX 14 山西 山西省|Shanxi
+NM 15 内蒙古 内蒙古自治区|Inner Mongolia|Nei Mongol|Inner Mongolia Autonomous Region
+LN 21 辽宁 辽宁省|Liaoning
+JL 22 吉林 吉林省|Jilin
+HL 23 黑龙江 黑龙江省|Heilongjiang
+SH 31 上海 上海市|Shanghai
+JS 32 江苏 江苏省|Jiangsu
+ZJ 33 浙江 浙江省|Zhejiang
+AH 34 安徽 安徽省|Anhui
+FJ 35 福建 福建省|Fujian
+JX 36 江西 江西省|Jiangxi
+SD 37 山东 山东省|Shandong
+HA 41 河南 河南省|Henan
+HB 42 湖北 湖北省|Hubei
+HN 43 湖南 湖南省|Hunan
+GD 44 广东 广东省|Guangdong
+GX 45 广西 广西壮族自治区|Guangxi|Guangxi Zhuang Autonomous Region
+HI 46 海南 海南省|Hainan
+CQ 50 重庆 重庆市|Chongqing
+SC 51 四川 四川省|Sichuan
+GZ 52 贵州 贵州省|Guizhou
+YN 53 云南 云南省|Yunnan
+XZ 54 西藏 西藏自治区|Tibet|Xizang|Tibet Autonomous Region
+SN 61 陕西 陕西省|Shaanxi
+GS 62 甘肃 甘肃省|Gansu
+QH 63 青海 青海省|Qinghai
+NX 64 宁夏 宁夏回族自治区|Ningxia|Ningxia Hui Autonomous Region
+XJ 65 新疆 新疆维吾尔自治区|Xinjiang|Xinjiang Uyghur Autonomous Region
+TW 71 台湾 台湾省|Taiwan
+HK 91 香港 香港特别行政区|Hong Kong
+MO 92 澳门 澳门特别行政区|Macau|Macao
+"""
+_PROVINCES: tuple[tuple[str, str, str, tuple[str, ...]], ...] = tuple(
+    (code, num, short, tuple(others.split("|")))
+    for code, num, short, others in (line.split(" ", 3) for line in _PROVINCE_LINES.strip().splitlines())
 )
 
 #: mainland province code → short name (the label)

@@ -6,7 +6,7 @@ The format is documented for operators in docs/rule-packs.md; this module is its
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Annotated, Any, Literal, TypeVar, cast, get_args
+from typing import Annotated, Any, ClassVar, Literal, TypeVar, cast, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -57,6 +57,10 @@ class _RuleBase(_Strict):
     )
     description: str = ""
 
+    # the categories a kind may report, where the kind fixes them (a profession rule reports
+    # profession_unverified); empty: any
+    CATEGORIES: ClassVar[tuple[Category, ...]] = ()
+
     @model_validator(mode="after")
     def _exempt_kind_needs_kinds(self) -> _RuleBase:
         if self.exempt_match == "kind" and not self.exempt_kinds:
@@ -64,6 +68,11 @@ class _RuleBase(_Strict):
         stray = sorted(set(self.field_actions) - set(self.fields))
         if stray:
             raise ValueError(f"field_actions names fields the rule does not look at: {stray}")
+        if self.CATEGORIES and self.category not in self.CATEGORIES:
+            kind = str(getattr(self, "kind", "rule"))
+            which = f"category {self.CATEGORIES[0].value}" if len(self.CATEGORIES) == 1 else \
+                f"one of {[c.value for c in self.CATEGORIES]}"
+            raise ValueError(f"{'an' if kind[0] in 'aeiou' else 'a'} {kind} rule reports {which}")
         return self
 
     @field_validator("message")
@@ -85,21 +94,28 @@ _WORD_ORDER = Field(default=False, description="also index word-order variants o
                    "policy.word_order_tails")
 
 
-class TermsRule(_TextRule):
-    kind: Literal["terms"]
+class _ListedRule(_TextRule):
+    """A rule whose names are listed (`terms`, `terms_file`) and indexed in the term automata: terms,
+    profession and institution_nature rules."""
+
     terms: list[str] = Field(default_factory=list)
     terms_file: str | None = None
     homophone: bool = False
     pinyin: bool = True
+
+    @model_validator(mode="after")
+    def _has_terms(self) -> _ListedRule:
+        if not self.terms and not self.terms_file:
+            kind = str(getattr(self, "kind", "terms"))
+            raise ValueError(f"{'an' if kind[0] in 'aeiou' else 'a'} {kind} rule needs `terms` or `terms_file`")
+        return self
+
+
+class TermsRule(_ListedRule):
+    kind: Literal["terms"]
     word_order: bool = _WORD_ORDER
     initials: bool = Field(default=False, description="also match a name of policy.initials_min_syllables or more "
                            "Chinese syllables typed as its pinyin initials, as a whole Latin word (rmrb for 人民日报)")
-
-    @model_validator(mode="after")
-    def _has_terms(self) -> TermsRule:
-        if not self.terms and not self.terms_file:
-            raise ValueError("a terms rule needs `terms` or `terms_file`")
-        return self
 
 
 class ComposePart(_Strict):
@@ -194,7 +210,7 @@ class CharactersRule(_TextRule):
 CODE = r"^[a-z][a-z0-9_]*$"
 
 
-class ProfessionRule(_TextRule):
+class ProfessionRule(_ListedRule):
     """Titles of one profession code (Articles 7 and 11). Indexed in the term automata like a terms rule; the
     professions check compares a hit's code with `verified.professions` instead of always reporting it."""
 
@@ -208,18 +224,7 @@ class ProfessionRule(_TextRule):
     account_types: list[AccountType] = Field(  # institutions are checked against their registered name instead
         default_factory=_list_of("personal")
     )
-    terms: list[str] = Field(default_factory=list)
-    terms_file: str | None = None
-    homophone: bool = False
-    pinyin: bool = True
-
-    @model_validator(mode="after")
-    def _valid(self) -> ProfessionRule:
-        if not self.terms and not self.terms_file:
-            raise ValueError("a profession rule needs `terms` or `terms_file`")
-        if self.category != Category.profession_unverified:
-            raise ValueError("a profession rule reports category profession_unverified")
-        return self
+    CATEGORIES = (Category.profession_unverified,)
 
 
 class InstitutionNamePart(ComposePart):
@@ -251,15 +256,10 @@ class InstitutionNameRule(_TextRule):
     )
     min_core: int = Field(default=2, ge=1, le=16, description="stripping never leaves fewer characters than this")
     parts: list[InstitutionNamePart] = Field(min_length=1)
-
-    @model_validator(mode="after")
-    def _valid(self) -> InstitutionNameRule:
-        if self.category != Category.institution_mismatch:
-            raise ValueError("an institution_name rule reports category institution_mismatch")
-        return self
+    CATEGORIES = (Category.institution_mismatch,)
 
 
-class InstitutionNatureRule(_TextRule):
+class InstitutionNatureRule(_ListedRule):
     """Nature words (银行, 医院, 协会, 新闻…) an institution may only use if its verified kind is one of `kinds`
     or its registered name contains one of `registered_name_any` (Article 7: name fits nature and scope)."""
 
@@ -268,21 +268,15 @@ class InstitutionNatureRule(_TextRule):
         default_factory=_list_of("nickname", "certification")
     )
     account_types: list[AccountType] = Field(default_factory=_list_of("institution"))
-    terms: list[str] = Field(default_factory=list)
-    terms_file: str | None = None
     kinds: list[InstitutionKind] = Field(default_factory=list)
     registered_name_any: list[str] = Field(default_factory=list)
-    homophone: bool = False
     pinyin: bool = False
+    CATEGORIES = (Category.institution_scope,)
 
     @model_validator(mode="after")
     def _valid(self) -> InstitutionNatureRule:
-        if not self.terms and not self.terms_file:
-            raise ValueError("an institution_nature rule needs `terms` or `terms_file`")
         if not self.kinds and not self.registered_name_any:
             raise ValueError("an institution_nature rule needs `kinds` and/or `registered_name_any`")
-        if self.category != Category.institution_scope:
-            raise ValueError("an institution_nature rule reports category institution_scope")
         return self
 
 
@@ -305,11 +299,7 @@ class RegistryRule(_TextRule):
     fields: list[TextField] = Field(
         default_factory=_list_of("nickname"), description="account names by default: a bio may mention anyone")
 
-    @model_validator(mode="after")
-    def _registry_category(self) -> RegistryRule:
-        if self.category not in REGISTRY_CATEGORIES:
-            raise ValueError(f"a registry rule reports one of {[c.value for c in REGISTRY_CATEGORIES]}")
-        return self
+    CATEGORIES = REGISTRY_CATEGORIES
 
 
 AnyRule = (TermsRule | ComposeRule | FrameRule | PatternRule | ImageCodeRule | ProfessionRule | InstitutionNameRule
