@@ -15,6 +15,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 import acctcheck
 
 # Modelled on the registration handler of docs/client.md, sync and async.
@@ -98,6 +100,7 @@ def _mypy(tmp_path: Path, *files: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow  # a mypy run: seconds
 def test_platform_module_type_checks_against_the_installed_client(tmp_path: Path) -> None:
     assert (Path(acctcheck.__file__).parent / "py.typed").is_file()
     (tmp_path / "signup.py").write_text(textwrap.dedent(PLATFORM), encoding="utf-8")

@@ -7,31 +7,34 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.support.rules import make_rules
+
+# the tiny pack of tests/support/rules.py rejects 马甲大王 with category misleading_claim
 CASES = """\
-- {id: c1, group: media_impersonation, method: exact, fields: {nickname: 人民日报}, expect: flagged,
-   category: news_outlet_impersonation}
-- {id: c2, group: contact_smuggling, method: exact, fields: {bio: "加我微信 abc_12345"}, expect: flagged}
+- {id: c1, group: impersonation, method: exact, fields: {nickname: 马甲大王}, expect: flagged,
+   category: fake_vest}
+- {id: c2, group: bio_only, method: exact, fields: {bio: "我是马甲大王"}, expect: flagged}
 - {id: c3, group: ordinary, method: exact, fields: {nickname: 王建国}, expect: pass}
 """
 
 
 def _eval(tmp_path: Path, *flags: str) -> str:
+    rules = make_rules(tmp_path / "rules")
     table = tmp_path / "cases.yaml"
     table.write_text(CASES, encoding="utf-8")
-    out = subprocess.run([sys.executable, "-m", "acctcheck", "eval", str(table), *flags],
+    out = subprocess.run([sys.executable, "-m", "acctcheck", "eval", str(table), "--rules", str(rules), *flags],
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     return out.stdout
 
 
+def _row(report: str, group: str) -> str:
+    return next(line for line in report.splitlines() if line.startswith(group))
+
+
 def test_category_names_count_only_with_any_category(tmp_path: Path) -> None:
-    strict = _eval(tmp_path)
-    assert "media_impersonation" in strict and "0/1" in strict.split("media_impersonation", 1)[1].split("\n")[0]
+    assert _row(_eval(tmp_path), "impersonation").endswith("0/1")
     loose = _eval(tmp_path, "--any-category")
-    assert "1/1" in loose.split("media_impersonation", 1)[1].split("\n")[0]
-
-
-def test_a_bio_only_case_is_judged_with_an_ordinary_nickname(tmp_path: Path) -> None:
-    loose = _eval(tmp_path, "--any-category")
-    assert "1/1" in loose.split("contact_smuggling", 1)[1].split("\n")[0]
+    assert _row(loose, "impersonation").endswith("1/1")
+    assert _row(loose, "bio_only").endswith("1/1")  # judged with an ordinary nickname
     assert "ordinary: 0/1 not passed" in loose

@@ -103,6 +103,22 @@ def _explicit(text: str, base: int) -> tuple[list[int], list[str]]:
     return levels, classes
 
 
+def _neighbour(strong: list[str | None], levels: list[int], classes: list[str], scan: range, level: int,
+               base: int) -> str:
+    """The strong direction next to a run of neutrals, looking along `scan` within its level run; at the edge
+    of the run, sos/eos: the direction of the higher of its level and the level beyond (the paragraph's at
+    either end of the text), as rule X10 says. Removed controls (BN) are skipped."""
+    for k in scan:
+        if classes[k] == "BN":
+            continue
+        if levels[k] != level:
+            return "R" if max(level, levels[k]) & 1 else "L"
+        found = strong[k]
+        if found is not None:
+            return found
+    return "R" if max(level, base) & 1 else "L"
+
+
 def _resolve(levels: list[int], classes: list[str], base: int) -> list[int]:
     """Implicit levels: numbers and neutrals take the direction of their strong neighbours (W/N rules,
     simplified: European and Arabic numbers count as R for neutrals), then I1–I2."""
@@ -133,12 +149,11 @@ def _resolve(levels: list[int], classes: list[str], base: int) -> list[int]:
         j = i
         while j < n and (strong[j] is None) and levels[j] == levels[i]:
             j += 1
-        before = next((strong[k] for k in range(i - 1, -1, -1) if strong[k] is not None and levels[k] == levels[i]),
-                      None)
-        after = next((strong[k] for k in range(j, n) if strong[k] is not None and levels[k] == levels[i]), None)
+        before = _neighbour(strong, levels, classes, range(i - 1, -1, -1), levels[i], base)
+        after = _neighbour(strong, levels, classes, range(j, n), levels[i], base)
         emb = "R" if levels[i] & 1 else "L"
-        b = "R" if before == "EN" else before or ("R" if (base & 1) else "L") if i == 0 else before or emb
-        a = "R" if after == "EN" else after or emb
+        b = "R" if before == "EN" else before
+        a = "R" if after == "EN" else after
         direction = b if b == a else emb
         for k in range(i, j):
             strong[k] = direction
