@@ -50,7 +50,7 @@ def test_a_neutral_before_a_higher_embedding_takes_the_higher_direction() -> Non
     space between left-to-right text in a right-to-left embedding and a left-to-right override inside it sides
     with the text (level 2), not with the embedding; found by the property test above (14 of 20,000 random
     strings differed from the reference before, 0 after)."""
-    s = "\u202b外外外外外外\u202d 外\u202c\u202c"
+    s = "\u202b外外外外外外 \u202d外\u202c\u202c"
     assert _visible(visual_order(s)[0]) == _visible(bidi.get_display(s)) == "外外外外外外 外"
 
 
