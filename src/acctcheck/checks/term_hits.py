@@ -94,7 +94,8 @@ def find_term_hits(snapshot: Snapshot, views: FieldViews, field: str, account_ty
                 continue
             method: Method
             if typed:
-                if not rule.pinyin or entry.syllables < policy.pinyin_min_syllables:
+                least = max(policy.pinyin_min_syllables, getattr(rule, "pinyin_min_syllables", 0))
+                if not rule.pinyin or entry.syllables < least:
                     continue
                 method = "pinyin"
             else:
