@@ -79,3 +79,13 @@ def test_gap_bounds_are_checked_at_load(tmp_path: Path) -> None:
     (tmp_path / "policy.yaml").write_text(POLICY, encoding="utf-8")
     with pytest.raises(PackSetError, match="min_gap is greater than max_gap"):
         build_snapshot(tmp_path, run_examples=False)
+
+
+def test_on_the_bundled_packs_a_frame_gives_way_only_to_a_stronger_or_wider_finding(snapshot) -> None:
+    def rules_of(name: str) -> set[str]:
+        v = validate(snapshot, ValidateRequest.model_validate({"account_type": "personal", "fields": {"nickname": name}}))
+        return {f.rule_id for f in v.findings}
+
+    assert "local-organ-frame/province" not in rules_of("广东省公安厅交通警察总队")  # 广东省公安厅 rejects
+    found = rules_of("杭州市健康卫生委员会")  # a shorter review hit (杭州市健 heard as 杭州市监) gives way
+    assert "local-organ-frame/prefecture" in found and "division-organ/prefecture" not in found

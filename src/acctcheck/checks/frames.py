@@ -38,9 +38,11 @@ def run(ctx: CheckContext) -> list[RawFinding]:
             compiled = snapshot.rules[r_idx]
             a, z = skel.span(s, e)
             if any(h.start < z and a < h.end and rules[h.rule].rule.category == compiled.rule.category
+                   and (rules[h.rule].rule.action == "reject" or (h.start <= a and z <= h.end))
                    for h in ctx.term_hits(name, views)):
-                continue  # a listed name or a composed one already says it, with its own action: a frame is the
-                # fallback for names no list holds and must not cover a stronger finding (广东省公安厅 rejects)
+                continue  # a listed or composed name that rejects, or covers the whole frame, already says it: a
+                # frame is the fallback and must not hide a stronger finding (广东省公安厅 rejects); a shorter
+                # review hit inside it (杭州市健 heard as 杭州市监) gives way to the frame instead
             if ctx.exempt(compiled, skel.text[s:e]):
                 continue
             if edited:  # a look-alike head or ending: as weak as a short name's one-edit spelling
