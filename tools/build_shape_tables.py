@@ -119,7 +119,7 @@ CURATED_SHAPES: list[str] = [
     "掖液", "张帐", "普晋", "徐涂", "嘉喜", "金全", "妇归", "妇扫", "交父", "气乞", "科料", "技枝",
     "委萎", "锡赐", "贸贺", "业亚", "室窒", "改攻",
     # -- 礻/衤 and other pairs seen in names reported for impersonation (新华衬 for 新华社)
-    "社衬", "闻闽", "党觉", "府俯",
+    "社衬", "闻闽", "党觉", "府俯", "团囝",
 ]
 
 # pycorrector pairs that pass the stroke filter but do not look alike at a glance.
