@@ -122,6 +122,26 @@ def test_whole_name_through_evasions_rejects(snap, nickname: str, matched: str, 
     assert [(m, meth, a) for _, _, m, meth, a in found] == [(matched, method, "reject")]
 
 
+@pytest.mark.parametrize(("nickname", "matched", "method", "decision"), [
+    ("张三峰", "张三丰", "homophone", "review"),  # heard alike, three syllables: a person decides
+    ("zhangsanfeng", "张三丰", "pinyin", "review"),
+    ("人民日抱", "人民日报", "homophone", "reject"),  # four syllables heard alike keep the rule's reject
+    ("renminribao", "人民日报", "pinyin", "reject"),
+])
+def test_a_whole_name_heard_like_a_listed_one(snap, nickname: str, matched: str, method: str,
+                                              decision: str) -> None:
+    """policy.registry.sound_min_syllables (3 in the bundled policy): one lookup of the field's pinyin."""
+    v = check(snap, nickname)
+    assert [(m, meth) for _, _, m, meth, _ in registry_findings(v)] == [(matched, method)]
+    assert v.decision == decision
+
+
+def test_no_sound_hit_for_short_names_or_the_owner(snap) -> None:
+    assert [m for _, _, m, _, _ in registry_findings(check(snap, "王晓明"))] == ["王小明"]  # heard alike
+    assert registry_findings(check(snap, "王晓明", account_id="acc-2")) == []  # but by 王小明's owner
+    assert registry_findings(check(snap, "汪伟")) == []  # two syllables: never by sound
+
+
 def test_a_synthetic_name_among_ten_thousand(snap) -> None:
     name = synthetic(10_000)[4321].split("\t")[0]
     assert check(snap, name).decision == "reject"

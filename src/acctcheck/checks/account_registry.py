@@ -18,8 +18,11 @@ from acctcheck.checks.base import CheckContext, RawFinding
 from acctcheck.match.terms import alnum_class as _alnum_class
 from acctcheck.match.terms import bounded
 from acctcheck.match.terms import spelling as _method
+from acctcheck.normalize.normalizer import FieldViews
+from acctcheck.normalize.pinyin import BREAK, LATIN
 from acctcheck.normalize.skeleton import FILL
 from acctcheck.packs.registries import FAMILY, SUFFIXES
+from acctcheck.registry.artifact import RegistryIndex
 
 if TYPE_CHECKING:
     from acctcheck.normalize.view import View
@@ -67,6 +70,31 @@ def run(ctx: CheckContext) -> list[RawFinding]:
                 out.append(RawFinding(snapshot.rules[r_idx], name, (a, b), views.value[a:b], listed,
                                       _method(view, s, e, own), len(key),
                                       cap=None if whole else policy.related_action))
+            if policy.sound_min_syllables:
+                out.extend(_heard(ctx, r_idx, index, name, views, account_id, policy.sound_min_syllables))
+    return out
+
+
+def _heard(ctx: CheckContext, r_idx: int, index: RegistryIndex, field: str, views: FieldViews,
+           account_id: str | None, min_syllables: int) -> list[RawFinding]:
+    """The whole field heard like a listed name (张三峰 for 张三丰, typed zhangsanfeng): one lookup of the
+    field's pinyin in the artifact's sound trie. A name the skeleton already matched is not reported twice."""
+    pin = views.pinyin
+    if len(pin.text) < min_syllables or BREAK in pin.text:
+        return []  # a whole name with something no syllable reads (a digit, a stray letter) is not heard alike
+    out: list[RawFinding] = []
+    whole_key = views.skeleton.text
+    typed = pin.tokens is not None and any(t[2] & LATIN for t in pin.tokens)
+    for kid in index.heard(pin.text):
+        key = index.key(kid)
+        if len(key) < min_syllables or key == whole_key:
+            continue
+        entries = index.entries(kid)
+        if account_id is not None and any(owner == account_id for _, owner in entries):
+            continue
+        value = views.value
+        out.append(RawFinding(ctx.snapshot.rules[r_idx], field, (0, len(value)), value, entries[0][0],
+                              "pinyin" if typed else "homophone", len(key)))
     return out
 
 

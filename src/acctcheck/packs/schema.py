@@ -399,6 +399,9 @@ class RegistryPolicy(_Strict):
                                  "normalisation) is reported only as the whole name or with a suffix, never "
                                  "inside a longer name (王伟 would be inside thousands of names)")
     related_action: RuleAction = "review"
+    sound_min_syllables: int = Field(default=0, ge=0, le=16, description="if set, a whole name that sounds like a "
+                                     "listed name of at least this many syllables (张三峰 for 张三丰, typed "
+                                     "zhangsanfeng) is a hit too, at the homophone or pinyin certainty; 0: off")
     messages: dict[Category, str] = Field(
         default_factory=lambda: {
             Category.protected_name: "账号名称“{text}”与平台认证账号名称“{matched}”相同或近似，涉嫌假冒、仿冒",

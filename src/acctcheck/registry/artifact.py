@@ -8,6 +8,9 @@ Layout of `<cache>/<digest>/` (format FORMAT):
   the filter says a long enough key may start there;
 - offsets.u64: n+1 native uint64, entry bytes of key id k are entries.bin[off[k]:off[k+1]];
 - entries.bin: per key, `name<TAB>account_id` lines (UTF-8, `\\n`-joined): the listed names and their owners;
+- sound.marisa: a MARISA record trie from the pinyin keys of every name of two or more Chinese characters (one
+  per heteronym reading, as the bundled packs index sound) to its key ids: a whole name spelt by sound (张三峰
+  for 张三丰, or typed `zhangsanfeng`) is one lookup, used when policy.registry.sound_min_syllables says so;
 - meta.json: format, source name and digest, counts, the lines that were skipped.
 
 Why MARISA over mmap (bench/registry_bench.py, docs/performance.md): the trie of 5M names is ~100 MB, opens
@@ -48,7 +51,7 @@ import marisa_trie
 
 from acctcheck.registry.source import BadLine, RegistryFileError, read_entries, read_source
 
-FORMAT = "acctcheck-registry/2"
+FORMAT = "acctcheck-registry/3"  # 3: sound.marisa
 INNER = 3  # the prefix length of the inner-start filter (inner3.bits)
 INNER_BITS_PER_ENTRY = 32
 KEEP_ARTIFACTS = 4  # per cache directory: the newest are kept, older ones pruned after a compile
@@ -112,6 +115,28 @@ class CompileStats:
     seconds: float
 
 
+def _sound_trie(trie: marisa_trie.Trie, groups: dict[str, list[str]]) -> marisa_trie.RecordTrie:
+    """Pinyin key -> key ids, for every listed name of two or more Chinese characters (heteronyms capped as
+    for the bundled packs), read from the name as listed: its skeleton key has digits for numerals (张3丰).
+    Names with other characters (Latin, digits) are not heard by sound."""
+    from acctcheck.normalize.normalizer import default_normalizer
+
+    n = default_normalizer()
+    han, pinyin = n.folder.han_table, n.pinyin
+
+    def records() -> Iterator[tuple[str, tuple[int]]]:  # streamed: millions of names never sit in a Python set
+        for key, kid in trie.iteritems():
+            heard: set[str] = set()
+            for line in groups[key]:
+                name = line.split("\t", 1)[0]
+                chars = name.translate(han)
+                if len(chars) >= 2 and len(chars) == len(name):
+                    heard.update(pinyin.term_keys(chars))
+            yield from ((pk, (kid,)) for pk in heard)
+
+    return marisa_trie.RecordTrie("<I", records())
+
+
 def compile_artifact(source: Path, cache_dir: Path, expected_digest: str | None = None) -> tuple[Path, CompileStats]:
     """Compile `source` into `cache_dir/<digest>/` (unless already there). Meant for a process that serves
     no requests: the CLI, an image build, or the subprocess `ensure_artifact` starts."""
@@ -146,6 +171,7 @@ def compile_artifact(source: Path, cache_dir: Path, expected_digest: str | None 
     blobs: list[bytes] = [b""] * len(trie)
     for key, kid in trie.iteritems():
         blobs[kid] = "\n".join(groups[key]).encode()
+    sound = _sound_trie(trie, groups)
     del groups
     inner = _inner_filter(k for k in trie.iterkeys() if len(k) >= INNER)
     offsets = array("Q", [0])
@@ -161,6 +187,7 @@ def compile_artifact(source: Path, cache_dir: Path, expected_digest: str | None 
     with (tmp / "offsets.u64").open("wb") as f:
         offsets.tofile(f)
     (tmp / "inner3.bits").write_bytes(inner)
+    sound.save(str(tmp / "sound.marisa"))
     with (tmp / "entries.bin").open("wb") as f:
         for b in blobs:
             f.write(b)
@@ -242,6 +269,8 @@ class RegistryIndex:
         self._entries = self._maps["entries.bin"]
         self._inner = self._maps["inner3.bits"]
         self._inner_mask = len(self._inner) * 8 - 1
+        self.sound = marisa_trie.RecordTrie("<I")
+        self.sound.mmap(str(path / "sound.marisa"))
 
     def describe(self) -> dict[str, Any]:
         """For /status and `acctcheck lint`: what was compiled, and the lines that were skipped."""
@@ -289,6 +318,13 @@ class RegistryIndex:
                 out.extend((i, i + len(key), kid) for key, kid in trie.iter_prefixes_with_ids(text[i:i + longest])
                            if len(key) >= inner_from)
         return out
+
+    def heard(self, pinyin_text: str) -> list[int]:
+        """Key ids of the names that sound like the whole of `pinyin_text` (a pinyin view's encoded text)."""
+        return [kid for (kid,) in self.sound.get(pinyin_text, ())]
+
+    def key(self, key_id: int) -> str:
+        return str(self.trie.restore_key(key_id))
 
     def entries(self, key_id: int) -> list[tuple[str, str]]:
         """(name, account_id) of every listed name with this key."""
