@@ -6,11 +6,13 @@ watch survives the directory being replaced; a refused very large pack gives its
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
 import subprocess
 import sys
 import textwrap
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
@@ -208,6 +210,21 @@ def test_continuous_rewrites_activate_at_a_bounded_interval(tmp_path: Path) -> N
     assert store.snapshot.packs[-1].version == "v40"
 
 
+@contextlib.asynccontextmanager
+async def watched(root: Path) -> AsyncIterator[tuple[Callable[[], str], RulesWatcher]]:
+    """A store on `root` built once, its watch running (watch only: a one-hour poll), and the tiny pack's
+    active version; the watch is stopped on the way out."""
+    store = RuleStore(root, settle_s=0)
+    store.reload()
+    watcher = RulesWatcher(store, poll_s=3600, debounce_ms=50)
+    task = asyncio.create_task(watcher.run())
+    try:
+        yield (lambda: next(p.version for p in store.snapshot.packs if p.name == "tiny")), watcher
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+
 @pytest.mark.slow
 async def test_watch_survives_directory_replacement_and_symlink_swap(tmp_path: Path) -> None:
     """`rm -rf rules && cp -r new rules`, then an edit inside the new directory; then the rules path as a
@@ -216,12 +233,7 @@ async def test_watch_survives_directory_replacement_and_symlink_swap(tmp_path: P
     policy = (RULES / "policy.yaml").read_text(encoding="utf-8")
     staged = make_rules(tmp_path / "staged", "replaced")
     root = make_rules(tmp_path / "rules")
-    store = RuleStore(root, settle_s=0)
-    store.reload()
-    version = lambda: next(p.version for p in store.snapshot.packs if p.name == "tiny")  # noqa: E731
-    watcher = RulesWatcher(store, poll_s=3600, debounce_ms=50)
-    task = asyncio.create_task(watcher.run())
-    try:
+    async with watched(root) as (version, watcher):
         await watch_armed(watcher, root)
         shutil.rmtree(root)
         shutil.copytree(staged, root)
@@ -230,30 +242,19 @@ async def test_watch_survives_directory_replacement_and_symlink_swap(tmp_path: P
         write_atomic(root / "tiny.yaml", tiny_pack("edited-after-replace"))
         assert await await_until(lambda: version() == "edited-after-replace", 10)
 
-        link = tmp_path / "current"
-        make_rules(tmp_path / "v1", "link-v1")
-        make_rules(tmp_path / "v2", "link-v2")
-        link.symlink_to(tmp_path / "v1")
-        store2 = RuleStore(link, settle_s=0)
-        store2.reload()
-        v2 = lambda: next(p.version for p in store2.snapshot.packs if p.name == "tiny")  # noqa: E731
-        watcher2 = RulesWatcher(store2, poll_s=3600, debounce_ms=50)
-        task2 = asyncio.create_task(watcher2.run())
-        try:
-            await watch_armed(watcher2, link)
-            (tmp_path / "next").symlink_to(tmp_path / "v2")
-            os.replace(tmp_path / "next", link)
-            assert await await_until(lambda: v2() == "link-v2", 10)
-            await watch_armed(watcher2, link)  # re-armed on the directory the link now names
-            (tmp_path / "v2" / "policy.yaml").write_text(policy, encoding="utf-8")
-            write_atomic(tmp_path / "v2" / "tiny.yaml", tiny_pack("edited-in-v2"))
-            assert await await_until(lambda: v2() == "edited-in-v2", 10)
-        finally:
-            task2.cancel()
-            await asyncio.gather(task2, return_exceptions=True)
-    finally:
-        task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
+    link = tmp_path / "current"
+    make_rules(tmp_path / "v1", "link-v1")
+    make_rules(tmp_path / "v2", "link-v2")
+    link.symlink_to(tmp_path / "v1")
+    async with watched(link) as (v2, watcher2):
+        await watch_armed(watcher2, link)
+        (tmp_path / "next").symlink_to(tmp_path / "v2")
+        os.replace(tmp_path / "next", link)
+        assert await await_until(lambda: v2() == "link-v2", 10)
+        await watch_armed(watcher2, link)  # re-armed on the directory the link now names
+        (tmp_path / "v2" / "policy.yaml").write_text(policy, encoding="utf-8")
+        write_atomic(tmp_path / "v2" / "tiny.yaml", tiny_pack("edited-in-v2"))
+        assert await await_until(lambda: v2() == "edited-in-v2", 10)
 
 
 REFUSED_BIG_PACK = textwrap.dedent("""
