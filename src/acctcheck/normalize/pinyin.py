@@ -52,6 +52,10 @@ class PinyinTable:
     primary_code: dict[str, str]  # Han char -> encoded most common reading (the input side's one reading)
     code_table: _CodeTable  # the same as a str.translate table
     _codes: dict[str, tuple[str, ...]]  # Han char -> encoded readings (all), for term keys
+    _syllables: dict[str, str] = field(compare=False, repr=False)  # encoded syllable -> its letters
+    # encoded keys with a boundary typed letters could read across (typed_key): a syllable starting with a
+    # vowel (xi|an), or one starting with n, g or r after one ending with a vowel or n (hu|nan, pin|gan)
+    _crossable: re.Pattern[str] = field(compare=False, repr=False)
     # Latin run -> its segmentation: names and words recur across accounts (momo, sunny, li), and the
     # dynamic programme costs a few µs per run. Bounded like the character fold caches.
     _segments: dict[str, list[tuple[int, int]] | None] = field(default_factory=dict, compare=False, repr=False)
@@ -75,7 +79,14 @@ class PinyinTable:
         typed = frozenset(s for s in ordered if s not in _NOT_TYPED and s.isascii() and s.isalpha())
         primary = {ch: code[rs[0]] for ch, rs in readings.items()}
         codes = {ch: tuple(code[r] for r in rs) for ch, rs in readings.items()}
-        return cls(readings, code, typed, primary, _CodeTable(primary), codes)
+
+        def chars(pred: Callable[[str], bool]) -> str:
+            return "".join(re.escape(c) for s, c in code.items() if pred(s))
+
+        crossable = re.compile(f"[{chars(lambda s: s[-1] in 'aeiouvn')}][{chars(lambda s: s[0] in 'ngr')}]"
+                               f"|.[{chars(lambda s: s[0] in 'aoe')}]", re.S)
+        return cls(readings, code, typed, primary, _CodeTable(primary), codes, {c: s for s, c in code.items()},
+                   crossable)
 
     def term_keys(self, skeleton: str, cap: int = 8) -> list[str]:
         """Encoded syllable strings for a term skeleton, one per heteronym combination (capped).
@@ -113,32 +124,6 @@ class PinyinTable:
         code = self.syllable_code
         alt = "".join(code[letters[a:b]] for a, b in cuts)
         return alt if alt != key and sum(b - a for a, b in cuts) == len(letters) else None
-
-    @property
-    def _crossable(self) -> re.Pattern[str]:
-        """Encoded keys with a boundary typed letters could read across: a syllable starting with a vowel
-        (xi|an), or one starting with n, g or r after one ending with a vowel or n (hu|nan, pin|gan). One C
-        search per key at compile time, where a Python loop over syllable pairs cost seconds."""
-        found = self.__dict__.get("_crossable_re")
-        if found is None:
-            code = self.syllable_code
-
-            def chars(pred: Callable[[str], bool]) -> str:
-                return "".join(re.escape(c) for s, c in code.items() if pred(s))
-
-            found = re.compile(f"[{chars(lambda s: s[-1] in 'aeiouvn')}][{chars(lambda s: s[0] in 'ngr')}]"
-                               f"|.[{chars(lambda s: s[0] in 'aoe')}]", re.S)
-            object.__setattr__(self, "_crossable_re", found)
-        return found
-
-    @property
-    def _syllables(self) -> dict[str, str]:
-        """Encoded syllable -> its letters (the inverse of syllable_code)."""
-        inverse = self.__dict__.get("_inverse")
-        if inverse is None:
-            inverse = {v: k for k, v in self.syllable_code.items()}
-            object.__setattr__(self, "_inverse", inverse)
-        return inverse
 
     def segment(self, letters: str) -> list[tuple[int, int]] | None:
         """Split a lower-case Latin run into pinyin syllables (fewest wins); None if it is not pinyin."""
