@@ -181,6 +181,9 @@ def read_artifact(path: Path, normalizer: Normalizer) -> Snapshot | None:
             gc.disable()
             try:
                 snapshot = _Unpickler(f, normalizer).load()
+                # frozen before the collector runs again: enabled with a million new young objects it would walk
+                # them all at once (~60 ms of a start) only to find nothing to free
+                gc.freeze()
             finally:
                 if enabled_gc:
                     gc.enable()

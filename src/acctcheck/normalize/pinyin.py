@@ -46,11 +46,9 @@ class _CodeTable(dict[int, str]):
 
 @dataclass(frozen=True)
 class PinyinTable:
-    readings: dict[str, tuple[str, ...]]  # Han char -> toneless readings, most common first
     syllable_code: dict[str, str]  # syllable -> one character (see the module docstring)
     typed: frozenset[str]  # syllables accepted when segmenting Latin
-    primary_code: dict[str, str]  # Han char -> encoded most common reading (the input side's one reading)
-    code_table: _CodeTable  # the same as a str.translate table
+    code_table: _CodeTable  # Han char -> encoded most common reading (the input side's one), for str.translate
     _codes: dict[str, tuple[str, ...]]  # Han char -> encoded readings (all), for term keys
     _syllables: dict[str, str] = field(compare=False, repr=False)  # encoded syllable -> its letters
     # encoded keys with a boundary typed letters could read across (typed_key): a syllable starting with a
@@ -62,31 +60,25 @@ class PinyinTable:
 
     @classmethod
     def build(cls) -> PinyinTable:
-        readings: dict[str, tuple[str, ...]] = {}
-        syllables: set[str] = set()
+        """Built in every worker at start (~41k characters): one pass over the file, and only the tables the
+        request path and the compiler read."""
         data = resources.files("acctcheck.normalize").joinpath("data/pinyin.tsv").read_text(encoding="utf-8")
-        for line in data.splitlines():
-            if not line or line.startswith("#"):
-                continue
-            ch, _, raw = line.partition("\t")
-            rs = tuple(raw.split(","))
-            readings[ch] = rs
-            syllables.update(rs)
-        ordered = sorted(syllables)
+        rows = [line.split("\t", 1) for line in data.splitlines() if line and not line.startswith("#")]
+        readings = {ch: raw.split(",") for ch, raw in rows}  # toneless readings, most common first
+        ordered = sorted({r for rs in readings.values() for r in rs})
         if _CODE_BASE + len(ordered) > _CODE_LIMIT:
             raise ValueError(f"{len(ordered)} syllables do not fit two-byte codes")
         code = {s: chr(_CODE_BASE + i) for i, s in enumerate(ordered)}
         typed = frozenset(s for s in ordered if s not in _NOT_TYPED and s.isascii() and s.isalpha())
-        primary = {ch: code[rs[0]] for ch, rs in readings.items()}
-        codes = {ch: tuple(code[r] for r in rs) for ch, rs in readings.items()}
+        codes = {ch: tuple(map(code.__getitem__, rs)) for ch, rs in readings.items()}
 
         def chars(pred: Callable[[str], bool]) -> str:
             return "".join(re.escape(c) for s, c in code.items() if pred(s))
 
         crossable = re.compile(f"[{chars(lambda s: s[-1] in 'aeiouvn')}][{chars(lambda s: s[0] in 'ngr')}]"
                                f"|.[{chars(lambda s: s[0] in 'aoe')}]", re.S)
-        return cls(readings, code, typed, primary, _CodeTable(primary), codes, {c: s for s, c in code.items()},
-                   crossable)
+        return cls(code, typed, _CodeTable({ch: cs[0] for ch, cs in codes.items()}), codes,
+                   {c: s for s, c in code.items()}, crossable)
 
     def term_keys(self, skeleton: str, cap: int = 8) -> list[str]:
         """Encoded syllable strings for a term skeleton, one per heteronym combination (capped).
