@@ -153,6 +153,9 @@ class CharFolder:
             digit = CHINESE_DIGITS.get(c)
             if digit is None and not c.isascii():
                 d = unicodedata.digit(c, None)
+                if d is None and "DIGIT" in unicodedata.name(c, ""):  # 🄋 🄌: a digit's value, no digit property
+                    v = unicodedata.numeric(c, -1)
+                    d = int(v) if v in range(10) else None
                 digit = None if d is None else str(d)
             if digit is not None:
                 c = digit

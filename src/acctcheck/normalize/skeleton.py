@@ -9,7 +9,7 @@ import re
 from collections.abc import Mapping
 from typing import NamedTuple
 
-from acctcheck.normalize.chars import CharFolder, Folded, Kind
+from acctcheck.normalize.chars import CharFolder, Flag, Folded, Kind
 from acctcheck.normalize.view import Maps, View
 
 
@@ -64,9 +64,59 @@ def woven_views(folder: CharFolder, table: Mapping[int, str], value: str) -> Wov
     pass costs ~50 ns a character, so four separate passes were the largest single cost of a clean request."""
     woven = value.translate(table)
     marked = woven[0::4]
-    view = View("skeleton", value, marked.replace(FILL, ""), lambda: _skeleton_maps(folder, value),
-                woven[1::4].replace(FILL, ""))
+    text, read = digit_runs(marked.replace(FILL, ""), radio=True)
+    if read:
+        def build() -> Maps:
+            return _marked(_skeleton_maps(folder, value), read)
+    else:
+        def build() -> Maps:
+            return _skeleton_maps(folder, value)
+    view = View("skeleton", value, text, build, woven[1::4].replace(FILL, ""))
     return Woven(view, woven[2::4].replace(FILL, ""), marked, woven[3::4].replace(FILL, ""))
+
+
+# Letters that stand for digits inside a number (杭州I2345, 12З45 with a Cyrillic Ze, 1Z3O9, l52l5O9O6l4): in
+# the lower-cased views o i l z s з ч б. They are read as digits only inside a run of digit-like characters
+# (DIGIT_RUN or more, at least DIGIT_REAL of them digits already, and no fewer real digits than half the run)
+# that touches no other Latin or Cyrillic letter: in kyl2345 or vip0809 the letters belong to a word.
+DIGIT_ALIKES = "oilzsзчб"
+_DIGIT_ALIKE_TABLE = str.maketrans(DIGIT_ALIKES, "01125346")
+DIGIT_RUN = 3
+DIGIT_REAL = 2
+_DIGIT_LIKE = re.compile(f"[0-9{DIGIT_ALIKES}洞两拐勾]{{{DIGIT_RUN},}}")
+_LETTER = re.compile("[a-zа-яё]")
+
+
+def digit_runs(text: str, *, radio: bool) -> tuple[str, list[tuple[int, Flag]]]:
+    """`text` with the digit look-alikes (and, with `radio`, the radio digit words 洞两拐勾) of its number runs
+    read as digits, one character for one; and the positions that changed with how (empty: `text` itself)."""
+    changed: list[tuple[int, Flag]] = []
+    out = text
+    for m in _DIGIT_LIKE.finditer(text):
+        a, b = m.span()
+        run = m.group()
+        real = sum(c.isdigit() for c in run)
+        if real < DIGIT_REAL or 2 * real < len(run) - 1 or real == len(run):
+            continue
+        if (a and _LETTER.match(text[a - 1])) or (b < len(text) and _LETTER.match(text[b])):
+            continue
+        folded = run.translate(_DIGIT_ALIKE_TABLE)
+        if radio:
+            folded = folded.translate(RADIO_WORDS)
+        if folded == run or not folded.isdigit():
+            continue
+        changed.extend((a + i, Flag.NUMBER if x in "洞两拐勾" else Flag.LOOKALIKE)
+                       for i, (x, y) in enumerate(zip(run, folded, strict=True)) if x != y)
+        out = out[:a] + folded + out[b:]
+    return out, changed
+
+
+def _marked(maps: Maps, read: list[tuple[int, Flag]]) -> Maps:
+    """The maps of a view whose `read` positions were read as digits (digit_runs), with their flags."""
+    flags = list(maps[2])
+    for i, flag in read:
+        flags[i] |= flag
+    return maps[0], maps[1], flags, maps[3]
 
 
 def woven_piece(f: Folded, codes: Mapping[int, str]) -> str:
@@ -101,4 +151,7 @@ def contact_view(folder: CharFolder, value: str, text: str) -> View:
     Radio-style digit words inside digit runs read as digits (one character for one, so offsets hold)."""
     if any(c in text for c in "洞两拐勾"):
         text = _radio_digits(text)
+    text, read = digit_runs(text, radio=False)
+    if read:
+        return View("contact", value, text, lambda: _marked(_contact_maps(folder, value), read))
     return View("contact", value, text, lambda: _contact_maps(folder, value))

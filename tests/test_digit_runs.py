@@ -1,0 +1,37 @@
+"""Letters and radio words read as digits inside a number (normalize/skeleton.digit_runs): hotline and phone
+evasions (杭州I2345, 12З45, 勾六幺幺洞), while words next to numbers keep their letters."""
+
+from __future__ import annotations
+
+import pytest
+
+from acctcheck.normalize.chars import Flag
+from acctcheck.normalize.normalizer import default_normalizer
+
+
+@pytest.mark.parametrize(("value", "skeleton"), [
+    ("杭州I2345", "杭州12345"),
+    ("济南12ЗЧ5", "济南12345"),  # Cyrillic Ze and Che
+    ("123б8", "12368"),
+    ("南京lZ34S", "南京12345"),
+    ("1Z3O9检察", "12309检察"),
+    ("11О报警", "110报警"),  # Cyrillic O
+    ("勾六幺幺洞", "96110"),  # radio speech: 勾 9, 洞 0 (幺 and 六 fold anyway)
+    ("➀➀🄋", "110"),  # a dingbat zero with no digit property
+])
+def test_number_runs_read_as_digits(value: str, skeleton: str) -> None:
+    view = default_normalizer().skeleton(value)
+    assert view.text == skeleton
+    folded = [i for i, (a, b) in enumerate(zip(value, view.text, strict=False)) if a != b]
+    assert all(view.flags[i] for i in folded)  # reported as a look-alike or number style, never exact
+
+
+@pytest.mark.parametrize("value", ["kyl2345", "vip0809", "zoe1998", "qq12345", "iphone12", "o2o", "li2", "洞庭湖"])
+def test_letters_of_words_stay_letters(value: str) -> None:
+    assert default_normalizer().skeleton(value).text == value.lower()
+
+
+def test_contact_view_reads_a_phone_number_written_with_letters() -> None:
+    view = default_normalizer().views("电话 l52l5O9O6l4").contact
+    assert "15215090614" in view.text
+    assert view.flags[view.text.index("15215090614")] & Flag.LOOKALIKE
