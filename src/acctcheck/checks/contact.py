@@ -10,8 +10,9 @@ import re
 from acctcheck.checks.base import CheckContext, RawFinding
 from acctcheck.contract import Method
 from acctcheck.normalize.chars import Flag
+from acctcheck.normalize.normalizer import FieldViews
 from acctcheck.packs.schema import PatternRule
-from acctcheck.packs.snapshot import of_kind
+from acctcheck.packs.snapshot import CompiledRule, of_kind
 
 _ALNUM = re.compile(r"[0-9a-z]")
 
@@ -22,38 +23,70 @@ def run(ctx: CheckContext) -> list[RawFinding]:
         return []
     allowed = snapshot.rules_by_account[ctx.request.account_type]
     out: list[RawFinding] = []
+    alnum = 0  # fields with a digit or a Latin letter: every detector needs one (digit styles are already folded)
     for name, views in ctx.fields:
         if not _ALNUM.search(views.skeleton.text):
-            continue  # every detector needs a digit or a Latin letter (digit styles are already folded)
-        view = views.contact
-        text = view.text
+            continue
+        alnum += 1
+        text = views.contact.text
         found: list[tuple[int, int, RawFinding]] = []
         for idx in sorted(snapshot.pattern_set.matching(text)):
             r_idx, p_idx = snapshot.pattern_index[idx]
             compiled = snapshot.rules[r_idx]
-            if r_idx not in allowed or not of_kind(compiled, PatternRule) or name not in compiled.rule.fields:
+            if r_idx not in allowed or not of_kind(compiled, PatternRule) or name not in compiled.rule.fields \
+                    or compiled.rule.across_fields:
                 continue
-            rule = compiled.rule
-            for s, e in compiled.patterns[p_idx].spans(text):
-                digits = sum(1 for c in text[s:e] if "0" <= c <= "9")
-                if digits < rule.min_digits or digits > rule.max_digits:
-                    continue
-                if rule.digit_boundary and (
-                    (s > 0 and text[s - 1].isdigit()) or (e < len(text) and text[e].isdigit())
-                ):
-                    continue
-                if rule.not_after and _after_any(text, s, rule.not_after):
-                    continue
-                if rule.ordinary and text[s:e] in rule.ordinary:
-                    continue
-                a, z = view.span(s, e)
-                styles = 0
-                for i in range(s, e):
-                    styles |= view.flags[i]
-                method: Method = "bidi" if styles & Flag.BIDI else "number_style" if styles & Flag.NUMBER \
-                    else "pattern"
-                found.append((a, z, RawFinding(compiled, name, (a, z), views.value[a:z], text[s:e], method)))
+            found.extend(_hits(compiled, p_idx, text, [(name, views, 0)]))
         out.extend(_first_per_contact(found))
+    if alnum and len(ctx.fields) > 1:  # a cue may stand in a field with neither (威信见签名)
+        out.extend(_across(ctx, ctx.fields, allowed))
+    return out
+
+
+def _across(ctx: CheckContext, lines: list[tuple[str, FieldViews]], allowed: frozenset[int]) -> list[RawFinding]:
+    """Detectors with `across_fields` over the fields joined one per line (a number split between the name and
+    the bio: 果园小妹15564 + 后六位467977)."""
+    snapshot = ctx.snapshot
+    placed: list[tuple[str, FieldViews, int]] = []
+    at = 0
+    for name, views in lines:
+        placed.append((name, views, at))
+        at += len(views.contact.text) + 1
+    joined = "\n".join(views.contact.text for _, views in lines)
+    found: list[tuple[int, int, RawFinding]] = []
+    for idx in sorted(snapshot.pattern_set.matching(joined)):
+        r_idx, p_idx = snapshot.pattern_index[idx]
+        compiled = snapshot.rules[r_idx]
+        if r_idx in allowed and of_kind(compiled, PatternRule) and compiled.rule.across_fields:
+            found.extend(f for f in _hits(compiled, p_idx, joined, placed) if f[2].field in compiled.rule.fields)
+    return _first_per_contact(found)
+
+
+def _hits(compiled: CompiledRule[PatternRule], p_idx: int, text: str,
+          placed: list[tuple[str, FieldViews, int]]) -> list[tuple[int, int, RawFinding]]:
+    """The findings of one pattern in `text`, the contact views of `placed` fields (name, views, offset in
+    `text`) joined; a hit is reported in the field where it starts, cut at that field's end."""
+    rule = compiled.rule
+    out: list[tuple[int, int, RawFinding]] = []
+    for s, e in compiled.patterns[p_idx].spans(text):
+        digits = sum(1 for c in text[s:e] if "0" <= c <= "9")
+        if digits < rule.min_digits or digits > rule.max_digits:
+            continue
+        if rule.digit_boundary and ((s > 0 and text[s - 1].isdigit()) or (e < len(text) and text[e].isdigit())):
+            continue
+        if rule.not_after and _after_any(text, s, rule.not_after):
+            continue
+        if rule.ordinary and text[s:e] in rule.ordinary:
+            continue
+        name, views, off = next(p for p in reversed(placed) if p[2] <= s)
+        view = views.contact
+        s, e = s - off, min(e - off, len(view.text))
+        a, z = view.span(s, e)
+        styles = 0
+        for i in range(s, e):
+            styles |= view.flags[i]
+        method: Method = "bidi" if styles & Flag.BIDI else "number_style" if styles & Flag.NUMBER else "pattern"
+        out.append((a, z, RawFinding(compiled, name, (a, z), views.value[a:z], view.text[s:e], method)))
     return out
 
 

@@ -64,7 +64,7 @@ def woven_views(folder: CharFolder, table: Mapping[int, str], value: str) -> Wov
     pass costs ~50 ns a character, so four separate passes were the largest single cost of a clean request."""
     woven = value.translate(table)
     marked = woven[0::4]
-    text, read = digit_runs(marked.replace(FILL, ""), radio=True)
+    text, read = digit_runs(marked.replace(FILL, ""), radio=True, least=DIGIT_RUN)
     if read:
         def build() -> Maps:
             return _marked(_skeleton_maps(folder, value), read)
@@ -82,21 +82,23 @@ def woven_views(folder: CharFolder, table: Mapping[int, str], value: str) -> Wov
 DIGIT_ALIKES = "oilzsзчб"
 _DIGIT_ALIKE_TABLE = str.maketrans(DIGIT_ALIKES, "01125346")
 DIGIT_RUN = 3
+CONTACT_DIGIT_RUN = 7  # the contact view keeps IDs (i92723_ydx): only phone-length runs there
 DIGIT_REAL = 2
 _DIGIT_LIKE = re.compile(f"[0-9{DIGIT_ALIKES}洞两拐勾]{{{DIGIT_RUN},}}")
 _LETTER = re.compile("[a-zа-яё]")
 
 
-def digit_runs(text: str, *, radio: bool) -> tuple[str, list[tuple[int, Flag]]]:
+def digit_runs(text: str, *, radio: bool, least: int) -> tuple[str, list[tuple[int, Flag]]]:
     """`text` with the digit look-alikes (and, with `radio`, the radio digit words 洞两拐勾) of its number runs
-    read as digits, one character for one; and the positions that changed with how (empty: `text` itself)."""
+    read as digits, one character for one, in runs of `least` or more; and the positions that changed with how
+    (empty: `text` itself)."""
     changed: list[tuple[int, Flag]] = []
     out = text
     for m in _DIGIT_LIKE.finditer(text):
         a, b = m.span()
         run = m.group()
         real = sum(c.isdigit() for c in run)
-        if real < DIGIT_REAL or 2 * real < len(run) - 1 or real == len(run):
+        if len(run) < least or real < DIGIT_REAL or 2 * real < len(run) - 1 or real == len(run):
             continue
         if (a and _LETTER.match(text[a - 1])) or (b < len(text) and _LETTER.match(text[b])):
             continue
@@ -151,7 +153,7 @@ def contact_view(folder: CharFolder, value: str, text: str) -> View:
     Radio-style digit words inside digit runs read as digits (one character for one, so offsets hold)."""
     if any(c in text for c in "洞两拐勾"):
         text = _radio_digits(text)
-    text, read = digit_runs(text, radio=False)
+    text, read = digit_runs(text, radio=False, least=CONTACT_DIGIT_RUN)
     if read:
         return View("contact", value, text, lambda: _marked(_contact_maps(folder, value), read))
     return View("contact", value, text, lambda: _contact_maps(folder, value))

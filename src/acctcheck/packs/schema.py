@@ -182,6 +182,10 @@ class PatternRule(_TextRule):
                                  "(separators between them ignored) is dropped: 手机用户1234567890 is a default name")
     ordinary: list[str] = Field(default_factory=list, description="hits that are exactly one of these words (in "
                                 "lower case, as the contact view is) are dropped: asp.net is a framework, not a site")
+    across_fields: bool = Field(default=False, description="run on the rule's fields joined in the order "
+                                "nickname, bio, signature, certification, one line each (\\n between them), not on "
+                                "each field alone: a number or an ID split between the name and the bio. The hit is "
+                                "reported in the field where it starts")
 
 
 CodeFormat = Literal[
