@@ -120,6 +120,9 @@ CURATED_SHAPES: list[str] = [
     "委萎", "锡赐", "贸贺", "业亚", "室窒", "改攻",
     # -- 礻/衤 and other pairs seen in names reported for impersonation (新华衬 for 新华社)
     "社衬", "闻闽", "党觉", "府俯", "团囝",
+    # -- organ and media words with one component changed (检蔡 for 检察, 新快拫 for 新快报, 南部戗区, 燕赵郗市报,
+    #    亲疆 for 新疆, 动态新阅): seen in a development table of evasions of real names
+    "察蔡", "报拫", "战戗", "都郗", "新亲", "闻阅", "军车", "队坠", "政玫", "监蓝", "纪记", "税锐", "警儆",
 ]
 
 # pycorrector pairs that pass the stroke filter but do not look alike at a glance.

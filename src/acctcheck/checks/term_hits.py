@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from acctcheck.contract import Method
 from acctcheck.match.entries import TermEntry
 from acctcheck.match.terms import bounded, collect, in_capitals, sound_swaps, spans_sentences, spelling
+from acctcheck.normalize.chars import CharFolder
 from acctcheck.normalize.normalizer import FieldViews
 from acctcheck.normalize.pinyin import LATIN
 from acctcheck.packs.schema import ComposeRule, InstitutionNatureRule, ProfessionRule, TermsRule
@@ -104,7 +105,9 @@ def find_term_hits(snapshot: Snapshot, views: FieldViews, field: str, account_ty
                 if rule_parts[entry.rule] and entry.syllables < policy.compose_homophone_min_syllables:
                     continue  # place + one-character word by sound (兰陵王 ≈ 兰陵网)
                 if (rule_parts[entry.rule] or entry.syllables < policy.sound_reject_min_syllables) and \
-                        sound_swaps(fold, skel.text[s:e], entry.name) > policy.homophone_max_swaps:
+                        sound_swaps(fold, skel.text[s:e], entry.name) > policy.homophone_max_swaps and \
+                        not (getattr(rule, "word_swaps", False)
+                             and _word_heard(fold, normalizer.shapes.words, skel.text[s:e], entry)):
                     continue  # a composed or short name heard in an unrelated phrase (引以为鉴 ≈ 烟台卫健)
                 method = "homophone"
             found.setdefault((entry.rule, s, e, entry.canonical), (entry, method, None))
@@ -117,3 +120,16 @@ def find_term_hits(snapshot: Snapshot, views: FieldViews, field: str, account_ty
         hits.append(TermHit(r, a, z, canonical, method, entry.syllables, skel.text[s:e], certainty, entry.name,
                             entry.head))
     return hits
+
+
+def _word_heard(fold: CharFolder, words: frozenset[str], typed: str, entry: TermEntry) -> bool:
+    """A composed name whose place is written exactly and whose two swapped characters make one word of it
+    heard alike (广州攻岸 for 广州公安, 天津市人民捡查院 for 天津市人民检察院): the exact place keeps it from being an
+    unrelated phrase, unless the heard word is an ordinary word itself (data/words.txt: 较劲, 江景)."""
+    if not entry.head:
+        return False
+    key = entry.name.translate(fold.skeleton_table)
+    if len(typed) != len(key):
+        return False
+    diff = [i for i, (a, b) in enumerate(zip(typed, key, strict=True)) if a != b]
+    return len(diff) == 2 and diff[0] >= 2 and diff[1] == diff[0] + 1 and typed[diff[0]:diff[1] + 1] not in words

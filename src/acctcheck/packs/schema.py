@@ -139,6 +139,11 @@ class ComposeRule(_TextRule):
     kind: Literal["compose"]
     parts: list[ComposePart] = Field(min_length=2, max_length=4)
     homophone: bool = False
+    word_swaps: bool = Field(default=False, description="with homophone: the place written exactly and one "
+                             "two-character word of the name heard with both characters swapped (广州攻岸 for "
+                             "广州公安) still matches, past policy homophone_max_swaps. Only for rules whose first "
+                             "part is an unambiguous place: an idiom can read as an ambiguous place and a swapped "
+                             "word")
     pinyin: bool = True
     word_order: bool = _WORD_ORDER
 
