@@ -56,5 +56,11 @@ class ShapeTables:
                     out.append(variant)
         return out
 
+    def both_swapped(self, key: str) -> list[str]:
+        """A two-character `key` with both characters swapped for similar shapes (冈擎 for 网警), less ordinary
+        words: for a word that follows an exact place (compose option word_swaps)."""
+        return [a + b for a in self.similar.get(key[0], ()) for b in self.similar.get(key[1], ())
+                if a + b not in self.words]
+
     def alike(self, typed: str, wanted: str) -> bool:
         return wanted in self.similar.get(typed, ())

@@ -47,7 +47,7 @@ class _Builder:
         self._typed: dict[str, str | None] = {}  # pinyin key -> its typed reading (PinyinTable.typed_key)
 
     def add(self, entry_line: str, *, rule: int, pack: int, part: int, sound: bool, where: PackIssue,
-            canonical: str | None = None, covers: int = 1) -> int:
+            canonical: str | None = None, covers: int = 1, both_swapped: bool = False) -> int:
         """Index one `canonical|alias…` line; returns how many names it holds."""
         names = [x.strip() for x in entry_line.split("|") if x.strip()]
         if len(names) > MAX_NAMES_PER_ENTRY:
@@ -74,7 +74,7 @@ class _Builder:
             entry = TermEntry(rule, pack, part, canonical, flags, syllables, name, _capitals(name), covers)
             self.skeleton[key].append(entry)
             if len(key) in (2, 3):
-                self._shape_variants(key, entry)
+                self._shape_variants(key, entry, both_swapped)
             typed_only: TermEntry | None = None
             for k in keys:
                 self.pinyin[k].append(entry)
@@ -100,7 +100,7 @@ class _Builder:
                 self.skeleton[key].append(TermEntry(rule, pack, -1, names[0], _zeros(len(key)), 0, name,
                                                     initials=True))
 
-    def _shape_variants(self, key: str, entry: TermEntry) -> None:
+    def _shape_variants(self, key: str, entry: TermEntry, both_swapped: bool = False) -> None:
         """Short keys with one character swapped for a similar shape are indexed too, as one-edit spellings:
         the fuzzy matcher (match/fuzzy.py) finds an edit by one intact half, which a two-character compose part
         (发布 as 友布, 公安 as 公妥) and the middle of a three-character key (人民网 as 人氏网, 共青团 as 共责团)
@@ -117,7 +117,10 @@ class _Builder:
             return
         fold = self.n.folder.skeleton_table
         edited: TermEntry | None = None
-        for variant in self.n.shapes.variants(key, positions):
+        variants = self.n.shapes.variants(key, positions)
+        if both_swapped and n == 2 and entry.part > 0:  # rule option word_swaps: 冈擎 for 网警 after a place
+            variants += self.n.shapes.both_swapped(key)
+        for variant in variants:
             variant = variant.translate(fold)
             if variant != key and len(variant) == n:
                 edited = edited or entry._replace(edited=True)
@@ -272,7 +275,8 @@ def compile_set(loaded: LoadedSet, normalizer: Normalizer, previous: Snapshot | 
                 for k, part_lines in enumerate(lines):
                     count = 0
                     for line in part_lines:
-                        count += b.add(line, rule=r_idx, pack=p_idx, part=k, sound=sound, where=where)
+                        count += b.add(line, rule=r_idx, pack=p_idx, part=k, sound=sound, where=where,
+                                       both_swapped=rule.word_swaps and k > 0)
                     sizes.append(count)
                 rules.append(CompiledRule(r_idx, pack.name, rule, len(rule.parts)))
                 pack_terms += math.prod(sizes)
