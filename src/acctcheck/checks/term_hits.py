@@ -128,7 +128,7 @@ def _word_heard(fold: CharFolder, words: frozenset[str], typed: str, entry: Term
     unrelated phrase, unless the heard word is an ordinary word itself (data/words.txt: 较劲, 江景)."""
     if not entry.head:
         return False
-    key = entry.name.translate(fold.skeleton_table)
+    key = fold.fold_text(entry.name)
     if len(typed) != len(key):
         return False
     diff = [i for i, (a, b) in enumerate(zip(typed, key, strict=True)) if a != b]

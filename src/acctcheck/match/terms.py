@@ -162,7 +162,7 @@ def spans_sentences(text: str, breaks: str) -> bool:
 def sound_swaps(fold: CharFolder, typed: str, name: str) -> int:
     """Characters of a sound-alike chain that differ from the listed name (0 when the lengths differ: a
     Latin or mixed name is not compared character by character)."""
-    key = name.translate(fold.skeleton_table)
+    key = fold.fold_text(name)
     if len(key) != len(typed):
         return 0
     return sum(a != b for a, b in zip(typed, key, strict=True))

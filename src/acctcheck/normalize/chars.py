@@ -7,6 +7,7 @@ Every step that changes a character sets a flag, so a match can report *which* e
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable
 from enum import IntFlag
@@ -120,8 +121,9 @@ class CharFolder:
         return hit
 
     def fold_text(self, text: str) -> str:
-        """Skeleton of a whole string without offsets (for terms and registered names)."""
-        return text.translate(self.skeleton_table)
+        """Skeleton of a whole string without offsets (for terms and registered names): the same text as the
+        skeleton view's, number runs included (digit_runs)."""
+        return digit_runs(text.translate(self.skeleton_table), radio=True, least=DIGIT_RUN)[0]
 
     def _fold(self, ch: str) -> Folded:
         cat = unicodedata.category(ch)
@@ -191,3 +193,42 @@ class CharFolder:
 def _width_or_case_only(ch: str) -> bool:
     decomp = unicodedata.decomposition(ch)
     return decomp.startswith("<wide>") or decomp.startswith("<narrow>")
+
+
+# Letters that stand for digits inside a number (杭州I2345, 12З45 with a Cyrillic Ze, 1Z3O9, l52l5O9O6l4): in
+# the lower-cased views o i l z s з ч б. They are read as digits only inside a run of digit-like characters
+# (DIGIT_RUN or more, at least DIGIT_REAL of them digits already, and no fewer real digits than half the run)
+# that touches no other Latin or Cyrillic letter: in kyl2345 or vip0809 the letters belong to a word.
+DIGIT_ALIKES = "oilzsзчб"
+RADIO_DIGITS = str.maketrans("洞两拐勾", "0279")  # radio speech: 洞 0, 两 2, 拐 7, 勾 9 (幺 is CHINESE_DIGITS)
+_DIGIT_ALIKE_TABLE = str.maketrans(DIGIT_ALIKES, "01125346")
+DIGIT_RUN = 3
+CONTACT_DIGIT_RUN = 7  # the contact view keeps IDs (i92723_ydx): only phone-length runs there
+DIGIT_REAL = 2
+_DIGIT_LIKE = re.compile(f"[0-9{DIGIT_ALIKES}洞两拐勾]{{{DIGIT_RUN},}}")
+_LETTER = re.compile("[a-zа-яё]")
+
+
+def digit_runs(text: str, *, radio: bool, least: int) -> tuple[str, list[tuple[int, Flag]]]:
+    """`text` with the digit look-alikes (and, with `radio`, the radio digit words 洞两拐勾) of its number runs
+    read as digits, one character for one, in runs of `least` or more; and the positions that changed with how
+    (empty: `text` itself)."""
+    changed: list[tuple[int, Flag]] = []
+    out = text
+    for m in _DIGIT_LIKE.finditer(text):
+        a, b = m.span()
+        run = m.group()
+        real = sum(c.isdigit() for c in run)
+        if len(run) < least or real < DIGIT_REAL or 2 * real < len(run) - 1 or real == len(run):
+            continue
+        if (a and _LETTER.match(text[a - 1])) or (b < len(text) and _LETTER.match(text[b])):
+            continue
+        folded = run.translate(_DIGIT_ALIKE_TABLE)
+        if radio:
+            folded = folded.translate(RADIO_DIGITS)
+        if folded == run or not folded.isdigit():
+            continue
+        changed.extend((a + i, Flag.NUMBER if x in "洞两拐勾" else Flag.LOOKALIKE)
+                       for i, (x, y) in enumerate(zip(run, folded, strict=True)) if x != y)
+        out = out[:a] + folded + out[b:]
+    return out, changed

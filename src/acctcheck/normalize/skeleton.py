@@ -9,7 +9,16 @@ import re
 from collections.abc import Mapping
 from typing import NamedTuple
 
-from acctcheck.normalize.chars import CharFolder, Flag, Folded, Kind
+from acctcheck.normalize.chars import (
+    CONTACT_DIGIT_RUN,
+    DIGIT_RUN,
+    RADIO_DIGITS,
+    CharFolder,
+    Flag,
+    Folded,
+    Kind,
+    digit_runs,
+)
 from acctcheck.normalize.view import Maps, View
 
 
@@ -75,44 +84,6 @@ def woven_views(folder: CharFolder, table: Mapping[int, str], value: str) -> Wov
     return Woven(view, woven[2::4].replace(FILL, ""), marked, woven[3::4].replace(FILL, ""))
 
 
-# Letters that stand for digits inside a number (杭州I2345, 12З45 with a Cyrillic Ze, 1Z3O9, l52l5O9O6l4): in
-# the lower-cased views o i l z s з ч б. They are read as digits only inside a run of digit-like characters
-# (DIGIT_RUN or more, at least DIGIT_REAL of them digits already, and no fewer real digits than half the run)
-# that touches no other Latin or Cyrillic letter: in kyl2345 or vip0809 the letters belong to a word.
-DIGIT_ALIKES = "oilzsзчб"
-_DIGIT_ALIKE_TABLE = str.maketrans(DIGIT_ALIKES, "01125346")
-DIGIT_RUN = 3
-CONTACT_DIGIT_RUN = 7  # the contact view keeps IDs (i92723_ydx): only phone-length runs there
-DIGIT_REAL = 2
-_DIGIT_LIKE = re.compile(f"[0-9{DIGIT_ALIKES}洞两拐勾]{{{DIGIT_RUN},}}")
-_LETTER = re.compile("[a-zа-яё]")
-
-
-def digit_runs(text: str, *, radio: bool, least: int) -> tuple[str, list[tuple[int, Flag]]]:
-    """`text` with the digit look-alikes (and, with `radio`, the radio digit words 洞两拐勾) of its number runs
-    read as digits, one character for one, in runs of `least` or more; and the positions that changed with how
-    (empty: `text` itself)."""
-    changed: list[tuple[int, Flag]] = []
-    out = text
-    for m in _DIGIT_LIKE.finditer(text):
-        a, b = m.span()
-        run = m.group()
-        real = sum(c.isdigit() for c in run)
-        if len(run) < least or real < DIGIT_REAL or 2 * real < len(run) - 1 or real == len(run):
-            continue
-        if (a and _LETTER.match(text[a - 1])) or (b < len(text) and _LETTER.match(text[b])):
-            continue
-        folded = run.translate(_DIGIT_ALIKE_TABLE)
-        if radio:
-            folded = folded.translate(RADIO_WORDS)
-        if folded == run or not folded.isdigit():
-            continue
-        changed.extend((a + i, Flag.NUMBER if x in "洞两拐勾" else Flag.LOOKALIKE)
-                       for i, (x, y) in enumerate(zip(run, folded, strict=True)) if x != y)
-        out = out[:a] + folded + out[b:]
-    return out, changed
-
-
 def _marked(maps: Maps, read: list[tuple[int, Flag]]) -> Maps:
     """The maps of a view whose `read` positions were read as digits (digit_runs), with their flags."""
     flags = list(maps[2])
@@ -134,7 +105,6 @@ def woven_piece(f: Folded, codes: Mapping[int, str]) -> str:
 # Radio-style digit words (洞 0, 幺 1, 两 2, 拐 7, 勾 9: 幺三八洞洞…) are ordinary characters on their own (a hole, a
 # turn, a hook), so they are read as digits only inside a run of at least RADIO_RUN digit characters of which
 # at least RADIO_REAL are digits already (幺 and Chinese numerals are folded by chars.py).
-RADIO_WORDS = str.maketrans("洞两拐勾", "0279")
 RADIO_RUN = 6
 RADIO_REAL = 3
 _RADIO = re.compile(f"[0-9洞两拐勾](?:[ \\-.·_/|]{{0,2}}[0-9洞两拐勾]){{{RADIO_RUN - 1},}}")  # spaced in groups too
@@ -143,7 +113,7 @@ _RADIO = re.compile(f"[0-9洞两拐勾](?:[ \\-.·_/|]{{0,2}}[0-9洞两拐勾]){
 def _radio_digits(text: str) -> str:
     def fold(m: re.Match[str]) -> str:
         run = m.group()
-        return run.translate(RADIO_WORDS) if sum(c.isdigit() for c in run) >= RADIO_REAL else run
+        return run.translate(RADIO_DIGITS) if sum(c.isdigit() for c in run) >= RADIO_REAL else run
     return _RADIO.sub(fold, text)
 
 

@@ -59,7 +59,7 @@ class _Builder:
         canonical = canonical or names[0]
         folder = self.n.folder
         for name in names:
-            key = name.translate(folder.skeleton_table)
+            key = folder.fold_text(name)
             if not key:
                 self.issues.append(PackIssue(where.file, where.rule, where.field,
                                              f"term {name!r} is empty after normalisation"))
