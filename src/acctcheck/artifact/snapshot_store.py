@@ -105,7 +105,7 @@ class _Pickler(pickle.Pickler):
         if fields:  # 230k payloads: positional construction, not the frozen dataclass's setstate (6× slower)
             return type(obj), tuple(getattr(obj, f) for f in fields)
         if isinstance(obj, PatternSet):
-            return _pattern_set, (self.patterns,)
+            return _pattern_set, (obj.sources,)
         return NotImplemented
 
 

@@ -9,12 +9,14 @@ import re
 
 from acctcheck.checks.base import CheckContext, RawFinding
 from acctcheck.contract import Method
+from acctcheck.match.patterns import PatternSet
 from acctcheck.normalize.chars import Flag
 from acctcheck.normalize.normalizer import FieldViews
 from acctcheck.packs.schema import PatternRule
-from acctcheck.packs.snapshot import CompiledRule, of_kind
+from acctcheck.packs.snapshot import ACROSS_FIELDS, CompiledRule, of_kind
 
 _ALNUM = re.compile(r"[0-9a-z]")
+_DIGIT = re.compile(r"[0-9]")
 
 
 def run(ctx: CheckContext) -> list[RawFinding]:
@@ -33,31 +35,39 @@ def run(ctx: CheckContext) -> list[RawFinding]:
         for idx in sorted(snapshot.pattern_set.matching(text)):
             r_idx, p_idx = snapshot.pattern_index[idx]
             compiled = snapshot.rules[r_idx]
-            if r_idx not in allowed or not of_kind(compiled, PatternRule) or name not in compiled.rule.fields \
-                    or compiled.rule.across_fields:
+            if r_idx not in allowed or not of_kind(compiled, PatternRule) or name not in compiled.rule.fields:
                 continue
             found.extend(_hits(compiled, p_idx, text, [(name, views, 0)]))
         out.extend(_first_per_contact(found))
-    if alnum and len(ctx.fields) > 1:  # a cue may stand in a field with neither (威信见签名)
-        out.extend(_across(ctx, ctx.fields, allowed))
+    across = snapshot.families.get(ACROSS_FIELDS)
+    if across and alnum and len(ctx.fields) > 1:  # a cue may stand in a field with neither (威信见签名)
+        out.extend(_across(ctx, across, allowed))
     return out
 
 
-def _across(ctx: CheckContext, lines: list[tuple[str, FieldViews]], allowed: frozenset[int]) -> list[RawFinding]:
-    """Detectors with `across_fields` over the fields joined one per line (a number split between the name and
-    the bio: 果园小妹15564 + 后六位467977)."""
+def _across(ctx: CheckContext, across: tuple[PatternSet, tuple[tuple[int, int], ...]],
+            allowed: frozenset[int]) -> list[RawFinding]:
+    """Detectors with `across_fields` (kept out of the per-field set) over the fields joined one per line: a
+    number split between the name and the bio (果园小妹15564 + 后六位467977)."""
     snapshot = ctx.snapshot
+    texts = [views.contact.text for _, views in ctx.fields]
+    joined = "\n".join(texts)
+    patterns, index = across
+    if not _DIGIT.search(joined):
+        return []  # a split number or a pointed-at ID holds a digit
+    matching = patterns.matching(joined)  # one RE2 set pass; only the detectors that can match run
+    if not matching:
+        return []
     placed: list[tuple[str, FieldViews, int]] = []
     at = 0
-    for name, views in lines:
+    for (name, views), text in zip(ctx.fields, texts, strict=True):
         placed.append((name, views, at))
-        at += len(views.contact.text) + 1
-    joined = "\n".join(views.contact.text for _, views in lines)
+        at += len(text) + 1
     found: list[tuple[int, int, RawFinding]] = []
-    for idx in sorted(snapshot.pattern_set.matching(joined)):
-        r_idx, p_idx = snapshot.pattern_index[idx]
+    for idx in matching:
+        r_idx, p_idx = index[idx]
         compiled = snapshot.rules[r_idx]
-        if r_idx in allowed and of_kind(compiled, PatternRule) and compiled.rule.across_fields:
+        if r_idx in allowed and of_kind(compiled, PatternRule):
             found.extend(f for f in _hits(compiled, p_idx, joined, placed) if f[2].field in compiled.rule.fields)
     return _first_per_contact(found)
 

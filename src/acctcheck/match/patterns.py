@@ -59,6 +59,7 @@ class PatternSet:
 
     def __init__(self, patterns: list[CompiledPattern]) -> None:
         self.size = len(patterns)
+        self.sources = [p.source for p in patterns]  # what a pickled snapshot rebuilds the set from
         self._set = None
         if patterns:
             options = re2.Options()

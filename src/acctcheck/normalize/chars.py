@@ -205,6 +205,7 @@ _DIGIT_ALIKE_TABLE = str.maketrans(DIGIT_ALIKES, "01125346")
 DIGIT_RUN = 3
 CONTACT_DIGIT_RUN = 7  # the contact view keeps IDs (i92723_ydx): only phone-length runs there
 DIGIT_REAL = 2
+_NOT_DIGIT = re.compile(f"[{DIGIT_ALIKES}洞两拐勾]")  # a run needs one of these
 _DIGIT_LIKE = re.compile(f"[0-9{DIGIT_ALIKES}洞两拐勾]{{{DIGIT_RUN},}}")
 _LETTER = re.compile("[a-zа-яё]")
 
@@ -214,6 +215,8 @@ def digit_runs(text: str, *, radio: bool, least: int) -> tuple[str, list[tuple[i
     read as digits, one character for one, in runs of `least` or more; and the positions that changed with how
     (empty: `text` itself)."""
     changed: list[tuple[int, Flag]] = []
+    if len(text) < least or not _NOT_DIGIT.search(text):  # nothing to read (one C scan for most fields)
+        return text, changed
     out = text
     for m in _DIGIT_LIKE.finditer(text):
         a, b = m.span()
