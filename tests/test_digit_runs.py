@@ -35,3 +35,11 @@ def test_contact_view_reads_a_phone_number_written_with_letters() -> None:
     view = default_normalizer().views("电话 l52l5O9O6l4").contact
     assert "15215090614" in view.text
     assert view.flags[view.text.index("15215090614")] & Flag.LOOKALIKE
+
+
+@pytest.mark.parametrize("value", ["o2o1", "lol12", "sos110", "a bo2o1 c", "li 12o", "Zoe o2o1 li"])
+def test_pinyin_view_reads_the_digits_too(value: str) -> None:
+    """The pinyin view segments the Latin runs of the skeleton: a letter read as a digit is no syllable (this
+    raised KeyError '0' once, when the view segmented the letters and then looked up the digit)."""
+    views = default_normalizer().views(value)
+    assert len(views.pinyin.text) >= 1

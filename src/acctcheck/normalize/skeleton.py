@@ -74,7 +74,9 @@ def woven_views(folder: CharFolder, table: Mapping[int, str], value: str) -> Wov
     woven = value.translate(table)
     marked = woven[0::4]
     text, read = digit_runs(marked.replace(FILL, ""), radio=True, least=DIGIT_RUN)
-    if read:
+    if read:  # the pinyin view segments Latin runs of `marked`: it must read the digits too (o2o1 → 0201)
+        rest = iter(text)
+        marked = "".join(c if c == FILL else next(rest) for c in marked)
         def build() -> Maps:
             return _marked(_skeleton_maps(folder, value), read)
     else:
