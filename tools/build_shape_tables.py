@@ -123,6 +123,7 @@ CURATED_SHAPES: list[str] = [
     # -- organ and media words with one component changed (检蔡 for 检察, 新快拫 for 新快报, 南部戗区, 燕赵郗市报,
     #    亲疆 for 新疆, 动态新阅): seen in a development table of evasions of real names
     "察蔡", "报拫", "战戗", "都郗", "新亲", "闻阅", "军车", "队坠", "政玫", "监蓝", "纪记", "税锐", "警儆",
+    "公仫", "安妄", "义乂", "家冢", "报扱", "彩采", "成戍", "布市", "南甫", "海每",
 ]
 
 # pycorrector pairs that pass the stroke filter but do not look alike at a glance.
