@@ -9,67 +9,61 @@ import re
 
 from acctcheck.checks.base import CheckContext, RawFinding
 from acctcheck.contract import Method
-from acctcheck.match.patterns import PatternSet
 from acctcheck.normalize.chars import Flag
 from acctcheck.normalize.normalizer import FieldViews
 from acctcheck.packs.schema import PatternRule
 from acctcheck.packs.snapshot import ACROSS_FIELDS, CompiledRule, of_kind
 
 _ALNUM = re.compile(r"[0-9a-z]")
-_DIGIT = re.compile(r"[0-9]")
 
 
 def run(ctx: CheckContext) -> list[RawFinding]:
     snapshot = ctx.snapshot
     if not snapshot.pattern_set.size:
         return []
-    allowed = snapshot.rules_by_account[ctx.request.account_type]
-    out: list[RawFinding] = []
-    alnum = 0  # fields with a digit or a Latin letter: every detector needs one (digit styles are already folded)
-    for name, views in ctx.fields:
-        if not _ALNUM.search(views.skeleton.text):
-            continue
-        alnum += 1
-        text = views.contact.text
-        found: list[tuple[int, int, RawFinding]] = []
-        for idx in sorted(snapshot.pattern_set.matching(text)):
-            r_idx, p_idx = snapshot.pattern_index[idx]
-            compiled = snapshot.rules[r_idx]
-            if r_idx not in allowed or not of_kind(compiled, PatternRule) or name not in compiled.rule.fields:
-                continue
-            found.extend(_hits(compiled, p_idx, text, [(name, views, 0)]))
-        out.extend(_first_per_contact(found))
-    across = snapshot.families.get(ACROSS_FIELDS)
-    if across and alnum and len(ctx.fields) > 1:  # a cue may stand in a field with neither (威信见签名)
-        out.extend(_across(ctx, across, allowed))
-    return out
-
-
-def _across(ctx: CheckContext, across: tuple[PatternSet, tuple[tuple[int, int], ...]],
-            allowed: frozenset[int]) -> list[RawFinding]:
-    """Detectors with `across_fields` (kept out of the per-field set) over the fields joined one per line: a
-    number split between the name and the bio (果园小妹15564 + 后六位467977)."""
-    snapshot = ctx.snapshot
-    texts = [views.contact.text for _, views in ctx.fields]
+    # every detector needs a digit or a Latin letter in the field it reports (digit styles are already folded)
+    lines = [(name, views) for name, views in ctx.fields if _ALNUM.search(views.skeleton.text)]
+    if not lines:
+        return []
+    across: frozenset[int] = snapshot.families.get(ACROSS_FIELDS, frozenset())
+    # One RE2 set pass over the fields joined one per line says which detectors can match anywhere (a hit
+    # across a line break only costs a search that finds nothing in each field). When a detector reads across
+    # fields and there are two, every field joins: a cue may stand in one with neither (威信见签名).
+    joined_fields = ctx.fields if across and len(ctx.fields) > 1 else lines
+    texts = [views.contact.text for _, views in joined_fields]
     joined = "\n".join(texts)
-    patterns, index = across
-    if not _DIGIT.search(joined):
-        return []  # a split number or a pointed-at ID holds a digit
-    matching = patterns.matching(joined)  # one RE2 set pass; only the detectors that can match run
+    matching = snapshot.pattern_set.matching(joined)
     if not matching:
         return []
+    allowed = snapshot.rules_by_account[ctx.request.account_type]
+    per_field: dict[str, list[tuple[int, int, RawFinding]]] = {}
+    spanning: list[tuple[int, int, RawFinding]] = []
     placed: list[tuple[str, FieldViews, int]] = []
-    at = 0
-    for (name, views), text in zip(ctx.fields, texts, strict=True):
-        placed.append((name, views, at))
-        at += len(text) + 1
-    found: list[tuple[int, int, RawFinding]] = []
-    for idx in matching:
-        r_idx, p_idx = index[idx]
+    for idx in sorted(matching):
+        r_idx, p_idx = snapshot.pattern_index[idx]
         compiled = snapshot.rules[r_idx]
-        if r_idx in allowed and of_kind(compiled, PatternRule):
-            found.extend(f for f in _hits(compiled, p_idx, joined, placed) if f[2].field in compiled.rule.fields)
-    return _first_per_contact(found)
+        if r_idx not in allowed or not of_kind(compiled, PatternRule):
+            continue
+        fields = compiled.rule.fields
+        if r_idx in across:
+            if joined_fields is lines:
+                continue  # one field: nothing to read across
+            if not placed:
+                at = 0
+                for (name, views), text in zip(joined_fields, texts, strict=True):
+                    placed.append((name, views, at))
+                    at += len(text) + 1
+            spanning.extend(f for f in _hits(compiled, p_idx, joined, placed) if f[2].field in fields)
+            continue
+        for name, views in lines:
+            if name in fields:
+                per_field.setdefault(name, []).extend(
+                    _hits(compiled, p_idx, views.contact.text, [(name, views, 0)]))
+    out: list[RawFinding] = []
+    for name, _ in lines:
+        out.extend(_first_per_contact(per_field.get(name, [])))
+    out.extend(_first_per_contact(spanning))
+    return out
 
 
 def _hits(compiled: CompiledRule[PatternRule], p_idx: int, text: str,

@@ -123,7 +123,8 @@ class CharFolder:
     def fold_text(self, text: str) -> str:
         """Skeleton of a whole string without offsets (for terms and registered names): the same text as the
         skeleton view's, number runs included (digit_runs)."""
-        return digit_runs(text.translate(self.skeleton_table), radio=True, least=DIGIT_RUN)[0]
+        text = text.translate(self.skeleton_table)
+        return digit_runs(text, radio=True, least=DIGIT_RUN)[0] if DIGIT.search(text) else text
 
     def _fold(self, ch: str) -> Folded:
         cat = unicodedata.category(ch)
@@ -205,9 +206,16 @@ _DIGIT_ALIKE_TABLE = str.maketrans(DIGIT_ALIKES, "01125346")
 DIGIT_RUN = 3
 CONTACT_DIGIT_RUN = 7  # the contact view keeps IDs (i92723_ydx): only phone-length runs there
 DIGIT_REAL = 2
-_NOT_DIGIT = re.compile(f"[{DIGIT_ALIKES}洞两拐勾]")  # a run needs one of these
+# a digit next to a look-alike (or a look-alike next to a digit) somewhere: without one there is nothing to read.
+# Most fields hold no digit at all, which the cheaper search says first (0.2 µs against 0.8 µs for 40 characters).
+DIGIT = re.compile("[0-9]")
+_LIKE = f"{DIGIT_ALIKES}洞两拐勾"
+_MIXED = re.compile(f"[0-9][{_LIKE}]|[{_LIKE}][0-9]")  # a run holding both has such a pair somewhere
 _DIGIT_LIKE = re.compile(f"[0-9{DIGIT_ALIKES}洞两拐勾]{{{DIGIT_RUN},}}")
 _LETTER = re.compile("[a-zа-яё]")
+
+
+NO_RUNS: list[tuple[int, Flag]] = []  # digit_runs found nothing (shared: never appended to)
 
 
 def digit_runs(text: str, *, radio: bool, least: int) -> tuple[str, list[tuple[int, Flag]]]:
@@ -215,7 +223,7 @@ def digit_runs(text: str, *, radio: bool, least: int) -> tuple[str, list[tuple[i
     read as digits, one character for one, in runs of `least` or more; and the positions that changed with how
     (empty: `text` itself)."""
     changed: list[tuple[int, Flag]] = []
-    if len(text) < least or not _NOT_DIGIT.search(text):  # nothing to read (one C scan for most fields)
+    if len(text) < least or not _MIXED.search(text):  # callers check DIGIT first (most fields have none)
         return text, changed
     out = text
     for m in _DIGIT_LIKE.finditer(text):

@@ -11,7 +11,9 @@ from typing import NamedTuple
 
 from acctcheck.normalize.chars import (
     CONTACT_DIGIT_RUN,
+    DIGIT,
     DIGIT_RUN,
+    NO_RUNS,
     RADIO_DIGITS,
     CharFolder,
     Flag,
@@ -73,7 +75,8 @@ def woven_views(folder: CharFolder, table: Mapping[int, str], value: str) -> Wov
     pass costs ~50 ns a character, so four separate passes were the largest single cost of a clean request."""
     woven = value.translate(table)
     marked = woven[0::4]
-    text, read = digit_runs(marked.replace(FILL, ""), radio=True, least=DIGIT_RUN)
+    text = marked.replace(FILL, "")
+    text, read = digit_runs(text, radio=True, least=DIGIT_RUN) if DIGIT.search(text) else (text, NO_RUNS)
     if read:  # the pinyin view segments Latin runs of `marked`: it must read the digits too (o2o1 → 0201)
         rest = iter(text)
         marked = "".join(c if c == FILL else next(rest) for c in marked)
@@ -125,7 +128,8 @@ def contact_view(folder: CharFolder, value: str, text: str) -> View:
     Radio-style digit words inside digit runs read as digits (one character for one, so offsets hold)."""
     if any(c in text for c in "洞两拐勾"):
         text = _radio_digits(text)
-    text, read = digit_runs(text, radio=False, least=CONTACT_DIGIT_RUN)
-    if read:
-        return View("contact", value, text, lambda: _marked(_contact_maps(folder, value), read))
+    if DIGIT.search(text):  # most fields have no digit: nothing for digit_runs to read
+        text, read = digit_runs(text, radio=False, least=CONTACT_DIGIT_RUN)
+        if read:
+            return View("contact", value, text, lambda: _marked(_contact_maps(folder, value), read))
     return View("contact", value, text, lambda: _contact_maps(folder, value))

@@ -322,12 +322,10 @@ def compile_set(loaded: LoadedSet, normalizer: Normalizer, previous: Snapshot | 
     if char_rules:  # one regex over every such rule: a clean field costs one C search (checks/characters.py)
         chars = sorted({c for r in rules if isinstance(r.rule, CharactersRule) for c in r.rule.characters})
         characters = CharacterSearch(char_rules, re.compile("[" + "".join(re.escape(c) for c in chars) + "]").search)
-    # detectors over the joined fields are kept out of the per-field RE2 set (checks/contact.py runs them apart)
+    pattern_index = tuple((r, i) for r in pattern_rules for i in range(len(rules[r].patterns)))
     across = frozenset(r for r in pattern_rules if getattr(rules[r].rule, "across_fields", False))
-    pattern_index = tuple((r, i) for r in pattern_rules if r not in across for i in range(len(rules[r].patterns)))
-    if across:
-        across_index = tuple((r, i) for r in pattern_rules if r in across for i in range(len(rules[r].patterns)))
-        families[ACROSS_FIELDS] = (PatternSet([rules[r].patterns[i] for r, i in across_index]), across_index)
+    if across:  # detectors run over the joined fields (checks/contact.py)
+        families[ACROSS_FIELDS] = across
     by_account = {
         t: frozenset(r.index for r in rules if t in r.rule.account_types)
         for t in ("personal", "institution")

@@ -34,7 +34,7 @@ class CompiledRule(Generic[R_co]):
         return self.rule.mode == "shadow"
 
 
-ACROSS_FIELDS = "contact_across"  # Snapshot.families: (rule, pattern) of detectors run over the joined fields
+ACROSS_FIELDS = "contact_across"  # Snapshot.families: the pattern rules run over the joined fields
 
 def of_kind(compiled: CompiledRule[AnyRule], kind: type[R]) -> TypeGuard[CompiledRule[R]]:
     """Whether a compiled rule is of `kind` (narrows CompiledRule[AnyRule] to CompiledRule[kind])."""
