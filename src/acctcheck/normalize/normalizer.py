@@ -89,9 +89,10 @@ class FieldViews:
         if view is None:
             woven = self._weave()
             if self._bidi is None:
-                view = contact_view(self.normalizer.folder, self.value, woven.contact)
+                view = contact_view(self.normalizer.folder, self.value, woven.contact, woven.digits)
             else:
-                view = self._typed_offsets(contact_view(self.normalizer.folder, self._bidi[0], woven.contact))
+                view = self._typed_offsets(contact_view(self.normalizer.folder, self._bidi[0], woven.contact,
+                                                         woven.digits))
             self._contact = view
         return view
 

@@ -64,6 +64,7 @@ class Woven(NamedTuple):
     codes: str  # per skeleton position, the syllable code of its Han character (BREAK if none)
     marked: str  # the skeleton with FILL where separators or invisibles stood (gaps, for Latin runs)
     contact: str  # the contact view's text
+    digits: bool  # the skeleton holds a digit (so may the contact view: it folds digits alike)
 
 
 def woven_views(folder: CharFolder, table: Mapping[int, str], value: str) -> Woven:
@@ -76,7 +77,8 @@ def woven_views(folder: CharFolder, table: Mapping[int, str], value: str) -> Wov
     woven = value.translate(table)
     marked = woven[0::4]
     text = marked.replace(FILL, "")
-    text, read = digit_runs(text, radio=True, least=DIGIT_RUN) if DIGIT.search(text) else (text, NO_RUNS)
+    digits = DIGIT.search(text) is not None
+    text, read = digit_runs(text, radio=True, least=DIGIT_RUN) if digits else (text, NO_RUNS)
     if read:  # the pinyin view segments Latin runs of `marked`: it must read the digits too (o2o1 → 0201)
         rest = iter(text)
         marked = "".join(c if c == FILL else next(rest) for c in marked)
@@ -86,7 +88,7 @@ def woven_views(folder: CharFolder, table: Mapping[int, str], value: str) -> Wov
         def build() -> Maps:
             return _skeleton_maps(folder, value)
     view = View("skeleton", value, text, build, woven[1::4].replace(FILL, ""))
-    return Woven(view, woven[2::4].replace(FILL, ""), marked, woven[3::4].replace(FILL, ""))
+    return Woven(view, woven[2::4].replace(FILL, ""), marked, woven[3::4].replace(FILL, ""), digits)
 
 
 def _marked(maps: Maps, read: list[tuple[int, Flag]]) -> Maps:
@@ -122,13 +124,13 @@ def _radio_digits(text: str) -> str:
     return _RADIO.sub(fold, text)
 
 
-def contact_view(folder: CharFolder, value: str, text: str) -> View:
+def contact_view(folder: CharFolder, value: str, text: str, digits: bool = True) -> View:
     """Like the skeleton, but separators are kept (NFKC-folded) so regexes can see structure such as
     `vx: abc_123` or `name # qq.com`; invisible characters are still removed. `text` is Woven.contact.
     Radio-style digit words inside digit runs read as digits (one character for one, so offsets hold)."""
     if any(c in text for c in "洞两拐勾"):
         text = _radio_digits(text)
-    if DIGIT.search(text):  # most fields have no digit: nothing for digit_runs to read
+    if digits:  # most fields have no digit (Woven.digits): nothing for digit_runs to read
         text, read = digit_runs(text, radio=False, least=CONTACT_DIGIT_RUN)
         if read:
             return View("contact", value, text, lambda: _marked(_contact_maps(folder, value), read))
