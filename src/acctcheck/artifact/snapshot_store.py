@@ -146,9 +146,6 @@ def write_artifact(snapshot: Snapshot, cache_dir: Path, key: str) -> Path:
     """Pickle `snapshot` without its registries, atomically (a reader sees a whole file or none)."""
     bare = dataclasses.replace(snapshot, families={k: v for k, v in snapshot.families.items()
                                                    if k != registry_layer.FAMILY})
-    canon: dict[Any, Any] = {}
-    for automaton in (bare.skeleton_terms, bare.one_edit_terms, bare.pinyin_terms):
-        automaton.share(canon)  # equal payloads stored once (the writer's copy only: equal values, same answers)
     cache_dir.mkdir(parents=True, exist_ok=True)
     final = artifact_path(cache_dir, key)
     tmp = final.with_name(f".{final.name}.{os.getpid()}")

@@ -8,12 +8,18 @@ The automaton is daachorse's character-wise double array (measured against ahoco
 packs, docs/performance.md): the same overlapping matches in the same order, searches 1.5-2× faster, and it
 serialises. A pickled TermAutomaton stores the automaton's bytes, so a worker loads a compiled snapshot
 (acctcheck.artifact) in milliseconds instead of rebuilding it.
+
+The payloads are pickled per key into one byte string and decoded the first time a key is found (`matches`
+fills the lists): a worker starting from an artifact would otherwise build ~160k payload objects before it
+serves anything (~0.2 s of its start), and most keys never occur in the text a worker sees.
 """
 
 from __future__ import annotations
 
+import pickle
+from array import array
 from collections.abc import Callable, Iterator
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 import daachorse
 
@@ -33,8 +39,10 @@ class TermAutomaton(Generic[P]):
         if classify is not None:
             self.groups = [self.group(p, classify, classes) for p in self.payloads]
         # exact-key lookup (used by the one-edit matcher) costs a dict of every key: only where asked for
-        self._by_key: dict[str, tuple[P, ...]] = dict(zip(keys, self.payloads, strict=True)) if keyed else {}
+        self._by_key: dict[str, int] = {k: i for i, k in enumerate(keys)} if keyed else {}
         self.size = len(keys)
+        self._blob = b""  # a loaded artifact's payloads, pickled per key (see the module docstring)
+        self._offsets: array[int] = array("Q")
         # With `halves` (match/fuzzy.py), the halves of the term keys ride in the same automaton, so the
         # one-edit search costs no second pass over the text: `halves[i]` are key i's Half payloads; a key
         # that is only a half has no term payloads.
@@ -48,26 +56,49 @@ class TermAutomaton(Generic[P]):
             self.halves = [tuple(halves.get(k, ())) for k in keys]
         self._ac = daachorse.CharwiseDoubleArrayAhoCorasick(keys) if keys else None
 
-    def share(self, canon: dict[Any, Any]) -> None:
-        """Make equal payload tuples one object, across every automaton given the same `canon` (the skeleton
-        and one-edit automata are built apart from the same entries): a third less to store and to load."""
-        def one(t: Any) -> Any:  # noqa: ANN401 (a tuple of payloads, or of such tuples)
-            return canon.setdefault(t, t)
-
-        self.payloads = [one(p) for p in self.payloads]
-        self.groups = [one(tuple(one(g) for g in gs)) for gs in self.groups]
-        self._by_key = {k: one(v) for k, v in self._by_key.items()}
-        self.halves = [one(h) for h in self.halves]
-
     def __getstate__(self) -> dict[str, Any]:
-        state = {k: getattr(self, k) for k in self.__dict__ if k != "_ac"}
+        self._load_all()
+        state = {k: getattr(self, k) for k in self.__dict__
+                 if k not in ("_ac", "payloads", "groups", "halves", "_blob", "_offsets")}
         state["_ac"] = None if self._ac is None else self._ac.serialize()
+        pieces = [pickle.dumps((p, self.groups[i] if self.groups else None, self.halves[i] if self.halves else None),
+                               protocol=pickle.HIGHEST_PROTOCOL) for i, p in enumerate(self.payloads)]
+        offsets = array("Q", [0])
+        for piece in pieces:
+            offsets.append(offsets[-1] + len(piece))
+        state["_blob"] = b"".join(pieces)
+        state["_offsets"] = offsets.tobytes()
+        state["_shape"] = (len(self.payloads), bool(self.groups), bool(self.halves))
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         blob = state.pop("_ac")
+        n, grouped, halved = state.pop("_shape")
+        offsets = array("Q")
+        offsets.frombytes(state.pop("_offsets"))
         self.__dict__.update(state)
+        self._offsets = offsets
+        # None until decoded (_load): every reader gets its indices from matches() or lookup(), which decode
+        # first, so the element type the readers see holds
+        self.payloads = cast(list[tuple[P, ...]], [None] * n)
+        self.groups = cast(list[tuple[tuple[P, ...], ...]], [None] * n if grouped else [])
+        self.halves = cast(list[tuple[Any, ...]], [None] * n if halved else [])
         self._ac = None if blob is None else daachorse.CharwiseDoubleArrayAhoCorasick.deserialize(blob)
+
+    def _load(self, i: int) -> None:
+        """Decode key i's payloads (and groups and halves) from the artifact's bytes."""
+        p, g, h = pickle.loads(self._blob[self._offsets[i]:self._offsets[i + 1]])
+        if self.groups:
+            self.groups[i] = g
+        if self.halves:
+            self.halves[i] = h
+        self.payloads[i] = p  # last: a filled payload slot means the key is decoded
+
+    def _load_all(self) -> None:
+        if self._blob:
+            for i, p in enumerate(self.payloads):
+                if p is None:
+                    self._load(i)
 
     @staticmethod
     def group(payloads: tuple[P, ...], classify: Callable[[P], int], classes: int) -> tuple[tuple[P, ...], ...]:
@@ -78,14 +109,26 @@ class TermAutomaton(Generic[P]):
 
     def lookup(self, key: str) -> tuple[P, ...]:
         """Payloads of one exact key (empty if absent)."""
-        return self._by_key.get(key, ())
+        i = self._by_key.get(key)
+        if i is None:
+            return ()
+        if self.payloads[i] is None:
+            self._load(i)
+        return self.payloads[i]
 
     def matches(self, text: str) -> list[tuple[int, int, int]]:
         """Every occurrence (overlapping) as (key index into `payloads`, start, end) in code points of
-        `text`, ordered by end position (the order ahocorasick-rs gave, which the callers were written for)."""
+        `text`, ordered by end position (the order ahocorasick-rs gave, which the callers were written for).
+        The payloads, groups and halves of every key found are decoded when this returns."""
         if self._ac is None or not text:
             return []
-        return [(i, a, b) for a, b, i in self._ac.find_overlapping(text)]
+        found = [(i, a, b) for a, b, i in self._ac.find_overlapping(text)]
+        if self._blob:
+            payloads = self.payloads
+            for i, _, _ in found:
+                if payloads[i] is None:  # type-wise never (see __setstate__); decoded on first sight
+                    self._load(i)
+        return found
 
     def find(self, text: str) -> Iterator[tuple[tuple[P, ...], int, int]]:
         """Every occurrence (overlapping) as (payloads, start, end) in code points of `text`."""
