@@ -80,8 +80,9 @@ def _hits(compiled: CompiledRule[PatternRule], p_idx: int, text: str,
             continue
         if rule.not_after and _after_any(text, s, rule.not_after):
             continue
-        if rule.ordinary and text[s:e] in rule.ordinary:
-            continue
+        if rule.ordinary and (text[s:e] in rule.ordinary
+                              or (digits and "".join(c for c in text[s:e] if "0" <= c <= "9") in rule.ordinary)):
+            continue  # an ordinary word, or ordinary digits whatever stands between them (1、2、3…9)
         name, views, off = next(p for p in reversed(placed) if p[2] <= s)
         view = views.contact
         s, e = s - off, min(e - off, len(view.text))
