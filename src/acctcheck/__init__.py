@@ -1,3 +1,13 @@
 """acctcheck: validates internet account information under the CAC 互联网用户账号信息管理规定."""
 
+from pathlib import Path
+
 __version__ = "0.1.0"
+
+
+def bundled_rules_dir() -> Path:
+    """The rule packs shipped with acctcheck — the default when ACCTCHECK_RULES_DIR is unset. In a source
+    checkout `acctcheck/rules` is a link to the repository's rules/; a wheel carries them as package data.
+    Here, not in acctcheck.settings, so that the CLI names its default without importing pydantic (the
+    `serve` supervisor starts its workers sooner)."""
+    return Path(__file__).resolve().parent / "rules"

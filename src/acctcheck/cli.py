@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from acctcheck.settings import bundled_rules_dir
+from acctcheck import bundled_rules_dir
 
 if TYPE_CHECKING:
     from acctcheck.packs.snapshot import Snapshot

@@ -94,7 +94,7 @@ def _cmd_diff(args: argparse.Namespace) -> int:
 
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Registers the commands on the `acctcheck` parser (cli.build_parser)."""
-    from acctcheck.settings import bundled_rules_dir
+    from acctcheck import bundled_rules_dir
 
     comp = sub.add_parser("compile", help="compile the registries and the packs of a rules directory into artifacts")
     comp.add_argument("rules", nargs="?", default=str(bundled_rules_dir()))

@@ -9,11 +9,7 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-
-def bundled_rules_dir() -> Path:
-    """The rule packs shipped with acctcheck — the default when ACCTCHECK_RULES_DIR is unset. In a source
-    checkout `acctcheck/rules` is a link to the repository's rules/; a wheel carries them as package data."""
-    return Path(__file__).resolve().parent / "rules"
+from acctcheck import bundled_rules_dir
 
 
 class Settings(BaseSettings):
