@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from acctcheck.packs.errors import PackIssue, PackSetError
 from acctcheck.packs.files import FileSet, read_tree, resolve_ref
 from acctcheck.packs.manifest import manifest_issues
+from acctcheck.packs.parsed_cache import parsed
 from acctcheck.packs.schema import (
     RULE_KINDS,
     ComposeRule,
@@ -98,9 +99,13 @@ def _entry_data(fs: FileSet, rel: str, issues: list[PackIssue], *, owner: str | 
     return entry.data
 
 
+def _load_yaml(data: bytes) -> object:
+    return yaml.load(data.decode("utf-8"), Loader=_StrictLoader)
+
+
 def _parse_yaml(data: bytes, rel: str, issues: list[PackIssue]) -> object:
     try:
-        return yaml.load(data.decode("utf-8"), Loader=_StrictLoader)
+        return parsed(data, _load_yaml)
     except UnicodeDecodeError:
         issues.append(PackIssue(rel, None, None, "not UTF-8"))
     except yaml.YAMLError as exc:
