@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from acctcheck.packs.snapshot import Snapshot
 
 _FILLS = re.compile(f"{FILL}+")
+_ALNUM = re.compile("[0-9a-z]")
 _NO_GAPS: frozenset[int] = frozenset()
 
 
@@ -42,22 +43,25 @@ def run(ctx: CheckContext) -> list[RawFinding]:
     account_id = ctx.request.account_id
     account_type = ctx.request.account_type
     out: list[RawFinding] = []
+    by_field = snapshot.rules_by_field
     for name, views in ctx.fields:
-        applies = snapshot.rules_by_field[(account_type, name)]
+        applies = by_field[(account_type, name)]
         for r_idx, index in registries.items():
             if r_idx not in applies or not views.value:
                 continue
             view = views.skeleton
             text = view.text
             # in typed order, a word boundary is a change of character class or a dropped separator (gaps):
-            # no offset maps needed; in display order (bidi controls) neighbours must be looked up in the original
-            words = not view.reordered
+            # no offset maps needed; in display order (bidi controls) neighbours must be looked up in the
+            # original. A name with no Latin letter or digit has no word to stay inside.
+            typed_order = not view.reordered
+            words = typed_order and _ALNUM.search(text) is not None
             gaps = skeleton_gaps(views.marked) if words else _NO_GAPS
             for s, e, kid in index.search(text, policy.min_inner_chars, suffixes, words, gaps):
                 whole = s == 0 and e == len(text)
                 suffixed = s == 0 and not whole and text[e:] in suffixes
                 if not (whole or suffixed) and (e - s < policy.min_inner_chars
-                                                or not _word(snapshot, view, s, e, words, gaps)):
+                                                or not _word(snapshot, view, s, e, typed_order, gaps)):
                     continue
                 entries = index.entries(kid)
                 if account_id is not None and any(owner == account_id for _, owner in entries):
@@ -82,10 +86,13 @@ def _heard(ctx: CheckContext, r_idx: int, index: RegistryIndex, field: str, view
     pin = views.pinyin
     if len(pin.text) < min_syllables or BREAK in pin.text:
         return []  # a whole name with something no syllable reads (a digit, a stray letter) is not heard alike
+    heard = index.heard(pin.text)
+    if not heard:
+        return []  # the usual case: one trie lookup and nothing more
     out: list[RawFinding] = []
     whole_key = views.skeleton.text
     typed = pin.tokens is not None and any(t[2] & LATIN for t in pin.tokens)
-    for kid in index.heard(pin.text):
+    for kid in heard:
         key = index.key(kid)
         if len(key) < min_syllables or key == whole_key:
             continue
