@@ -11,7 +11,7 @@ of terms.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from dataclasses import dataclass
 
 from acctcheck.normalize.chars import is_han
 from acctcheck.normalize.shapes import ShapeTables
@@ -19,7 +19,8 @@ from acctcheck.normalize.shapes import ShapeTables
 MIN_KEY = 3
 
 
-class Half(NamedTuple):  # a NamedTuple for the same reason as match.entries.TermEntry
+@dataclass(frozen=True, slots=True)
+class Half:  # slotted for the same reason as match.entries.TermEntry
     key: str  # the whole term key (skeleton form)
     left: bool  # True: this is the key's left part; the edit is to its right
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 import re
@@ -82,7 +83,7 @@ class _Builder:
                 if alt == "":  # a place name is a part of dozens of rules: read its typed form once
                     alt = self._typed[k] = self.n.pinyin.typed_key(k)
                 if alt is not None and alt not in keys:
-                    typed_only = typed_only or entry._replace(typed_only=True)
+                    typed_only = typed_only or dataclasses.replace(entry, typed_only=True)
                     self.pinyin[alt].append(typed_only)
         return len(names)
 
@@ -123,7 +124,7 @@ class _Builder:
         for variant in variants:
             variant = variant.translate(fold)
             if variant != key and len(variant) == n:
-                edited = edited or entry._replace(edited=True)
+                edited = edited or dataclasses.replace(entry, edited=True)
                 self.skeleton[variant].append(edited)
 
 
