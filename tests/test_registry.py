@@ -350,3 +350,27 @@ def test_search_filters(tmp_path: Path) -> None:
     assert index.search("xabcx", 3, words=True) == []  # inside a Latin word, when nothing was dropped
     # the name before a suffix; `official` itself continues the word abc…
     assert keys(index.search("abcofficial", 3, ("official",), True), "abcofficial") == ["abc"]
+
+
+def test_a_replaced_registry_too_large_to_read_whole_is_a_change(tmp_path: Path, artifacts: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A registry over the rules reader's size limit (a daily file of millions of names) is not read into the
+    file set; its replacement must still be seen. Its identity was once only "file larger than …", the same
+    for every version, so a replaced 140 MB registry was never reloaded."""
+    from acctcheck.packs import files
+    from acctcheck.reload import RuleStore
+
+    pad = ["# " + "x" * 98] * 2_000  # 200 kB of comment lines: over the limit below, the packs are not
+    root = write_rules(tmp_path / "r", [*pad, "甲乙丙丁"], CLOSED)
+    monkeypatch.setattr(files, "MAX_FILE_BYTES", 100_000)
+    store = RuleStore(root, settle_s=0)
+    assert store.reload(force=True).ok
+    first = store.snapshot.revision
+    assert check(store.snapshot, "甲乙丙丁").decision == "reject"
+    tmp = root / ".next.txt"
+    tmp.write_text("\n".join([*pad, "戊己庚辛"]) + "\n", encoding="utf-8")
+    tmp.rename(root / "verified-accounts.txt")  # the same size, another inode: a sync job's rename
+    result = store.reload()
+    assert result.ok and result.changed and store.snapshot.revision != first
+    assert check(store.snapshot, "戊己庚辛").decision == "reject"
+    assert check(store.snapshot, "甲乙丙丁").decision == "pass"

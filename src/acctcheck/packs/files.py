@@ -52,11 +52,12 @@ class FileSet:
 
     @property
     def digest(self) -> str:
-        """Identity of the contents (not of the stamps): equal contents give equal digests."""
+        """Identity of the contents (not of the stamps): equal contents give equal digests. A file too large
+        to read here counts by its stamp (FileEntry.digest): replacing it is a change even at the same size."""
         h = hashlib.sha256((self.error or "").encode() + b"\0")
         for rel in sorted(self.files):
             e = self.files[rel]
-            h.update(rel.encode() + b"\0" + (e.problem or e.digest).encode() + b"\0")
+            h.update(rel.encode() + b"\0" + e.digest.encode() + b"\0" + (e.problem or "").encode() + b"\0")
         for rel in sorted(self.dirs):
             h.update(b"dir\0" + rel.encode() + b"\0")
         return h.hexdigest()
@@ -89,8 +90,10 @@ def read_entry(path: Path, inside: Path | None) -> FileEntry:
             outside = True
     try:
         before = os.stat(path)
-        if before.st_size > MAX_FILE_BYTES:
-            return FileEntry(None, f"size:{before.st_size}", _stamp(before),
+        if before.st_size > MAX_FILE_BYTES:  # a registry of millions of names: not read here (streamed by
+            # packs/registries.py); its identity is its stamp, so a file replaced by another is a change
+            size, mtime, inode = _stamp(before)
+            return FileEntry(None, f"unread:{size}:{mtime}:{inode}", _stamp(before),
                              f"file larger than {MAX_FILE_BYTES} bytes", outside)
         with open(path, "rb") as fh:
             data = fh.read(MAX_FILE_BYTES + 1)
