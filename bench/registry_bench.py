@@ -263,15 +263,9 @@ def reload_under_load(rules: Path, cache: Path, new_file: Path, rest_s: float, r
                 time.sleep(max(0.0, nxt - time.perf_counter()))
 
     def revisions() -> dict[int, str]:
-        seen: dict[int, str] = {}
-        for _ in range(30):
-            text = httpx.get(f"{srv.url}/metrics", headers={"Connection": "close"}, timeout=10).text
-            pid = int(re.search(r'acctcheck_process_info\{pid="(\d+)"\}', text).group(1))
-            rev = re.search(r'acctcheck_rules_info\{revision="([^"]+)"\}', text)
-            seen[pid] = rev.group(1) if rev else ""
-            if len(seen) >= 2:
-                break
-        return seen
+        # one scrape carries every worker's serving revision (multiprocess metrics, a pid label per worker);
+        # the single-worker form this once parsed never matched again, and the wait ran out its 30 minutes
+        return worker_revisions(srv.url)
 
     try:
         srv.wait_ready(600)
