@@ -30,7 +30,7 @@ def run(ctx: CheckContext) -> list[RawFinding]:
     # across a line break only costs a search that finds nothing in each field). When a detector reads across
     # fields and there are two, every field joins: a cue may stand in one with neither (威信见签名).
     joined_fields = ctx.fields if across and len(ctx.fields) > 1 else lines
-    texts = [views.contact.text for _, views in joined_fields]
+    texts = [views.contact_text for _, views in joined_fields]  # a field with no digit builds no contact view
     joined = "\n".join(texts)
     matching = snapshot.pattern_set.matching(joined)
     if not matching:

@@ -210,6 +210,7 @@ DIGIT_REAL = 2
 # Most fields hold no digit at all, which the cheaper search says first (0.2 µs against 0.8 µs for 40 characters).
 DIGIT = re.compile("[0-9]")
 _LIKE = f"{DIGIT_ALIKES}洞两拐勾"
+_ANY_LIKE = re.compile(f"[{_LIKE}]")  # one character class: a faster scan than the pair below
 _MIXED = re.compile(f"[0-9][{_LIKE}]|[{_LIKE}][0-9]")  # a run holding both has such a pair somewhere
 _DIGIT_LIKE = re.compile(f"[0-9{DIGIT_ALIKES}洞两拐勾]{{{DIGIT_RUN},}}")
 _LETTER = re.compile("[a-zа-яё]")
@@ -223,7 +224,8 @@ def digit_runs(text: str, *, radio: bool, least: int) -> tuple[str, list[tuple[i
     read as digits, one character for one, in runs of `least` or more; and the positions that changed with how
     (empty: `text` itself)."""
     changed: list[tuple[int, Flag]] = []
-    if len(text) < least or not _MIXED.search(text):  # callers check DIGIT first (most fields have none)
+    # callers check DIGIT first (most fields have none); most that have one have no look-alike at all
+    if len(text) < least or not _ANY_LIKE.search(text) or not _MIXED.search(text):
         return text, changed
     out = text
     for m in _DIGIT_LIKE.finditer(text):

@@ -84,6 +84,15 @@ class FieldViews:
         return view
 
     @property
+    def contact_text(self) -> str:
+        """The contact view's text without building the view when the field holds no digit (then nothing in
+        it is read as a number, so the text is the woven one): what the cross-field contact pass joins."""
+        if self._contact is not None:
+            return self._contact.text
+        woven = self._weave()
+        return self.contact.text if woven.digits else woven.contact
+
+    @property
     def contact(self) -> View:
         view = self._contact
         if view is None:
