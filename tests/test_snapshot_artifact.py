@@ -153,3 +153,20 @@ def test_bundled_artifact_decodes_payloads_on_first_sight(snapshot: Snapshot, tm
         assert validate(loaded, req, decision_id="t") == validate(snapshot, req, decision_id="t"), case["id"]
     decoded = sum(p is not None for p in terms.payloads)
     assert 0 < decoded < terms.size // 10  # what the cases found, not every key
+
+
+def test_payloads_pickle_every_field() -> None:
+    """TermEntry and Half pickle positionally (their own __reduce__): a field added later and left out of it
+    would come back as its default from every artifact."""
+    import dataclasses
+    import pickle
+
+    from acctcheck.match.entries import TermEntry
+    from acctcheck.match.fuzzy import Half
+
+    for cls in (TermEntry, Half):
+        values = {f.name: (f"x{i}" if f.type in ("str", str) else (i + 2 if f.type in ("int", int) else
+                  (True if f.type in ("bool", bool) else (i,)))) for i, f in enumerate(dataclasses.fields(cls))}
+        obj = cls(**values)
+        back = pickle.loads(pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL))
+        assert {f: getattr(back, f) for f in values} == values

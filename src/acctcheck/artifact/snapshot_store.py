@@ -34,7 +34,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
 
-from acctcheck.match.patterns import PatternSet
 from acctcheck.normalize.normalizer import Normalizer, default_normalizer
 from acctcheck.packs import registries as registry_layer
 from acctcheck.packs.errors import PackIssue, PackSetError
@@ -90,23 +89,15 @@ def artifact_path(cache_dir: Path, key: str) -> Path:
 
 
 class _Pickler(pickle.Pickler):
-    """The normaliser is the process's own (persistent id); the RE2 set is rebuilt from its patterns."""
+    """The normaliser is the process's own (persistent id). Payloads (match.entries) and RE2 sets
+    (match.patterns) say themselves how they are pickled."""
 
     def __init__(self, f: IO[bytes], snapshot: Snapshot) -> None:
         super().__init__(f, protocol=pickle.HIGHEST_PROTOCOL)
         self.normalizer = snapshot.normalizer
-        self.patterns = [snapshot.rules[r].patterns[i].source for r, i in snapshot.pattern_index]
 
     def persistent_id(self, obj: Any) -> str | None:  # noqa: ANN401 (pickle's protocol)
         return "normalizer" if obj is self.normalizer else None
-
-    def reducer_override(self, obj: Any) -> Any:  # noqa: ANN401 (pickle's protocol)
-        fields = _positional(type(obj))
-        if fields:  # 230k payloads: positional construction, not the frozen dataclass's setstate (6× slower)
-            return type(obj), tuple(getattr(obj, f) for f in fields)
-        if isinstance(obj, PatternSet):
-            return _pattern_set, (obj.sources,)
-        return NotImplemented
 
 
 class _Unpickler(pickle.Unpickler):
@@ -118,28 +109,6 @@ class _Unpickler(pickle.Unpickler):
         if pid != "normalizer":
             raise pickle.UnpicklingError(f"unknown persistent id {pid!r}")
         return self.normalizer
-
-
-_POSITIONAL: dict[type, tuple[str, ...]] = {}
-
-
-def _positional(cls: type) -> tuple[str, ...]:
-    """The field names of a frozen slotted dataclass whose every field is an __init__ argument (TermEntry,
-    fuzzy.Half), else ()."""
-    found = _POSITIONAL.get(cls)
-    if found is None:
-        found = ()
-        if dataclasses.is_dataclass(cls) and "__slots__" in cls.__dict__:
-            fields = dataclasses.fields(cls)
-            found = tuple(f.name for f in fields) if all(f.init for f in fields) else ()
-        _POSITIONAL[cls] = found
-    return found
-
-
-def _pattern_set(sources: list[str]) -> PatternSet:
-    from acctcheck.match.patterns import compile_pattern
-
-    return PatternSet([compile_pattern(s) for s in sources])
 
 
 def write_artifact(snapshot: Snapshot, cache_dir: Path, key: str) -> Path:

@@ -24,6 +24,9 @@ class Half:  # slotted for the same reason as match.entries.TermEntry
     key: str  # the whole term key (skeleton form)
     left: bool  # True: this is the key's left part; the edit is to its right
 
+    def __reduce__(self) -> tuple[type[Half], tuple[str, bool]]:
+        return Half, (self.key, self.left)  # positionally, as match.entries.TermEntry
+
 
 def half_entries(keys: list[str]) -> dict[str, list[Half]]:
     """Halves of every Han term key of at least MIN_KEY characters. Halves shorter than two characters are

@@ -3,7 +3,7 @@ away, and a pattern RE2 cannot compile is refused at lint time with RE2's reason
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -70,8 +70,16 @@ class PatternSet:
                 self._set.Add(p.source)
             self._set.Compile()
 
+    def __reduce__(self) -> tuple[Callable[[list[str]], PatternSet], tuple[list[str]]]:
+        """Pickled as its sources: an RE2 set cannot be serialised, it is compiled again on load."""
+        return _pattern_set, (self.sources,)
+
     def matching(self, text: str) -> list[int]:
         """Indices (in insertion order) of the patterns that match somewhere in text."""
         if self._set is None or not text:
             return []
         return self._set.Match(text) or []
+
+
+def _pattern_set(sources: list[str]) -> PatternSet:
+    return PatternSet([compile_pattern(s) for s in sources])

@@ -324,7 +324,8 @@ def compile_set(loaded: LoadedSet, normalizer: Normalizer, previous: Snapshot | 
         chars = sorted({c for r in rules if isinstance(r.rule, CharactersRule) for c in r.rule.characters})
         characters = CharacterSearch(char_rules, re.compile("[" + "".join(re.escape(c) for c in chars) + "]").search)
     pattern_index = tuple((r, i) for r in pattern_rules for i in range(len(rules[r].patterns)))
-    across = frozenset(r for r in pattern_rules if getattr(rules[r].rule, "across_fields", False))
+    pattern_kinds = [(r, rules[r].rule) for r in pattern_rules]
+    across = frozenset(r for r, pr in pattern_kinds if isinstance(pr, PatternRule) and pr.across_fields)
     if across:  # detectors run over the joined fields (checks/contact.py)
         families[ACROSS_FIELDS] = across
     by_account = {
