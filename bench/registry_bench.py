@@ -418,8 +418,9 @@ def main() -> int:
         print_bundled(bundled)
     if args.only_bundled:
         return 0
-    from acctcheck.ruleset import build_snapshot
+    from acctcheck.packs import registries as layer
     from acctcheck.registry.artifact import compile_artifact
+    from acctcheck.ruleset import build_snapshot
 
     print(f"registry bench: sizes {sizes}, work dir {work}, {os.cpu_count()} CPUs")
     files, arts = {}, {}
@@ -456,7 +457,8 @@ def main() -> int:
         names = [ln.split("\t")[0] for ln in files[n].read_text(encoding="utf-8").splitlines()[:20_000]]
         reqs = reqs_all[n] = requests(3000, names)
         nick_only = [ValidateRequest(fields=AccountFields(nickname=r.fields.nickname)) for r in reqs]
-        bare = dataclasses.replace(snap, families={k: v for k, v in snap.families.items() if k != "registry"})
+        bare = dataclasses.replace(snap, families={k: v for k, v in snap.families.items()
+                                                   if k not in (layer.FAMILY, layer.BY_FIELD)})
         for r in reqs[:200]:
             validate(snap, r)
         without, with_ = time_engine([bare, snap], reqs)
@@ -468,8 +470,6 @@ def main() -> int:
     names = [ln.split("\t")[0] for ln in files[biggest].read_text(encoding="utf-8").splitlines()[:1000]]
     for method, (hit, total) in sorted(recall(snap, evasions(names)).items()):
         print(f"  {method:<13} {hit:>5}/{total:<5} {hit / total:.1%}")
-    from acctcheck.packs import registries as layer
-
     del snap, bare  # this process must not map the artifact while the workers' share is measured
     layer._OPEN.clear()
     import gc

@@ -21,7 +21,7 @@ from acctcheck.contract import AccountFields, ValidateRequest
 from acctcheck.engine import validate
 from acctcheck.packs.errors import PackSetError
 from acctcheck.registry import artifact
-from acctcheck.registry.artifact import RegistryIndex, SourceChanged, compile_artifact, ensure_artifact
+from acctcheck.registry.artifact import RegistryIndex, SourceChanged, compile_artifact, ensure_artifact, word_interiors
 from acctcheck.registry.source import file_digest
 from acctcheck.ruleset import build_snapshot
 from tests.conftest import RULES, Server, write_small_rules
@@ -345,11 +345,15 @@ def test_search_filters(tmp_path: Path) -> None:
     assert keys(index.search(text, 3), text) == ["丙丁戊"]  # a two-character name never counts inside
     assert keys(index.search(text, 2), text) == ["丙丁戊", "甲乙"]  # unless the policy says so
     assert keys(index.search("甲乙", 3), "甲乙") == ["甲乙"]  # the whole name always
-    assert keys(index.search("甲乙小号", 3, ("小号",)), "甲乙小号") == ["甲乙"]  # and before a suffix
+    assert keys(index.search("甲乙小号", 3, {"小号"}), "甲乙小号") == ["甲乙"]  # and before a suffix
     assert keys(index.search("xabcx", 3), "xabcx") == ["abc"]
-    assert index.search("xabcx", 3, words=True) == []  # inside a Latin word, when nothing was dropped
+    assert index.search("xabcx", 3, interiors=lambda: word_interiors("xabcx")) == []  # inside a Latin word…
+    split = index.search("xabcx", 3, interiors=lambda: word_interiors("xabcx", {1}))
+    assert keys(split, "xabcx") == ["abc"]  # …unless a separator was dropped there
     # the name before a suffix; `official` itself continues the word abc…
-    assert keys(index.search("abcofficial", 3, ("official",), True), "abcofficial") == ["abc"]
+    assert keys(index.search("abcofficial", 3, {"official"}, lambda: word_interiors("abcofficial")),
+                "abcofficial") == ["abc"]
+    assert word_interiors("ab1c23") == {1, 5}
 
 
 def test_a_replaced_registry_too_large_to_read_whole_is_a_change(tmp_path: Path, artifacts: Path,

@@ -12,69 +12,70 @@ separators, number styles and bidi display order already folded) is searched in 
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING
 
 from acctcheck.checks.base import CheckContext, RawFinding
-from acctcheck.match.terms import alnum_class as _alnum_class
 from acctcheck.match.terms import bounded
 from acctcheck.match.terms import spelling as _method
 from acctcheck.normalize.normalizer import FieldViews
 from acctcheck.normalize.pinyin import BREAK, LATIN
 from acctcheck.normalize.skeleton import FILL
-from acctcheck.packs.registries import FAMILY, SUFFIXES
-from acctcheck.registry.artifact import RegistryIndex
+from acctcheck.packs.registries import BY_FIELD, SUFFIXES
+from acctcheck.registry.artifact import RegistryIndex, word_interiors
 
 if TYPE_CHECKING:
+    from acctcheck.contract import Method
     from acctcheck.normalize.view import View
     from acctcheck.packs.snapshot import Snapshot
 
 _FILLS = re.compile(f"{FILL}+")
-_ALNUM = re.compile("[0-9a-z]")
 _NO_GAPS: frozenset[int] = frozenset()
 
 
 def run(ctx: CheckContext) -> list[RawFinding]:
     snapshot = ctx.snapshot
-    registries = snapshot.families.get(FAMILY)
-    if not registries:
+    plan = snapshot.families.get(BY_FIELD)
+    if not plan:
         return []
-    policy = snapshot.policy.registry
-    suffixes: tuple[str, ...] = snapshot.families.get(SUFFIXES, ())
-    account_id = ctx.request.account_id
     account_type = ctx.request.account_type
     out: list[RawFinding] = []
-    by_field = snapshot.rules_by_field
     for name, views in ctx.fields:
-        applies = by_field[(account_type, name)]
-        for r_idx, index in registries.items():
-            if r_idx not in applies or not views.value:
-                continue
-            view = views.skeleton
-            text = view.text
-            # in typed order, a word boundary is a change of character class or a dropped separator (gaps):
-            # no offset maps needed; in display order (bidi controls) neighbours must be looked up in the
-            # original. A name with no Latin letter or digit has no word to stay inside.
-            typed_order = not view.reordered
-            words = typed_order and _ALNUM.search(text) is not None
-            gaps = skeleton_gaps(views.marked) if words else _NO_GAPS
-            for s, e, kid in index.search(text, policy.min_inner_chars, suffixes, words, gaps):
+        todo = plan.get((account_type, name))
+        if todo is None or not views.value:
+            continue
+        policy = snapshot.policy.registry
+        suffixes: frozenset[str] = snapshot.families[SUFFIXES]
+        account_id = ctx.request.account_id
+        view = views.skeleton
+        text = view.text
+        typed_order = not view.reordered
+        interiors = _Interiors(text, views) if typed_order else _no_interiors
+        for r_idx, index in todo:
+            heard = policy.sound_min_syllables > 0  # a whole name found as typed is not looked up by sound
+            for s, e, kid in index.search(text, policy.min_inner_chars, suffixes, interiors):
                 whole = s == 0 and e == len(text)
                 suffixed = s == 0 and not whole and text[e:] in suffixes
-                if not (whole or suffixed) and (e - s < policy.min_inner_chars
-                                                or not _word(snapshot, view, s, e, typed_order, gaps)):
+                if not (whole or suffixed) and (e - s < policy.min_inner_chars or e in interiors()
+                                                or not (typed_order or _word(snapshot, view, s, e))):
                     continue
                 entries = index.entries(kid)
                 if account_id is not None and any(owner == account_id for _, owner in entries):
                     continue
                 listed = entries[0][0]
                 key = text[s:e]
-                # the listed name's own folds (a traditional name typed as listed is `exact`)
-                own = tuple(snapshot.normalizer.skeleton(listed).flags) if listed != key else ()
-                a, b = view.span(s, e)
-                out.append(RawFinding(snapshot.rules[r_idx], name, (a, b), views.value[a:b], listed,
-                                      _method(view, s, e, own), len(key),
-                                      cap=None if whole else policy.related_action))
-            if policy.sound_min_syllables:
+                method: Method
+                if whole and listed == views.value:  # typed as listed, the usual case: no offset maps needed
+                    a, b, method = 0, len(listed), "exact"
+                    heard = False
+                else:
+                    # the listed name's own folds (a traditional name typed as listed is `exact`)
+                    own = tuple(snapshot.normalizer.skeleton(listed).flags) if listed != key else ()
+                    a, b = view.span(s, e)
+                    method = _method(view, s, e, own)
+                out.append(RawFinding(snapshot.rules[r_idx], name, (a, b), views.value[a:b], listed, method,
+                                      len(key), cap=None if whole else policy.related_action))
+            if heard:
                 out.extend(_heard(ctx, r_idx, index, name, views, account_id, policy.sound_min_syllables))
     return out
 
@@ -105,6 +106,28 @@ def _heard(ctx: CheckContext, r_idx: int, index: RegistryIndex, field: str, view
     return out
 
 
+class _Interiors:
+    """A typed-order field's word interiors (registry.artifact.word_interiors), computed when first asked for:
+    only a field where a listed name may start needs them. In typed order a word boundary is a change of
+    character class or a dropped separator; in display order (bidi controls) there are none to skip, and
+    neighbours are looked up in the original instead (_word)."""
+
+    __slots__ = ("_text", "_views", "_inside")
+
+    def __init__(self, text: str, views: FieldViews) -> None:
+        self._text, self._views = text, views
+        self._inside: AbstractSet[int] | None = None
+
+    def __call__(self) -> AbstractSet[int]:
+        if self._inside is None:
+            self._inside = word_interiors(self._text, skeleton_gaps(self._views.marked))
+        return self._inside
+
+
+def _no_interiors() -> AbstractSet[int]:
+    return _NO_GAPS
+
+
 def skeleton_gaps(marked: str) -> frozenset[int]:
     """Skeleton positions that had a separator or an invisible character just before them (FieldViews.marked)."""
     if FILL not in marked:
@@ -117,11 +140,7 @@ def skeleton_gaps(marked: str) -> frozenset[int]:
     return frozenset(gaps)
 
 
-def _word(snapshot: Snapshot, view: View, s: int, e: int, typed_order: bool, gaps: frozenset[int]) -> bool:
-    """A name starting or ending in a Latin letter or digit must not continue a word or digit run."""
-    if not typed_order:
-        return bounded(snapshot.normalizer.folder, view, s, e)
-    text = view.text
-    if s > 0 and s not in gaps and (c := _alnum_class(text[s])) and _alnum_class(text[s - 1]) == c:
-        return False
-    return not (e < len(text) and e not in gaps and (c := _alnum_class(text[e - 1])) and _alnum_class(text[e]) == c)
+def _word(snapshot: Snapshot, view: View, s: int, e: int) -> bool:
+    """In display order: a name starting or ending in a Latin letter or digit must not continue a word or
+    digit run of the text as typed."""
+    return bounded(snapshot.normalizer.folder, view, s, e)

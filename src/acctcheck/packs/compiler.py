@@ -344,6 +344,7 @@ def compile_set(loaded: LoadedSet, normalizer: Normalizer, previous: Snapshot | 
 
     if registries:
         families[registry_layer.FAMILY] = registries
+        families[registry_layer.BY_FIELD] = registry_layer.by_field(registries, by_field)
     if frame_gaps:
         families[FRAMES] = FrameIndex(frame_keys, frame_gaps)
     families[registry_layer.BASE] = loaded.base_revision

@@ -19,8 +19,9 @@ if TYPE_CHECKING:
     from acctcheck.packs.snapshot import Snapshot
 
 FAMILY = "registry"  # snapshot.families[FAMILY]: rule index -> RegistryIndex
-SUFFIXES = "registry_suffixes"  # snapshot.families[SUFFIXES]: folded association suffixes
+SUFFIXES = "registry_suffixes"  # snapshot.families[SUFFIXES]: folded association suffixes (a frozenset)
 BASE = "base_revision"  # snapshot.families[BASE]: digest of every input but the registry files
+BY_FIELD = "registry_by_field"  # snapshot.families[BY_FIELD]: (account type, field) -> ((rule index, index), …)
 
 _OPEN: dict[Path, RegistryIndex] = {}  # artifact dir -> its mapping, reused by later snapshots of this process
 _OPEN_LOCK = threading.Lock()
@@ -39,6 +40,17 @@ def open_registry(root: Path, ref: str, digest: str, cache_dir: Path | None = No
     return index
 
 
+Plan = dict[tuple[str, str], tuple[tuple[int, RegistryIndex], ...]]
+
+
+def by_field(indexes: dict[int, RegistryIndex], rules_by_field: dict[tuple[str, str], frozenset[int]]) -> Plan:
+    """The registries each (account type, field) is searched in, decided once per snapshot: a request's
+    fields that no registry looks at (a bio, by default) cost one dictionary miss."""
+    plan = {key: tuple((i, index) for i, index in sorted(indexes.items()) if i in rules)
+            for key, rules in rules_by_field.items()}
+    return {key: todo for key, todo in plan.items() if todo}
+
+
 def with_policy_defaults(rule: RegistryRule, policy: Policy) -> RegistryRule:
     """article and message left out of a pack come from the category and policy.registry.messages."""
     from acctcheck.categories import CATEGORY_ARTICLES
@@ -51,10 +63,10 @@ def with_policy_defaults(rule: RegistryRule, policy: Policy) -> RegistryRule:
     return rule.model_copy(update=update) if update else rule
 
 
-def folded_suffixes(policy: Policy, normalizer: Normalizer) -> tuple[str, ...]:
-    """The association suffixes in skeleton form, deduplicated (a tuple: str.endswith takes it as is)."""
+def folded_suffixes(policy: Policy, normalizer: Normalizer) -> frozenset[str]:
+    """The association suffixes in skeleton form: a name's tail is looked up whole."""
     table = normalizer.folder.skeleton_table
-    return tuple(sorted({k for s in policy.registry.association_suffixes if (k := s.translate(table))}))
+    return frozenset(k for s in policy.registry.association_suffixes if (k := s.translate(table)))
 
 
 def rebase(previous: Snapshot, loaded: LoadedSet) -> Snapshot | None:
@@ -82,9 +94,9 @@ def rebase(previous: Snapshot, loaded: LoadedSet) -> Snapshot | None:
     return dataclasses.replace(
         previous, revision=loaded.revision, loaded_at=datetime.now(UTC), packs=packs,
         term_count=previous.term_count - sum(p.terms for p in previous.packs) + sum(p.terms for p in packs),
-        families={**previous.families, FAMILY: indexes},
+        families={**previous.families, FAMILY: indexes, BY_FIELD: by_field(indexes, previous.rules_by_field)},
     )
 
 
-__all__ = ["FAMILY", "SUFFIXES", "BASE", "RegistryFileError", "open_registry", "rebase",
+__all__ = ["FAMILY", "SUFFIXES", "BASE", "BY_FIELD", "by_field", "RegistryFileError", "open_registry", "rebase",
            "with_policy_defaults", "folded_suffixes"]

@@ -2,7 +2,7 @@
 
 Layout of `<cache>/<digest>/` (format FORMAT):
 - keys.marisa: a MARISA trie of every name's skeleton key (normalize: the same fold as the bundled packs);
-- inner3.bits: a one-probe Bloom filter (CRC-32 of the UTF-8 bytes, ≥ 32 bits per entry) of the first three
+- inner3.bits: a one-probe Bloom filter (CRC-32 of the UTF-8 bytes, ≥ 64 bits per entry) of the first three
   characters of every key of three or more: a name counts inside a longer one only from
   policy.registry.min_inner_chars (3) characters, so a start position after the first costs one CRC unless
   the filter says a long enough key may start there;
@@ -11,6 +11,8 @@ Layout of `<cache>/<digest>/` (format FORMAT):
 - sound.marisa: a MARISA record trie from the pinyin keys of every name of two or more Chinese characters (one
   per heteronym reading, as the bundled packs index sound) to its key ids: a whole name spelt by sound (张三峰
   for 张三丰, or typed `zhangsanfeng`) is one lookup, used when policy.registry.sound_min_syllables says so;
+- sound.bits: a one-probe Bloom filter (16 bits per key) of sound.marisa's keys, probed before the trie: by the
+  next request the trie's pages have left the CPU caches, and a cold walk cost more than the whole check;
 - meta.json: format, source name and digest, counts, the lines that were skipped.
 
 Why MARISA over mmap (bench/registry_bench.py, docs/performance.md): the trie of 5M names is ~100 MB, opens
@@ -33,13 +35,14 @@ import json
 import math
 import mmap
 import os
+import re
 import shutil
 import subprocess
 import sys
 import time
 import zlib
 from array import array
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -51,9 +54,10 @@ import marisa_trie
 
 from acctcheck.registry.source import BadLine, RegistryFileError, read_entries, read_source
 
-FORMAT = "acctcheck-registry/3"  # 3: sound.marisa
-INNER = 3  # the prefix length of the inner-start filter (inner3.bits)
-INNER_BITS_PER_ENTRY = 32
+FORMAT = "acctcheck-registry/4"  # 3: sound.marisa; 4: sound.bits
+INNER = 3  # the prefix length of the inner-start filter (inner3.bits); RegistryIndex.search assumes 3
+INNER_BITS_PER_ENTRY = 64  # a false pass costs a trie walk on cold pages: several probes' worth
+SOUND_BITS_PER_ENTRY = 16
 KEEP_ARTIFACTS = 4  # per cache directory: the newest are kept, older ones pruned after a compile
 COMPILE_TIMEOUT_S = 3600
 SHOWN_BAD_LINES = 20
@@ -91,14 +95,20 @@ def default_cache_dir() -> Path:
     return Path(base) / "acctcheck" / "registry"
 
 
-def _inner_filter(keys: Iterator[str]) -> bytearray:
-    heads = {k[:INNER] for k in keys}
-    bits = bytearray(max(8, 1 << max(0, math.ceil(math.log2(max(1, len(heads)) * INNER_BITS_PER_ENTRY)) - 3)))
+def _bloom(keys: Iterable[str], count: int, bits_per_entry: int) -> bytearray:
+    """A one-probe Bloom filter: bit CRC-32(UTF-8 key) mod 2^k set for every key, 2^k ≥ count × bits_per_entry
+    (a miss rate of about 1/bits_per_entry for a key not in it)."""
+    bits = bytearray(max(8, 1 << max(0, math.ceil(math.log2(max(1, count) * bits_per_entry)) - 3)))
     mask = len(bits) * 8 - 1
-    for head in heads:
-        h = zlib.crc32(head.encode()) & mask
+    for key in keys:
+        h = zlib.crc32(key.encode()) & mask
         bits[h >> 3] |= 1 << (h & 7)
     return bits
+
+
+def _probe(bits: bytes | mmap.mmap, mask: int, key: str) -> bool:
+    h = zlib.crc32(key.encode()) & mask
+    return bool(bits[h >> 3] >> (h & 7) & 1)
 
 
 class SourceChanged(RegistryFileError):
@@ -173,7 +183,10 @@ def compile_artifact(source: Path, cache_dir: Path, expected_digest: str | None 
         blobs[kid] = "\n".join(groups[key]).encode()
     sound = _sound_trie(trie, groups)
     del groups
-    inner = _inner_filter(k for k in trie.iterkeys() if len(k) >= INNER)
+    heads = {k[:INNER] for k in trie.iterkeys() if len(k) >= INNER}
+    inner = _bloom(heads, len(heads), INNER_BITS_PER_ENTRY)
+    del heads
+    sound_bits = _bloom(sound.iterkeys(), len(sound), SOUND_BITS_PER_ENTRY)
     offsets = array("Q", [0])
     total = 0
     for b in blobs:
@@ -187,6 +200,7 @@ def compile_artifact(source: Path, cache_dir: Path, expected_digest: str | None 
     with (tmp / "offsets.u64").open("wb") as f:
         offsets.tofile(f)
     (tmp / "inner3.bits").write_bytes(inner)
+    (tmp / "sound.bits").write_bytes(sound_bits)
     sound.save(str(tmp / "sound.marisa"))
     with (tmp / "entries.bin").open("wb") as f:
         for b in blobs:
@@ -264,11 +278,13 @@ class RegistryIndex:
         self.max_key_chars: int = meta["max_key_chars"]
         self.trie = marisa_trie.Trie()
         self.trie.mmap(str(path / "keys.marisa"))
-        self._maps = {name: _map(path / name) for name in ("offsets.u64", "entries.bin", "inner3.bits")}
+        self._maps = {name: _map(path / name) for name in ("offsets.u64", "entries.bin", "inner3.bits", "sound.bits")}
         self._offsets = memoryview(self._maps["offsets.u64"]).cast("Q")
         self._entries = self._maps["entries.bin"]
         self._inner = self._maps["inner3.bits"]
         self._inner_mask = len(self._inner) * 8 - 1
+        self._sound_bits = self._maps["sound.bits"]
+        self._sound_mask = len(self._sound_bits) * 8 - 1
         self.sound = marisa_trie.RecordTrie("<I")
         self.sound.mmap(str(path / "sound.marisa"))
 
@@ -278,13 +294,12 @@ class RegistryIndex:
         return {"source_digest": m["source_digest"], "artifact": str(self.path), "names": self.names,
                 "keys": self.keys, "bad_lines": m["bad_lines"], "bad_samples": m["bad_samples"]}
 
-    def search(self, text: str, inner_from: int = INNER, suffixes: tuple[str, ...] = (),
-               words: bool = False, gaps: AbstractSet[int] = frozenset()) -> list[tuple[int, int, int]]:
+    def search(self, text: str, inner_from: int = INNER, suffixes: AbstractSet[str] = frozenset(),
+               interiors: Callable[[], AbstractSet[int]] = frozenset) -> list[tuple[int, int, int]]:
         """(start, end, key id) of the listed keys in `text` (a skeleton view) that can count: the whole text,
         a key followed by one of `suffixes`, and keys of at least `inner_from` characters anywhere (shorter
-        ones never count inside a longer name). With `words` (the text is in typed order, and `gaps` are the
-        positions where the skeleton dropped a separator or an invisible character), a start inside a Latin
-        word or a digit run is skipped: no name starts there.
+        ones never count inside a longer name). No key starts at a position of `interiors()` (word_interiors:
+        the position continues a Latin word or a digit run), asked for only when a walk is due.
 
         Cost: for most names, one filter probe per start position and no trie access at all. A start
         position is walked in the trie only when its first three characters begin a long enough key
@@ -296,31 +311,40 @@ class RegistryIndex:
         n = len(text)
         if inner_from < INNER or n < INNER:  # nothing to filter by: walk every start that can count
             out = [(0, len(key), kid) for key, kid in trie.iter_prefixes_with_ids(text[:longest])]
+            skip = interiors() if n > inner_from else frozenset()
             for i in range(1, n - inner_from + 1):
-                if words and _inside_word(text[i - 1], text[i]) and i not in gaps:
-                    continue
-                out.extend((i, i + len(key), kid) for key, kid in trie.iter_prefixes_with_ids(text[i:i + longest])
-                           if len(key) >= inner_from)
+                if i not in skip:
+                    out.extend((i, i + len(key), kid) for key, kid in
+                               trie.iter_prefixes_with_ids(text[i:i + longest]) if len(key) >= inner_from)
             return out
         bits, mask, crc = self._inner, self._inner_mask, zlib.crc32
         h = crc(text[:INNER].encode()) & mask
-        if bits[h >> 3] >> (h & 7) & 1 or (suffixes and text.endswith(suffixes)):
+        if bits[h >> 3] >> (h & 7) & 1:
             out = [(0, len(key), kid) for key, kid in trie.iter_prefixes_with_ids(text[:longest])]
+        elif text[1:] in suffixes or text[2:] in suffixes:  # INNER - 1 = 2 characters before a suffix
+            # no key of three or more starts here (the probe said so): only a shorter one before a suffix
+            out = [(0, len(key), kid) for key, kid in trie.iter_prefixes_with_ids(text[:INNER - 1])
+                   if text[len(key):] in suffixes]
         else:
             out = []
-        for i in range(1, n - inner_from + 1):
-            if words:  # _inside_word, inlined: this loop runs per character of every request
-                a, b = text[i - 1], text[i]
-                if (("a" <= a <= "z" and "a" <= b <= "z") or ("0" <= a <= "9" and "0" <= b <= "9")) and i not in gaps:
-                    continue
+        inside: AbstractSet[int] | None = None
+        for i in range(1, n - inner_from + 1):  # runs per character of every request: kept to the probe
             h = crc(text[i:i + INNER].encode()) & mask
             if bits[h >> 3] >> (h & 7) & 1:
-                out.extend((i, i + len(key), kid) for key, kid in trie.iter_prefixes_with_ids(text[i:i + longest])
-                           if len(key) >= inner_from)
+                if inside is None:
+                    inside = interiors()
+                if i not in inside:
+                    out.extend((i, i + len(key), kid) for key, kid in
+                               trie.iter_prefixes_with_ids(text[i:i + longest]) if len(key) >= inner_from)
         return out
 
     def heard(self, pinyin_text: str) -> list[int]:
-        """Key ids of the names that sound like the whole of `pinyin_text` (a pinyin view's encoded text)."""
+        """Key ids of the names that sound like the whole of `pinyin_text` (a pinyin view's encoded text).
+        Most names sound like no listed one: a filter probe (sound.bits) answers them without walking the
+        trie, whose pages are cold by the time the next request comes. A NUL is in no key, and MARISA takes
+        seconds to say so: refused here."""
+        if "\0" in pinyin_text or not _probe(self._sound_bits, self._sound_mask, pinyin_text):
+            return []
         return [kid for (kid,) in self.sound.get(pinyin_text, ())]
 
     def key(self, key_id: int) -> str:
@@ -338,9 +362,18 @@ class RegistryIndex:
         return [] if kid is None else self.entries(kid)
 
 
-def _inside_word(a: str, b: str) -> bool:
-    """b continues a Latin word or a digit run that a ends (skeleton text: lower case, ASCII digits)."""
-    return ("a" <= a <= "z" and "a" <= b <= "z") or ("0" <= a <= "9" and "0" <= b <= "9")
+_RUNS = re.compile("[a-z]{2,}|[0-9]{2,}")
+
+
+def word_interiors(text: str, gaps: AbstractSet[int] = frozenset()) -> frozenset[int]:
+    """Positions of `text` (skeleton: lower case, ASCII digits) whose character continues the Latin word or
+    digit run of the one before: no listed name starts or ends inside a word. `gaps` are positions where a
+    separator or an invisible character was dropped just before: a word boundary the skeleton hides."""
+    interiors = [i for m in _RUNS.finditer(text) for i in range(m.start() + 1, m.end()) if i not in gaps]
+    return frozenset(interiors) if interiors else _NONE
+
+
+_NONE: frozenset[int] = frozenset()
 
 
 def _map(path: Path) -> mmap.mmap | bytes:
