@@ -158,3 +158,29 @@ def test_an_unwritable_metrics_parent_is_a_clear_error(tmp_path: Path) -> None:
                           str(write_small_rules(tmp_path / "rules")), "--metrics-dir", str(blocker / "sub")],
                          capture_output=True, text=True, timeout=60)
     assert out.returncode == 2 and "--metrics-dir" in out.stderr and "Traceback" not in out.stderr
+
+
+def _worker_cmdlines(supervisor: int) -> list[str]:
+    children = Path(f"/proc/{supervisor}/task/{supervisor}/children").read_text().split()
+    return [Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode() for pid in children]
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads /proc")
+@pytest.mark.parametrize("start", ["fork", "spawn"])
+def test_workers_are_forked_from_the_loaded_supervisor(tmp_path: Path, start: str) -> None:
+    """By default the workers are forked from a supervisor that has imported the app and built the normaliser
+    (cli._fork_workers: start → ready on two cores without two interpreters importing everything again);
+    ACCTCHECK_WORKER_START=spawn keeps uvicorn's spawned interpreters. Both serve the same answers."""
+    srv = Server(write_small_rules(tmp_path / "rules"), env={"ACCTCHECK_WORKER_START": start}, workers=2)
+    try:
+        srv.wait_ready()
+        wait_until(lambda: scrape(srv.url)[0].get("acctcheck_workers") == 2, "both workers", 30)
+        cmdlines = [c for c in _worker_cmdlines(srv.proc.pid) if "resource_tracker" not in c]
+        assert len(cmdlines) == 2, cmdlines
+        spawned = ["spawn_main" in c for c in cmdlines]
+        assert spawned == [start == "spawn"] * 2, cmdlines
+        post_on_new_connections(srv.url, 16)
+        assert scrape(srv.url)[0][VALIDATE] == 16
+    finally:
+        srv.stop()
+    assert srv.proc.returncode in (0, -signal.SIGTERM), srv.stderr_tail()

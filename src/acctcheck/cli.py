@@ -193,9 +193,43 @@ def _terminated(signum: int, frame: object) -> None:
     raise _Terminated(signum)
 
 
+def _fork_workers() -> None:
+    """Workers forked from a supervisor that has already imported the app and built the normaliser, instead
+    of uvicorn's spawned interpreters that each import everything again: with two workers on two cores the
+    spawned start took 1.0–1.4 s to ready, of which ~0.45 s per worker were imports (docs/performance.md).
+    The forked workers share those pages copy-on-write. uvicorn's process start is its `_subprocess.spawn`
+    context; where that or fork is missing, workers are spawned as before. The supervisor runs no thread, so
+    forking it is safe; the signal handlers it installs are reset in each child, which installs its own."""
+    import gc
+    import multiprocessing
+
+    import uvicorn._subprocess as subprocess_start
+
+    if "fork" not in multiprocessing.get_all_start_methods() or not hasattr(subprocess_start, "spawn"):
+        return
+    import acctcheck.service  # noqa: F401  (the app and everything it imports)
+    from acctcheck.normalize.normalizer import default_normalizer
+
+    default_normalizer()
+    gc.freeze()  # what the supervisor built stays out of the children's collections: no copy of its pages
+    subprocess_start.spawn = multiprocessing.get_context("fork")  # type: ignore[assignment]
+    os.register_at_fork(after_in_child=_default_signals)
+
+
+def _default_signals() -> None:
+    import signal
+
+    for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1, signal.SIGUSR2, signal.SIGTTIN,
+                signal.SIGTTOU, signal.SIGWINCH):
+        signal.signal(sig, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
 def _run_uvicorn(args: argparse.Namespace) -> None:
     import uvicorn
 
+    if args.workers > 1 and os.environ.get("ACCTCHECK_WORKER_START", "fork") == "fork":
+        _fork_workers()
     uvicorn.run(
         "acctcheck.service:create_app",
         factory=True,
