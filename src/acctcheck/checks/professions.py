@@ -14,6 +14,8 @@ from acctcheck.match.nesting import drop_nested
 from acctcheck.packs.schema import ProfessionRule
 from acctcheck.packs.snapshot import CompiledRule, of_kind
 
+_RANK = {"pass": 0, "inform": 1, "review": 2, "reject": 3}
+
 
 def _entitled(rule: ProfessionRule, verified: set[str]) -> bool:
     return rule.code in verified or not verified.isdisjoint(rule.satisfied_by)
@@ -23,6 +25,11 @@ def run(ctx: CheckContext) -> list[RawFinding]:
     verified = set(ctx.request.verified.professions) if ctx.request.verified else set()
     rules = ctx.snapshot.rules
     mention = ctx.snapshot.policy.mention
+    service = ctx.snapshot.policy.profession_service
+    # no service offered anywhere in the information: a named job informs (policy profession_service)
+    uncued = (service.uncued_action if service is not None and not verified
+              and not service.offered([v.value for _, v in ctx.fields]) else None)
+    always = frozenset(service.always_codes) if service is not None else frozenset()
     out: list[RawFinding] = []
     for name, views in ctx.fields:
         hits = [(h, c) for h in ctx.term_hits(name, views) if of_kind(c := rules[h.rule], ProfessionRule)]
@@ -40,6 +47,9 @@ def run(ctx: CheckContext) -> list[RawFinding]:
             cap: Action | None = None
             if mention is not None and mention.covers("profession_unverified", name):
                 cap, _ = mention_cap(mention, views.value, span[0], span[1])  # 老公是人民警察, 周末去看医生
+            if (uncued is not None and (cap is None or _RANK[cap] > _RANK[uncued])
+                    and not any(c.rule.code in always for _, c in group)):
+                cap = uncued
             for hit, compiled in group:
                 out.append(RawFinding(compiled, name, span, views.value[span[0]:span[1]], hit.canonical,
                                       hit.method, hit.syllables, cap=cap))

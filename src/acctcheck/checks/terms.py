@@ -13,6 +13,7 @@ def run(ctx: CheckContext) -> list[RawFinding]:
     out: list[RawFinding] = []
     rules = ctx.snapshot.rules
     mention = ctx.snapshot.policy.mention
+    everyday = ctx.snapshot.policy.everyday_names
     for name, views in ctx.fields:
         mentioned_until = -1  # end of the last name this field mentions
         for hit in sorted(ctx.term_hits(name, views), key=lambda h: h.start):
@@ -33,6 +34,8 @@ def run(ctx: CheckContext) -> list[RawFinding]:
                     mentioned_until = max(mentioned_until, hit.end)
             elif mention is not None and name in mention.claim_fields and rule.rule.category in mention.categories:
                 floor = claim_floor(mention, views.value, hit.start, hit.end)
+            if everyday is not None and floor is None:
+                cap = everyday.cap(name, rule.rule.id, views.value) or cap
             out.append(RawFinding(rule, name, (hit.start, hit.end), views.value[hit.start:hit.end],
                                   hit.name or hit.canonical, hit.method, hit.syllables, hit.certainty, cap,
                                   floor))

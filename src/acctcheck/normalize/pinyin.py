@@ -14,11 +14,17 @@ text is never mixed with user text, so the block's meaning does not matter.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import itertools
+import marshal
+import os
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
+from pathlib import Path
 
 from acctcheck.normalize.skeleton import FILL
 from acctcheck.normalize.view import View
@@ -40,6 +46,12 @@ class _CodeTable(dict[int, str]):
     def __init__(self, primary: dict[str, str]) -> None:
         super().__init__({ord(k): v for k, v in primary.items()})
 
+    @classmethod
+    def of_ordinals(cls, primary: dict[int, str]) -> _CodeTable:
+        table = cls({})
+        table.update(primary)
+        return table
+
     def __missing__(self, cp: int) -> str:
         return BREAK
 
@@ -60,25 +72,11 @@ class PinyinTable:
 
     @classmethod
     def build(cls) -> PinyinTable:
-        """Built in every worker at start (~41k characters): one pass over the file, and only the tables the
-        request path and the compiler read."""
-        data = resources.files("acctcheck.normalize").joinpath("data/pinyin.tsv").read_text(encoding="utf-8")
-        rows = [line.split("\t", 1) for line in data.splitlines() if line and not line.startswith("#")]
-        readings = {ch: raw.split(",") for ch, raw in rows}  # toneless readings, most common first
-        ordered = sorted({r for rs in readings.values() for r in rs})
-        if _CODE_BASE + len(ordered) > _CODE_LIMIT:
-            raise ValueError(f"{len(ordered)} syllables do not fit two-byte codes")
-        code = {s: chr(_CODE_BASE + i) for i, s in enumerate(ordered)}
-        typed = frozenset(s for s in ordered if s not in _NOT_TYPED and s.isascii() and s.isalpha())
-        codes = {ch: tuple(map(code.__getitem__, rs)) for ch, rs in readings.items()}
-
-        def chars(pred: Callable[[str], bool]) -> str:
-            return "".join(re.escape(c) for s, c in code.items() if pred(s))
-
-        crossable = re.compile(f"[{chars(lambda s: s[-1] in 'aeiouvn')}][{chars(lambda s: s[0] in 'ngr')}]"
-                               f"|.[{chars(lambda s: s[0] in 'aoe')}]", re.S)
-        return cls(code, typed, _CodeTable({ch: cs[0] for ch, cs in codes.items()}), codes,
-                   {c: s for s, c in code.items()}, crossable)
+        """Built in every worker at start (~41k characters): from data/pinyin.tsv, or from the tables a
+        previous start stored (_stored_tables: 0.11 s to parse and index the file, ~0.02 s to read back)."""
+        data = resources.files("acctcheck.normalize").joinpath("data/pinyin.tsv").read_bytes()
+        code, typed, primary, codes, syllables = _stored_tables(data)
+        return cls(code, frozenset(typed), _CodeTable.of_ordinals(primary), codes, syllables, _crossable(code))
 
     def term_keys(self, skeleton: str, cap: int = 8) -> list[str]:
         """Encoded syllable strings for a term skeleton, one per heteronym combination (capped).
@@ -231,3 +229,48 @@ def decode(table: PinyinTable, text: str) -> str:
     """Readable form of an encoded pinyin string (for --explain)."""
     inverse = {v: k for k, v in table.syllable_code.items()}
     return " ".join(inverse.get(c, "·") for c in text)
+
+
+_Tables = tuple[dict[str, str], list[str], dict[int, str], dict[str, tuple[str, ...]], dict[str, str]]
+
+
+def _tables(data: bytes) -> _Tables:
+    """syllable -> code, the typed syllables, code point -> primary code, character -> codes, code -> syllable."""
+    rows = [line.split("\t", 1) for line in data.decode("utf-8").splitlines() if line and not line.startswith("#")]
+    readings = {ch: raw.split(",") for ch, raw in rows}  # toneless readings, most common first
+    ordered = sorted({r for rs in readings.values() for r in rs})
+    if _CODE_BASE + len(ordered) > _CODE_LIMIT:
+        raise ValueError(f"{len(ordered)} syllables do not fit two-byte codes")
+    code = {s: chr(_CODE_BASE + i) for i, s in enumerate(ordered)}
+    typed = [s for s in ordered if s not in _NOT_TYPED and s.isascii() and s.isalpha()]
+    codes = {ch: tuple(map(code.__getitem__, rs)) for ch, rs in readings.items()}
+    return code, typed, {ord(ch): cs[0] for ch, cs in codes.items()}, codes, {c: s for s, c in code.items()}
+
+
+def _stored_tables(data: bytes) -> _Tables:
+    """_tables(data), kept in the artifact directory by a digest of the file, this module and the Python
+    version (marshal's format is the interpreter's). A missing, damaged or unwritable copy means building
+    again; the copy is written atomically, so a reader sees all of it or none."""
+    from acctcheck import artifact_dir
+
+    h = hashlib.sha256(f"{sys.version}\0".encode() + Path(__file__).read_bytes() + b"\0" + data)
+    path = artifact_dir() / ".normalize" / f"pinyin-{h.hexdigest()[:32]}.marshal"
+    with contextlib.suppress(Exception):
+        stored = marshal.loads(path.read_bytes())
+        if isinstance(stored, tuple) and len(stored) == 5:
+            return stored
+    tables = _tables(data)
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}")
+        tmp.write_bytes(marshal.dumps(tables))
+        os.replace(tmp, path)
+    return tables
+
+
+def _crossable(code: dict[str, str]) -> re.Pattern[str]:
+    def chars(pred: Callable[[str], bool]) -> str:
+        return "".join(re.escape(c) for s, c in code.items() if pred(s))
+
+    return re.compile(f"[{chars(lambda s: s[-1] in 'aeiouvn')}][{chars(lambda s: s[0] in 'ngr')}]"
+                      f"|.[{chars(lambda s: s[0] in 'aoe')}]", re.S)

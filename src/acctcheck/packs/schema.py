@@ -427,6 +427,40 @@ def _default_certainty() -> dict[Method, float]:
     }
 
 
+class EverydayNamesPolicy(_Strict):
+    """A name plainly about the person's own life (a diary, a pet, a child, a joke about oneself) uses a news
+    word, 官方 or 全国第一 as an everyday word: 我的减肥日报, 猫咪日报今天也很可爱, 官方吐槽小王. With one of `cues`
+    anywhere in the field, hits of `rules` (generic words that name no outlet, organ or place) are lowered to
+    `action`. Listed outlets, organ names and place-shaped outlets are other rules and keep their actions."""
+
+    fields: list[TextField] = Field(default_factory=_list_of("nickname"))
+    rules: list[str] = Field(default_factory=list, description="rule ids (as in findings: news-words, claims/official)")
+    cues: list[str] = Field(default_factory=list, description="我的, 我家, 打卡, 猫咪, 吐槽 …")
+    action: RuleAction = "inform"
+
+    def cap(self, field: str, rule_id: str, value: str) -> RuleAction | None:
+        if field in self.fields and rule_id in self.rules and any(c in value for c in self.cues):
+            return self.action
+        return None
+
+
+class ProfessionServicePolicy(_Strict):
+    """A title in the account information is a claim the platform verifies (Article 7), and the regulated
+    domains' content producers need their qualification shown (Article 11). An unverified account whose
+    information offers the profession's service (咨询, 问诊, 普法 … in any field) keeps the rules' action; one that
+    only names its job (律师小王的日常, 数学老师张姐, 儿科医生，下班后是两个娃的妈) gets `uncued_action`: the platform
+    sees the title and asks for the credential before it shows a domain label, and nobody is held for review."""
+
+    service_cues: list[str] = Field(default_factory=list, description="咨询, 问诊, 答疑 … anywhere in the fields")
+    uncued_action: RuleAction = "inform"
+    always_codes: list[str] = Field(default_factory=list, description="profession codes whose titles keep their "
+                                    "action without a cue: a police officer's or a journalist's title is how "
+                                    "impersonators of the police and the press name themselves (广州交警, 记者报)")
+
+    def offered(self, values: list[str]) -> bool:
+        return any(c in v for v in values for c in self.service_cues)
+
+
 class Policy(_Strict):
     """How findings become a decision. Kept in YAML (rules/policy.yaml) so platforms tune it without code."""
 
@@ -467,6 +501,10 @@ class Policy(_Strict):
     )
     category_actions: dict[Category, RuleAction] = Field(default_factory=dict)
     mention: MentionPolicy | None = Field(default=None, description="names mentioned, not claimed, in free text")
+    profession_service: ProfessionServicePolicy | None = Field(
+        default=None, description="an unverified title informs unless the information offers the service")
+    everyday_names: EverydayNamesPolicy | None = Field(
+        default=None, description="generic words in a name about the person's own life (我的减肥日报)")
     sentence_breaks: str = Field(default="", description="in sentence_break_fields, a term hit whose span holds one "
                                  "of these characters spans two sentences and is dropped (乌鲁木齐人，大盘鸡)")
     sentence_break_fields: list[TextField] = Field(

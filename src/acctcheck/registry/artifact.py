@@ -52,6 +52,7 @@ from typing import Any
 
 import marisa_trie
 
+from acctcheck import artifact_dir
 from acctcheck.registry.source import BadLine, RegistryFileError, read_entries, read_source
 
 FORMAT = "acctcheck-registry/4"  # 3: sound.marisa; 4: sound.bits
@@ -86,13 +87,8 @@ def artifact_digest(source_digest: str) -> str:
 
 
 def default_cache_dir() -> Path:
-    """ACCTCHECK_ARTIFACT_DIR, else $XDG_CACHE_HOME/acctcheck/registry (~/.cache/…). Not the rules directory:
-    that is often a read-only ConfigMap."""
-    env = os.environ.get("ACCTCHECK_ARTIFACT_DIR")
-    if env:
-        return Path(env)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "acctcheck" / "registry"
+    """acctcheck.artifact_dir(): ACCTCHECK_ARTIFACT_DIR, else ~/.cache/acctcheck/registry."""
+    return artifact_dir()
 
 
 def _bloom(keys: Iterable[str], count: int, bits_per_entry: int) -> bytearray:

@@ -1,0 +1,75 @@
+"""Two policy blocks that keep ordinary people out of review (rules/policy.yaml): generic words in a name about
+the person's own life (`everyday_names`), and a job named without offering its service (`profession_service`).
+What each leaves alone is tested beside what it lowers: listed outlets, place-shaped outlets, claims, the
+police's and the press's titles, and a title with a service on offer."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from acctcheck import bundled_rules_dir
+from acctcheck.contract import ValidateRequest
+from acctcheck.engine import validate
+from acctcheck.packs.errors import PackSetError
+from acctcheck.packs.snapshot import Snapshot
+from acctcheck.ruleset import build_snapshot
+
+
+def decide(snapshot: Snapshot, **fields: str) -> tuple[str, list[str]]:
+    v = validate(snapshot, ValidateRequest.model_validate({"fields": fields}))
+    return v.decision, sorted(f"{f.rule_id}:{f.action}" for f in v.findings)
+
+
+@pytest.mark.parametrize("name", ["我的减肥日报", "打卡日报第100天", "猫咪日报今天也很可爱", "头条都是我家狗",
+                                  "官方吐槽小王", "全国第一懒"])
+def test_generic_words_in_a_name_about_ones_own_life_inform(snapshot: Snapshot, name: str) -> None:
+    decision, findings = decide(snapshot, nickname=name)
+    assert decision == "pass" and findings and all(f.endswith(":inform") for f in findings), findings
+
+
+@pytest.mark.parametrize("name", ["财经头条", "江城日报", "我家新闻联播", "我是官方"])
+def test_outlets_shapes_and_claims_keep_their_action(snapshot: Snapshot, name: str) -> None:
+    """No cue (财经头条); a place-shaped outlet (江城日报) and a listed programme (新闻联播) are other rules; 我是
+    next to 官方 is a claim."""
+    assert decide(snapshot, nickname=name)[0] != "pass"
+
+
+@pytest.mark.parametrize("fields", [{"nickname": "律师小王的日常"}, {"nickname": "数学老师张姐"},
+                                    {"nickname": "小区门口的王医生"}, {"nickname": "小美", "bio": "执业律师，业余写写小说"}])
+def test_a_job_named_without_its_service_informs(snapshot: Snapshot, fields: dict[str, str]) -> None:
+    decision, findings = decide(snapshot, **fields)
+    assert decision == "pass" and any(f.endswith(":inform") for f in findings), findings
+
+
+@pytest.mark.parametrize("fields", [{"nickname": "律师小王", "bio": "免费法律咨询，私信"},
+                                    {"nickname": "刘CPA说财税"}, {"nickname": "广州交警"}, {"nickname": "记者报"},
+                                    {"nickname": "王医生在线问诊"}])
+def test_a_service_on_offer_or_a_police_or_press_title_keeps_review(snapshot: Snapshot,
+                                                                     fields: dict[str, str]) -> None:
+    assert decide(snapshot, **fields)[0] != "pass"
+
+
+def test_a_verified_account_keeps_the_consistency_check(snapshot: Snapshot) -> None:
+    """A nurse verified as such calling herself 医生 is a wrong title, cue or not."""
+    v = validate(snapshot, ValidateRequest.model_validate(
+        {"fields": {"nickname": "王医生"}, "verified": {"professions": ["nurse"]}}))
+    assert v.decision == "review", v.findings
+
+
+@pytest.mark.parametrize("edit, field", [
+    (("always_codes: [police_officer", "always_codes: [police-officer"), "profession_service.always_codes"),
+    (("rules: [news-words,", "rules: [news-word,"), "everyday_names.rules"),
+])
+def test_a_misspelt_reference_in_the_policy_is_refused(tmp_path: Path, edit: tuple[str, str], field: str) -> None:
+    rules = tmp_path / "rules"
+    shutil.copytree(bundled_rules_dir(), rules)
+    policy = rules / "policy.yaml"
+    text = policy.read_text(encoding="utf-8")
+    assert edit[0] in text
+    policy.write_text(text.replace(edit[0], edit[1]), encoding="utf-8")
+    with pytest.raises(PackSetError) as err:
+        build_snapshot(rules, run_examples=False)
+    assert any(i.field == field for i in err.value.issues), err.value.issues
