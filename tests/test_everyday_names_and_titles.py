@@ -73,3 +73,15 @@ def test_a_misspelt_reference_in_the_policy_is_refused(tmp_path: Path, edit: tup
     with pytest.raises(PackSetError) as err:
         build_snapshot(rules, run_examples=False)
     assert any(i.field == field for i in err.value.issues), err.value.issues
+
+
+@pytest.mark.parametrize("bio", ["看了三遍《警察荣誉》的剧迷", "父亲退休前在派出所工作了三十年",
+                                 "本人无任何官方粉丝QQ群，请不要相信冒充者", "官方认证的路痴"])
+def test_a_work_title_a_retirement_or_a_denial_in_free_text_informs(snapshot: Snapshot, bio: str) -> None:
+    decision, findings = decide(snapshot, nickname="小王", bio=bio)
+    assert decision == "pass" and any(f.endswith(":inform") for f in findings), findings
+
+
+@pytest.mark.parametrize("bio", ["我是杭州市公安局工作人员", "杭州市公安局官方账号", "《人民日报》官方账号"])
+def test_a_claim_in_free_text_is_not_excused_by_quotes_or_cues(snapshot: Snapshot, bio: str) -> None:
+    assert decide(snapshot, nickname="小王", bio=bio)[0] == "reject"

@@ -23,6 +23,16 @@ def mention_cap(mention: MentionPolicy, value: str, start: int, end: int) -> tup
     after = value[end:end + mention.window]
     if any(c in before or c in after for c in mention.claim_cues):
         return None, mention.claim_action
-    if any(c in before for c in mention.mention_before) or any(c in after for c in mention.mention_after):
+    if (any(c in before for c in mention.mention_before) or any(c in after for c in mention.mention_after)
+            or quoted(mention.title_quotes, value, start, end)):
         return mention.mention_action, None
     return mention.bare_action, None
+
+
+def quoted(quotes: str, value: str, start: int, end: int) -> bool:
+    """value[start:end] inside a title in book-title marks (看了三遍《警察荣誉》): a work's title, not a claim."""
+    if len(quotes) != 2:
+        return False
+    opening, closing = quotes
+    left = value.rfind(opening, 0, start)
+    return left >= 0 and value.rfind(closing, left, start) < 0 and value.find(closing, end) >= 0
