@@ -38,7 +38,8 @@ def test_outlets_shapes_and_claims_keep_their_action(snapshot: Snapshot, name: s
 
 
 @pytest.mark.parametrize("fields", [{"nickname": "律师小王的日常"}, {"nickname": "数学老师张姐"},
-                                    {"nickname": "小区门口的王医生"}, {"nickname": "小美", "bio": "执业律师，业余写写小说"}])
+                                    {"nickname": "小区门口的王医生"},
+                                    {"nickname": "小美", "bio": "执业律师，业余写写小说"}])
 def test_a_job_named_without_its_service_informs(snapshot: Snapshot, fields: dict[str, str]) -> None:
     decision, findings = decide(snapshot, **fields)
     assert decision == "pass" and any(f.endswith(":inform") for f in findings), findings

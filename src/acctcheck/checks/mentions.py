@@ -33,6 +33,6 @@ def quoted(quotes: str, value: str, start: int, end: int) -> bool:
     """value[start:end] inside a title in book-title marks (看了三遍《警察荣誉》): a work's title, not a claim."""
     if len(quotes) != 2:
         return False
-    opening, closing = quotes
+    opening, closing = quotes[0], quotes[1]
     left = value.rfind(opening, 0, start)
     return left >= 0 and value.rfind(closing, left, start) < 0 and value.find(closing, end) >= 0
