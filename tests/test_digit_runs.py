@@ -18,6 +18,9 @@ from acctcheck.normalize.normalizer import default_normalizer
     ("11О报警", "110报警"),  # Cyrillic O
     ("勾六幺幺洞", "96110"),  # radio speech: 勾 9, 洞 0 (幺 and 六 fold anyway)
     ("➀➀🄋", "110"),  # a dingbat zero with no digit property
+    ("扣74A75118", "扣74475118"),  # the letters and signs spam accounts use: A 4, B 8, T 7, g 9, Ʒ 3, ȣ 8, ⁊ 7 …
+    ("v信I7Ʒ58171903", "v信17358171903"),
+    ("ȣZ40з34B8О", "8240334880"),
 ])
 def test_number_runs_read_as_digits(value: str, skeleton: str) -> None:
     view = default_normalizer().skeleton(value)
@@ -26,7 +29,8 @@ def test_number_runs_read_as_digits(value: str, skeleton: str) -> None:
     assert all(view.flags[i] for i in folded)  # reported as a look-alike or number style, never exact
 
 
-@pytest.mark.parametrize("value", ["kyl2345", "vip0809", "zoe1998", "qq12345", "iphone12", "o2o", "li2", "洞庭湖"])
+@pytest.mark.parametrize("value", ["kyl2345", "vip0809", "zoe1998", "qq12345", "iphone12", "o2o", "li2", "洞庭湖",
+                                   "tb292000818", "gta520", "bigbag2020", "ab12345"])
 def test_letters_of_words_stay_letters(value: str) -> None:
     assert default_normalizer().skeleton(value).text == value.lower()
 
@@ -43,3 +47,8 @@ def test_pinyin_view_reads_the_digits_too(value: str) -> None:
     raised KeyError '0' once, when the view segmented the letters and then looked up the digit)."""
     views = default_normalizer().views(value)
     assert len(views.pinyin.text) >= 1
+
+
+def test_contact_view_reads_strokes_and_signs_as_digits() -> None:
+    """丨 and | stand for 1 where the contact view keeps them (the skeleton drops them as separators)."""
+    assert "961820897" in default_normalizer().views("口口9б丨B2О89⁊").contact.text
