@@ -204,7 +204,7 @@ def _width_or_case_only(ch: str) -> bool:
 # g ɡ 9, t 7, a 4, ʒ 3, ƽ 5, ȣ 8, ᘔ 2, ⁊ ㄱ 7, and the strokes 丨 | for 1 where the view keeps them.
 DIGIT_ALIKES = "oilzsзчб" + "bgɡtaʒƽȣᘔ⁊ㄱ丨|"
 RADIO_DIGITS = str.maketrans("洞两拐勾", "0279")  # radio speech: 洞 0, 两 2, 拐 7, 勾 9 (幺 is CHINESE_DIGITS)
-_DIGIT_ALIKE_TABLE = str.maketrans(DIGIT_ALIKES, "01125346" + "8997435827711")
+DIGIT_ALIKE_TABLE = str.maketrans(DIGIT_ALIKES, "01125346" + "8997435827711")
 DIGIT_RUN = 3
 CONTACT_DIGIT_RUN = 7  # the contact view keeps IDs (i92723_ydx): only phone-length runs there
 DIGIT_REAL = 2
@@ -243,7 +243,7 @@ def digit_runs(text: str, *, radio: bool, least: int) -> tuple[str, list[tuple[i
             continue
         if _WORD_HEAD.match(run):  # tb292000818, gta520: a word before the number, as in vip0809
             continue
-        folded = run.translate(_DIGIT_ALIKE_TABLE)
+        folded = run.translate(DIGIT_ALIKE_TABLE)
         if radio:
             folded = folded.translate(RADIO_DIGITS)
         if folded == run or not folded.isdigit():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from acctcheck.normalize.bidi import HAS_CONTROL, remap, visual_order
 from acctcheck.normalize.chars import CharFolder, CharTable, Flag
+from acctcheck.normalize.number_words import may_hold_number_words
 from acctcheck.normalize.pinyin import PinyinTable, pinyin_view
 from acctcheck.normalize.shapes import ShapeTables
 from acctcheck.normalize.skeleton import Woven, contact_view, woven_piece, woven_views
@@ -85,12 +86,13 @@ class FieldViews:
 
     @property
     def contact_text(self) -> str:
-        """The contact view's text without building the view when the field holds no digit (then nothing in
-        it is read as a number, so the text is the woven one): what the cross-field contact pass joins."""
+        """The contact view's text without building the view when the field holds no digit and no two Latin
+        letters in a row (then nothing in it is read as a number, so the text is the woven one): what the
+        cross-field contact pass joins."""
         if self._contact is not None:
             return self._contact.text
         woven = self._weave()
-        return self.contact.text if woven.digits else woven.contact
+        return self.contact.text if woven.digits or may_hold_number_words(woven.contact) else woven.contact
 
     @property
     def contact(self) -> View:

@@ -21,6 +21,7 @@ from acctcheck.normalize.chars import (
     Kind,
     digit_runs,
 )
+from acctcheck.normalize.number_words import read_number_words
 from acctcheck.normalize.view import Maps, View
 
 
@@ -127,11 +128,30 @@ def _radio_digits(text: str) -> str:
 def contact_view(folder: CharFolder, value: str, text: str, digits: bool = True) -> View:
     """Like the skeleton, but separators are kept (NFKC-folded) so regexes can see structure such as
     `vx: abc_123` or `name # qq.com`; invisible characters are still removed. `text` is Woven.contact.
-    Radio-style digit words inside digit runs read as digits (one character for one, so offsets hold)."""
+    Radio-style digit words inside digit runs read as digits (one character for one, so offsets hold); numbers
+    spelt out in English or pinyin words are read as digits too (number_words: one character per word)."""
     if any(c in text for c in "洞两拐勾"):
         text = _radio_digits(text)
+    text, origin = read_number_words(text)
+    if origin is not None:
+        digits = True
+    read: list[tuple[int, Flag]] = []
     if digits:  # most fields have no digit (Woven.digits): nothing for digit_runs to read
         text, read = digit_runs(text, radio=False, least=CONTACT_DIGIT_RUN)
-        if read:
-            return View("contact", value, text, lambda: _marked(_contact_maps(folder, value), read))
-    return View("contact", value, text, lambda: _contact_maps(folder, value))
+    if origin is None and not read:
+        return View("contact", value, text, lambda: _contact_maps(folder, value))
+
+    def build() -> Maps:
+        maps = _contact_maps(folder, value)
+        if origin is not None:
+            maps = _respanned(maps, origin)
+        return _marked(maps, read) if read else maps
+    return View("contact", value, text, build)
+
+
+def _respanned(maps: Maps, origin: list[tuple[int, int]]) -> Maps:
+    """Maps of a text whose position i came from positions origin[i] of the mapped one (a word read as a digit
+    spans the word's characters, flagged as a number style)."""
+    starts, ends, flags, gaps = maps
+    return ([starts[a] for a, _ in origin], [ends[b - 1] for _, b in origin],
+            [flags[a] | (Flag.NUMBER if b - a > 1 else 0) for a, b in origin], [gaps[a] for a, _ in origin])

@@ -1,0 +1,60 @@
+"""Numbers spelt out as words in the contact view: 一 and 壹 fold as characters (chars.py), but spam accounts
+also spell a phone or QQ number in English or pinyin words, alone or mixed with digits and look-alikes:
+`yi qi er si jiu liu ling si er qi ling`, `7 two 2 four 5 nine`, `13lingqi3babayi583`, `si zero 0 3ling`.
+
+A run of at least NUMBER_WORD_RUN number tokens (a number word, a digit or a digit look-alike, with at most two
+separator characters between them) holding at least MIN_WORDS number words is read as its digits, one view
+character per token. The run must not continue a Latin word on either side (someone, tonight), and needs
+several words, so an ordinary word that happens to be a number word (one, ba, er) is never read alone.
+"""
+
+from __future__ import annotations
+
+import re
+
+from acctcheck.normalize.chars import DIGIT_ALIKE_TABLE, DIGIT_ALIKES
+
+NUMBER_WORDS: dict[str, str] = {
+    "zero": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
+    "eight": "8", "nine": "9",
+    "ling": "0", "yi": "1", "yao": "1", "er": "2", "san": "3", "si": "4", "wu": "5", "liu": "6", "qi": "7",
+    "ba": "8", "jiu": "9",
+}
+NUMBER_WORD_RUN = 7  # a QQ number has five or more digits, a phone eleven: seven tokens is short for either
+MIN_WORDS = 2
+_TOKEN = ("(?:" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + "|[0-9]|["
+          + re.escape(DIGIT_ALIKES) + "])")
+_TOKENS = re.compile(_TOKEN)
+_RUN = re.compile(f"(?<![a-z]){_TOKEN}(?:[ ,.·_/|:\\-]{{0,2}}{_TOKEN}){{{NUMBER_WORD_RUN - 1},}}(?![a-z])")
+_WORDISH = re.compile("[a-z]{2}")  # no number word without two Latin letters in a row: most fields stop here
+
+
+def read_number_words(text: str) -> tuple[str, list[tuple[int, int]] | None]:
+    """`text` with its spelt-out number runs read as digits, and per position of the result the range of `text`
+    it came from (None: nothing was read, the text is returned as is)."""
+    if not _WORDISH.search(text):
+        return text, None
+    pieces: list[str] = []
+    origin: list[tuple[int, int]] = []
+    last = 0
+    for m in _RUN.finditer(text):
+        tokens = list(_TOKENS.finditer(text, m.start(), m.end()))
+        if sum(t.group() in NUMBER_WORDS for t in tokens) < MIN_WORDS:
+            continue
+        pieces.append(text[last:m.start()])
+        origin.extend((i, i + 1) for i in range(last, m.start()))
+        for t in tokens:
+            word = t.group()
+            pieces.append(NUMBER_WORDS.get(word) or word.translate(DIGIT_ALIKE_TABLE))
+            origin.append(t.span())
+        last = m.end()
+    if not origin:
+        return text, None
+    pieces.append(text[last:])
+    origin.extend((i, i + 1) for i in range(last, len(text)))
+    return "".join(pieces), origin
+
+
+def may_hold_number_words(text: str) -> bool:
+    """A cheap first look: two Latin letters in a row somewhere."""
+    return _WORDISH.search(text) is not None
