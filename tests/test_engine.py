@@ -168,7 +168,8 @@ def test_field_actions_must_name_fields_the_rule_reads() -> None:
 
 @pytest.mark.parametrize(("nickname", "decision"), [
     ("护士的女儿", "pass"),  # somebody else's title (policy mention.category_fields)
-    ("护士小林", "review"),  # a claim: the credential is asked for
+    ("护士小林", "pass"),  # a job named, no service offered: informs (policy profession_service)
+    ("护士小林在线咨询", "review"),  # the service on offer: the credential is asked for
 ])
 def test_titles_in_a_name(snapshot, nickname: str, decision: str) -> None:
     assert check(snapshot, nickname).decision == decision

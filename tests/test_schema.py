@@ -162,3 +162,42 @@ def test_bundled_rules_lint_clean() -> None:
     assert {p.name for p in snap.packs} >= {"official-bodies", "media", "states-and-intl", "places", "contact",
                                             "strict-terms", "misleading", "professions"}
     assert snap.term_count >= 100_000
+
+
+DEFINED = """schema_version: 1
+name: cues
+version: "1"
+description: shared pattern fragments
+define:
+  CUE: '薇|vx'
+rules:
+  - id: id-after-cue
+    kind: pattern
+    category: contact_smuggling
+    article: 第八条第（六）项
+    action: review
+    message: "{text}"
+    patterns: ['(?:{CUE})[^0-9a-z]{0,2}(?P<hit>[a-z][a-z0-9_]{5,19})']
+examples:
+  - fields: {nickname: 小王, bio: 薇 abc_12345}
+    expect: [contact_smuggling]
+  - fields: {nickname: 小王, bio: 喜欢 abc_12345}
+    expect: pass
+"""
+
+
+def test_a_pattern_uses_the_packs_defined_fragments(tmp_path: Path) -> None:
+    snap = build_snapshot(write(tmp_path, DEFINED))  # the examples run: the cue was expanded
+    assert [r.rule.patterns for r in snap.rules] == [['(?:{CUE})[^0-9a-z]{0,2}(?P<hit>[a-z][a-z0-9_]{5,19})']]
+
+
+@pytest.mark.parametrize(("edit", "where", "message"), [
+    (("(?:{CUE})", "(?:{CUES})"), "patterns.0", "{CUES} is not in the pack's define"),
+    (("  CUE: ", "  cue: "), None, "upper case"),
+])
+def test_a_bad_define_is_refused_with_its_place(tmp_path: Path, edit: tuple[str, str], where: str | None,
+                                                message: str) -> None:
+    with pytest.raises(PackSetError) as err:
+        build_snapshot(write(tmp_path, DEFINED.replace(*edit)))
+    assert any(message in i.message and (where is None or i.field == where) for i in err.value.issues), \
+        err.value.issues

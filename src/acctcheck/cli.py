@@ -100,6 +100,10 @@ def _cmd_lint(args: argparse.Namespace) -> int:
             print(issue)
         print(f"{len(exc.issues)} problem(s) in {args.dir}", file=sys.stderr)
         return 1
+    from acctcheck.packs.snapshot import policy_references
+
+    for warning in policy_references(snapshot):
+        print(f"warning: {warning}", file=sys.stderr)
     packs = ", ".join(f"{p.name} {p.version} ({p.terms} terms)" for p in snapshot.packs)
     print(f"ok: {len(snapshot.packs)} packs, {len(snapshot.rules)} rules, {snapshot.term_count} terms, "
           f"examples ok, revision {snapshot.revision}\n  {packs}")

@@ -19,8 +19,9 @@ from acctcheck.match.patterns import PatternError, PatternSet, compile_pattern
 from acctcheck.normalize.normalizer import Normalizer
 from acctcheck.packs import registries as registry_layer
 from acctcheck.packs.errors import PackIssue, PackSetError
-from acctcheck.packs.loader import POLICY_FILE, LoadedPack, LoadedSet
+from acctcheck.packs.loader import LoadedPack, LoadedSet
 from acctcheck.packs.schema import (
+    DEFINE_NAME,
     AnyRule,
     CharactersRule,
     ComposeRule,
@@ -28,7 +29,6 @@ from acctcheck.packs.schema import (
     InstitutionNameRule,
     InstitutionNatureRule,
     PatternRule,
-    Policy,
     ProfessionRule,
     RegistryRule,
     TermsRule,
@@ -181,16 +181,16 @@ def _entries(lp: LoadedPack, inline: list[str] | None, ref: str | None, reorder:
     return out
 
 
-def _policy_references(policy: Policy, rule_ids: set[str], codes: set[str]) -> list[PackIssue]:
-    """Rule ids and profession codes the policy names must exist: a misspelt one would silently change nothing."""
-    issues: list[PackIssue] = []
-    if policy.everyday_names is not None:
-        issues += [PackIssue(POLICY_FILE, None, "everyday_names.rules", f"no rule has the id {r!r}")
-                   for r in policy.everyday_names.rules if r not in rule_ids]
-    if policy.profession_service is not None:
-        issues += [PackIssue(POLICY_FILE, None, "profession_service.always_codes", f"no profession has the code {c!r}")
-                   for c in policy.profession_service.always_codes if c not in codes]
-    return issues
+_DEFINED = re.compile(f"\\{{({DEFINE_NAME})\\}}")
+
+
+def _expand(pattern: str, define: dict[str, str]) -> str:
+    """A pattern with its {NAME}s replaced by the pack's `define` fragments."""
+    def fragment(m: re.Match[str]) -> str:
+        if m.group(1) not in define:
+            raise PatternError(f"{{{m.group(1)}}} is not in the pack's define")
+        return define[m.group(1)]
+    return _DEFINED.sub(fragment, pattern)
 
 
 def _profession_consistency(domains: dict[str, str], regulated: dict[str, bool], rule: ProfessionRule,
@@ -302,7 +302,7 @@ def compile_set(loaded: LoadedSet, normalizer: Normalizer, previous: Snapshot | 
                 compiled = []
                 for i, src in enumerate(rule.patterns):
                     try:
-                        compiled.append(compile_pattern(src))
+                        compiled.append(compile_pattern(_expand(src, pack.define)))
                     except PatternError as exc:
                         b.issues.append(PackIssue(lp.file, f"rule {rule.id}", f"patterns.{i}", str(exc)))
                 rules.append(CompiledRule(r_idx, pack.name, rule, 0, tuple(compiled)))
@@ -329,7 +329,6 @@ def compile_set(loaded: LoadedSet, normalizer: Normalizer, previous: Snapshot | 
                 rules.append(CompiledRule(r_idx, pack.name, rule, 0))
         total_terms += pack_terms
         packs.append(PackInfo(pack.name, pack.version, lp.file, lp.digest, len(pack.rules), pack_terms))
-    b.issues.extend(_policy_references(loaded.policy, {r.rule.id for r in rules}, set(domains)))
     if b.issues:
         raise PackSetError(b.issues)
     char_rules = tuple(r.index for r in rules if isinstance(r.rule, CharactersRule))

@@ -5,6 +5,7 @@ The format is documented for operators in docs/rule-packs.md; this module is its
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from typing import Annotated, Any, ClassVar, Literal, TypeVar, cast, get_args
 
@@ -342,6 +343,9 @@ class Example(_Strict):
         return v
 
 
+DEFINE_NAME = "[A-Z][A-Z0-9_]*"  # {NAME} in a pattern: RE2's own braces hold digits ({2,5}), never a capital
+
+
 class Pack(_Strict):
     schema_version: Literal[1]
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)
@@ -349,8 +353,18 @@ class Pack(_Strict):
     description: str = Field(min_length=1)
     allow: list[str] = Field(default_factory=list, description="allow-list: overlapping hits of this pack are dropped")
     allow_file: str | None = None
+    define: dict[str, str] = Field(
+        default_factory=dict, description="pattern fragments: {NAME} in a pattern rule of this pack stands for the "
+        "fragment (one vocabulary of contact cues shared by the rules that read them). Names are upper case")
     rules: list[Rule] = Field(min_length=1)
     examples: list[Example] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _defined_names(self) -> Pack:
+        bad = [k for k in self.define if not re.fullmatch(DEFINE_NAME, k)]
+        if bad:
+            raise ValueError(f"define: names are upper case letters, digits and _ (not {', '.join(bad)})")
+        return self
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Pack:

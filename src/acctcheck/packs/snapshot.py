@@ -105,3 +105,21 @@ class Snapshot:
                 for i, index in sorted(registries.items()) if isinstance(rule := self.rules[i].rule, RegistryRule)
             ]} if registries else {}),
         }
+
+
+def policy_references(snapshot: Snapshot) -> list[str]:
+    """Rule ids and profession codes the policy names that no loaded rule has (`acctcheck lint` warns): a
+    misspelt one changes nothing, and so does one whose pack this set leaves out (a registry-only set)."""
+    from acctcheck.packs.schema import ProfessionRule
+
+    policy = snapshot.policy
+    ids = {r.rule.id for r in snapshot.rules}
+    codes = {r.rule.code for r in snapshot.rules if isinstance(r.rule, ProfessionRule)}
+    out: list[str] = []
+    if policy.everyday_names is not None:
+        out += [f"policy.yaml › everyday_names.rules: no rule has the id {r!r}"
+                for r in policy.everyday_names.rules if r not in ids]
+    if policy.profession_service is not None:
+        out += [f"policy.yaml › profession_service.always_codes: no profession has the code {c!r}"
+                for c in policy.profession_service.always_codes if c not in codes]
+    return out
