@@ -83,7 +83,9 @@ def test_claim_cue_turns_a_fabricated_outlet_into_a_reject(snapshot) -> None:
 def test_teacher_address_is_inform_not_a_claim(snapshot) -> None:
     v = _check(snapshot, "王老师")
     assert [f.action for f in v.findings] == ["inform"]
-    assert _check(snapshot, "数学老师小王").decision == "review"
+    # a subject teacher named informs too (policy profession_service); teaching on offer is review
+    assert _check(snapshot, "数学老师小王").decision == "pass"
+    assert _check(snapshot, "数学老师小王", "初中数学一对一辅导").decision == "review"
 
 
 def test_verified_body_may_use_its_own_handle(snapshot) -> None:

@@ -4,6 +4,7 @@ domain label the platform shows as its 专门标识; an unverified or wrong one 
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 from acctcheck.checks.base import CheckContext, RawFinding
@@ -11,10 +12,35 @@ from acctcheck.checks.mentions import mention_cap
 from acctcheck.checks.term_hits import TermHit
 from acctcheck.contract import Action
 from acctcheck.match.nesting import drop_nested
-from acctcheck.packs.schema import ProfessionRule
+from acctcheck.packs.schema import ProfessionRule, ProfessionServicePolicy
 from acctcheck.packs.snapshot import CompiledRule, of_kind
 
+_INVISIBLE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e"
+                        "\u2060-\u206f\u3164\ufeff\uffa0]")
 _RANK = {"pass": 0, "inform": 1, "review": 2, "reject": 3}
+
+
+def _named_job(service: ProfessionServicePolicy, field: str, value: str, span: tuple[int, int],
+               group: list[tuple[TermHit, CompiledRule[ProfessionRule]]], always: frozenset[str]) -> bool:
+    """A title that only names the person's job (policy profession_service): typed as it is written, in a field
+    where that informs, not the police's or the press's, not a rank claimed in a name, not followed by a verb
+    that makes the account a content account (李医生说健康)."""
+    title = value[span[0]:span[1]]
+    return (field in service.fields
+            # written as listed: 李醫生, 律-师, a joke or letters for the title (叫兽, lvshi, lv师, 王cpa, ＣＰＡ)
+            # and an invisible character anywhere in the field are evasions, and an evaded title is meant
+            and all(h.method == "exact" and not _evaded(title, h.canonical) for h, _ in group)
+            and not _INVISIBLE.search(value)
+            and not any(c.rule.code in always for _, c in group)
+            and not (field in service.ranked_fields and any(r in title for r in service.ranked))
+            and not value[span[1]:].lstrip().startswith(tuple(service.speaking)))
+
+
+def _evaded(title: str, canonical: str) -> bool:
+    """A title written as something other than its listed name: letters for it (lvshi, lv师, 王cpa, ＣＰＡ) or a joke
+    homophone (叫兽 for 教授, 大状 for 律师). A longer form holding the name (二级心理咨询师) is the name, and an
+    abbreviation as the profession writes it (CPA, CFA) is how it is named."""
+    return title != canonical and canonical not in title and not (title.isascii() and title.isupper())
 
 
 def _entitled(rule: ProfessionRule, verified: set[str]) -> bool:
@@ -47,8 +73,8 @@ def run(ctx: CheckContext) -> list[RawFinding]:
             cap: Action | None = None
             if mention is not None and mention.covers("profession_unverified", name):
                 cap, _ = mention_cap(mention, views.value, span[0], span[1])  # 老公是人民警察, 周末去看医生
-            if (uncued is not None and (cap is None or _RANK[cap] > _RANK[uncued])
-                    and not any(c.rule.code in always for _, c in group)):
+            if uncued is not None and (cap is None or _RANK[cap] > _RANK[uncued]) and _named_job(
+                    service, name, views.value, span, group, always):  # type: ignore[arg-type]
                 cap = uncued
             for hit, compiled in group:
                 out.append(RawFinding(compiled, name, span, views.value[span[0]:span[1]], hit.canonical,

@@ -469,6 +469,14 @@ class ProfessionServicePolicy(_Strict):
 
     service_cues: list[str] = Field(default_factory=list, description="咨询, 问诊, 答疑 … anywhere in the fields")
     uncued_action: RuleAction = "inform"
+    speaking: list[str] = Field(default_factory=list, description="verbs straight after a title that make the name "
+                                "a content account (李医生说健康, 王老师讲数学): the title keeps its action")
+    fields: list[TextField] = Field(default_factory=_list_of("nickname", "bio", "signature"),
+                                    description="fields where a named job informs (the certification text, which "
+                                    "the platform verifies, is not one)")
+    ranked: list[str] = Field(default_factory=list, description="rank words (主任, 执业, 特级 …): a title holding one "
+                              "keeps its action in `ranked_fields` without a cue (王主任医师 claims a credential)")
+    ranked_fields: list[TextField] = Field(default_factory=_list_of("nickname", "certification"))
     always_codes: list[str] = Field(default_factory=list, description="profession codes whose titles keep their "
                                     "action without a cue: a police officer's or a journalist's title is how "
                                     "impersonators of the police and the press name themselves (广州交警, 记者报)")
