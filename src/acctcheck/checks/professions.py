@@ -52,9 +52,8 @@ def run(ctx: CheckContext) -> list[RawFinding]:
     rules = ctx.snapshot.rules
     mention = ctx.snapshot.policy.mention
     service = ctx.snapshot.policy.profession_service
-    # no service offered anywhere in the information: a named job informs (policy profession_service)
-    uncued = (service.uncued_action if service is not None and not verified
-              and not service.offered([v.value for _, v in ctx.fields]) else None)
+    uncued: Action | None = None
+    asked = False  # whether `uncued` was decided: only a request with a title pays for the cue scan
     always = frozenset(service.always_codes) if service is not None else frozenset()
     out: list[RawFinding] = []
     for name, views in ctx.fields:
@@ -73,6 +72,10 @@ def run(ctx: CheckContext) -> list[RawFinding]:
             cap: Action | None = None
             if mention is not None and mention.covers("profession_unverified", name):
                 cap, _ = mention_cap(mention, views.value, span[0], span[1])  # 老公是人民警察, 周末去看医生
+            if not asked:  # no service offered anywhere in the information: a named job informs
+                asked = True
+                uncued = (service.uncued_action if service is not None and not verified
+                          and not service.offered([v.value for _, v in ctx.fields]) else None)
             if uncued is not None and (cap is None or _RANK[cap] > _RANK[uncued]) and _named_job(
                     service, name, views.value, span, group, always):  # type: ignore[arg-type]
                 cap = uncued

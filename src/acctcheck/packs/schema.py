@@ -5,6 +5,7 @@ The format is documented for operators in docs/rule-packs.md; this module is its
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from typing import Annotated, Any, ClassVar, Literal, TypeVar, cast, get_args
@@ -443,6 +444,17 @@ def _default_certainty() -> dict[Method, float]:
     }
 
 
+@functools.lru_cache(maxsize=64)
+def _alternation(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    return re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True)))) if words else None
+
+
+def any_of(words: tuple[str, ...], text: str) -> bool:
+    """Whether one of `words` occurs in `text`: one C scan of a compiled alternation (cached per word list)."""
+    pattern = _alternation(words)
+    return pattern is not None and pattern.search(text) is not None
+
+
 class EverydayNamesPolicy(_Strict):
     """A name plainly about the person's own life (a diary, a pet, a child, a joke about oneself) uses a news
     word, 官方 or 全国第一 as an everyday word: 我的减肥日报, 猫咪日报今天也很可爱, 官方吐槽小王. With one of `cues`
@@ -455,7 +467,7 @@ class EverydayNamesPolicy(_Strict):
     action: RuleAction = "inform"
 
     def cap(self, field: str, rule_id: str, value: str) -> RuleAction | None:
-        if field in self.fields and rule_id in self.rules and any(c in value for c in self.cues):
+        if field in self.fields and rule_id in self.rules and any_of(tuple(self.cues), value):
             return self.action
         return None
 
@@ -482,7 +494,7 @@ class ProfessionServicePolicy(_Strict):
                                     "impersonators of the police and the press name themselves (广州交警, 记者报)")
 
     def offered(self, values: list[str]) -> bool:
-        return any(c in v for v in values for c in self.service_cues)
+        return any(any_of(tuple(self.service_cues), v) for v in values)
 
 
 class Policy(_Strict):
