@@ -86,8 +86,8 @@ class FieldViews:
 
     @property
     def contact_text(self) -> str:
-        """The contact view's text without building the view when the field holds no digit and no two Latin
-        letters in a row (then nothing in it is read as a number, so the text is the woven one): what the
+        """The contact view's text without building the view when the field holds no digit and no number word
+        next to another (then nothing in it is read as a number, so the text is the woven one): what the
         cross-field contact pass joins."""
         if self._contact is not None:
             return self._contact.text

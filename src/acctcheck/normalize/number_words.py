@@ -26,13 +26,17 @@ _TOKEN = ("(?:" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + "|[0-9
           + re.escape(DIGIT_ALIKES) + "])")
 _TOKENS = re.compile(_TOKEN)
 _RUN = re.compile(f"(?<![a-z]){_TOKEN}(?:[ ,.·_/|:\\-]{{0,2}}{_TOKEN}){{{NUMBER_WORD_RUN - 1},}}(?![a-z])")
-_WORDISH = re.compile("[a-z]{2}")  # no number word without two Latin letters in a row: most fields stop here
+_WORDS = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+# no run without a number word next to another or to a digit (yi qi, two 2, 3ling): one scan, and most fields,
+# English ones included, stop here
+_PAIR = re.compile(f"(?:{_WORDS})[^a-z]{{0,2}}(?:{_WORDS}|[0-9])|[0-9][^a-z0-9]{{0,2}}(?:{_WORDS})")
+_LATIN = re.compile("[a-z]")  # a faster first scan: most fields have no Latin letter at all
 
 
 def read_number_words(text: str) -> tuple[str, list[tuple[int, int]] | None]:
     """`text` with its spelt-out number runs read as digits, and per position of the result the range of `text`
     it came from (None: nothing was read, the text is returned as is)."""
-    if not _WORDISH.search(text):
+    if not may_hold_number_words(text):
         return text, None
     pieces: list[str] = []
     origin: list[tuple[int, int]] = []
@@ -56,5 +60,5 @@ def read_number_words(text: str) -> tuple[str, list[tuple[int, int]] | None]:
 
 
 def may_hold_number_words(text: str) -> bool:
-    """A cheap first look: two Latin letters in a row somewhere."""
-    return _WORDISH.search(text) is not None
+    """A cheap first look: a number word next to another or to a digit somewhere."""
+    return _LATIN.search(text) is not None and _PAIR.search(text) is not None
