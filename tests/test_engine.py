@@ -149,11 +149,14 @@ def test_titles_mentioned_in_a_bio(snapshot, bio: str, decision: str) -> None:
     ("我是玉树州公安局官方账号", "reject"),  # a claim cue raises the bio's review to reject (policy claim_action)
     ("在成都市公安局工作", "review"),  # the rule's bio action (field_actions)
     ("每天关注成都市公安局", "pass"),  # a mention only informs
+    ("我是成都市公安局的粉丝", "pass"),  # a fan: a mention after the name outweighs 我是 before it
+    ("我们是寿光攻安", "reject"),  # a composed organ heard alike, claimed (division-organ reads bios)
+    ("寿光公安提醒大家注意防骗", "pass"),  # named in passing: informs
 ])
 def test_local_organs_in_a_bio(snapshot, bio: str, decision: str) -> None:
     v = check(snapshot, "小王", fields={"bio": bio})
     assert v.decision == decision, v.findings
-    assert any(f.category == "official_impersonation" and "公安局" in f.matched for f in v.findings)
+    assert any(f.category == "official_impersonation" and "公安" in f.matched for f in v.findings)
 
 
 def test_field_actions_must_name_fields_the_rule_reads() -> None:

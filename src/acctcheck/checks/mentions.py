@@ -21,10 +21,12 @@ def mention_cap(mention: MentionPolicy, value: str, start: int, end: int) -> tup
         return None, None  # the name is the whole field
     before = value[max(0, start - mention.window):start]
     after = value[end:end + mention.window]
-    if any(c in before or c in after for c in mention.claim_cues):
+    claimed_after = any(c in after for c in mention.claim_cues)
+    if not claimed_after and any(c in after for c in mention.mention_after):
+        return mention.mention_action, None  # 我是杭州公安的粉丝: a fan, whatever 我是 before it says
+    if claimed_after or any(c in before for c in mention.claim_cues):
         return None, mention.claim_action
-    if (any(c in before for c in mention.mention_before) or any(c in after for c in mention.mention_after)
-            or quoted(mention.title_quotes, value, start, end)):
+    if any(c in before for c in mention.mention_before) or quoted(mention.title_quotes, value, start, end):
         return mention.mention_action, None
     return mention.bare_action, None
 
