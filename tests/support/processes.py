@@ -15,13 +15,19 @@ def free_port() -> int:
 
 
 def worker_pids(parent: int) -> set[int]:
-    """uvicorn's worker processes under `parent` (spawned children; not multiprocessing's resource tracker)."""
+    """uvicorn's worker processes under `parent`: forked from it (the same command line: `acctcheck serve`
+    forks its workers) or spawned (multiprocessing's spawn_main); not multiprocessing's resource tracker."""
     out: set[int] = set()
+    try:
+        own = Path(f"/proc/{parent}/cmdline").read_bytes()
+    except OSError:
+        return out
     for task in Path(f"/proc/{parent}/task").iterdir():
         for pid in (task / "children").read_text().split():
             try:
-                if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes():
-                    out.add(int(pid))
+                cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
             except OSError:
-                pass
+                continue
+            if b"spawn_main" in cmdline or cmdline == own:
+                out.add(int(pid))
     return out
