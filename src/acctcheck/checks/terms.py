@@ -35,7 +35,7 @@ def run(ctx: CheckContext) -> list[RawFinding]:
             elif mention is not None and name in mention.claim_fields and rule.rule.category in mention.categories:
                 floor = claim_floor(mention, views.value, hit.start, hit.end)
             if everyday is not None and floor is None:
-                cap = everyday.cap(name, rule.rule.id, views.value) or cap
+                cap = everyday.cap(name, rule.rule.id, views.value, (hit.start, hit.end)) or cap
             out.append(RawFinding(rule, name, (hit.start, hit.end), views.value[hit.start:hit.end],
                                   hit.name or hit.canonical, hit.method, hit.syllables, hit.certainty, cap,
                                   floor))

@@ -464,10 +464,16 @@ class EverydayNamesPolicy(_Strict):
     fields: list[TextField] = Field(default_factory=_list_of("nickname"))
     rules: list[str] = Field(default_factory=list, description="rule ids (as in findings: news-words, claims/official)")
     cues: list[str] = Field(default_factory=list, description="我的, 我家, 打卡, 猫咪, 吐槽 …")
+    whole_rules: list[str] = Field(default_factory=list, description="rule ids whose hit that is the whole field "
+                                   "is an idiom used as a name (无与伦比, 立竿见影), not a claim about a product")
     action: RuleAction = "inform"
 
-    def cap(self, field: str, rule_id: str, value: str) -> RuleAction | None:
-        if field in self.fields and rule_id in self.rules and any_of(tuple(self.cues), value):
+    def cap(self, field: str, rule_id: str, value: str, span: tuple[int, int] = (0, 0)) -> RuleAction | None:
+        if field not in self.fields:
+            return None
+        if rule_id in self.rules and any_of(tuple(self.cues), value):
+            return self.action
+        if rule_id in self.whole_rules and not value[:span[0]].strip() and not value[span[1]:].strip():
             return self.action
         return None
 

@@ -117,8 +117,10 @@ def policy_references(snapshot: Snapshot) -> list[str]:
     codes = {r.rule.code for r in snapshot.rules if isinstance(r.rule, ProfessionRule)}
     out: list[str] = []
     if policy.everyday_names is not None:
-        out += [f"policy.yaml › everyday_names.rules: no rule has the id {r!r}"
-                for r in policy.everyday_names.rules if r not in ids]
+        out += [f"policy.yaml › everyday_names.{key}: no rule has the id {r!r}"
+                for key, listed in (("rules", policy.everyday_names.rules),
+                                    ("whole_rules", policy.everyday_names.whole_rules))
+                for r in listed if r not in ids]
     if policy.profession_service is not None:
         out += [f"policy.yaml › profession_service.always_codes: no profession has the code {c!r}"
                 for c in policy.profession_service.always_codes if c not in codes]
