@@ -124,6 +124,8 @@ CURATED_SHAPES: list[str] = [
     #    亲疆 for 新疆, 动态新阅): seen in a development table of evasions of real names
     "察蔡", "报拫", "战戗", "都郗", "新亲", "闻阅", "军车", "队坠", "政玫", "监蓝", "纪记", "税锐", "警儆",
     "公仫", "安妄", "义乂", "家冢", "报扱", "彩采", "成戍", "布市", "南甫", "海每",
+    # -- seen in a development table of evasions of real handles (四川卫现, 武汊发布, 瑚南, 湖北眚, 文化禾旅游, 电视合)
+    "视现", "汉汊", "湖瑚", "省眚", "和禾", "台合",
 ]
 
 # pycorrector pairs that pass the stroke filter but do not look alike at a glance.
