@@ -21,7 +21,7 @@ _RANK = {"pass": 0, "inform": 1, "review": 2, "reject": 3}
 
 
 def _named_job(service: ProfessionServicePolicy, field: str, value: str, span: tuple[int, int],
-               group: list[tuple[TermHit, CompiledRule[ProfessionRule]]], always: frozenset[str]) -> bool:
+               group: list[tuple[TermHit, CompiledRule[ProfessionRule]]]) -> bool:
     """A title that only names the person's job (policy profession_service): typed as it is written, in a field
     where that informs, not the police's or the press's, not a rank claimed in a name, not followed by a verb
     that makes the account a content account (李医生说健康)."""
@@ -31,7 +31,7 @@ def _named_job(service: ProfessionServicePolicy, field: str, value: str, span: t
             # and an invisible character anywhere in the field are evasions, and an evaded title is meant
             and all(h.method == "exact" and not _evaded(title, h.canonical) for h, _ in group)
             and not _INVISIBLE.search(value)
-            and not any(c.rule.code in always for _, c in group)
+            and not any(c.rule.code in service.always_codes for _, c in group)
             and not (field in service.ranked_fields and any(r in title for r in service.ranked))
             and not value[span[1]:].lstrip().startswith(tuple(service.speaking)))
 
@@ -54,7 +54,6 @@ def run(ctx: CheckContext) -> list[RawFinding]:
     service = ctx.snapshot.policy.profession_service
     uncued: Action | None = None
     asked = False  # whether `uncued` was decided: only a request with a title pays for the cue scan
-    always = frozenset(service.always_codes) if service is not None else frozenset()
     out: list[RawFinding] = []
     for name, views in ctx.fields:
         hits = [(h, c) for h in ctx.term_hits(name, views) if of_kind(c := rules[h.rule], ProfessionRule)]
@@ -77,7 +76,7 @@ def run(ctx: CheckContext) -> list[RawFinding]:
                 uncued = (service.uncued_action if service is not None and not verified
                           and not service.offered([v.value for _, v in ctx.fields]) else None)
             if uncued is not None and (cap is None or _RANK[cap] > _RANK[uncued]) and _named_job(
-                    service, name, views.value, span, group, always):  # type: ignore[arg-type]
+                    service, name, views.value, span, group):  # type: ignore[arg-type]
                 cap = uncued
             for hit, compiled in group:
                 out.append(RawFinding(compiled, name, span, views.value[span[0]:span[1]], hit.canonical,
