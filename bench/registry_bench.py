@@ -458,7 +458,7 @@ def main() -> int:
         reqs = reqs_all[n] = requests(3000, names)
         nick_only = [ValidateRequest(fields=AccountFields(nickname=r.fields.nickname)) for r in reqs]
         bare = dataclasses.replace(snap, families={k: v for k, v in snap.families.items()
-                                                   if k not in (layer.FAMILY, layer.BY_FIELD)})
+                                                   if k not in layer.OPENED})
         for r in reqs[:200]:
             validate(snap, r)
         without, with_ = time_engine([bare, snap], reqs)

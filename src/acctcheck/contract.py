@@ -16,6 +16,7 @@ InstitutionKind = Literal[
 ]
 Decision = Literal["pass", "review", "reject"]
 Action = Literal["reject", "review", "inform"]
+ACTION_RANK: dict[Action, int] = {"inform": 0, "review": 1, "reject": 2}  # a cap or a floor compares by this
 Method = Literal[
     "exact", "traditional", "lookalike", "separator", "number_style", "homophone", "pinyin",
     "pattern", "fuzzy", "qr_code", "bidi", "characters",

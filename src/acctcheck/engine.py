@@ -11,14 +11,14 @@ from typing import cast
 
 from acctcheck.checks.base import CheckContext, RawFinding
 from acctcheck.checks.registry import CHECKS
-from acctcheck.contract import Action, Decision, Finding, ValidateRequest, Verdict, construct_trusted
+from acctcheck.contract import ACTION_RANK, Action, Decision, Finding, ValidateRequest, Verdict, construct_trusted
 from acctcheck.geo.region import IpRegion
 from acctcheck.images.model import ImageCode
 from acctcheck.match.nesting import drop_nested
 from acctcheck.packs.schema import Policy
 from acctcheck.packs.snapshot import Snapshot
 
-_RANK: dict[Action, int] = {"inform": 0, "review": 1, "reject": 2}
+_RANK = ACTION_RANK
 _DECISION: dict[int, Decision] = {0: "pass", 1: "review", 2: "reject"}
 
 

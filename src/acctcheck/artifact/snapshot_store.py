@@ -114,7 +114,7 @@ class _Unpickler(pickle.Unpickler):
 def write_artifact(snapshot: Snapshot, cache_dir: Path, key: str) -> Path:
     """Pickle `snapshot` without its registries, atomically (a reader sees a whole file or none)."""
     bare = dataclasses.replace(snapshot, families={k: v for k, v in snapshot.families.items()
-                                                   if k not in (registry_layer.FAMILY, registry_layer.BY_FIELD)})
+                                                   if k not in registry_layer.OPENED})
     cache_dir.mkdir(parents=True, exist_ok=True)
     final = artifact_path(cache_dir, key)
     tmp = final.with_name(f".{final.name}.{os.getpid()}")

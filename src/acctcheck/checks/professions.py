@@ -4,23 +4,19 @@ domain label the platform shows as its 专门标识; an unverified or wrong one 
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 
 from acctcheck.checks.base import CheckContext, RawFinding
 from acctcheck.checks.mentions import mention_cap
 from acctcheck.checks.term_hits import TermHit
-from acctcheck.contract import Action
+from acctcheck.contract import ACTION_RANK, Action
 from acctcheck.match.nesting import drop_nested
+from acctcheck.normalize.chars import CharFolder, Kind
 from acctcheck.packs.schema import ProfessionRule, ProfessionServicePolicy
 from acctcheck.packs.snapshot import CompiledRule, of_kind
 
-_INVISIBLE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e"
-                        "\u2060-\u206f\u3164\ufeff\uffa0]")
-_RANK = {"pass": 0, "inform": 1, "review": 2, "reject": 3}
 
-
-def _named_job(service: ProfessionServicePolicy, field: str, value: str, span: tuple[int, int],
+def _named_job(service: ProfessionServicePolicy, folder: CharFolder, field: str, value: str, span: tuple[int, int],
                group: list[tuple[TermHit, CompiledRule[ProfessionRule]]]) -> bool:
     """A title that only names the person's job (policy profession_service): typed as it is written, in a field
     where that informs, not the police's or the press's, not a rank claimed in a name, not followed by a verb
@@ -30,7 +26,7 @@ def _named_job(service: ProfessionServicePolicy, field: str, value: str, span: t
             # written as listed: 李醫生, 律-师, a joke or letters for the title (叫兽, lvshi, lv师, 王cpa, ＣＰＡ)
             # and an invisible character anywhere in the field are evasions, and an evaded title is meant
             and all(h.method == "exact" and not _evaded(title, h.canonical) for h, _ in group)
-            and not _INVISIBLE.search(value)
+            and not any(folder(c).kind == Kind.INVISIBLE for c in value)
             and not any(c.rule.code in service.always_codes for _, c in group)
             and not (field in service.ranked_fields and any(r in title for r in service.ranked))
             and not value[span[1]:].lstrip().startswith(tuple(service.speaking)))
@@ -75,8 +71,8 @@ def run(ctx: CheckContext) -> list[RawFinding]:
                 asked = True
                 uncued = (service.uncued_action if service is not None and not verified
                           and not service.offered([v.value for _, v in ctx.fields]) else None)
-            if uncued is not None and (cap is None or _RANK[cap] > _RANK[uncued]) and _named_job(
-                    service, name, views.value, span, group):  # type: ignore[arg-type]
+            if uncued is not None and (cap is None or ACTION_RANK[cap] > ACTION_RANK[uncued]) and _named_job(
+                    service, ctx.snapshot.normalizer.folder, name, views.value, span, group):  # type: ignore[arg-type]
                 cap = uncued
             for hit, compiled in group:
                 out.append(RawFinding(compiled, name, span, views.value[span[0]:span[1]], hit.canonical,

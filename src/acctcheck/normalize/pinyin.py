@@ -14,11 +14,9 @@ text is never mixed with user text, so the block's meaning does not matter.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import itertools
 import marshal
-import os
 import re
 import sys
 from collections.abc import Callable
@@ -248,23 +246,14 @@ def _tables(data: bytes) -> _Tables:
 
 
 def _stored_tables(data: bytes) -> _Tables:
-    """_tables(data), kept in the artifact directory by a digest of the file, this module and the Python
-    version (marshal's format is the interpreter's). A missing, damaged or unwritable copy means building
-    again; the copy is written atomically, so a reader sees all of it or none."""
-    from acctcheck import artifact_dir
+    """_tables(data), kept in the artifact directory (acctcheck.stored) by a digest of the file, this module and
+    the Python version (marshal's format is the interpreter's)."""
+    from acctcheck.stored import kept
 
     h = hashlib.sha256(f"{sys.version}\0".encode() + Path(__file__).read_bytes() + b"\0" + data)
-    path = artifact_dir() / ".normalize" / f"pinyin-{h.hexdigest()[:32]}.marshal"
-    with contextlib.suppress(Exception):
-        stored = marshal.loads(path.read_bytes())
-        if isinstance(stored, tuple) and len(stored) == 5:
-            return stored
-    tables = _tables(data)
-    with contextlib.suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}")
-        tmp.write_bytes(marshal.dumps(tables))
-        os.replace(tmp, path)
+    tables: _Tables = kept(".normalize", f"pinyin-{h.hexdigest()[:32]}.marshal", lambda: _tables(data),
+                           dumps=marshal.dumps, loads=marshal.loads,
+                           valid=lambda stored: isinstance(stored, tuple) and len(stored) == 5)
     return tables
 
 

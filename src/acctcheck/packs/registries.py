@@ -22,6 +22,7 @@ FAMILY = "registry"  # snapshot.families[FAMILY]: rule index -> RegistryIndex
 SUFFIXES = "registry_suffixes"  # snapshot.families[SUFFIXES]: folded association suffixes (a frozenset)
 BASE = "base_revision"  # snapshot.families[BASE]: digest of every input but the registry files
 BY_FIELD = "registry_by_field"  # snapshot.families[BY_FIELD]: (account type, field) -> ((rule index, index), …)
+OPENED = (FAMILY, BY_FIELD)  # the families that hold mapped artifacts: never pickled, opened by each process
 
 _OPEN: dict[Path, RegistryIndex] = {}  # artifact dir -> its mapping, reused by later snapshots of this process
 _OPEN_LOCK = threading.Lock()
@@ -98,5 +99,5 @@ def rebase(previous: Snapshot, loaded: LoadedSet) -> Snapshot | None:
     )
 
 
-__all__ = ["FAMILY", "SUFFIXES", "BASE", "BY_FIELD", "by_field", "RegistryFileError", "open_registry", "rebase",
-           "with_policy_defaults", "folded_suffixes"]
+__all__ = ["FAMILY", "SUFFIXES", "BASE", "BY_FIELD", "OPENED", "by_field", "RegistryFileError", "open_registry",
+           "rebase", "with_policy_defaults", "folded_suffixes"]
