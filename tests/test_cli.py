@@ -136,3 +136,13 @@ def test_service_without_rules_says_so(tmp_path: Path) -> None:
         assert "rules directory not found" in line["msg"] and "previous revision" not in line["msg"]
     finally:
         srv.stop()
+
+
+def test_serve_refuses_an_unknown_worker_start(monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """ACCTCHECK_WORKER_START is fork (the default) or spawn; anything else is a usage error, not a silent default."""
+    from acctcheck.cli import main
+
+    monkeypatch.setenv("ACCTCHECK_WORKER_START", "frk")
+    assert main(["serve", "--workers", "2", "--port", "1"]) == 2
+    assert "ACCTCHECK_WORKER_START must be fork or spawn" in capsys.readouterr().err

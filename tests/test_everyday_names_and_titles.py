@@ -96,3 +96,14 @@ def test_a_work_title_a_retirement_or_a_denial_in_free_text_informs(snapshot: Sn
 @pytest.mark.parametrize("bio", ["我是杭州市公安局工作人员", "杭州市公安局官方账号", "《人民日报》官方账号"])
 def test_a_claim_in_free_text_is_not_excused_by_quotes_or_cues(snapshot: Snapshot, bio: str) -> None:
     assert decide(snapshot, nickname="小王", bio=bio)[0] == "reject"
+
+
+@pytest.mark.parametrize("quotes", ["《", "《》「"])
+def test_title_quotes_are_a_pair_or_nothing(quotes: str) -> None:
+    """One mark alone would silently mention nothing: refused when the policy loads."""
+    from pydantic import ValidationError
+
+    from acctcheck.packs.schema import MentionPolicy
+
+    with pytest.raises(ValidationError, match="title_quotes"):
+        MentionPolicy(title_quotes=quotes)

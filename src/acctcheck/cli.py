@@ -171,6 +171,9 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
     from acctcheck.metrics_dir import MetricsDirError, worker_metrics_dir
 
+    start = os.environ.get("ACCTCHECK_WORKER_START", "fork")
+    if start not in ("fork", "spawn"):
+        raise CliError(f"ACCTCHECK_WORKER_START must be fork or spawn, not {start!r}")
     os.environ["ACCTCHECK_RULES_DIR"] = str(Path(args.rules).resolve())
     if args.header_timeout is not None:  # read by every worker (api/header_timeout.py)
         os.environ["ACCTCHECK_HEADER_TIMEOUT_S"] = str(args.header_timeout)

@@ -393,8 +393,8 @@ class MentionPolicy(_Strict):
     mention_after: list[str] = Field(default_factory=list, description="观众, 读者 … after the name")
     list_joiners: str = Field(default="、，,和与及/ ", description="a name joined by only these characters to a "
                               "mentioned name is mentioned too (读报：人民日报、参考消息)")
-    title_quotes: str = Field(default="《》", max_length=2, description="opening and closing marks of a work's "
-                              "title: a name inside one (看了三遍《警察荣誉》) is mentioned; empty: none")
+    title_quotes: str = Field(default="《》", pattern=r"^(..)?$", description="opening and closing marks of a "
+                              "work's title: a name inside one (看了三遍《警察荣誉》) is mentioned; empty: none")
     mention_action: RuleAction = "inform"
     bare_action: RuleAction = "review"
     claim_action: RuleAction = Field(default="reject", description="the least action of a name next to a claim "
