@@ -117,15 +117,15 @@ class TermAutomaton(Generic[P]):
         return self.payloads[i]
 
     def matches(self, text: str) -> list[tuple[int, int, int]]:
-        """Every occurrence (overlapping) as (key index into `payloads`, start, end) in code points of
-        `text`, ordered by end position (the order ahocorasick-rs gave, which the callers were written for).
-        The payloads, groups and halves of every key found are decoded when this returns."""
+        """Every occurrence (overlapping) as (start, end, key index into `payloads`) in code points of
+        `text`, ordered by end position (callers that complete compose chains rely on it). The payloads,
+        groups and halves of every key found are decoded when this returns."""
         if self._ac is None or not text:
             return []
-        found = [(i, a, b) for a, b, i in self._ac.find_overlapping(text)]
+        found: list[tuple[int, int, int]] = self._ac.find_overlapping(text)
         if self._blob:
             payloads = self.payloads
-            for i, _, _ in found:
+            for _, _, i in found:
                 if payloads[i] is None:  # type-wise never (see __setstate__); decoded on first sight
                     self._load(i)
         return found
@@ -133,5 +133,5 @@ class TermAutomaton(Generic[P]):
     def find(self, text: str) -> Iterator[tuple[tuple[P, ...], int, int]]:
         """Every occurrence (overlapping) as (payloads, start, end) in code points of `text`."""
         payloads = self.payloads
-        for idx, start, end in self.matches(text):
+        for start, end, idx in self.matches(text):
             yield payloads[idx], start, end

@@ -100,7 +100,7 @@ def one_edit_matches(matches: list[tuple[int, int, int]], halves: list[tuple[Hal
     """(term key, start, end) in view coordinates for every term spelt with exactly one visual edit, from the
     automaton occurrences of `text` (`halves[idx]`: the Half payloads of key idx, see TermAutomaton)."""
     out: list[tuple[str, int, int]] = []
-    for idx, s, e in matches:
+    for s, e, idx in matches:
         for half in halves[idx]:
             key = half.key
             if half.left:

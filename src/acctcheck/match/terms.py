@@ -86,32 +86,46 @@ def collect(view: View, automaton: TermAutomaton[TermEntry], owners: frozenset[i
     compose parts (0 for a whole-term rule)."""
     whole: list[Occurrence] = []
     allow: list[AllowSpan] = []
-    parts: dict[tuple[int, int, int], list[tuple[TermEntry, int, bool]]] = {}
-    heads: list[tuple[tuple[TermEntry, ...], int, int, bool]] = []  # compose heads, a group per occurrence
-    part_starts: set[int] = set()  # where some later part begins: a head ending elsewhere starts no chain
     text = view.text
-    groups = automaton.groups
     matches = automaton.matches(text)
+    if not matches:
+        return whole, allow
+    groups = automaton.groups
+    payloads = automaton.payloads
     occurrences: list[tuple[_Group, int, int, bool]] = [
-        (groups[idx], s, e, False) for idx, s, e in matches if automaton.payloads[idx]]  # () for a half only
+        (groups[idx], s, e, False) for s, e, idx in matches if payloads[idx]]  # () for a half only
     if automaton.halves:
         lookup = automaton.lookup
+        n = len(occurrences)
         occurrences.extend(
             (TermAutomaton.group(found, lambda x: entry_class(x, rule_parts), ENTRY_CLASSES), s, e, True)
             for key, s, e in one_edit_matches(matches, automaton.halves, text, shapes)
             if (found := lookup(key)))
+        if len(occurrences) > n:
+            occurrences.sort(key=_end)  # the chain pass below reads occurrences in end order, as matched
+    parts: dict[tuple[int, int, int], list[tuple[TermEntry, int, bool]]] = {}
+    heads: list[tuple[tuple[TermEntry, ...], int, int, bool]] = []  # compose heads, a group per occurrence
+    # Where a head or a kept part ends: a later part starting anywhere else can join no chain, so it is not
+    # kept. Parts end after they start, so in end order every chain's earlier pieces are seen first. Most
+    # occurrences of a clean field are one-character parts heard by sound (局, 委) that follow nothing.
+    reach: set[int] = set()
+    part_starts: set[int] = set()  # where a kept part begins: a head ending elsewhere starts no chain
     for (wholes, firsts, laters, complete), s, e, fuzzy in occurrences:
-        for entry in wholes:
-            if entry.rule in owners:  # the rules for this account type and field
-                whole.append((entry, s, e, fuzzy or entry.edited))
-            elif entry.rule == ALLOW and not fuzzy:
-                allow.append((entry.pack, s, e))
-        for entry in laters:
-            if entry.rule in owners:
-                parts.setdefault((entry.rule, entry.part, s), []).append((entry, e, fuzzy or entry.edited))
-                part_starts.add(s)
+        if wholes:
+            for entry in wholes:
+                if entry.rule in owners:  # the rules for this account type and field
+                    whole.append((entry, s, e, fuzzy or entry.edited))
+                elif entry.rule == ALLOW and not fuzzy:
+                    allow.append((entry.pack, s, e))
+        if laters and s in reach:
+            for entry in laters:
+                if entry.rule in owners:
+                    parts.setdefault((entry.rule, entry.part, s), []).append((entry, e, fuzzy or entry.edited))
+                    part_starts.add(s)
+                    reach.add(e)
         if firsts:
             heads.append((firsts, s, e, fuzzy))
+            reach.add(e)
         if complete:
             heads.append((complete, s, e, fuzzy))
     for entries, s, e, fuzzy in heads:
@@ -122,6 +136,10 @@ def collect(view: View, automaton: TermAutomaton[TermEntry], owners: frozenset[i
                 continue
             _chain(rule_parts, parts, entry, s, e, fuzzy, whole)
     return whole, allow
+
+
+def _end(occurrence: tuple[_Group, int, int, bool]) -> int:
+    return occurrence[2]
 
 
 def _chain(rule_parts: tuple[int, ...], parts: dict[tuple[int, int, int], list[tuple[TermEntry, int, bool]]],
