@@ -118,6 +118,9 @@ RADIO_REAL = 3
 _RADIO = re.compile(f"[0-9洞两拐勾](?:[ \\-.·_/|]{{0,2}}[0-9洞两拐勾]){{{RADIO_RUN - 1},}}")  # spaced in groups too
 
 
+_RADIO_WORD = re.compile("[洞两拐勾]")
+
+
 def _radio_digits(text: str) -> str:
     def fold(m: re.Match[str]) -> str:
         run = m.group()
@@ -130,7 +133,7 @@ def contact_view(folder: CharFolder, value: str, text: str, digits: bool = True)
     `vx: abc_123` or `name # qq.com`; invisible characters are still removed. `text` is Woven.contact.
     Radio-style digit words inside digit runs read as digits (one character for one, so offsets hold); numbers
     spelt out in English or pinyin words are read as digits too (number_words: one character per word)."""
-    if any(c in text for c in "洞两拐勾"):
+    if digits and _RADIO_WORD.search(text):  # read only in runs that hold real digits already
         text = _radio_digits(text)
     text, origin = read_number_words(text)
     if origin is not None:
