@@ -126,6 +126,10 @@ CURATED_SHAPES: list[str] = [
     "公仫", "安妄", "义乂", "家冢", "报扱", "彩采", "成戍", "布市", "南甫", "海每",
     # -- seen in a development table of evasions of real handles (四川卫现, 武汊发布, 瑚南, 湖北眚, 文化禾旅游, 电视合)
     "视现", "汉汊", "湖瑚", "省眚", "和禾", "台合",
+    # -- characters of place, organ and media names against a look-alike with one component added or changed
+    #    (楠宁, 河南文旋, 海南警万, 正兆方网): the components the stroke filter above cannot see (a whole radical)
+    "州洲", "南楠", "方万", "旅旋", "北兆", "院完", "刊刑", "闻问", "厅斤", "县具", "镇填", "监盐", "讯迅",
+    "健建", "传转", "防坊", "武式", "通涌", "部陪",
 ]
 
 # pycorrector pairs that pass the stroke filter but do not look alike at a glance.
