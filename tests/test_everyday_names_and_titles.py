@@ -107,3 +107,24 @@ def test_title_quotes_are_a_pair_or_nothing(quotes: str) -> None:
 
     with pytest.raises(ValidationError, match="title_quotes"):
         MentionPolicy(title_quotes=quotes)
+
+
+@pytest.mark.parametrize("bio", ["湘西头条", "坏球时报！", "寿光公安"])
+def test_a_bio_that_is_only_a_name_is_judged_as_a_name(snapshot: Snapshot, bio: str) -> None:
+    """policy field_names: the rule's own action, not the inform its bio field_actions give free text."""
+    decision, findings = decide(snapshot, nickname="小王", bio=bio)
+    assert decision == "review", findings
+
+
+@pytest.mark.parametrize("bio", ["每天早上听一遍新闻再出门", "寿光公安提醒大家注意安全"])
+def test_a_name_inside_free_text_keeps_the_field_action(snapshot: Snapshot, bio: str) -> None:
+    decision, findings = decide(snapshot, nickname="小王", bio=bio)
+    assert decision == "pass" and findings and all(f.endswith(":inform") for f in findings), findings
+
+
+def test_fills_field_counts_only_letters_digits_and_han() -> None:
+    from acctcheck.engine import fills_field
+    assert fills_field("湘西头条！！🎉", (2, 4), 2)
+    assert fills_field("坏球时报", (2, 4), 2)
+    assert not fills_field("每天听新闻", (3, 5), 2)
+    assert not fills_field("寿光公安提醒大家", (0, 4), 2)

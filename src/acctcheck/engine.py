@@ -57,12 +57,14 @@ def new_decision_id() -> str:
     return _POOL.take(16).translate(_B32).decode("ascii")
 
 
-def effective_action(policy: Policy, raw: RawFinding) -> Action:
+def effective_action(policy: Policy, raw: RawFinding, named: bool = False) -> Action:
     """The rule's action, overridden per category by the policy, and lowered to review when the method that
-    found it is less certain than the policy requires for a reject (long homophones keep it)."""
+    found it is less certain than the policy requires for a reject (long homophones keep it). `named`: the
+    field holds nothing but this hit (fills_field), so its field action does not apply."""
     rule = raw.rule.rule
     by_field = cast(dict[str, Action], rule.field_actions)  # image fields have no entry: the rule's action
-    action = policy.category_actions.get(rule.category) or by_field.get(raw.field, rule.action)
+    action = policy.category_actions.get(rule.category) or (rule.action if named else
+                                                            by_field.get(raw.field, rule.action))
     if raw.floor is not None and _RANK[raw.floor] > _RANK[action]:
         action = raw.floor
     if action == "reject":
@@ -76,6 +78,17 @@ def effective_action(policy: Policy, raw: RawFinding) -> Action:
     if raw.cap is not None and _RANK[action] > _RANK[raw.cap]:
         action = raw.cap
     return action
+
+
+def fills_field(value: str, span: tuple[int, int], slack: int) -> bool:
+    """`value` holds little besides value[span]: at most `slack` letters, digits or Han characters around it
+    (a bio that is only 湘西头条, or 湘西头条！)."""
+    rest = 0
+    for part in (value[:span[0]], value[span[1]:]):
+        rest += sum(1 for c in part if c.isalnum())
+        if rest > slack:
+            return False
+    return True
 
 
 def _finding(raw: RawFinding, action: Action) -> Finding:
@@ -122,8 +135,12 @@ def validate(
     raws.sort(key=_start_order)
     # a hit inside a longer hit of its field and category adds nothing (外交部 inside 中华人民共和国外交部)
     kept = drop_nested(raws, [r.span for r in raws], [(r.field, r.rule.rule.category) for r in raws])
+    names = snapshot.policy.field_names
     for raw in kept:
-        action = effective_action(snapshot.policy, raw)
+        named = (names is not None and raw.span is not None and raw.field in names.fields
+                 and raw.field in raw.rule.rule.field_actions
+                 and fills_field(getattr(request.fields, raw.field), raw.span, names.slack))
+        action = effective_action(snapshot.policy, raw, named)
         finding = _finding(raw, action)
         if raw.rule.shadow:
             shadow.append(finding)

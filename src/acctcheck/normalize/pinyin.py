@@ -93,6 +93,31 @@ class PinyinTable:
             return ["".join(o[0] for o in options)]
         return ["".join(p) for p in itertools.product(*options)]
 
+    def reading_variants(self, skeleton: str, cap: int = 8) -> list[str]:
+        """For a name with more heteronym combinations than term_keys indexes (it keeps only the most common
+        readings then), the keys that differ from that one in a single character's reading, at most `cap`:
+        what a user who types the name in pinyin may spell (南方都市报 as nanfang dushibao: 都 is dou alone, du in
+        都市). Matched as typed pinyin only: heard in Han characters they find ordinary phrases (长安棋局)."""
+        codes = self._codes
+        options: list[tuple[str, ...]] = []
+        total = 1
+        for ch in skeleton:
+            rs = codes.get(ch)
+            if rs is None:
+                return []
+            options.append(rs)
+            total *= len(rs)
+        if total <= cap:
+            return []  # term_keys has every combination
+        primary = [o[0] for o in options]
+        keys: list[str] = []
+        for i, o in enumerate(options):
+            for alt in o[1:]:
+                if len(keys) >= cap:
+                    return keys
+                keys.append("".join(primary[:i]) + alt + "".join(primary[i + 1:]))
+        return keys
+
     def initials(self, han: str, cap: int = 8) -> list[str]:
         """The pinyin initials a name is abbreviated to (人民日报 → rmrb), one per heteronym reading (capped);
         empty unless every character is Chinese with a reading."""

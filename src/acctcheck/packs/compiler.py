@@ -86,6 +86,10 @@ class _Builder:
                 if alt is not None and alt not in keys:
                     typed_only = typed_only or dataclasses.replace(entry, typed_only=True)
                     self.pinyin[alt].append(typed_only)
+            if keys and len(keys) == 1:  # one key: maybe only the common readings of a many-heteronym name
+                for k in self.n.pinyin.reading_variants(name.translate(folder.han_table)):
+                    typed_only = typed_only or dataclasses.replace(entry, typed_only=True)
+                    self.pinyin[k].append(typed_only)
         return len(names)
 
 

@@ -451,6 +451,16 @@ def _alternation(words: list[str]) -> re.Pattern[str] | None:
     return re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True)))) if words else None
 
 
+class FieldNamesPolicy(_Strict):
+    """A bio or signature that holds nothing but a name (湘西头条, 沈阳市消防救援支队) presents the account as that
+    body, as a nickname would: its hits take the rule's own action, not the gentler `field_actions` that free
+    text gets (寿光公安提醒大家… informs)."""
+
+    fields: list[TextField] = Field(default_factory=_list_of("bio", "signature"))
+    slack: int = Field(default=2, ge=0, le=16, description="letters or Han characters the field may hold "
+                       "besides the name (punctuation, spaces and emoji are not counted)")
+
+
 class EverydayNamesPolicy(_Strict):
     """A name plainly about the person's own life (a diary, a pet, a child, a joke about oneself) uses a news
     word, 官方 or 全国第一 as an everyday word: 我的减肥日报, 猫咪日报今天也很可爱, 官方吐槽小王. With one of `cues`
@@ -555,6 +565,8 @@ class Policy(_Strict):
         default=None, description="an unverified title informs unless the information offers the service")
     everyday_names: EverydayNamesPolicy | None = Field(
         default=None, description="generic words in a name about the person's own life (我的减肥日报)")
+    field_names: FieldNamesPolicy | None = Field(
+        default=None, description="a bio or signature that is only a name is judged as a name")
     sentence_breaks: str = Field(default="", description="in sentence_break_fields, a term hit whose span holds one "
                                  "of these characters spans two sentences and is dropped (乌鲁木齐人，大盘鸡)")
     sentence_break_fields: list[TextField] = Field(
