@@ -128,3 +128,15 @@ def test_fills_field_counts_only_letters_digits_and_han() -> None:
     assert fills_field("坏球时报", (2, 4), 2)
     assert not fills_field("每天听新闻", (3, 5), 2)
     assert not fills_field("寿光公安提醒大家", (0, 4), 2)
+
+
+@pytest.mark.parametrize("bio", ["中国人", "国家机关"])
+def test_a_bio_that_is_only_a_strict_word_phrase_is_no_name(snapshot: Snapshot, bio: str) -> None:
+    """field_names.categories: names of bodies, outlets and places; a strict word (中国, 国家) keeps its field
+    action in a bio even when it is all the bio says."""
+    assert decide(snapshot, nickname="小王", bio=bio)[0] == "pass"
+
+
+def test_a_place_brand_that_is_the_whole_bio_is_a_name(snapshot: Snapshot) -> None:
+    assert decide(snapshot, nickname="小王", bio="健康张家港")[0] == "review"
+    assert decide(snapshot, nickname="小王", bio="去年去了平安北京旅游")[0] == "pass"

@@ -138,7 +138,7 @@ def validate(
     names = snapshot.policy.field_names
     for raw in kept:
         named = (names is not None and raw.span is not None and raw.field in names.fields
-                 and raw.field in raw.rule.rule.field_actions
+                 and raw.field in raw.rule.rule.field_actions and raw.rule.rule.category in names.categories
                  and fills_field(getattr(request.fields, raw.field), raw.span, names.slack))
         action = effective_action(snapshot.policy, raw, named)
         finding = _finding(raw, action)

@@ -457,6 +457,8 @@ class FieldNamesPolicy(_Strict):
     text gets (寿光公安提醒大家… informs)."""
 
     fields: list[TextField] = Field(default_factory=_list_of("bio", "signature"))
+    categories: list[Category] = Field(default_factory=list, description="the categories of names (organs, "
+                                       "outlets, places): a bio that is only 中国人 uses a strict word, not a name")
     slack: int = Field(default=2, ge=0, le=16, description="letters or Han characters the field may hold "
                        "besides the name (punctuation, spaces and emoji are not counted)")
 
