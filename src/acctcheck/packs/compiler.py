@@ -16,6 +16,7 @@ from acctcheck.match.entries import ALLOW, ENTRY_CLASSES, TermEntry, entry_class
 from acctcheck.match.frames import FRAMES, HEAD, TAIL, UNLESS, FrameIndex, Gap
 from acctcheck.match.fuzzy import half_entries
 from acctcheck.match.patterns import PatternError, PatternSet, compile_pattern
+from acctcheck.normalize.chars import Flag
 from acctcheck.normalize.normalizer import Normalizer
 from acctcheck.packs import registries as registry_layer
 from acctcheck.packs.errors import PackIssue, PackSetError
@@ -38,6 +39,7 @@ from acctcheck.packs.word_order import expand_line
 from acctcheck.registry.artifact import RegistryIndex
 
 MAX_NAMES_PER_ENTRY = 64
+_DIGIT_LETTERS = str.maketrans("oil", "011")  # the letters of an acronym that digits stand in for
 
 
 class _Builder:
@@ -77,6 +79,8 @@ class _Builder:
             self.skeleton[key].append(entry)
             if len(key) in (2, 3):
                 self._shape_variants(key, entry, both_swapped)
+            if entry.capitals:
+                self._digit_letters(key, entry)
             typed_only: TermEntry | None = None
             for k in keys:
                 self.pinyin[k].append(entry)
@@ -105,6 +109,17 @@ class _Builder:
             for key in self.n.pinyin.initials(han):
                 self.skeleton[key].append(TermEntry(rule, pack, -1, names[0], _zeros(len(key)), 0, name,
                                                     initials=True))
+
+    def _digit_letters(self, key: str, entry: TermEntry) -> None:
+        """An acronym (WHO, UNESCO) spelt with the digits that look like its letters (W·H·0, U.N.E.S.C.0): a
+        key with every o as 0 and every i or l as 1, its flags marking those as look-alikes (method lookalike).
+        Only acronyms, which match in capitals only, and only where letters stay the majority, so no word or
+        number of ordinary text reads as one."""
+        variant = key.translate(_DIGIT_LETTERS)
+        if variant == key or not key.isascii() or 2 * sum(c.isdigit() for c in variant) > len(variant):
+            return  # mostly digits: ILO as 110 is a number (身高110cm)
+        flags = tuple(Flag.LOOKALIKE if a != b else f for a, b, f in zip(key, variant, entry.flags, strict=True))
+        self.skeleton[variant].append(dataclasses.replace(entry, flags=flags))
 
     def _shape_variants(self, key: str, entry: TermEntry, both_swapped: bool = False) -> None:
         """Short keys with one character swapped for a similar shape are indexed too, as one-edit spellings:
