@@ -22,19 +22,17 @@ def _method(view: View, s: int, he: int, ts: int, e: int) -> Method:
 
 def run(ctx: CheckContext) -> list[RawFinding]:
     snapshot = ctx.snapshot
-    index: FrameIndex | None = snapshot.families.get(FRAMES)
-    if index is None:
+    plan: dict[tuple[str, str], FrameIndex] | None = snapshot.families.get(FRAMES)
+    if not plan:
         return []
     rules = snapshot.rules
     out: list[RawFinding] = []
     for name, views in ctx.fields:
-        allowed = snapshot.rules_by_field[(ctx.request.account_type, name)]
-        if allowed.isdisjoint(index.frames):
-            continue  # frames look at names: a bio costs nothing
+        index = plan.get((ctx.request.account_type, name))
+        if index is None:
+            continue  # no frame reads this field
         skel = views.skeleton
-        for r_idx, s, he, ts, e, edited in index.spans(skel.text):
-            if r_idx not in allowed:
-                continue
+        for r_idx, s, he, ts, e, edited in index.spans(skel.text):  # only frames this field is read for
             compiled = snapshot.rules[r_idx]
             a, z = skel.span(s, e)
             if any(h.start < z and a < h.end and rules[h.rule].rule.category == compiled.rule.category

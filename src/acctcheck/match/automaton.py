@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import pickle
 from array import array
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any, Generic, TypeVar, cast
 
 import daachorse
@@ -130,8 +130,3 @@ class TermAutomaton(Generic[P]):
                     self._load(i)
         return found
 
-    def find(self, text: str) -> Iterator[tuple[tuple[P, ...], int, int]]:
-        """Every occurrence (overlapping) as (payloads, start, end) in code points of `text`."""
-        payloads = self.payloads
-        for start, end, idx in self.matches(text):
-            yield payloads[idx], start, end

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from acctcheck.match.automaton import TermAutomaton
 
 HEAD, TAIL, UNLESS = 0, 1, 2
-FRAMES = "frames"  # Snapshot.families key of the compiled FrameIndex
+FRAMES = "frames"  # Snapshot.families key: (account type, field) -> the FrameIndex of the frames read there
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,18 +36,26 @@ class FrameIndex:
         # payload (frame, role, edited): edited = a look-alike spelling of the word (洛阳市 as 络阳市)
         self.automaton: TermAutomaton[tuple[int, int, bool]] = TermAutomaton(keys)
         self.gaps = gaps
-        self.frames = frozenset(gaps)  # the frame ids: a caller skips a field no frame looks at
+        # the keys that end some frame: a text holding none has no framed span, and most names hold a head
+        # word only (人民, 社会, a place), so they stop at this test
+        self.ending_keys = frozenset(i for i, payloads in enumerate(self.automaton.payloads)
+                                     if any(role == TAIL for _, role, _ in payloads))
 
     def spans(self, text: str) -> list[tuple[int, int, int, int, int, bool]]:
         """(frame, head start, head end, tail start, tail end, edited) of every framed span of `text`, the widest
         per ending: a head, then min..max Han characters (or digits folded from them) none of which the frame
         excludes, then an ending that no `unless` word closes and no `not_before` character follows. At most one
         of head and ending may be a look-alike spelling (`edited`)."""
+        matches = self.automaton.matches(text)
+        endings = self.ending_keys
+        if not any(idx in endings for _, _, idx in matches):
+            return []
         heads: dict[int, list[tuple[int, int, bool]]] = {}
         tails: list[tuple[int, int, int, bool]] = []
         unless: set[tuple[int, int]] = set()
-        for payloads, s, e in self.automaton.find(text):
-            for frame, role, edited in payloads:
+        payloads_of = self.automaton.payloads
+        for s, e, idx in matches:
+            for frame, role, edited in payloads_of[idx]:
                 if role == HEAD:
                     heads.setdefault(frame, []).append((s, e, edited))
                 elif role == TAIL:

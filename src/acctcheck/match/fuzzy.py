@@ -100,9 +100,14 @@ def one_edit_matches(matches: list[tuple[int, int, int]], halves: list[tuple[Hal
     """(term key, start, end) in view coordinates for every term spelt with exactly one visual edit, from the
     automaton occurrences of `text` (`halves[idx]`: the Half payloads of key idx, see TermAutomaton)."""
     out: list[tuple[str, int, int]] = []
+    n = len(text)
     for s, e, idx in matches:
         for half in halves[idx]:
             key = half.key
+            # every edit keeps the length or adds a character: the rest of the key must fit in the text
+            need = len(key) - (e - s)
+            if (e + need > n) if half.left else (s < need):
+                continue
             if half.left:
                 end = _one_edit_forward(text, e, key[e - s:], shapes)
                 hit = (key, s, end) if end is not None else None

@@ -95,13 +95,11 @@ def collect(view: View, automaton: TermAutomaton[TermEntry], owners: frozenset[i
     occurrences: list[tuple[_Group, int, int, bool]] = [
         (groups[idx], s, e, False) for s, e, idx in matches if payloads[idx]]  # () for a half only
     if automaton.halves:
-        lookup = automaton.lookup
-        n = len(occurrences)
-        occurrences.extend(
-            (TermAutomaton.group(found, lambda x: entry_class(x, rule_parts), ENTRY_CLASSES), s, e, True)
-            for key, s, e in one_edit_matches(matches, automaton.halves, text, shapes)
-            if (found := lookup(key)))
-        if len(occurrences) > n:
+        edited = [(TermAutomaton.group(found, lambda x: entry_class(x, rule_parts), ENTRY_CLASSES), s, e, True)
+                  for key, s, e in one_edit_matches(matches, automaton.halves, text, shapes)
+                  if (found := automaton.lookup(key))]
+        if edited:
+            occurrences += edited
             occurrences.sort(key=_end)  # the chain pass below reads occurrences in end order, as matched
     parts: dict[tuple[int, int, int], list[tuple[TermEntry, int, bool]]] = {}
     heads: list[tuple[tuple[TermEntry, ...], int, int, bool]] = []  # compose heads, a group per occurrence
@@ -109,6 +107,7 @@ def collect(view: View, automaton: TermAutomaton[TermEntry], owners: frozenset[i
     # kept. Parts end after they start, so in end order every chain's earlier pieces are seen first. Most
     # occurrences of a clean field are one-character parts heard by sound (局, 委) that follow nothing.
     reach: set[int] = set()
+    completes = False  # a head that covers every part (美驻华使馆) completes a chain by itself
     part_starts: set[int] = set()  # where a kept part begins: a head ending elsewhere starts no chain
     for (wholes, firsts, laters, complete), s, e, fuzzy in occurrences:
         if wholes:
@@ -128,6 +127,9 @@ def collect(view: View, automaton: TermAutomaton[TermEntry], owners: frozenset[i
             reach.add(e)
         if complete:
             heads.append((complete, s, e, fuzzy))
+            completes = True
+    if not parts and not completes:
+        return whole, allow  # the usual case: place names with no organ after them, so no chain to complete
     for entries, s, e, fuzzy in heads:
         if e not in part_starts and entries[0].covers < rule_parts[entries[0].rule]:
             continue  # the usual case: a place name with no organ after it (every head of the group needs one)

@@ -14,13 +14,11 @@ the permutation that findings need to point at what the user typed.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
 LRE, RLE, PDF, LRO, RLO = "\u202a", "\u202b", "\u202c", "\u202d", "\u202e"
 LRI, RLI, FSI, PDI = "\u2066", "\u2067", "\u2068", "\u2069"
 CONTROLS = LRE + RLE + PDF + LRO + RLO + LRI + RLI + FSI + PDI
-HAS_CONTROL = re.compile(f"[{CONTROLS}]")
 MAX_DEPTH = 125
 
 _STRONG_R = frozenset({"R", "AL"})

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from acctcheck.normalize.bidi import HAS_CONTROL, remap, visual_order
+from acctcheck.normalize.bidi import CONTROLS, remap, visual_order
 from acctcheck.normalize.chars import CharFolder, CharTable, Flag
 from acctcheck.normalize.number_words import may_hold_number_words
 from acctcheck.normalize.pinyin import PinyinTable, pinyin_view
 from acctcheck.normalize.shapes import ShapeTables
-from acctcheck.normalize.skeleton import Woven, contact_view, woven_piece, woven_views
+from acctcheck.normalize.skeleton import BIDI, FILL, Woven, contact_view, woven_piece, woven_views
 from acctcheck.normalize.view import View
 
 
@@ -19,9 +19,14 @@ class Normalizer:
         codes = self.pinyin.code_table
         # character -> its slots in every view (see skeleton.woven_views)
         self.view_table = CharTable(self.folder, lambda f: woven_piece(f, codes))
+        for control in CONTROLS:  # invisible, and marked: a field holding one is read in display order
+            self.view_table[ord(control)] = BIDI + FILL * 3
 
     def skeleton(self, value: str) -> View:
-        return woven_views(self.folder, self.view_table, value).skeleton
+        """The skeleton of a term as written (bidi controls dropped like any invisible character)."""
+        woven = woven_views(self.folder, self.view_table, value, display=True)
+        assert woven is not None  # display=True never asks for display order
+        return woven.skeleton
 
     def views(self, value: str) -> FieldViews:
         return FieldViews(self, value)
@@ -45,10 +50,10 @@ class FieldViews:
         woven = self._woven
         if woven is None:
             n = self.normalizer
-            if HAS_CONTROL.search(self.value):
-                woven = self._woven = self._weave_display_order()
-            else:
-                woven = self._woven = woven_views(n.folder, n.view_table, self.value)
+            woven = woven_views(n.folder, n.view_table, self.value)
+            if woven is None:  # a bidi control
+                woven = self._weave_display_order()
+            self._woven = woven
         return woven
 
     def _weave_display_order(self) -> Woven:
@@ -56,7 +61,8 @@ class FieldViews:
         what they typed; positions shown right to left carry Flag.BIDI (method `bidi`)."""
         n = self.normalizer
         self._bidi = visual_order(self.value)
-        woven = woven_views(n.folder, n.view_table, self._bidi[0])
+        woven = woven_views(n.folder, n.view_table, self._bidi[0], display=True)
+        assert woven is not None  # display=True never asks for display order
         return woven._replace(skeleton=self._typed_offsets(woven.skeleton))
 
     def _typed_offsets(self, inner: View) -> View:

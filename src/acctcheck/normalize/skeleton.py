@@ -58,6 +58,7 @@ def _contact_maps(folder: CharFolder, value: str) -> Maps:
 
 
 FILL = "\x01"  # a woven slot with nothing in it (a control character: never in any view's text)
+BIDI = "\x02"  # the first slot of a bidi control (normalize/bidi.py): such a field is read in display order
 
 
 class Woven(NamedTuple):
@@ -68,14 +69,22 @@ class Woven(NamedTuple):
     digits: bool  # the skeleton holds a digit (so may the contact view: it folds digits alike)
 
 
-def woven_views(folder: CharFolder, table: Mapping[int, str], value: str) -> Woven:
+def woven_views(folder: CharFolder, table: Mapping[int, str], value: str, display: bool = False) -> Woven | None:
     """Every view's text from one `str.translate` pass and C-speed slices.
 
     `table` (Normalizer.view_table) maps a character to four code points per character it yields: its
     skeleton character, its Han form before number folding ("\0" if none), its syllable code and its contact
     character; a separator yields FILL in the first three slots, an invisible FILL in all four. A translate
-    pass costs ~50 ns a character, so four separate passes were the largest single cost of a clean request."""
+    pass costs ~50 ns a character, so four separate passes were the largest single cost of a clean request.
+
+    None when `value` holds a bidi control (BIDI in the table: one C scan of the woven string instead of a
+    regex over the value): the caller puts it in display order and weaves that with `display` set, where the
+    controls are invisible like any other."""
     woven = value.translate(table)
+    if BIDI in woven:
+        if not display:
+            return None
+        woven = woven.replace(BIDI, FILL)
     marked = woven[0::4]
     text = marked.replace(FILL, "")
     digits = DIGIT.search(text) is not None

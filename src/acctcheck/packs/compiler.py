@@ -181,6 +181,24 @@ def _zeros(n: int) -> tuple[int, ...]:
     return (0,) * n
 
 
+def _frame_plan(keys: dict[str, list[tuple[int, int, bool]]], gaps: dict[int, Gap],
+                by_field: dict[tuple[str, str], frozenset[int]]) -> dict[tuple[str, str], FrameIndex]:
+    """One frame index per (account type, field), holding only the frames that field is read for (a bio is
+    read for hotline frames alone: a pass over a few hundred keys, not over every place name), shared
+    between fields that read the same frames."""
+    built: dict[frozenset[int], FrameIndex] = {}
+    plan: dict[tuple[str, str], FrameIndex] = {}
+    for where, allowed in by_field.items():
+        frames = allowed.intersection(gaps)
+        if not frames:
+            continue
+        if frames not in built:
+            kept = {key: sub for key, payloads in keys.items() if (sub := [p for p in payloads if p[0] in frames])}
+            built[frames] = FrameIndex(kept, {f: gaps[f] for f in frames})
+        plan[where] = built[frames]
+    return plan
+
+
 def _capitals(name: str) -> bool:
     """Acronyms written in capitals (NATO, WHO) match only when typed in capitals, so `Nato the Dog` and
     `whoami` stay ordinary; write a term in lower case to match it in any case."""
@@ -378,7 +396,7 @@ def compile_set(loaded: LoadedSet, normalizer: Normalizer, previous: Snapshot | 
         families[registry_layer.FAMILY] = registries
         families[registry_layer.BY_FIELD] = registry_layer.by_field(registries, by_field)
     if frame_gaps:
-        families[FRAMES] = FrameIndex(frame_keys, frame_gaps)
+        families[FRAMES] = _frame_plan(frame_keys, frame_gaps, by_field)
     families[registry_layer.BASE] = loaded.base_revision
     families[registry_layer.SUFFIXES] = registry_layer.folded_suffixes(loaded.policy, normalizer)
     return Snapshot(
