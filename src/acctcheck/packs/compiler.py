@@ -81,6 +81,8 @@ class _Builder:
                 self._shape_variants(key, entry, both_swapped)
             if entry.capitals:
                 self._digit_letters(key, entry)
+            if "十" in key:
+                self._ten_as_digits(key, entry)
             typed_only: TermEntry | None = None
             for k in keys:
                 self.pinyin[k].append(entry)
@@ -109,6 +111,26 @@ class _Builder:
             for key in self.n.pinyin.initials(han):
                 self.skeleton[key].append(TermEntry(rule, pack, -1, names[0], _zeros(len(key)), 0, name,
                                                     initials=True))
+
+    def _ten_as_digits(self, key: str, entry: TermEntry) -> None:
+        """A name with 十 written in digits (十堰 as 10堰, 第七十一 as 第71): the skeleton folds 一 … 九 to digits
+        but keeps 十, an ordinary word, so the digit spelling is indexed as its own key, flagged as a number
+        style. 十 between digits is dropped (7十1 → 71), after one is 0, before one is 1, alone is 10."""
+        out: list[str] = []
+        flags: list[int] = []
+        for i, ch in enumerate(key):
+            if ch != "十":
+                out.append(ch)
+                flags.append(entry.flags[i] if i < len(entry.flags) else 0)
+                continue
+            before = i > 0 and key[i - 1].isdigit()
+            after = i + 1 < len(key) and key[i + 1].isdigit()
+            digits = "" if before and after else "0" if before else "1" if after else "10"
+            out.extend(digits)
+            flags.extend([Flag.NUMBER] * len(digits))
+        variant = "".join(out)
+        if variant != key and any(not c.isdigit() for c in variant):
+            self.skeleton[variant].append(dataclasses.replace(entry, flags=tuple(flags)))
 
     def _digit_letters(self, key: str, entry: TermEntry) -> None:
         """An acronym (WHO, UNESCO) spelt with the digits that look like its letters (W·H·0, U.N.E.S.C.0): a
