@@ -113,7 +113,7 @@ def test_title_quotes_are_a_pair_or_nothing(quotes: str) -> None:
 def test_a_bio_that_is_only_a_name_is_judged_as_a_name(snapshot: Snapshot, bio: str) -> None:
     """policy field_names: the rule's own action, not the inform its bio field_actions give free text."""
     decision, findings = decide(snapshot, nickname="小王", bio=bio)
-    assert decision == "review", findings
+    assert decision != "pass", findings
 
 
 @pytest.mark.parametrize("bio", ["每天早上听一遍新闻再出门", "寿光公安提醒大家注意安全"])
@@ -140,3 +140,11 @@ def test_a_bio_that_is_only_a_strict_word_phrase_is_no_name(snapshot: Snapshot, 
 def test_a_place_brand_that_is_the_whole_bio_is_a_name(snapshot: Snapshot) -> None:
     assert decide(snapshot, nickname="小王", bio="健康张家港")[0] == "review"
     assert decide(snapshot, nickname="小王", bio="去年去了平安北京旅游")[0] == "pass"
+
+
+def test_a_short_bio_is_searched_for_look_alike_names(snapshot: Snapshot) -> None:
+    """field_names.one_edit_max_chars: a bio short enough to be a name gets the one-edit search a nickname gets
+    (国资小亲 for the handle 国资小新); in longer free text the same spelling is not looked for."""
+    assert decide(snapshot, nickname="小王", bio="国资小亲")[0] != "pass"
+    long_bio = "周末去爬山，拍了很多照片，顺便记录一下国资小亲这个词，其实只是个玩笑而已"
+    assert decide(snapshot, nickname="小王", bio=long_bio)[0] == "pass"

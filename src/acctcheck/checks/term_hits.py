@@ -48,7 +48,10 @@ def find_term_hits(snapshot: Snapshot, views: FieldViews, field: str, account_ty
     skel = views.skeleton
     if not skel.text:
         return []
-    terms = snapshot.one_edit_terms if field in policy.one_edit_fields else snapshot.skeleton_terms
+    names = policy.field_names
+    one_edit = field in policy.one_edit_fields or (
+        names is not None and field in names.fields and len(skel.text) <= names.one_edit_max_chars)
+    terms = snapshot.one_edit_terms if one_edit else snapshot.skeleton_terms
     entries, allow = collect(skel, terms, allowed, rule_parts, normalizer.shapes)
 
     def allowed_out(pack: int, s: int, e: int) -> bool:

@@ -461,6 +461,9 @@ class FieldNamesPolicy(_Strict):
                                        "outlets, places): a bio that is only 中国人 uses a strict word, not a name")
     slack: int = Field(default=2, ge=0, le=16, description="letters or Han characters the field may hold "
                        "besides the name (punctuation, spaces and emoji are not counted)")
+    one_edit_max_chars: int = Field(default=16, ge=0, le=64, description="a bio or signature this short (in "
+                                    "skeleton characters) may be a name: it is searched for one-edit spellings "
+                                    "(look-alikes) as names are; longer free text is not (the search costs more)")
 
 
 class EverydayNamesPolicy(_Strict):
