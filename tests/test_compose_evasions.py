@@ -85,3 +85,18 @@ def test_a_central_name_typed_as_its_initials_is_reviewed(snapshot, name: str, m
 def test_initials_match_only_as_a_whole_latin_word(snapshot, name: str) -> None:
     assert not any(f.method == "pinyin" for f in validate(snapshot, ValidateRequest.model_validate(
         {"account_type": "personal", "fields": {"nickname": name}})).findings)
+
+
+def test_a_long_name_with_two_look_alikes_is_found_and_reviewed(snapshot) -> None:
+    """Two similar-shape swaps in a name of six characters or more (match/fuzzy.py, thirds): reported as
+    lookalike, and reviewed rather than rejected, since two edits are weaker evidence than one."""
+    found = _nickname(snapshot, "中夹纪律捡查委员会")
+    assert any(m == "lookalike" and x == "中央纪律检查委员会" for _, m, x in found), found
+    v = validate(snapshot, ValidateRequest.model_validate({"fields": {"nickname": "中夹纪律捡查委员会"}}))
+    assert v.decision == "review"
+
+
+def test_two_edits_need_a_long_name(snapshot) -> None:
+    from acctcheck.match.fuzzy import TWO_EDIT_KEY, half_entries
+    thirds = [h for hs in half_entries(["人民日报", "中央纪律检查委员会"]).values() for h in hs if h.offset >= 0]
+    assert {h.key for h in thirds} == {"中央纪律检查委员会"} and len("人民日报") < TWO_EDIT_KEY

@@ -2,7 +2,10 @@
 (夕卜交部 for 外交部), or one Latin letter or digit slipped in (外a交部; separators are already skipped by
 the skeleton, letters and digits are not).
 
-Pigeonhole: with one edit, one half of the term matches exactly. Every term key of three or more characters
+Pigeonhole: with one edit, one half of the term matches exactly. Names of TWO_EDIT_KEY characters or more
+are also found with two similar-shape substitutions (中华人民共和国外交郝 with two swaps): with two edits one
+third of the name matches exactly, so its thirds ride in the automaton too; such a spelling is reported as a
+weak one (TermEntry.edited: review, not reject). Every term key of three or more characters
 has its halves in a copy of the skeleton automaton used for the fields searched this way (one pass
 finds terms and halves); each half occurrence is extended over the other half
 allowing exactly one edit. Cost grows with the number of half occurrences in the field, not with the number
@@ -17,15 +20,17 @@ from acctcheck.normalize.chars import is_han
 from acctcheck.normalize.shapes import ShapeTables
 
 MIN_KEY = 3
+TWO_EDIT_KEY = 6  # Han characters a name needs before two substitutions still leave four of it exact
 
 
 @dataclass(frozen=True, slots=True)
 class Half:  # slotted for the same reason as match.entries.TermEntry
     key: str  # the whole term key (skeleton form)
     left: bool  # True: this is the key's left part; the edit is to its right
+    offset: int = -1  # a third of a long key (two-edit search): where it starts in the key; -1 for a half
 
-    def __reduce__(self) -> tuple[type[Half], tuple[str, bool]]:
-        return Half, (self.key, self.left)  # positionally, as match.entries.TermEntry
+    def __reduce__(self) -> tuple[type[Half], tuple[str, bool, int]]:
+        return Half, (self.key, self.left, self.offset)  # positionally, as match.entries.TermEntry
 
 
 def half_entries(keys: list[str]) -> dict[str, list[Half]]:
@@ -42,6 +47,10 @@ def half_entries(keys: list[str]) -> dict[str, list[Half]]:
             right = key[n - 2:]
         out.setdefault(left, []).append(Half(key, True))
         out.setdefault(right, []).append(Half(key, False))
+        if n >= TWO_EDIT_KEY and all(is_han(c) for c in key):
+            a, b = n // 3, 2 * n // 3
+            for offset, piece in ((0, key[:a]), (a, key[a:b]), (b, key[b:])):
+                out.setdefault(piece, []).append(Half(key, False, offset))
     return out
 
 
@@ -96,24 +105,45 @@ def _slipped(ch: str) -> bool:
 
 
 def one_edit_matches(matches: list[tuple[int, int, int]], halves: list[tuple[Half, ...]], text: str,
-                     shapes: ShapeTables) -> list[tuple[str, int, int]]:
-    """(term key, start, end) in view coordinates for every term spelt with exactly one visual edit, from the
-    automaton occurrences of `text` (`halves[idx]`: the Half payloads of key idx, see TermAutomaton)."""
-    out: list[tuple[str, int, int]] = []
+                     shapes: ShapeTables) -> list[tuple[str, int, int, int]]:
+    """(term key, start, end, edits) in view coordinates for every term spelt with exactly one visual edit (or,
+    for a long name found by a third, two substitutions), from the automaton occurrences of `text`
+    (`halves[idx]`: the Half payloads of key idx, see TermAutomaton)."""
+    out: list[tuple[str, int, int, int]] = []
     n = len(text)
     for s, e, idx in matches:
         for half in halves[idx]:
             key = half.key
+            if half.offset >= 0:
+                hit2 = _two_substitutions(text, s - half.offset, key, shapes)
+                if hit2 is not None and hit2 not in out:
+                    out.append(hit2)
+                continue
             # every edit keeps the length or adds a character: the rest of the key must fit in the text
             need = len(key) - (e - s)
             if (e + need > n) if half.left else (s < need):
                 continue
             if half.left:
                 end = _one_edit_forward(text, e, key[e - s:], shapes)
-                hit = (key, s, end) if end is not None else None
+                hit = (key, s, end, 1) if end is not None else None
             else:
                 start = _one_edit_backward(text, s, key[: len(key) - (e - s)], shapes)
-                hit = (key, start, e) if start is not None and start >= 0 else None
+                hit = (key, start, e, 1) if start is not None and start >= 0 else None
             if hit is not None and hit not in out:
                 out.append(hit)
     return out
+
+
+def _two_substitutions(text: str, start: int, key: str, shapes: ShapeTables) -> tuple[str, int, int, int] | None:
+    """(key, start, end, 2) if text[start:] spells `key` with exactly two characters swapped for similar shapes
+    (one swap is the halves' business), else None."""
+    end = start + len(key)
+    if start < 0 or end > len(text):
+        return None
+    diffs = 0
+    for a, b in zip(text[start:end], key, strict=True):
+        if a != b:
+            diffs += 1
+            if diffs > 2 or not shapes.alike(a, b):
+                return None
+    return (key, start, end, 2) if diffs == 2 else None

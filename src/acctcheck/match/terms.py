@@ -7,6 +7,7 @@ in, and every option and threshold is applied by the checks (checks/term_hits.py
 
 from __future__ import annotations
 
+import dataclasses
 import unicodedata
 from typing import Literal
 
@@ -95,8 +96,9 @@ def collect(view: View, automaton: TermAutomaton[TermEntry], owners: frozenset[i
     occurrences: list[tuple[_Group, int, int, bool]] = [
         (groups[idx], s, e, False) for s, e, idx in matches if payloads[idx]]  # () for a half only
     if automaton.halves:
-        edited = [(TermAutomaton.group(found, lambda x: entry_class(x, rule_parts), ENTRY_CLASSES), s, e, True)
-                  for key, s, e in one_edit_matches(matches, automaton.halves, text, shapes)
+        edited = [(TermAutomaton.group(found if edits == 1 else _weak(found),
+                                       lambda x: entry_class(x, rule_parts), ENTRY_CLASSES), s, e, True)
+                  for key, s, e, edits in one_edit_matches(matches, automaton.halves, text, shapes)
                   if (found := automaton.lookup(key))]
         if edited:
             occurrences += edited
@@ -138,6 +140,11 @@ def collect(view: View, automaton: TermAutomaton[TermEntry], owners: frozenset[i
                 continue
             _chain(rule_parts, parts, entry, s, e, fuzzy, whole)
     return whole, allow
+
+
+def _weak(entries: tuple[TermEntry, ...]) -> tuple[TermEntry, ...]:
+    """Entries spelt with two substitutions: as weak as a short key's one edit (TermEntry.edited)."""
+    return tuple(dataclasses.replace(x, edited=True) for x in entries)
 
 
 def _end(occurrence: tuple[_Group, int, int, bool]) -> int:
