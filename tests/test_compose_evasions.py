@@ -100,3 +100,12 @@ def test_two_edits_need_a_long_name(snapshot) -> None:
     from acctcheck.match.fuzzy import TWO_EDIT_KEY, half_entries
     thirds = [h for hs in half_entries(["人民日报", "中央纪律检查委员会"]).values() for h in hs if h.offset >= 0]
     assert {h.key for h in thirds} == {"中央纪律检查委员会"} and len("人民日报") < TWO_EDIT_KEY
+
+
+def test_a_look_alike_in_each_part_of_a_long_composed_name_is_reviewed(snapshot) -> None:
+    """One similar-shape edit in the place and one in the organ word (terms.TWO_EDIT_CHAIN: five characters or
+    more); a four-character name keeps the one-edit limit."""
+    v = validate(snapshot, ValidateRequest.model_validate({"fields": {"nickname": "石冢庄公妥"}}))
+    assert v.decision == "review", v.findings
+    v = validate(snapshot, ValidateRequest.model_validate({"fields": {"nickname": "杭川公妥"}}))
+    assert v.decision == "pass", v.findings

@@ -18,6 +18,7 @@ from acctcheck.normalize.chars import CharFolder, Flag
 from acctcheck.normalize.shapes import ShapeTables
 from acctcheck.normalize.view import View
 
+TWO_EDIT_CHAIN = 5  # a composed name this long may carry one visual edit in each of two parts
 Occurrence = tuple[TermEntry, int, int, bool]  # entry, view start, view end, spelt with one visual edit
 AllowSpan = tuple[int, int, int]  # pack, view start, view end of an allow-list occurrence
 _Group = tuple[tuple[TermEntry, ...], ...]
@@ -163,10 +164,12 @@ def _chain(rule_parts: tuple[int, ...], parts: dict[tuple[int, int, int], list[t
         nxt = []
         for end, canon, name, flags, syl, fz, typed, ed in frontier:
             for pe, pend, pfz in parts.get((entry.rule, k, end), ()):
-                if fz and pfz:
-                    continue  # one visual edit per term
+                if fz and pfz and pend - s < TWO_EDIT_CHAIN:
+                    continue  # one visual edit per short name
+                # an edit in each of two parts (石冢庄公妥) is as weak as a short key's one edit
                 nxt.append((pend, canon + pe.canonical, name + pe.name, flags + pe.flags,
-                            syl + pe.syllables, fz or pfz, typed or pe.typed_only, ed or pe.edited))
+                            syl + pe.syllables, fz or pfz, typed or pe.typed_only,
+                            ed or pe.edited or (fz and pfz)))
         frontier = nxt
         if not frontier:
             break
