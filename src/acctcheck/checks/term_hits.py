@@ -107,7 +107,9 @@ def find_term_hits(snapshot: Snapshot, views: FieldViews, field: str, account_ty
                     continue
                 if rule_parts[entry.rule] and entry.syllables < policy.compose_homophone_min_syllables:
                     continue  # place + one-character word by sound (兰陵王 ≈ 兰陵网)
-                swaps = policy.homophone_max_swaps + (entry.syllables >= policy.homophone_more_swaps_syllables)
+                swaps = policy.homophone_max_swaps + (  # a long place × organ name (航州市宫安): one swap more
+                    isinstance(rule, ComposeRule) and rule.word_swaps
+                    and entry.syllables >= policy.homophone_more_swaps_syllables)
                 if (rule_parts[entry.rule] or entry.syllables < policy.sound_reject_min_syllables) and \
                         sound_swaps(fold, skel.text[s:e], entry.name) > swaps and \
                         not (isinstance(rule, ComposeRule) and rule.word_swaps

@@ -565,8 +565,8 @@ class Policy(_Strict):
         "it; a bio costs several times a name to search this way",
     )
     homophone_more_swaps_syllables: int = Field(
-        default=99, ge=2, le=99, description="a composed or short name heard alike from this many syllables may "
-        "differ in one character more than homophone_max_swaps (航州宫安局 is five syllables with two swaps)")
+        default=99, ge=2, le=99, description="a place × organ name (compose rules with word_swaps) heard alike "
+        "from this many syllables may differ in one character more than homophone_max_swaps (航州市宫安)")
     category_actions: dict[Category, RuleAction] = Field(default_factory=dict)
     mention: MentionPolicy | None = Field(default=None, description="names mentioned, not claimed, in free text")
     profession_service: ProfessionServicePolicy | None = Field(
