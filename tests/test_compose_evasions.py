@@ -98,8 +98,17 @@ def test_a_long_name_with_two_look_alikes_is_found_and_reviewed(snapshot) -> Non
 
 def test_two_edits_need_a_long_name(snapshot) -> None:
     from acctcheck.match.fuzzy import TWO_EDIT_KEY, half_entries
-    thirds = [h for hs in half_entries(["人民日报", "中央纪律检查委员会"]).values() for h in hs if h.offset >= 0]
-    assert {h.key for h in thirds} == {"中央纪律检查委员会"} and len("人民日报") < TWO_EDIT_KEY
+    pieces = [h for hs in half_entries(["人民日报", "人民内参网", "中央纪律检查委员会"]).values() for h in hs
+              if h.offset >= 0]
+    assert {h.key for h in pieces} == {"人民内参网", "中央纪律检查委员会"} and len("人民日报") < TWO_EDIT_KEY
+    # a five-character name is found by its two-character windows, a longer one by its thirds
+    assert sorted(h.offset for h in pieces if h.key == "人民内参网") == [0, 1, 2, 3]
+    assert sorted(h.offset for h in pieces if h.key == "中央纪律检查委员会") == [0, 3, 6]
+
+
+def test_a_name_with_digits_and_two_look_alikes_is_reviewed(snapshot) -> None:
+    v = validate(snapshot, ValidateRequest.model_validate({"fields": {"nickname": "弟73集囝军"}}))
+    assert v.decision == "review", v.findings
 
 
 def test_a_look_alike_in_each_part_of_a_long_composed_name_is_reviewed(snapshot) -> None:

@@ -88,3 +88,11 @@ def test_on_the_bundled_packs_a_frame_gives_way_only_to_a_stronger_or_wider_find
     assert "local-organ-frame/province" not in rules_of("广东省公安厅交通警察总队")  # 广东省公安厅 rejects
     found = rules_of("杭州市健康卫生委员会")  # a shorter review hit (杭州市健 heard as 杭州市监) gives way
     assert "local-organ-frame/prefecture" in found and "division-organ/prefecture" not in found
+
+
+def test_a_long_framed_name_may_carry_a_look_alike_head_and_ending(snapshot) -> None:
+    """match.frames.TWO_EDIT_SPAN: 络阳市…管理扃 (a look-alike in the division and in the ending) is a frame too."""
+    from acctcheck.contract import ValidateRequest
+    from acctcheck.engine import validate
+    v = validate(snapshot, ValidateRequest.model_validate({"fields": {"nickname": "络阳市交通运输管理扃"}}))
+    assert any(f.rule_id.startswith("local-organ-frame") for f in v.findings), v.findings

@@ -2,14 +2,16 @@
 (夕卜交部 for 外交部), or one Latin letter or digit slipped in (外a交部; separators are already skipped by
 the skeleton, letters and digits are not).
 
-Pigeonhole: with one edit, one half of the term matches exactly. Names of TWO_EDIT_KEY characters or more
-are also found with two similar-shape substitutions (中华人民共和国外交郝 with two swaps): with two edits one
-third of the name matches exactly, so its thirds ride in the automaton too; such a spelling is reported as a
-weak one (TermEntry.edited: review, not reject). Every term key of three or more characters
+Pigeonhole: with one edit, one half of the term matches exactly. Every term key of three or more characters
 has its halves in a copy of the skeleton automaton used for the fields searched this way (one pass
 finds terms and halves); each half occurrence is extended over the other half
 allowing exactly one edit. Cost grows with the number of half occurrences in the field, not with the number
 of terms.
+
+Names of TWO_EDIT_KEY characters or more are also found with two similar-shape substitutions (人氏内参罔 for
+人民内参网, 弟73集囝军): with two edits one third of a name of six or more matches exactly, and in a name of
+five some two-character window does (unless the edits sit at its second and fourth characters), so those
+pieces ride in the automaton too. Such a spelling is reported as a weak one (TermEntry.edited: review).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from acctcheck.normalize.chars import is_han
 from acctcheck.normalize.shapes import ShapeTables
 
 MIN_KEY = 3
-TWO_EDIT_KEY = 6  # Han characters a name needs before two substitutions still leave four of it exact
+TWO_EDIT_KEY = 5  # characters a name needs before two substitutions leave enough of it exact
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,9 +49,13 @@ def half_entries(keys: list[str]) -> dict[str, list[Half]]:
             right = key[n - 2:]
         out.setdefault(left, []).append(Half(key, True))
         out.setdefault(right, []).append(Half(key, False))
-        if n >= TWO_EDIT_KEY and all(is_han(c) for c in key):
-            a, b = n // 3, 2 * n // 3
-            for offset, piece in ((0, key[:a]), (a, key[a:b]), (b, key[b:])):
+        if n >= TWO_EDIT_KEY and sum(1 for c in key if is_han(c)) >= TWO_EDIT_KEY - 1:
+            if n == TWO_EDIT_KEY:
+                pieces = [(i, key[i:i + 2]) for i in range(n - 1)]
+            else:
+                a, b = n // 3, 2 * n // 3
+                pieces = [(0, key[:a]), (a, key[a:b]), (b, key[b:])]
+            for offset, piece in pieces:
                 out.setdefault(piece, []).append(Half(key, False, offset))
     return out
 
