@@ -82,7 +82,9 @@ def find_term_hits(snapshot: Snapshot, views: FieldViews, field: str, account_ty
     if snapshot.pinyin_terms.size:
         pin = views.pinyin
         tokens = pin.tokens
-        p_entries, _ = collect(pin, snapshot.pinyin_terms, allowed, rule_parts, normalizer.shapes)
+        # no Latin letter in the field (tokens None): nothing was typed in pinyin, so typed-only keys cannot match
+        automaton = snapshot.pinyin_terms if tokens is not None else snapshot.pinyin_heard_terms
+        p_entries, _ = collect(pin, automaton, allowed, rule_parts, normalizer.shapes)
         for entry, ps, pe, _fuzzy in p_entries:
             if tokens is None:
                 s, e, typed = ps, pe, False

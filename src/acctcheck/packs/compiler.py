@@ -434,6 +434,9 @@ def compile_set(loaded: LoadedSet, normalizer: Normalizer, previous: Snapshot | 
             [k for k, es in skeleton.items() if any(e.rule != ALLOW for e in es)]),
             classify=classify, classes=ENTRY_CLASSES),
         pinyin_terms=TermAutomaton(dict(b.pinyin), classify=classify, classes=ENTRY_CLASSES),
+        pinyin_heard_terms=TermAutomaton({k: heard for k, es in b.pinyin.items()
+                                          if (heard := [e for e in es if not e.typed_only])},
+                                         classify=classify, classes=ENTRY_CLASSES),
         pattern_rules=tuple(pattern_rules),
         pattern_set=PatternSet([rules[r].patterns[i] for r, i in pattern_index]),
         pattern_index=pattern_index,

@@ -76,6 +76,9 @@ class Snapshot:
     # those fields get terms and halves from one pass, the others do not walk the halves at all
     one_edit_terms: TermAutomaton[TermEntry]
     pinyin_terms: TermAutomaton[TermEntry]
+    # the same without the keys that only typed pinyin may match (other readings, typed readings): a field with
+    # no Latin letter is matched here, so those keys, a third of what Chinese text hits, cost it nothing
+    pinyin_heard_terms: TermAutomaton[TermEntry]
     pattern_rules: tuple[int, ...]
     pattern_set: PatternSet  # every pattern of every pattern rule
     pattern_index: tuple[tuple[int, int], ...]  # set index -> (rule index, pattern index within the rule)
