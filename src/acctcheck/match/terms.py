@@ -19,6 +19,7 @@ from acctcheck.normalize.shapes import ShapeTables
 from acctcheck.normalize.view import View
 
 TWO_EDIT_CHAIN = 5  # a composed name this long may carry one visual edit in each of two parts
+MIN_EDITED_CHAIN = 4  # a composed name spelt with a visual edit needs this many characters
 Occurrence = tuple[TermEntry, int, int, bool]  # entry, view start, view end, spelt with one visual edit
 AllowSpan = tuple[int, int, int]  # pack, view start, view end of an allow-list occurrence
 _Group = tuple[tuple[TermEntry, ...], ...]
@@ -166,6 +167,8 @@ def _chain(rule_parts: tuple[int, ...], parts: dict[tuple[int, int, int], list[t
             for pe, pend, pfz in parts.get((entry.rule, k, end), ()):
                 if fz and pfz and pend - s < TWO_EDIT_CHAIN:
                     continue  # one visual edit per short name
+                if (fz or pfz) and pend - s < MIN_EDITED_CHAIN:
+                    continue  # an edit in a three-character chain (长日报 for 长白 + 报) is too little to go on
                 # an edit in each of two parts (石冢庄公妥) is as weak as a short key's one edit
                 nxt.append((pend, canon + pe.canonical, name + pe.name, flags + pe.flags,
                             syl + pe.syllables, fz or pfz, typed or pe.typed_only,

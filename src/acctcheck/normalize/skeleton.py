@@ -123,7 +123,7 @@ def woven_piece(f: Folded, codes: Mapping[int, str]) -> str:
 # turn, a hook), so they are read as digits only inside a run of at least RADIO_RUN digit characters of which
 # at least RADIO_REAL are digits already (幺 and Chinese numerals are folded by chars.py).
 RADIO_RUN = 6
-RADIO_REAL = 3
+RADIO_REAL = 2
 _RADIO = re.compile(f"[0-9洞两拐勾](?:[ \\-.·_/|]{{0,2}}[0-9洞两拐勾]){{{RADIO_RUN - 1},}}")  # spaced in groups too
 
 

@@ -81,7 +81,7 @@ class _Builder:
                 self._shape_variants(key, entry, both_swapped)
             if entry.capitals:
                 self._digit_letters(key, entry)
-            if "十" in key:
+            if "十" in key or "两" in key:
                 self._ten_as_digits(key, entry)
             typed_only: TermEntry | None = None
             for k in keys:
@@ -113,12 +113,17 @@ class _Builder:
                                                     initials=True))
 
     def _ten_as_digits(self, key: str, entry: TermEntry) -> None:
-        """A name with 十 written in digits (十堰 as 10堰, 第七十一 as 第71): the skeleton folds 一 … 九 to digits
-        but keeps 十, an ordinary word, so the digit spelling is indexed as its own key, flagged as a number
-        style. 十 between digits is dropped (7十1 → 71), after one is 0, before one is 1, alone is 10."""
+        """A name with 十 or 两 written in digits (十堰 as 10堰, 第七十一 as 第71, 两江 as 2江 or 贰江): the skeleton
+        folds 一 … 九 to digits but keeps 十 and 两, ordinary words, so the digit spelling is indexed as its own
+        key, flagged as a number style. 十 between digits is dropped (7十1 → 71), after one is 0, before one
+        is 1, alone is 10."""
         out: list[str] = []
         flags: list[int] = []
         for i, ch in enumerate(key):
+            if ch == "两":  # 两江 as 2江 (贰 folds to 2 on the skeleton)
+                out.append("2")
+                flags.append(Flag.NUMBER)
+                continue
             if ch != "十":
                 out.append(ch)
                 flags.append(entry.flags[i] if i < len(entry.flags) else 0)
