@@ -130,7 +130,7 @@ CURATED_SHAPES: list[str] = [
     #    (楠宁, 河南文旋, 海南警万, 正兆方网): the components the stroke filter above cannot see (a whole radical)
     "州洲", "南楠", "方万", "旅旋", "北兆", "院完", "刊刑", "闻问", "厅斤", "县具", "镇填", "监盐", "讯迅",
     "健建", "传转", "防坊", "武式", "通涌", "部陪",
-    "召台", "卅州", "风冈", "譬警", "侮海", "文交", "夹央", "第弟笫", "晟晨", "诵通", "潘播", "扳报",
+    "召台", "卅州", "风冈", "譬警", "侮海", "文交", "夹央", "第弟笫", "晟晨", "诵通", "潘播", "扳报", "炽织",
 ]
 
 # pycorrector pairs that pass the stroke filter but do not look alike at a glance.
