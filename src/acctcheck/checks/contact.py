@@ -87,9 +87,14 @@ def _hits(compiled: CompiledRule[PatternRule], p_idx: int, text: str,
         view = views.contact
         s, e = s - off, min(e - off, len(view.text))
         a, z = view.span(s, e)
+        flags = view.flags
+        if rule.styled_share and digits and sum(
+                1 for i in range(s, e) if flags[i] & Flag.NUMBER and "0" <= view.text[i] <= "9"
+        ) < rule.styled_share * digits:
+            continue  # digits as typed: an ordinary number
         styles = 0
         for i in range(s, e):
-            styles |= view.flags[i]
+            styles |= flags[i]
         method: Method = "bidi" if styles & Flag.BIDI else "number_style" if styles & Flag.NUMBER else "pattern"
         out.append((a, z, RawFinding(compiled, name, (a, z), views.value[a:z], view.text[s:e], method)))
     return out

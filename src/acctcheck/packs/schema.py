@@ -189,6 +189,10 @@ class PatternRule(_TextRule):
                                  "(separators between them ignored) is dropped: 手机用户1234567890 is a default name")
     ordinary: list[str] = Field(default_factory=list, description="hits that are exactly one of these words (in "
                                 "lower case, as the contact view is) are dropped: asp.net is a framework, not a site")
+    styled_share: float = Field(default=0, ge=0, le=1, description="the share of the hit's digits that must have "
+                                "been typed in a style (circled, full-width, superscript, Chinese or radio "
+                                "numerals): nobody writes an ordinary number ①⑨⑥④⑤①④ or 四五三八三洞八, so such a "
+                                "run needs no cue. 0: any digits")
     across_fields: bool = Field(default=False, description="run on the rule's fields joined in the order "
                                 "nickname, bio, signature, certification, one line each (\\n between them), not on "
                                 "each field alone: a number or an ID split between the name and the bio. The hit is "
