@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import itertools
 import math
 import re
 from collections import defaultdict
@@ -40,6 +41,11 @@ from acctcheck.registry.artifact import RegistryIndex
 
 MAX_NAMES_PER_ENTRY = 64
 _DIGIT_LETTERS = str.maketrans("oil", "011")  # the letters of an acronym that digits stand in for
+# the letters (as the skeleton folds them) that users write for a digit inside a name: O for 0, l for 1, Z for 2,
+# Cyrillic З for 3, S for 5, T for 7, B for 8, g for 9 (normalize/chars.DIGIT_ALIKES, the common ones)
+LETTERS_FOR_DIGITS = {"0": "o", "1": "li", "2": "z", "3": "з", "4": "ч", "5": "s", "6": "б", "7": "t", "8": "b",
+                      "9": "g"}
+MAX_DIGIT_SPELLINGS = 16
 
 
 class _Builder:
@@ -83,6 +89,8 @@ class _Builder:
                 self._digit_letters(key, entry)
             if "十" in key or "两" in key:
                 self._ten_as_digits(key, entry)
+            elif any("0" <= c <= "9" for c in key):
+                self._letters_for_digits(key, entry)
             typed_only: TermEntry | None = None
             for k in keys:
                 self.pinyin[k].append(entry)
@@ -135,7 +143,31 @@ class _Builder:
             flags.extend([Flag.NUMBER] * len(digits))
         variant = "".join(out)
         if variant != key and any(not c.isdigit() for c in variant):
-            self.skeleton[variant].append(dataclasses.replace(entry, flags=tuple(flags)))
+            spelt = dataclasses.replace(entry, flags=tuple(flags))
+            self.skeleton[variant].append(spelt)
+            self._letters_for_digits(variant, spelt)
+
+    def _letters_for_digits(self, key: str, entry: TermEntry) -> None:
+        """A name with a few digits written with the letters that look like them (第TT集团军 for 第77集团军, ZO国集团
+        for 20国集团): each digit may be its look-alike letters (LETTERS_FOR_DIGITS), flagged as look-alikes. Only
+        names of two Han characters or more with one to three digits; at most MAX_DIGIT_SPELLINGS keys a name."""
+        positions = [i for i, c in enumerate(key) if "0" <= c <= "9"]
+        if not 1 <= len(positions) <= 3 or sum(1 for c in key if "\u4e00" <= c <= "\u9fff") < 2:
+            return
+        choices = [[key[i], *LETTERS_FOR_DIGITS[key[i]]] for i in positions]
+        made = 0
+        for combo in itertools.product(*choices):
+            if all(c == key[i] for c, i in zip(combo, positions, strict=True)):
+                continue  # the digits as listed
+            chars, flags = list(key), list(entry.flags)
+            for c, i in zip(combo, positions, strict=True):
+                if c != key[i]:
+                    chars[i] = c
+                    flags[i] = Flag.LOOKALIKE
+            self.skeleton["".join(chars)].append(dataclasses.replace(entry, flags=tuple(flags)))
+            made += 1
+            if made >= MAX_DIGIT_SPELLINGS:
+                return
 
     def _digit_letters(self, key: str, entry: TermEntry) -> None:
         """An acronym (WHO, UNESCO) spelt with the digits that look like its letters (W·H·0, U.N.E.S.C.0): a
