@@ -112,7 +112,7 @@ def test_a_name_with_digits_and_two_look_alikes_is_reviewed(snapshot) -> None:
 
 
 def test_a_look_alike_in_each_part_of_a_long_composed_name_is_reviewed(snapshot) -> None:
-    """One similar-shape edit in the place and one in the organ word (terms.TWO_EDIT_CHAIN: five characters or
+    """One similar-shape edit in the place and one in the organ word (match.fuzzy.TWO_EDIT_KEY: five characters or
     more); a four-character name keeps the one-edit limit."""
     v = validate(snapshot, ValidateRequest.model_validate({"fields": {"nickname": "石冢庄公妥"}}))
     assert v.decision == "review", v.findings

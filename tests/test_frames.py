@@ -91,7 +91,7 @@ def test_on_the_bundled_packs_a_frame_gives_way_only_to_a_stronger_or_wider_find
 
 
 def test_a_long_framed_name_may_carry_a_look_alike_head_and_ending(snapshot) -> None:
-    """match.frames.TWO_EDIT_SPAN: 络阳市…管理扃 (a look-alike in the division and in the ending) is a frame too."""
+    """match.fuzzy.TWO_EDIT_KEY: 络阳市…管理扃 (a look-alike in the division and in the ending) is a frame too."""
     from acctcheck.contract import ValidateRequest
     from acctcheck.engine import validate
     v = validate(snapshot, ValidateRequest.model_validate({"fields": {"nickname": "络阳市交通运输管理扃"}}))

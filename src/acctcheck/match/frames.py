@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from acctcheck.match.automaton import TermAutomaton
+from acctcheck.match.fuzzy import TWO_EDIT_KEY
 
 HEAD, TAIL, UNLESS = 0, 1, 2
-TWO_EDIT_SPAN = 5  # a framed span this long may have a look-alike head and a look-alike ending (人氏内参罔)
 FRAMES = "frames"  # Snapshot.families key: (account type, field) -> the FrameIndex of the frames read there
 
 
@@ -73,7 +73,7 @@ class FrameIndex:
             if te < len(text) and text[te] in gap.not_before:
                 continue
             for hs, he, h_edited in heads.get(frame, ()):
-                if h_edited and t_edited and te - hs < TWO_EDIT_SPAN:
+                if h_edited and t_edited and te - hs < TWO_EDIT_KEY:
                     continue  # one edit per short name; a long one may carry one in its head and its ending
                 n = ts - he
                 if gap.min <= n <= gap.max and all(_word(c) and c not in gap.excludes for c in text[he:ts]):

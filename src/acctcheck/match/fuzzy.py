@@ -22,7 +22,7 @@ from acctcheck.normalize.chars import is_han
 from acctcheck.normalize.shapes import ShapeTables
 
 MIN_KEY = 3
-TWO_EDIT_KEY = 5  # characters a name needs before two substitutions leave enough of it exact
+TWO_EDIT_KEY = 5  # characters a name needs before two edits leave enough of it (here, in chains and in frames)
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,12 +13,11 @@ from typing import Literal
 
 from acctcheck.match.automaton import TermAutomaton
 from acctcheck.match.entries import ALLOW, ENTRY_CLASSES, TermEntry, entry_class
-from acctcheck.match.fuzzy import one_edit_matches
+from acctcheck.match.fuzzy import TWO_EDIT_KEY, one_edit_matches
 from acctcheck.normalize.chars import CharFolder, Flag
 from acctcheck.normalize.shapes import ShapeTables
 from acctcheck.normalize.view import View
 
-TWO_EDIT_CHAIN = 5  # a composed name this long may carry one visual edit in each of two parts
 MIN_EDITED_CHAIN = 4  # a composed name spelt with a visual edit needs this many characters
 Occurrence = tuple[TermEntry, int, int, bool]  # entry, view start, view end, spelt with one visual edit
 AllowSpan = tuple[int, int, int]  # pack, view start, view end of an allow-list occurrence
@@ -165,7 +164,7 @@ def _chain(rule_parts: tuple[int, ...], parts: dict[tuple[int, int, int], list[t
         nxt = []
         for end, canon, name, flags, syl, fz, typed, ed in frontier:
             for pe, pend, pfz in parts.get((entry.rule, k, end), ()):
-                if fz and pfz and pend - s < TWO_EDIT_CHAIN:
+                if fz and pfz and pend - s < TWO_EDIT_KEY:
                     continue  # one visual edit per short name
                 if (fz or pfz) and pend - s < MIN_EDITED_CHAIN:
                     continue  # an edit in a three-character chain (长日报 for 长白 + 报) is too little to go on

@@ -79,36 +79,34 @@ class PinyinTable:
     def term_keys(self, skeleton: str, cap: int = 8) -> list[str]:
         """Encoded syllable strings for a term skeleton, one per heteronym combination (capped).
         Empty when a character has no reading (digits, Latin): such terms are not matched by sound."""
-        options: list[tuple[str, ...]] = []
-        codes = self._codes
-        for ch in skeleton:
-            rs = codes.get(ch)
-            if rs is None:
-                return []
-            options.append(rs)
-        total = 1
-        for o in options:
-            total *= len(o)
+        options, total = self._readings(skeleton)
+        if not options:
+            return []
         if total > cap:
             return ["".join(o[0] for o in options)]
         return ["".join(p) for p in itertools.product(*options)]
+
+    def _readings(self, skeleton: str) -> tuple[list[tuple[str, ...]], int]:
+        """Every character's encoded readings and the number of their combinations ([] if one has none)."""
+        options: list[tuple[str, ...]] = []
+        codes = self._codes
+        total = 1
+        for ch in skeleton:
+            rs = codes.get(ch)
+            if rs is None:
+                return [], 0
+            options.append(rs)
+            total *= len(rs)
+        return options, total
 
     def reading_variants(self, skeleton: str, cap: int = 8) -> list[str]:
         """For a name with more heteronym combinations than term_keys indexes (it keeps only the most common
         readings then), the keys that differ from that one in a single character's reading, at most `cap`:
         what a user who types the name in pinyin may spell (南方都市报 as nanfang dushibao: 都 is dou alone, du in
         都市). Matched as typed pinyin only: heard in Han characters they find ordinary phrases (长安棋局)."""
-        codes = self._codes
-        options: list[tuple[str, ...]] = []
-        total = 1
-        for ch in skeleton:
-            rs = codes.get(ch)
-            if rs is None:
-                return []
-            options.append(rs)
-            total *= len(rs)
+        options, total = self._readings(skeleton)
         if total <= cap:
-            return []  # term_keys has every combination
+            return []  # term_keys has every combination (or there is no reading at all)
         primary = [o[0] for o in options]
         keys: list[str] = []
         for i, o in enumerate(options):

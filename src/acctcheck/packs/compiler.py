@@ -17,7 +17,7 @@ from acctcheck.match.entries import ALLOW, ENTRY_CLASSES, TermEntry, entry_class
 from acctcheck.match.frames import FRAMES, HEAD, TAIL, UNLESS, FrameIndex, Gap
 from acctcheck.match.fuzzy import half_entries
 from acctcheck.match.patterns import PatternError, PatternSet, compile_pattern
-from acctcheck.normalize.chars import Flag
+from acctcheck.normalize.chars import Flag, is_han
 from acctcheck.normalize.normalizer import Normalizer
 from acctcheck.packs import registries as registry_layer
 from acctcheck.packs.errors import PackIssue, PackSetError
@@ -40,7 +40,7 @@ from acctcheck.packs.word_order import expand_line
 from acctcheck.registry.artifact import RegistryIndex
 
 MAX_NAMES_PER_ENTRY = 64
-_DIGIT_LETTERS = str.maketrans("oil", "011")  # the letters of an acronym that digits stand in for
+_ACRONYM_DIGITS = str.maketrans("oil", "011")  # the letters of an acronym that digits stand in for
 # the letters (as the skeleton folds them) that users write for a digit inside a name: O for 0, l for 1, Z for 2,
 # Cyrillic З for 3, S for 5, T for 7, B for 8, g for 9 (normalize/chars.DIGIT_ALIKES, the common ones)
 LETTERS_FOR_DIGITS = {"0": "o", "1": "li", "2": "z", "3": "з", "4": "ч", "5": "s", "6": "б", "7": "t", "8": "b",
@@ -86,9 +86,9 @@ class _Builder:
             if len(key) in (2, 3):
                 self._shape_variants(key, entry, both_swapped)
             if entry.capitals:
-                self._digit_letters(key, entry)
+                self._acronym_with_digits(key, entry)
             if "十" in key or "两" in key:
-                self._ten_as_digits(key, entry)
+                self._numerals_as_digits(key, entry)
             elif any("0" <= c <= "9" for c in key):
                 self._letters_for_digits(key, entry)
             typed_only: TermEntry | None = None
@@ -120,7 +120,7 @@ class _Builder:
                 self.skeleton[key].append(TermEntry(rule, pack, -1, names[0], _zeros(len(key)), 0, name,
                                                     initials=True))
 
-    def _ten_as_digits(self, key: str, entry: TermEntry) -> None:
+    def _numerals_as_digits(self, key: str, entry: TermEntry) -> None:
         """A name with 十 or 两 written in digits (十堰 as 10堰, 第七十一 as 第71, 两江 as 2江 or 贰江): the skeleton
         folds 一 … 九 to digits but keeps 十 and 两, ordinary words, so the digit spelling is indexed as its own
         key, flagged as a number style. 十 between digits is dropped (7十1 → 71), after one is 0, before one
@@ -152,7 +152,7 @@ class _Builder:
         for 20国集团): each digit may be its look-alike letters (LETTERS_FOR_DIGITS), flagged as look-alikes. Only
         names of two Han characters or more with one to three digits; at most MAX_DIGIT_SPELLINGS keys a name."""
         positions = [i for i, c in enumerate(key) if "0" <= c <= "9"]
-        if not 1 <= len(positions) <= 3 or sum(1 for c in key if "\u4e00" <= c <= "\u9fff") < 2:
+        if not 1 <= len(positions) <= 3 or sum(1 for c in key if is_han(c)) < 2:
             return
         choices = [[key[i], *LETTERS_FOR_DIGITS[key[i]]] for i in positions]
         made = 0
@@ -169,12 +169,12 @@ class _Builder:
             if made >= MAX_DIGIT_SPELLINGS:
                 return
 
-    def _digit_letters(self, key: str, entry: TermEntry) -> None:
+    def _acronym_with_digits(self, key: str, entry: TermEntry) -> None:
         """An acronym (WHO, UNESCO) spelt with the digits that look like its letters (W·H·0, U.N.E.S.C.0): a
         key with every o as 0 and every i or l as 1, its flags marking those as look-alikes (method lookalike).
         Only acronyms, which match in capitals only, and only where letters stay the majority, so no word or
         number of ordinary text reads as one."""
-        variant = key.translate(_DIGIT_LETTERS)
+        variant = key.translate(_ACRONYM_DIGITS)
         if variant == key or not key.isascii() or 2 * sum(c.isdigit() for c in variant) > len(variant):
             return  # mostly digits: ILO as 110 is a number (身高110cm)
         flags = tuple(Flag.LOOKALIKE if a != b else f for a, b, f in zip(key, variant, entry.flags, strict=True))
