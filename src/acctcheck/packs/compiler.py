@@ -45,6 +45,9 @@ _ACRONYM_DIGITS = str.maketrans("oil", "011")  # the letters of an acronym that 
 # Cyrillic З for 3, S for 5, T for 7, B for 8, g for 9 (normalize/chars.DIGIT_ALIKES, the common ones)
 LETTERS_FOR_DIGITS = {"0": "o", "1": "li", "2": "z", "3": "з", "4": "ч", "5": "s", "6": "б", "7": "t", "8": "b",
                       "9": "g"}
+# radio speech for digits (第拐五集团军 for 第75集团军): the skeleton reads 洞两拐勾 only inside longer number runs
+RADIO_FOR_DIGITS = {"0": "洞", "2": "两", "7": "拐", "9": "勾"}
+RADIO_DIGIT_WORDS = frozenset(RADIO_FOR_DIGITS.values())
 MAX_DIGIT_SPELLINGS = 16
 
 
@@ -149,12 +152,13 @@ class _Builder:
 
     def _letters_for_digits(self, key: str, entry: TermEntry) -> None:
         """A name with a few digits written with the letters that look like them (第TT集团军 for 第77集团军, ZO国集团
-        for 20国集团): each digit may be its look-alike letters (LETTERS_FOR_DIGITS), flagged as look-alikes. Only
-        names of two Han characters or more with one to three digits; at most MAX_DIGIT_SPELLINGS keys a name."""
+        for 20国集团), flagged as look-alikes, or with radio digit words (第拐五集团军), flagged as a number style
+        (RADIO_FOR_DIGITS). Only names of two Han characters or more with one to three digits; at most
+        MAX_DIGIT_SPELLINGS keys a name."""
         positions = [i for i, c in enumerate(key) if "0" <= c <= "9"]
         if not 1 <= len(positions) <= 3 or sum(1 for c in key if is_han(c)) < 2:
             return
-        choices = [[key[i], *LETTERS_FOR_DIGITS[key[i]]] for i in positions]
+        choices = [[key[i], *RADIO_FOR_DIGITS.get(key[i], ""), *LETTERS_FOR_DIGITS[key[i]]] for i in positions]
         made = 0
         for combo in itertools.product(*choices):
             if all(c == key[i] for c, i in zip(combo, positions, strict=True)):
@@ -163,7 +167,7 @@ class _Builder:
             for c, i in zip(combo, positions, strict=True):
                 if c != key[i]:
                     chars[i] = c
-                    flags[i] = Flag.LOOKALIKE
+                    flags[i] = Flag.NUMBER if c in RADIO_DIGIT_WORDS else Flag.LOOKALIKE
             self.skeleton["".join(chars)].append(dataclasses.replace(entry, flags=tuple(flags)))
             made += 1
             if made >= MAX_DIGIT_SPELLINGS:
