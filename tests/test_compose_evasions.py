@@ -96,12 +96,13 @@ def test_a_long_name_with_two_look_alikes_is_found_and_reviewed(snapshot) -> Non
     assert v.decision == "review"
 
 
-def test_two_edits_need_a_long_name(snapshot) -> None:
+def test_two_edits_need_four_characters(snapshot) -> None:
     from acctcheck.match.fuzzy import TWO_EDIT_KEY, half_entries
-    pieces = [h for hs in half_entries(["人民日报", "人民内参网", "中央纪律检查委员会"]).values() for h in hs
+    pieces = [h for hs in half_entries(["人民网", "人民日报", "人民内参网", "中央纪律检查委员会"]).values() for h in hs
               if h.offset >= 0]
-    assert {h.key for h in pieces} == {"人民内参网", "中央纪律检查委员会"} and len("人民日报") < TWO_EDIT_KEY
-    # a five-character name is found by its two-character windows, a longer one by its thirds
+    assert {h.key for h in pieces} == {"人民日报", "人民内参网", "中央纪律检查委员会"} and len("人民网") < TWO_EDIT_KEY
+    # a name of four or five characters is found by its two-character windows, a longer one by its thirds
+    assert sorted(h.offset for h in pieces if h.key == "人民日报") == [0, 1, 2]
     assert sorted(h.offset for h in pieces if h.key == "人民内参网") == [0, 1, 2, 3]
     assert sorted(h.offset for h in pieces if h.key == "中央纪律检查委员会") == [0, 3, 6]
 
@@ -111,13 +112,20 @@ def test_a_name_with_digits_and_two_look_alikes_is_reviewed(snapshot) -> None:
     assert v.decision == "review", v.findings
 
 
-def test_a_look_alike_in_each_part_of_a_long_composed_name_is_reviewed(snapshot) -> None:
-    """One similar-shape edit in the place and one in the organ word (match.fuzzy.TWO_EDIT_KEY: five characters or
-    more); a four-character name keeps the one-edit limit."""
-    v = validate(snapshot, ValidateRequest.model_validate({"fields": {"nickname": "石冢庄公妥"}}))
-    assert v.decision == "review", v.findings
+def test_a_look_alike_in_each_part_of_a_composed_name_is_reviewed(snapshot) -> None:
+    """One similar-shape edit in the place and one in the organ word (match.fuzzy.TWO_EDIT_KEY: four characters or
+    more); a character that is no look-alike of the place's (川 for 州) is no edit."""
+    for name in ("石冢庄公妥", "湖洲友布"):
+        v = validate(snapshot, ValidateRequest.model_validate({"fields": {"nickname": name}}))
+        assert v.decision == "review", (name, v.findings)
     v = validate(snapshot, ValidateRequest.model_validate({"fields": {"nickname": "杭川公妥"}}))
     assert v.decision == "pass", v.findings
+
+
+def test_a_four_character_name_with_two_look_alikes_is_reviewed(snapshot) -> None:
+    """江西卫视 as 汪西卫祝: the window 西卫 is intact, the other two characters are look-alikes."""
+    v = validate(snapshot, ValidateRequest.model_validate({"fields": {"nickname": "汪西卫祝"}}))
+    assert v.decision == "review" and any(f.method == "lookalike" for f in v.findings), v.findings
 
 
 def test_two_sound_swaps_need_five_syllables(snapshot) -> None:
