@@ -96,3 +96,18 @@ def test_a_long_framed_name_may_carry_a_look_alike_head_and_ending(snapshot) -> 
     from acctcheck.engine import validate
     v = validate(snapshot, ValidateRequest.model_validate({"fields": {"nickname": "络阳市交通运输管理扃"}}))
     assert any(f.rule_id.startswith("local-organ-frame") for f in v.findings), v.findings
+
+
+def test_a_one_character_ending_counts_in_a_rare_look_alike_only(snapshot) -> None:
+    """罔 for 网 (outside GB 2312's common level) is an evasion; 季 for 委 is an ordinary word (杭州市美食季). A
+    two-character head swapped for an ordinary word (人氏 for 人民) still counts before an ending."""
+    from acctcheck.contract import ValidateRequest
+    from acctcheck.engine import validate
+
+    def decision(name: str) -> str:
+        return validate(snapshot, ValidateRequest.model_validate({"fields": {"nickname": name}})).decision
+
+    assert decision("人民内参罔") == "review"
+    assert decision("人氏内参罔") == "review"
+    assert decision("杭州市美食季") == "pass"
+    assert decision("人氏内参") == "pass"

@@ -45,16 +45,22 @@ class ShapeTables:
         words = frozenset(cols[0] for cols in _lines("words.txt") if len(cols[0]) in (2, 3))
         return cls({k: frozenset(v) for k, v in sim.items()}, splits, words)
 
-    def variants(self, key: str, positions: range | None = None) -> list[str]:
+    def variants(self, key: str, positions: range | None = None, words: bool = False) -> list[str]:
         """`key` with one character (at `positions`, default any) swapped for a similar shape, less ordinary
-        words (春节 is no look-alike of 奉节): the spellings a one-edit index adds for short keys."""
+        words (春节 is no look-alike of 奉节) unless `words`: the spellings a one-edit index adds for short keys."""
         out = []
         for i in positions if positions is not None else range(len(key)):
             for alike in self.similar.get(key[i], ()):
                 variant = key[:i] + alike + key[i + 1:]
-                if variant not in self.words:
+                if words or variant not in self.words:
                     out.append(variant)
         return out
+
+    def rare_variants(self, ch: str) -> list[str]:
+        """The similar shapes of the single character `ch` that are rare (outside GB 2312's first level, the
+        3,755 common characters): 罔 for 网, 扃 for 局, 囝 for 团. A one-character word swapped for a common one (季
+        for 委: 杭州市美食季) is an ordinary word, for a rare one an evasion."""
+        return [alike for alike in self.similar.get(ch, ()) if not _common(alike)]
 
     def both_swapped(self, key: str) -> list[str]:
         """A two-character `key` with both characters swapped for similar shapes (冈擎 for 网警), less ordinary
@@ -64,3 +70,12 @@ class ShapeTables:
 
     def alike(self, typed: str, wanted: str) -> bool:
         return wanted in self.similar.get(typed, ())
+
+
+def _common(ch: str) -> bool:
+    """In GB 2312's first level (lead bytes 0xB0–0xD7): the common characters of everyday text."""
+    try:
+        lead = ch.encode("gb2312")[0]
+    except UnicodeEncodeError:
+        return False
+    return 0xB0 <= lead <= 0xD7

@@ -328,8 +328,11 @@ def _add_frame(keys: dict[str, list[tuple[int, int, bool]]], gaps: dict[int, Gap
                 if key := name.translate(fold):
                     keys.setdefault(key, []).append((r_idx, role, False))
                     n += 1
-                    if role != UNLESS and len(key) > 1:  # look-alike spellings (络阳市, 管理扃); not 季 for 委
-                        for variant in normalizer.shapes.variants(key):
+                    if role != UNLESS:  # look-alike spellings (络阳市, 管理扃, 人氏 for 人民 before an ending); of a
+                        # one-character word only rare ones (罔 for 网, not 季 for 委: 杭州市美食季)
+                        shapes = normalizer.shapes
+                        variants = shapes.variants(key, words=True) if len(key) > 1 else shapes.rare_variants(key)
+                        for variant in variants:
                             keys.setdefault(variant.translate(fold), []).append((r_idx, role, True))
         counts.append(n)
     return counts[0] * counts[1]
