@@ -97,14 +97,20 @@ def test_a_long_name_with_two_look_alikes_is_found_and_reviewed(snapshot) -> Non
 
 
 def test_two_edits_need_four_characters(snapshot) -> None:
-    from acctcheck.match.fuzzy import TWO_EDIT_KEY, half_entries
-    pieces = [h for hs in half_entries(["人民网", "人民日报", "人民内参网", "中央纪律检查委员会"]).values() for h in hs
-              if h.offset >= 0]
-    assert {h.key for h in pieces} == {"人民日报", "人民内参网", "中央纪律检查委员会"} and len("人民网") < TWO_EDIT_KEY
-    # a name of four or five characters is found by its two-character windows, a longer one by its thirds
-    assert sorted(h.offset for h in pieces if h.key == "人民日报") == [0, 1, 2]
-    assert sorted(h.offset for h in pieces if h.key == "人民内参网") == [0, 1, 2, 3]
-    assert sorted(h.offset for h in pieces if h.key == "中央纪律检查委员会") == [0, 3, 6]
+    from acctcheck.match.fuzzy import TWO_EDIT_KEY, Half, Windows, half_entries
+    shapes = snapshot.normalizer.shapes
+    entries = half_entries(["人民网", "人民日报", "人民内参网", "中央纪律检查委员会"], shapes)
+    thirds = [h for hs in entries.values() for h in hs if isinstance(h, Half) and h.offset >= 0]
+    windows = {piece: w for piece, hs in entries.items() for w in hs if isinstance(w, Windows)}
+    assert {h.key for h in thirds} == {"中央纪律检查委员会"} and len("人民网") < TWO_EDIT_KEY
+    assert sorted(h.offset for h in thirds) == [0, 3, 6]  # a long name is found by its thirds
+    # a name of four or five characters by its two-character windows, filed by the look-alikes the text must
+    # hold next to the window: 日报 of 人民日报 wants a look-alike of 人 two characters before it
+    listed = {(piece, rel, h.key, h.offset) for piece, w in windows.items() for rel, t in w.by_char.items()
+              for hs in t.values() for h in hs}
+    assert ("日报", -2, "人民日报", 2) in listed
+    assert {key for _, _, key, _ in listed} <= {"人民日报", "人民内参网"}
+    assert all(c in shapes.similar["人"] for c in windows["日报"].by_char[-2])
 
 
 def test_a_name_with_digits_and_two_look_alikes_is_reviewed(snapshot) -> None:

@@ -111,3 +111,19 @@ def test_a_one_character_ending_counts_in_a_rare_look_alike_only(snapshot) -> No
     assert decision("人氏内参罔") == "review"
     assert decision("杭州市美食季") == "pass"
     assert decision("人氏内参") == "pass"
+
+
+def test_a_frame_with_the_homophone_option_is_heard_with_one_sound_alike_per_word(snapshot) -> None:
+    """FrameRule.homophone: 委员惠 for 委员会, 空将兵 for 空降兵 (both words swapped in a long name); a
+    one-character ending only as written (杭州市美食菊 is no 局), and two swaps in one word are no word."""
+    from acctcheck.contract import ValidateRequest
+    from acctcheck.engine import validate
+
+    def found(name: str) -> list[tuple[str, str]]:
+        v = validate(snapshot, ValidateRequest.model_validate({"fields": {"nickname": name}}))
+        return [(f.rule_id, f.method) for f in v.findings]
+
+    assert ("local-organ-frame/prefecture", "homophone") in found("杭州市健康卫生委员惠")
+    assert ("military-frame", "homophone") in found("空将兵忒战团")
+    assert not found("杭州市美食菊")
+    assert not any("frame" in rule for rule, _ in found("杭州市健康卫生围原惠"))  # 委员会 with two swaps

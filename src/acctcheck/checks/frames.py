@@ -1,6 +1,8 @@
 """Names framed like an organ's (rule kind `frame`): a division's full name, a few Han characters and an
 organ-type ending (杭州市健康卫生委员会). Spans are found on the skeleton view, so traditional, width,
-look-alike and separator evasions are seen through, and reported with the method the fold implies."""
+look-alike and separator evasions are seen through, and reported with the method the fold implies. Frames
+with the `homophone` option are also found as the field sounds (its syllable codes), with one sound-alike
+character in a head or ending (杭州市健康卫生委员惠, 空将兵忒战团): method homophone."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from acctcheck.checks.base import CheckContext, RawFinding
 from acctcheck.contract import Method
 from acctcheck.match.frames import FRAMES, FrameIndex
 from acctcheck.match.terms import spelling
+from acctcheck.normalize.normalizer import FieldViews
 from acctcheck.normalize.view import View
 
 
@@ -25,28 +28,40 @@ def run(ctx: CheckContext) -> list[RawFinding]:
     plan: dict[tuple[str, str], FrameIndex] | None = snapshot.families.get(FRAMES)
     if not plan:
         return []
-    rules = snapshot.rules
     out: list[RawFinding] = []
     for name, views in ctx.fields:
         index = plan.get((ctx.request.account_type, name))
         if index is None:
             continue  # no frame reads this field
-        skel = views.skeleton
-        for r_idx, s, he, ts, e, edited in index.spans(skel.text):  # only frames this field is read for
-            compiled = snapshot.rules[r_idx]
-            a, z = skel.span(s, e)
-            if any(h.start < z and a < h.end and rules[h.rule].rule.category == compiled.rule.category
-                   and (rules[h.rule].rule.action == "reject" or (h.start <= a and z <= h.end))
-                   for h in ctx.term_hits(name, views)):
-                continue  # a listed or composed name that rejects, or covers the whole frame, already says it: a
-                # frame is the fallback and must not hide a stronger finding (广东省公安厅 rejects); a shorter
-                # review hit inside it (杭州市健 heard as 杭州市监) gives way to the frame instead
-            if ctx.exempt(compiled, skel.text[s:e]):
-                continue
-            if edited:  # a look-alike head or ending: as weak as a short name's one-edit spelling
-                out.append(RawFinding(compiled, name, (a, z), views.value[a:z], skel.text[s:e], "lookalike",
-                                      certainty=snapshot.policy.short_similar_shape_certainty))
-            else:
-                out.append(RawFinding(compiled, name, (a, z), views.value[a:z], skel.text[s:e],
-                                      _method(skel, s, he, ts, e)))
+        # only the frames this field is read for; heard too where a frame has the homophone option
+        for r_idx, s, he, ts, e, how in index.spans(views.skeleton.text, views.codes if index.spellings else ""):
+            _report(ctx, name, views, (r_idx, s, he, ts, e), _HOW[how], out)
     return out
+
+
+_HOW: tuple[Method | None, ...] = (None, "lookalike", "homophone")  # by match.frames WRITTEN, LOOKALIKE, HEARD
+
+
+def _report(ctx: CheckContext, name: str, views: FieldViews, span: tuple[int, int, int, int, int],
+            edited: Method | None, out: list[RawFinding]) -> None:
+    """Add the finding of one framed span, unless a stronger finding or an exemption covers it. `edited`: how a
+    head or ending was misspelt (look-alike or sound-alike), None if as listed."""
+    snapshot = ctx.snapshot
+    rules = snapshot.rules
+    skel = views.skeleton
+    r_idx, s, he, ts, e = span
+    compiled = rules[r_idx]
+    a, z = skel.span(s, e)
+    if any(h.start < z and a < h.end and rules[h.rule].rule.category == compiled.rule.category
+           and (rules[h.rule].rule.action == "reject" or (h.start <= a and z <= h.end))
+           for h in ctx.term_hits(name, views)):
+        return  # a listed or composed name that rejects, or covers the whole frame, already says it: a frame is
+        # the fallback and must not hide a stronger finding (广东省公安厅 rejects); a shorter review hit inside it
+        # (杭州市健 heard as 杭州市监) gives way to the frame instead
+    if ctx.exempt(compiled, skel.text[s:e]):
+        return
+    if edited:  # a look-alike or sound-alike head or ending: as weak as a short name's one-edit spelling
+        out.append(RawFinding(compiled, name, (a, z), views.value[a:z], skel.text[s:e], edited,
+                              certainty=snapshot.policy.short_similar_shape_certainty))
+    else:
+        out.append(RawFinding(compiled, name, (a, z), views.value[a:z], skel.text[s:e], _method(skel, s, he, ts, e)))

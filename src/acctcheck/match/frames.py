@@ -10,8 +10,10 @@ from dataclasses import dataclass
 
 from acctcheck.match.automaton import TermAutomaton
 from acctcheck.match.fuzzy import TWO_EDIT_KEY
+from acctcheck.normalize.pinyin import BREAK
 
 HEAD, TAIL, UNLESS = 0, 1, 2
+WRITTEN, LOOKALIKE, HEARD = 0, 1, 2  # how a span's head and ending were spelt (FrameIndex.spans)
 FRAMES = "frames"  # Snapshot.families key: (account type, field) -> the FrameIndex of the frames read there
 
 
@@ -31,32 +33,77 @@ def _word(ch: str) -> bool:
 
 
 class FrameIndex:
-    """Every frame word of every frame rule, keyed by its folded spelling, with each key's (frame, role)."""
+    """Every frame word of every frame rule, keyed by its folded spelling, with each key's (frame, role). Frames
+    with the `homophone` option also carry their words keyed by how they sound (syllable codes, `heard`),
+    in the same automaton: one pass over the skeleton and the codes side by side finds both."""
 
-    def __init__(self, keys: dict[str, list[tuple[int, int, bool]]], gaps: dict[int, Gap]) -> None:
-        # payload (frame, role, edited): edited = a look-alike spelling of the word (洛阳市 as 络阳市)
-        self.automaton: TermAutomaton[tuple[int, int, bool]] = TermAutomaton(keys)
+    def __init__(self, keys: dict[str, list[tuple[int, int, bool]]], gaps: dict[int, Gap],
+                 heard: dict[str, list[tuple[int, int, bool]]] | None = None,
+                 spellings: dict[str, frozenset[str]] | None = None) -> None:
+        # payload (frame, role, edited): edited = a look-alike spelling of the word (洛阳市 as 络阳市), or a word
+        # heard (keys are syllable codes, which no skeleton key shares: they sit in a range of their own)
+        entries = dict(keys)
+        if heard:
+            entries.update(heard)
+        self.automaton: TermAutomaton[tuple[int, int, bool]] = TermAutomaton(entries)
         self.gaps = gaps
+        # per automaton key, for a heard key the words it is heard from (to count the characters swapped); None
+        # for a written key, and no list at all when no frame here is heard
+        self.spellings: list[frozenset[str] | None] | None = None
+        if heard:
+            assert spellings is not None
+            self.spellings = [spellings[k] if k in heard else None for k in entries if k]  # TermAutomaton's order
         # the keys that end some frame: a text holding none has no framed span, and most names hold a head
         # word only (人民, 社会, a place), so they stop at this test
         self.ending_keys = frozenset(i for i, payloads in enumerate(self.automaton.payloads)
                                      if any(role == TAIL for _, role, _ in payloads))
+        # and the keys that open some frame: a one-character ending (旅 of 旅行, 网 heard in 王) is common alone
+        self.head_keys = frozenset(i for i, payloads in enumerate(self.automaton.payloads)
+                                   if any(role == HEAD for _, role, _ in payloads))
 
-    def spans(self, text: str) -> list[tuple[int, int, int, int, int, bool]]:
-        """(frame, head start, head end, tail start, tail end, edited) of every framed span of `text`, the widest
+    def spans(self, text: str, codes: str = "") -> list[tuple[int, int, int, int, int, int]]:
+        """(frame, head start, head end, tail start, tail end, how) of every framed span of `text`, the widest
         per ending: a head, then min..max Han characters (or digits folded from them) none of which the frame
         excludes, then an ending that no `unless` word closes and no `not_before` character follows. At most one
-        of head and ending may be a look-alike spelling (`edited`)."""
-        matches = self.automaton.matches(text)
-        endings = self.ending_keys
-        if not any(idx in endings for _, _, idx in matches):
+        of head and ending may be misspelt, unless the span is long (TWO_EDIT_KEY). `how`: WRITTEN as listed,
+        LOOKALIKE (a look-alike spelling of a word), or HEARD.
+
+        `codes` is `text` as heard (one syllable code per character, skeleton.Woven.codes): there a word of two
+        characters or more counts with one character swapped for a sound-alike, a one-character word only as
+        written, and a span is reported only if some word in it is swapped (the written pass has the rest)."""
+        spellings = self.spellings
+        if spellings is None or not codes:
+            matches = self.automaton.matches(text)
+            return self._framed(matches, text, None) if self._framable(matches) else []
+        n = len(text) + 1
+        both = self.automaton.matches(text + BREAK + codes)
+        if not self._framable(both):
             return []
+        written = [m for m in both if m[1] < n and spellings[m[2]] is None]
+        out = self._framed(written, text, None) if self._framable(written) else []
+        heard = [(s - n, e - n, idx) for s, e, idx in both
+                 if s >= n and (words := spellings[idx]) is not None and _heard_as(text, s - n, e - n, words)]
+        if self._framable(heard):
+            found = {(f, te) for f, _, _, _, te, _ in out}
+            out += [span for span in self._framed(heard, text, spellings) if (span[0], span[4]) not in found]
+        return out
+
+    def _framable(self, matches: list[tuple[int, int, int]]) -> bool:
+        """Some match opens a frame and some ends one: the cheap test most texts stop at."""
+        endings, heads = self.ending_keys, self.head_keys
+        return any(idx in endings for _, _, idx in matches) and any(idx in heads for _, _, idx in matches)
+
+    def _framed(self, matches: list[tuple[int, int, int]], text: str,
+                spellings: list[frozenset[str] | None] | None) -> list[tuple[int, int, int, int, int, int]]:
+        """The spans of written (`spellings` None) or heard matches."""
         heads: dict[int, list[tuple[int, int, bool]]] = {}
         tails: list[tuple[int, int, int, bool]] = []
         unless: set[tuple[int, int]] = set()
         payloads_of = self.automaton.payloads
         for s, e, idx in matches:
+            swapped = spellings is not None and text[s:e] not in (spellings[idx] or ())
             for frame, role, edited in payloads_of[idx]:
+                edited = edited and (spellings is None or swapped)
                 if role == HEAD:
                     heads.setdefault(frame, []).append((s, e, edited))
                 elif role == TAIL:
@@ -75,9 +122,23 @@ class FrameIndex:
             for hs, he, h_edited in heads.get(frame, ()):
                 if h_edited and t_edited and te - hs < TWO_EDIT_KEY:
                     continue  # one edit per short name; a long one may carry one in its head and its ending
+                if spellings is not None and not (h_edited or t_edited):
+                    continue  # written as listed: the written pass has it
                 n = ts - he
                 if gap.min <= n <= gap.max and all(_word(c) and c not in gap.excludes for c in text[he:ts]):
                     key = (frame, te)
                     if key not in out or hs < out[key][0]:
                         out[key] = (hs, he, ts, h_edited or t_edited)
-        return [(frame, hs, he, ts, te, ed) for (frame, te), (hs, he, ts, ed) in out.items()]
+        how = HEARD if spellings is not None else LOOKALIKE
+        return [(frame, hs, he, ts, te, how if ed else WRITTEN) for (frame, te), (hs, he, ts, ed) in out.items()]
+
+
+def _heard_as(written: str, s: int, e: int, words: frozenset[str]) -> bool:
+    """The word heard at s:e is written as one of `words`, or (two characters or more) with one character
+    swapped."""
+    piece = written[s:e]
+    if piece in words:
+        return True
+    if e - s == 1:
+        return False
+    return any(sum(a != b for a, b in zip(piece, w, strict=True)) == 1 for w in words if len(w) == e - s)

@@ -37,10 +37,35 @@ class Half:  # slotted for the same reason as match.entries.TermEntry
         return Half, (self.key, self.left, self.offset)  # positionally, as match.entries.TermEntry
 
 
-def half_entries(keys: list[str]) -> dict[str, list[Half]]:
+@dataclass(frozen=True, slots=True)
+class Windows:
+    """The two-character windows of short keys that one text piece is (two-edit search), grouped by what the
+    text must hold next to it: `by_char[rel][ch]` are the Halves whose key has, `rel` characters from the
+    window's start, a character `ch` looks like. A common window (人民, 发布) is a window of hundreds of
+    keys; this way an occurrence costs one lookup per position instead of a test per key."""
+
+    by_char: dict[int, dict[str, tuple[Half, ...]]]
+
+    def __reduce__(self) -> tuple[type[Windows], tuple[dict[int, dict[str, tuple[Half, ...]]]]]:
+        return Windows, (self.by_char,)
+
+    def candidates(self, text: str, s: int) -> list[Half]:
+        out: list[Half] = []
+        n = len(text)
+        for rel, table in self.by_char.items():
+            q = s + rel
+            if 0 <= q < n and (found := table.get(text[q])):
+                out.extend(found)
+        return out
+
+
+def half_entries(keys: list[str], shapes: ShapeTables) -> dict[str, list[Half | Windows]]:
     """Halves of every Han term key of at least MIN_KEY characters. Halves shorter than two characters are
-    not indexed (they would occur everywhere); for 3-character keys the two 2-character ends are used."""
-    out: dict[str, list[Half]] = {}
+    not indexed (they would occur everywhere); for 3-character keys the two 2-character ends are used.
+    The two-character windows of keys of TWO_EDIT_KEY to WINDOWED_KEY characters are grouped per piece in
+    one Windows entry, keyed by the look-alikes the text must hold next to the window."""
+    out: dict[str, list[Half | Windows]] = {}
+    windows: dict[str, dict[int, dict[str, list[Half]]]] = {}
     for key in keys:
         n = len(key)
         if n < MIN_KEY or sum(1 for c in key if is_han(c)) < MIN_KEY:
@@ -53,12 +78,23 @@ def half_entries(keys: list[str]) -> dict[str, list[Half]]:
         out.setdefault(right, []).append(Half(key, False))
         if n >= TWO_EDIT_KEY and sum(1 for c in key if is_han(c)) >= TWO_EDIT_KEY - 1:
             if n <= WINDOWED_KEY:
-                pieces = [(i, key[i:i + 2]) for i in range(n - 1)]
-            else:
-                a, b = n // 3, 2 * n // 3
-                pieces = [(0, key[:a]), (a, key[a:b]), (b, key[b:])]
-            for offset, piece in pieces:
+                for i in range(n - 1):
+                    outside = [j for j in range(n) if not i <= j < i + 2]
+                    if sum(1 for j in outside if key[j] in shapes.similar) < 2:
+                        continue  # two substitutions need two characters with look-alikes outside the window
+                    # all outside characters but at most one are swapped, so one of the first len(outside) - 1
+                    # is: the Half is filed under each of them, by the look-alikes the text must hold there
+                    table = windows.setdefault(key[i:i + 2], {})
+                    for j in outside[:-1]:
+                        for alike in shapes.similar.get(key[j], ()):
+                            table.setdefault(j - i, {}).setdefault(alike, []).append(Half(key, False, i))
+                continue
+            a, b = n // 3, 2 * n // 3
+            for offset, piece in ((0, key[:a]), (a, key[a:b]), (b, key[b:])):
                 out.setdefault(piece, []).append(Half(key, False, offset))
+    for piece, by_rel in windows.items():
+        out.setdefault(piece, []).append(Windows({rel: {ch: tuple(hs) for ch, hs in t.items()}
+                                                  for rel, t in by_rel.items()}))
     return out
 
 
@@ -112,7 +148,7 @@ def _slipped(ch: str) -> bool:
     return ch.isascii() and ch.isalnum()
 
 
-def one_edit_matches(matches: list[tuple[int, int, int]], halves: list[tuple[Half, ...]], text: str,
+def one_edit_matches(matches: list[tuple[int, int, int]], halves: list[tuple[Half | Windows, ...]], text: str,
                      shapes: ShapeTables) -> list[tuple[str, int, int, int]]:
     """(term key, start, end, edits) in view coordinates for every term spelt with exactly one visual edit (or,
     for a long name found by a third, two substitutions), from the automaton occurrences of `text`
@@ -121,6 +157,12 @@ def one_edit_matches(matches: list[tuple[int, int, int]], halves: list[tuple[Hal
     n = len(text)
     for s, e, idx in matches:
         for half in halves[idx]:
+            if isinstance(half, Windows):
+                for h in half.candidates(text, s):
+                    hit2 = _two_substitutions(text, s - h.offset, h.key, shapes)
+                    if hit2 is not None and hit2 not in out:
+                        out.append(hit2)
+                continue
             key = half.key
             if half.offset >= 0:
                 hit2 = _two_substitutions(text, s - half.offset, key, shapes)

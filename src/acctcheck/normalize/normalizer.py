@@ -77,6 +77,12 @@ class FieldViews:
         return self._weave().skeleton
 
     @property
+    def codes(self) -> str:
+        """Per skeleton position, the syllable code of its Han character (skeleton.Woven.codes): the field as
+        heard, one code per character, so spans of it are spans of the skeleton."""
+        return self._weave().codes
+
+    @property
     def marked(self) -> str:
         """The skeleton's text with FILL where separators or invisibles stood (skeleton.Woven.marked): word
         boundaries of Latin runs without building offset maps."""

@@ -245,10 +245,11 @@ def _zeros(n: int) -> tuple[int, ...]:
 
 
 def _frame_plan(keys: dict[str, list[tuple[int, int, bool]]], gaps: dict[int, Gap],
-                by_field: dict[tuple[str, str], frozenset[int]]) -> dict[tuple[str, str], FrameIndex]:
+                by_field: dict[tuple[str, str], frozenset[int]],
+                heard: _HeardFrames) -> dict[tuple[str, str], FrameIndex]:
     """One frame index per (account type, field), holding only the frames that field is read for (a bio is
     read for hotline frames alone: a pass over a few hundred keys, not over every place name), shared
-    between fields that read the same frames."""
+    between fields that read the same frames; with the heard keys of those frames that have the option."""
     built: dict[frozenset[int], FrameIndex] = {}
     plan: dict[tuple[str, str], FrameIndex] = {}
     for where, allowed in by_field.items():
@@ -257,7 +258,10 @@ def _frame_plan(keys: dict[str, list[tuple[int, int, bool]]], gaps: dict[int, Ga
             continue
         if frames not in built:
             kept = {key: sub for key, payloads in keys.items() if (sub := [p for p in payloads if p[0] in frames])}
-            built[frames] = FrameIndex(kept, {f: gaps[f] for f in frames})
+            sound = {key: sub for key, payloads in heard.keys.items()
+                     if (sub := [p for p in payloads if p[0] in frames])}
+            built[frames] = FrameIndex(kept, {f: gaps[f] for f in frames}, sound,
+                                       {k: frozenset(heard.spellings[k]) for k in sound})
         plan[where] = built[frames]
     return plan
 
@@ -312,9 +316,25 @@ def _suffixed(name: str, names: list[str], endings: str) -> bool:
     return len(names) == 1 or any(len(o) < len(name) and name.startswith(o) for o in names)
 
 
+class _HeardFrames:
+    """Frame words keyed by how they sound (PinyinTable.term_keys), with the words each key is heard from."""
+
+    def __init__(self) -> None:
+        self.keys: dict[str, list[tuple[int, int, bool]]] = {}
+        self.spellings: dict[str, set[str]] = {}
+
+    def add(self, word: str, payload: tuple[int, int, bool], normalizer: Normalizer) -> None:
+        for code in normalizer.pinyin.term_keys(word):
+            payloads = self.keys.setdefault(code, [])
+            if payload not in payloads:
+                payloads.append(payload)
+            self.spellings.setdefault(code, set()).add(word)
+
+
 def _add_frame(keys: dict[str, list[tuple[int, int, bool]]], gaps: dict[int, Gap], normalizer: Normalizer, r_idx: int,
-               rule: FrameRule, lp: LoadedPack) -> int:
-    """Collect one frame rule's words, folded as the skeleton view folds text; returns heads × tails."""
+               rule: FrameRule, lp: LoadedPack, heard: _HeardFrames) -> int:
+    """Collect one frame rule's words, folded as the skeleton view folds text (and, with the rule's `homophone`,
+    as they sound: `heard`); returns heads × tails."""
     gaps[r_idx] = Gap(rule.min_gap, rule.max_gap, frozenset(rule.gap_excludes), frozenset(rule.tail_not_before))
     fold = normalizer.folder.skeleton_table
     counts = []
@@ -328,6 +348,8 @@ def _add_frame(keys: dict[str, list[tuple[int, int, bool]]], gaps: dict[int, Gap
                 if key := name.translate(fold):
                     keys.setdefault(key, []).append((r_idx, role, False))
                     n += 1
+                    if rule.homophone and all(is_han(c) for c in key):
+                        heard.add(key, (r_idx, role, True), normalizer)
                     if role != UNLESS:  # look-alike spellings (络阳市, 管理扃, 人氏 for 人民 before an ending); of a
                         # one-character word only rare ones (罔 for 网, not 季 for 委: 杭州市美食季)
                         shapes = normalizer.shapes
@@ -360,6 +382,7 @@ def compile_set(loaded: LoadedSet, normalizer: Normalizer, previous: Snapshot | 
     regulated: dict[str, bool] = {}  # profession domain -> regulated
     frame_keys: dict[str, list[tuple[int, int, bool]]] = {}
     frame_gaps: dict[int, Gap] = {}
+    heard_frames = _HeardFrames()
     for p_idx, lp in enumerate(loaded.packs):
         pack = lp.pack
         pack_terms = 0
@@ -398,7 +421,7 @@ def compile_set(loaded: LoadedSet, normalizer: Normalizer, previous: Snapshot | 
                 rules.append(CompiledRule(r_idx, pack.name, rule, len(rule.parts)))
                 pack_terms += math.prod(sizes)
             elif isinstance(rule, FrameRule):  # heads, tails and exceptions in one automaton (checks/frames.py)
-                count = _add_frame(frame_keys, frame_gaps, b.n, r_idx, rule, lp)
+                count = _add_frame(frame_keys, frame_gaps, b.n, r_idx, rule, lp, heard_frames)
                 rules.append(CompiledRule(r_idx, pack.name, rule, 0))
                 pack_terms += count
             elif isinstance(rule, PatternRule):
@@ -462,7 +485,7 @@ def compile_set(loaded: LoadedSet, normalizer: Normalizer, previous: Snapshot | 
         families[registry_layer.FAMILY] = registries
         families[registry_layer.BY_FIELD] = registry_layer.by_field(registries, by_field)
     if frame_gaps:
-        families[FRAMES] = _frame_plan(frame_keys, frame_gaps, by_field)
+        families[FRAMES] = _frame_plan(frame_keys, frame_gaps, by_field, heard_frames)
     families[registry_layer.BASE] = loaded.base_revision
     families[registry_layer.SUFFIXES] = registry_layer.folded_suffixes(loaded.policy, normalizer)
     return Snapshot(
@@ -475,7 +498,7 @@ def compile_set(loaded: LoadedSet, normalizer: Normalizer, previous: Snapshot | 
         normalizer=normalizer,
         skeleton_terms=TermAutomaton(skeleton, classify=classify, classes=ENTRY_CLASSES),
         one_edit_terms=TermAutomaton(skeleton, keyed=True, halves=half_entries(
-            [k for k, es in skeleton.items() if any(e.rule != ALLOW for e in es)]),
+            [k for k, es in skeleton.items() if any(e.rule != ALLOW for e in es)], normalizer.shapes),
             classify=classify, classes=ENTRY_CLASSES),
         pinyin_terms=TermAutomaton(dict(b.pinyin), classify=classify, classes=ENTRY_CLASSES),
         pinyin_heard_terms=TermAutomaton({k: heard for k, es in b.pinyin.items()

@@ -167,6 +167,9 @@ class FrameRule(_TextRule):
                               description="characters that may not stand in the gap (杭州市最好吃的饭局)")
     tail_not_before: str = Field(default="", max_length=32, description="characters that may not follow the "
                                  "ending (长, 员: 美食局长 and 政协委员 name a person, not an organ)")
+    homophone: bool = Field(default=False, description="also find the frame heard: a head or ending of two Han "
+                            "characters or more written with one sound-alike character swapped (杭州市健康卫生委员惠, "
+                            "空将兵特战团); reported as method homophone, with the look-alike edit limits")
     head_endings: str = Field(default="", max_length=64, description="if set, only full forms open a frame: "
                               "head names ending with one of these characters (市省县区州盟旗) that extend another "
                               "name of their line or stand alone (杭州市 and 延边州, not 杭州): a bare place name "
