@@ -127,3 +127,18 @@ def test_a_frame_with_the_homophone_option_is_heard_with_one_sound_alike_per_wor
     assert ("military-frame", "homophone") in found("空将兵忒战团")
     assert not found("杭州市美食菊")
     assert not any("frame" in rule for rule, _ in found("杭州市健康卫生围原惠"))  # 委员会 with two swaps
+
+
+def test_a_frame_typed_in_pinyin_is_heard_as_listed(snapshot) -> None:
+    """A made-up outlet or society typed in pinyin (FaZhiXinWenWang, HuaXiaWenHuaXieHui): the frame's words as
+    they sound, over the pinyin view; English is no pinyin and stays clear."""
+    from acctcheck.contract import ValidateRequest
+    from acctcheck.engine import validate
+
+    def methods(name: str) -> set[tuple[str, str]]:
+        v = validate(snapshot, ValidateRequest.model_validate({"fields": {"nickname": name}}))
+        return {(f.rule_id, f.method) for f in v.findings}
+
+    assert ("media/shape/public-affairs-frame", "pinyin") in methods("FaZhiXinWenWang")
+    assert ("national-society-frame", "pinyin") in methods("HuaXiaWenHuaXieHui")
+    assert not methods("International Photography Society")

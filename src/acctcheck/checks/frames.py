@@ -6,11 +6,14 @@ character in a head or ending (杭州市健康卫生委员惠, 空将兵忒战�
 
 from __future__ import annotations
 
+import re
+
 from acctcheck.checks.base import CheckContext, RawFinding
 from acctcheck.contract import Method
-from acctcheck.match.frames import FRAMES, FrameIndex
+from acctcheck.match.frames import FRAMES, WRITTEN, FrameIndex
 from acctcheck.match.terms import spelling
 from acctcheck.normalize.normalizer import FieldViews
+from acctcheck.normalize.pinyin import LATIN
 from acctcheck.normalize.view import View
 
 
@@ -33,35 +36,40 @@ def run(ctx: CheckContext) -> list[RawFinding]:
         index = plan.get((ctx.request.account_type, name))
         if index is None:
             continue  # no frame reads this field
+        skel = views.skeleton
         # only the frames this field is read for; heard too where a frame has the homophone option
-        for r_idx, s, he, ts, e, how in index.spans(views.skeleton.text, views.codes if index.spellings else ""):
-            _report(ctx, name, views, (r_idx, s, he, ts, e), _HOW[how], out)
+        for r_idx, s, he, ts, e, how in index.spans(skel.text, views.codes if index.spellings else ""):
+            a, z = skel.span(s, e)
+            method = _HOW[how] or _method(skel, s, he, ts, e)
+            _report(ctx, name, views, r_idx, (a, z), skel.text[s:e], method, how != WRITTEN, out)
+        if index.spellings and _TYPED_LETTERS.search(skel.text):  # a name typed in pinyin
+            pin = views.pinyin
+            for r_idx, s, _, _, e, _ in index.typed_spans(pin.text):
+                if any(f & LATIN for f in pin.flags[s:e]):  # all in Han, the spans above have it
+                    a, z = pin.span(s, e)
+                    _report(ctx, name, views, r_idx, (a, z), views.value[a:z], "pinyin", False, out)
     return out
 
 
 _HOW: tuple[Method | None, ...] = (None, "lookalike", "homophone")  # by match.frames WRITTEN, LOOKALIKE, HEARD
+_TYPED_LETTERS = re.compile("[a-z]{4}")
 
 
-def _report(ctx: CheckContext, name: str, views: FieldViews, span: tuple[int, int, int, int, int],
-            edited: Method | None, out: list[RawFinding]) -> None:
-    """Add the finding of one framed span, unless a stronger finding or an exemption covers it. `edited`: how a
-    head or ending was misspelt (look-alike or sound-alike), None if as listed."""
+def _report(ctx: CheckContext, name: str, views: FieldViews, r_idx: int, span: tuple[int, int], matched: str,
+            method: Method, weak: bool, out: list[RawFinding]) -> None:
+    """Add the finding of one framed span (`span` in the field's value), unless a stronger finding or an
+    exemption covers it. `weak`: a head or ending was misspelt (look-alike or sound-alike)."""
     snapshot = ctx.snapshot
     rules = snapshot.rules
-    skel = views.skeleton
-    r_idx, s, he, ts, e = span
     compiled = rules[r_idx]
-    a, z = skel.span(s, e)
+    a, z = span
     if any(h.start < z and a < h.end and rules[h.rule].rule.category == compiled.rule.category
            and (rules[h.rule].rule.action == "reject" or (h.start <= a and z <= h.end))
            for h in ctx.term_hits(name, views)):
         return  # a listed or composed name that rejects, or covers the whole frame, already says it: a frame is
         # the fallback and must not hide a stronger finding (广东省公安厅 rejects); a shorter review hit inside it
         # (杭州市健 heard as 杭州市监) gives way to the frame instead
-    if ctx.exempt(compiled, skel.text[s:e]):
+    if ctx.exempt(compiled, matched):
         return
-    if edited:  # a look-alike or sound-alike head or ending: as weak as a short name's one-edit spelling
-        out.append(RawFinding(compiled, name, (a, z), views.value[a:z], skel.text[s:e], edited,
-                              certainty=snapshot.policy.short_similar_shape_certainty))
-    else:
-        out.append(RawFinding(compiled, name, (a, z), views.value[a:z], skel.text[s:e], _method(skel, s, he, ts, e)))
+    certainty = snapshot.policy.short_similar_shape_certainty if weak else None  # as weak as a one-edit spelling
+    out.append(RawFinding(compiled, name, (a, z), views.value[a:z], matched, method, certainty=certainty))

@@ -13,7 +13,7 @@ from acctcheck.match.fuzzy import TWO_EDIT_KEY
 from acctcheck.normalize.pinyin import BREAK
 
 HEAD, TAIL, UNLESS = 0, 1, 2
-WRITTEN, LOOKALIKE, HEARD = 0, 1, 2  # how a span's head and ending were spelt (FrameIndex.spans)
+WRITTEN, LOOKALIKE, HEARD, TYPED = 0, 1, 2, 3  # how a span's words were spelt (FrameIndex.spans, .typed_spans)
 FRAMES = "frames"  # Snapshot.families key: (account type, field) -> the FrameIndex of the frames read there
 
 
@@ -88,14 +88,31 @@ class FrameIndex:
             out += [span for span in self._framed(heard, text, spellings) if (span[0], span[4]) not in found]
         return out
 
-    def _framable(self, matches: list[tuple[int, int, int]]) -> bool:
-        """Some match opens a frame and some ends one: the cheap test most texts stop at."""
-        endings, heads = self.ending_keys, self.head_keys
-        return any(idx in endings for _, _, idx in matches) and any(idx in heads for _, _, idx in matches)
+    def typed_spans(self, codes: str) -> list[tuple[int, int, int, int, int, int]]:
+        """The frames with the `homophone` option in a pinyin view's codes (a syllable per token, BREAK where a
+        token is no syllable): a name typed in pinyin (fazhixinwenwang, yuegangaodawanqu…weiyuanhui) is heard
+        as listed. Positions are the view's tokens; the gap counts syllables. How: TYPED."""
+        spellings = self.spellings
+        if spellings is None:
+            return []
+        matches = [m for m in self.automaton.matches(codes) if spellings[m[2]] is not None]
+        return self._framed(matches, codes, None, typed=True) if self._framable(matches) else []
 
-    def _framed(self, matches: list[tuple[int, int, int]], text: str,
-                spellings: list[frozenset[str] | None] | None) -> list[tuple[int, int, int, int, int, int]]:
-        """The spans of written (`spellings` None) or heard matches."""
+    def _framable(self, matches: list[tuple[int, int, int]]) -> bool:
+        """Some match ends a frame after some match that opens one has ended: the cheap test most texts stop
+        at (a place alone, 成都吃货, both opens and ends frames)."""
+        if not matches:
+            return False
+        heads = self.head_keys
+        opened = min((e for _, e, idx in matches if idx in heads), default=-1)
+        if opened < 0:
+            return False
+        endings = self.ending_keys
+        return any(idx in endings and s >= opened for s, _, idx in matches)
+
+    def _framed(self, matches: list[tuple[int, int, int]], text: str, spellings: list[frozenset[str] | None] | None,
+                typed: bool = False) -> list[tuple[int, int, int, int, int, int]]:
+        """The spans of written (`spellings` None), heard, or `typed` matches (`text` is then syllable codes)."""
         heads: dict[int, list[tuple[int, int, bool]]] = {}
         tails: list[tuple[int, int, int, bool]] = []
         unless: set[tuple[int, int]] = set()
@@ -103,7 +120,7 @@ class FrameIndex:
         for s, e, idx in matches:
             swapped = spellings is not None and text[s:e] not in (spellings[idx] or ())
             for frame, role, edited in payloads_of[idx]:
-                edited = edited and (spellings is None or swapped)
+                edited = edited and (spellings is None or swapped) and not typed
                 if role == HEAD:
                     heads.setdefault(frame, []).append((s, e, edited))
                 elif role == TAIL:
@@ -117,7 +134,7 @@ class FrameIndex:
             if (frame, te) in unless:
                 continue
             gap = self.gaps[frame]
-            if te < len(text) and text[te] in gap.not_before:
+            if not typed and te < len(text) and text[te] in gap.not_before:
                 continue
             for hs, he, h_edited in heads.get(frame, ()):
                 if h_edited and t_edited and te - hs < TWO_EDIT_KEY:
@@ -125,10 +142,13 @@ class FrameIndex:
                 if spellings is not None and not (h_edited or t_edited):
                     continue  # written as listed: the written pass has it
                 n = ts - he
-                if gap.min <= n <= gap.max and all(_word(c) and c not in gap.excludes for c in text[he:ts]):
+                if gap.min <= n <= gap.max and all((c != BREAK) if typed else (_word(c) and c not in gap.excludes)
+                                                   for c in text[he:ts]):
                     key = (frame, te)
                     if key not in out or hs < out[key][0]:
                         out[key] = (hs, he, ts, h_edited or t_edited)
+        if typed:
+            return [(frame, hs, he, ts, te, TYPED) for (frame, te), (hs, he, ts, _) in out.items()]
         how = HEARD if spellings is not None else LOOKALIKE
         return [(frame, hs, he, ts, te, how if ed else WRITTEN) for (frame, te), (hs, he, ts, ed) in out.items()]
 
