@@ -1,0 +1,72 @@
+"""Engine cost of two or more checkouts, measured in alternating processes in one run (the issue 13 budget: p50 per
+realistic request at most +15% over the issue's start).
+
+Each tree is timed in its own Python process with that tree's `src` on the path and its bundled packs, on the
+same 10,000 requests (this tree's engine_bench nicknames and bios, with a digit suffix on half of them), best of
+three passes per request; then the next tree, for `--rounds` rounds. Shared machines are noisy: compare the
+trees within one run, never against a number from another day.
+
+Run: python bench/engine_ab.py /path/to/baseline-checkout .   (e.g. a `git worktree add` of the baseline)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+_CHILD = r"""
+import json, random, statistics, sys, time
+from pathlib import Path
+sys.path.insert(0, sys.argv[2])
+from engine_bench import BIOS, NICKS
+from acctcheck.contract import ValidateRequest
+from acctcheck.engine import validate
+from acctcheck.ruleset import build_snapshot
+snap = build_snapshot(Path(sys.argv[1]) / "rules")
+rng = random.Random(11)
+reqs = [ValidateRequest.model_validate({"fields": {
+    "nickname": rng.choice(NICKS) + (str(rng.randint(1, 99)) if rng.random() < 0.5 else ""),
+    "bio": rng.choice(BIOS)}}) for _ in range(10000)]
+for r in reqs[:500]:
+    validate(snap, r)
+best = [1e9] * len(reqs)
+for _ in range(3):
+    for i, r in enumerate(reqs):
+        t = time.perf_counter(); validate(snap, r); d = time.perf_counter() - t
+        best[i] = min(best[i], d)
+q = statistics.quantiles(best, n=100)
+print(json.dumps({"p50": statistics.median(best) * 1e6, "p99": q[98] * 1e6}))
+"""
+
+
+def measure(tree: Path) -> dict[str, float]:
+    env = dict(os.environ, PYTHONPATH=str(tree / "src"))
+    out = subprocess.run([sys.executable, "-c", _CHILD, str(tree), str(HERE)], env=env, check=True,
+                         capture_output=True, text=True).stdout
+    result: dict[str, float] = json.loads(out.strip().splitlines()[-1])
+    return result
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("trees", nargs="+", type=Path, help="checkouts to compare; the first is the baseline")
+    ap.add_argument("--rounds", type=int, default=3)
+    args = ap.parse_args()
+    trees = [t.resolve() for t in args.trees]
+    for r in range(args.rounds):
+        base = None
+        for tree in trees:
+            m = measure(tree)
+            base = base or m["p50"]
+            print(f"round {r + 1}  {tree}: p50 {m['p50']:.1f} µs  p99 {m['p99']:.1f} µs  "
+                  f"({(m['p50'] / base - 1) * 100:+.1f}% on the first)", flush=True)
+
+
+if __name__ == "__main__":
+    main()
