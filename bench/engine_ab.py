@@ -1,10 +1,10 @@
 """Engine cost of two or more checkouts, measured in alternating processes in one run (the issue 13 budget: p50 per
 realistic request at most +15% over the issue's start).
 
-Each tree is timed in its own Python process with that tree's `src` on the path and its bundled packs, on the
-same 10,000 requests (this tree's engine_bench nicknames and bios, with a digit suffix on half of them), best of
-three passes per request; then the next tree, for `--rounds` rounds. Shared machines are noisy: compare the
-trees within one run, never against a number from another day.
+Each tree is timed in its own Python process with that tree's `src` on the path and its bundled packs, on
+the same 10,000 requests (this tree's engine_bench nicknames and bios, handed over on stdin, a digit suffix on
+half of them), best of three passes per request; then the next tree, for `--rounds` rounds. Shared machines
+are noisy: compare the trees within one run, never against a number from another day.
 
 Run: python bench/engine_ab.py /path/to/baseline-checkout .   (e.g. a `git worktree add` of the baseline)
 """
@@ -19,20 +19,26 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
 
 _CHILD = r"""
 import json, random, statistics, sys, time
 from pathlib import Path
-sys.path.insert(0, sys.argv[2])
-from engine_bench import BIOS, NICKS
+import acctcheck
 from acctcheck.contract import ValidateRequest
 from acctcheck.engine import validate
-from acctcheck.ruleset import build_snapshot
-snap = build_snapshot(Path(sys.argv[1]) / "rules")
+try:
+    from acctcheck.ruleset import build_snapshot
+except ImportError:  # checkouts from before the ruleset module
+    from acctcheck.packs.build import build_snapshot
+tree = Path(sys.argv[1])
+assert Path(acctcheck.__file__).is_relative_to(tree), acctcheck.__file__
+mix = json.load(sys.stdin)
+snap = build_snapshot(tree / "rules")
 rng = random.Random(11)
 reqs = [ValidateRequest.model_validate({"fields": {
-    "nickname": rng.choice(NICKS) + (str(rng.randint(1, 99)) if rng.random() < 0.5 else ""),
-    "bio": rng.choice(BIOS)}}) for _ in range(10000)]
+    "nickname": rng.choice(mix["nicks"]) + (str(rng.randint(1, 99)) if rng.random() < 0.5 else ""),
+    "bio": rng.choice(mix["bios"])}}) for _ in range(10000)]
 for r in reqs[:500]:
     validate(snap, r)
 best = [1e9] * len(reqs)
@@ -46,9 +52,12 @@ print(json.dumps({"p50": statistics.median(best) * 1e6, "p99": q[98] * 1e6}))
 
 
 def measure(tree: Path) -> dict[str, float]:
+    """One tree in its own process: its src first on the path, this tree's request mix on stdin."""
+    from engine_bench import BIOS, NICKS
+
     env = dict(os.environ, PYTHONPATH=str(tree / "src"))
-    out = subprocess.run([sys.executable, "-c", _CHILD, str(tree), str(HERE)], env=env, check=True,
-                         capture_output=True, text=True).stdout
+    out = subprocess.run([sys.executable, "-c", _CHILD, str(tree)], env=env, check=True, capture_output=True,
+                         text=True, input=json.dumps({"nicks": NICKS, "bios": BIOS})).stdout
     result: dict[str, float] = json.loads(out.strip().splitlines()[-1])
     return result
 

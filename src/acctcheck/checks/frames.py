@@ -34,8 +34,8 @@ def run(ctx: CheckContext) -> list[RawFinding]:
     out: list[RawFinding] = []
     for name, views in ctx.fields:
         index = plan.get((ctx.request.account_type, name))
-        if index is None:
-            continue  # no frame reads this field
+        if index is None or (index.needs_digit and not views.digits):
+            continue  # no frame reads this field, or only hotline frames and it holds no number
         skel = views.skeleton
         # only the frames this field is read for; heard too where a frame has the homophone option
         for r_idx, s, he, ts, e, how in index.spans(skel.text, views.codes if index.spellings else ""):

@@ -60,6 +60,14 @@ class FrameIndex:
         # and the keys that open some frame: a one-character ending (旅 of 旅行, 网 heard in 王) is common alone
         self.head_keys = frozenset(i for i, payloads in enumerate(self.automaton.payloads)
                                    if any(role == HEAD for _, role, _ in payloads))
+        # every frame here has a digit in each of its heads or in each of its endings (hotline numbers): a text
+        # without a digit has no span, and most bios, the only field some indexes serve, hold none
+        words: dict[tuple[int, int], list[str]] = {}
+        for key, payloads in entries.items():
+            for frame, role, _ in payloads:
+                words.setdefault((frame, role), []).append(key)
+        self.needs_digit = all(any(all(any("0" <= c <= "9" for c in k) for k in words.get((f, role), ["x"]))
+                                   for role in (HEAD, TAIL)) for f in gaps)
 
     def spans(self, text: str, codes: str = "") -> list[tuple[int, int, int, int, int, int]]:
         """(frame, head start, head end, tail start, tail end, how) of every framed span of `text`, the widest

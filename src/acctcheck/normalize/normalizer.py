@@ -77,6 +77,11 @@ class FieldViews:
         return self._weave().skeleton
 
     @property
+    def digits(self) -> bool:
+        """The skeleton holds a digit (numbers in any style are read as digits there)."""
+        return self._weave().digits
+
+    @property
     def codes(self) -> str:
         """Per skeleton position, the syllable code of its Han character (skeleton.Woven.codes): the field as
         heard, one code per character, so spans of it are spans of the skeleton."""
