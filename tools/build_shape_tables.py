@@ -131,6 +131,8 @@ CURATED_SHAPES: list[str] = [
     "州洲", "南楠", "方万", "旅旋", "北兆", "院完", "刊刑", "闻问", "厅斤", "县具", "镇填", "监盐", "讯迅",
     "健建", "传转", "防坊", "武式", "通涌", "部陪",
     "召台", "卅州", "风冈", "譬警", "侮海", "文交", "夹央", "第弟笫", "晟晨", "诵通", "潘播", "扳报", "炽织",
+    # session 8 (read from a spent evaluation table: 栖藏 for 西藏, 中国人民恨行, 佘 for 余)
+    "栖西", "恨银", "恨很", "佘余", "敖放",
 ]
 
 # pycorrector pairs that pass the stroke filter but do not look alike at a glance.
