@@ -18,6 +18,7 @@ from acctcheck.packs.snapshot import Snapshot
     ("7 two 2 four 5 nine two three 7 zero", "7224592370"),
     ("13lingqi3babayi583", "13073881583"),
     ("l s san 8 four ȣ yi 2 з si eight", "15384812348"),
+    ("yi guai san dong dong liang guai liu gou guai dong", "17300276970"),  # radio speech typed in pinyin
 ])
 def test_spelt_out_numbers_read_as_digits(text: str, digits: str) -> None:
     read, origin = read_number_words(text)
@@ -25,7 +26,8 @@ def test_spelt_out_numbers_read_as_digits(text: str, digits: str) -> None:
 
 
 @pytest.mark.parametrize("text", ["someone told me", "one two three", "i love you baby", "wu yi ba er jiu",
-                                  "bigbag2020", "tonight at nine", "qingdao"])
+                                  "bigbag2020", "tonight at nine", "qingdao",
+                                  "dongdong liangliang gougou"])
 def test_words_stay_words(text: str) -> None:
     assert read_number_words(text) == (text, None)
 

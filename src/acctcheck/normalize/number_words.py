@@ -19,6 +19,8 @@ NUMBER_WORDS: dict[str, str] = {
     "eight": "8", "nine": "9",
     "ling": "0", "yi": "1", "yao": "1", "er": "2", "san": "3", "si": "4", "wu": "5", "liu": "6", "qi": "7",
     "ba": "8", "jiu": "9",
+    # radio speech typed in pinyin (洞 0, 两 2, 拐 7, 勾 9: yi guai san dong dong liang …)
+    "dong": "0", "liang": "2", "guai": "7", "gou": "9",
 }
 NUMBER_WORD_RUN = 7  # a QQ number has five or more digits, a phone eleven: seven tokens is short for either
 MIN_WORDS = 2
