@@ -13,6 +13,7 @@ from acctcheck.match.fuzzy import TWO_EDIT_KEY
 from acctcheck.normalize.pinyin import BREAK
 
 HEAD, TAIL, UNLESS = 0, 1, 2
+BOTH_HEARD = 6  # characters a text needs before a frame whose head and ending are both sound-alikes is looked for
 WRITTEN, LOOKALIKE, HEARD, TYPED = 0, 1, 2, 3  # how a span's words were spelt (FrameIndex.spans, .typed_spans)
 FRAMES = "frames"  # Snapshot.families key: (account type, field) -> the FrameIndex of the frames read there
 
@@ -60,6 +61,11 @@ class FrameIndex:
         # and the keys that open some frame: a one-character ending (旅 of 旅行, 网 heard in 王) is common alone
         self.head_keys = frozenset(i for i, payloads in enumerate(self.automaton.payloads)
                                    if any(role == HEAD for _, role, _ in payloads))
+        # the written words of the frames that are also heard: one of them anchors a span with one swapped word
+        heard_frames = {frame for k in (heard or ()) for frame, _, _ in entries[k]}
+        self.anchors = frozenset(i for i, payloads in enumerate(self.automaton.payloads)
+                                 if (spellings is None or self.spellings is None or self.spellings[i] is None)
+                                 and any(frame in heard_frames for frame, _, _ in payloads))
         # every frame here has a digit in each of its heads or in each of its endings (hotline numbers): a text
         # without a digit has no span, and most bios, the only field some indexes serve, hold none
         words: dict[tuple[int, int], list[str]] = {}
@@ -78,19 +84,18 @@ class FrameIndex:
 
         `codes` is `text` as heard (one syllable code per character, skeleton.Woven.codes): there a word of two
         characters or more counts with one character swapped for a sound-alike, a one-character word only as
-        written, and a span is reported only if some word in it is swapped (the written pass has the rest)."""
+        written, and a span is reported only if some word in it is swapped (the written pass has the rest). The
+        codes are read only where a word of a heard frame is written in `text` (the other word of a span with one
+        swap) or the text is long enough for a span with both words swapped (BOTH_HEARD)."""
+        matches = self.automaton.matches(text)
+        out = self._framed(matches, text, None) if self._framable(matches) else []
         spellings = self.spellings
         if spellings is None or not codes:
-            matches = self.automaton.matches(text)
-            return self._framed(matches, text, None) if self._framable(matches) else []
-        n = len(text) + 1
-        both = self.automaton.matches(text + BREAK + codes)
-        if not self._framable(both):
-            return []
-        written = [m for m in both if m[1] < n and spellings[m[2]] is None]
-        out = self._framed(written, text, None) if self._framable(written) else []
-        heard = [(s - n, e - n, idx) for s, e, idx in both
-                 if s >= n and (words := spellings[idx]) is not None and _heard_as(text, s - n, e - n, words)]
+            return out
+        if len(text) < BOTH_HEARD and (not matches or not any(idx in self.anchors for _, _, idx in matches)):
+            return out
+        heard = [(s, e, idx) for s, e, idx in self.automaton.matches(codes)
+                 if (words := spellings[idx]) is not None and _heard_as(text, s, e, words)]
         if self._framable(heard):
             found = {(f, te) for f, _, _, _, te, _ in out}
             out += [span for span in self._framed(heard, text, spellings) if (span[0], span[4]) not in found]
