@@ -36,7 +36,8 @@ def _word(ch: str) -> bool:
 class FrameIndex:
     """Every frame word of every frame rule, keyed by its folded spelling, with each key's (frame, role). Frames
     with the `homophone` option also carry their words keyed by how they sound (syllable codes, `heard`),
-    in the same automaton: one pass over the skeleton and the codes side by side finds both."""
+    in the same automaton: code keys never occur in a skeleton, nor Han keys in codes, so one automaton serves
+    the pass over each (spans)."""
 
     def __init__(self, keys: dict[str, list[tuple[int, int, bool]]], gaps: dict[int, Gap],
                  heard: dict[str, list[tuple[int, int, bool]]] | None = None,
