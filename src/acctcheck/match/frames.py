@@ -63,18 +63,14 @@ class FrameIndex:
         self.head_keys = frozenset(i for i, payloads in enumerate(self.automaton.payloads)
                                    if any(role == HEAD for _, role, _ in payloads))
         # the written words of the frames that are also heard: one of them anchors a span with one swapped word
-        heard_frames = {frame for k in (heard or ()) for frame, _, _ in entries[k]}
+        heard_frames = {frame for payloads in (heard or {}).values() for frame, _, _ in payloads}
         self.anchors = frozenset(i for i, payloads in enumerate(self.automaton.payloads)
-                                 if (spellings is None or self.spellings is None or self.spellings[i] is None)
-                                 and any(frame in heard_frames for frame, _, _ in payloads))
+                                 if not self._heard_key(i) and any(frame in heard_frames for frame, _, _ in payloads))
         # every frame here has a digit in each of its heads or in each of its endings (hotline numbers): a text
         # without a digit has no span, and most bios, the only field some indexes serve, hold none
-        words: dict[tuple[int, int], list[str]] = {}
-        for key, payloads in entries.items():
-            for frame, role, _ in payloads:
-                words.setdefault((frame, role), []).append(key)
-        self.needs_digit = all(any(all(any("0" <= c <= "9" for c in k) for k in words.get((f, role), ["x"]))
-                                   for role in (HEAD, TAIL)) for f in gaps)
+        digitless = {(frame, role) for key, payloads in keys.items() if not any("0" <= c <= "9" for c in key)
+                     for frame, role, _ in payloads}
+        self.needs_digit = all((f, HEAD) not in digitless or (f, TAIL) not in digitless for f in gaps)
 
     def spans(self, text: str, codes: str = "") -> list[tuple[int, int, int, int, int, int]]:
         """(frame, head start, head end, tail start, tail end, how) of every framed span of `text`, the widest
@@ -89,8 +85,10 @@ class FrameIndex:
         codes are read only where a word of a heard frame is written in `text` (the other word of a span with one
         swap) or the text is long enough for a span with both words swapped (BOTH_HEARD)."""
         matches = self.automaton.matches(text)
-        out = self._framed(matches, text, None) if self._framable(matches) else []
         spellings = self.spellings
+        if matches and spellings is not None:  # a code key spelt by letters of another script is no written word
+            matches = [m for m in matches if spellings[m[2]] is None]
+        out = self._framed(matches, text, None) if self._framable(matches) else []
         if spellings is None or not codes:
             return out
         if len(text) < BOTH_HEARD and (not matches or not any(idx in self.anchors for _, _, idx in matches)):
@@ -111,6 +109,9 @@ class FrameIndex:
             return []
         matches = [m for m in self.automaton.matches(codes) if spellings[m[2]] is not None]
         return self._framed(matches, codes, None, typed=True) if self._framable(matches) else []
+
+    def _heard_key(self, idx: int) -> bool:
+        return self.spellings is not None and self.spellings[idx] is not None
 
     def _framable(self, matches: list[tuple[int, int, int]]) -> bool:
         """Some match ends a frame after some match that opens one has ended: the cheap test most texts stop

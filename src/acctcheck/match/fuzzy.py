@@ -157,18 +157,13 @@ def one_edit_matches(matches: list[tuple[int, int, int]], halves: list[tuple[Hal
     n = len(text)
     for s, e, idx in matches:
         for half in halves[idx]:
-            if isinstance(half, Windows):
-                for h in half.candidates(text, s):
+            if isinstance(half, Windows) or half.offset >= 0:  # a piece of the two-edit search
+                for h in half.candidates(text, s) if isinstance(half, Windows) else (half,):
                     hit2 = _two_substitutions(text, s - h.offset, h.key, shapes)
                     if hit2 is not None and hit2 not in out:
                         out.append(hit2)
                 continue
             key = half.key
-            if half.offset >= 0:
-                hit2 = _two_substitutions(text, s - half.offset, key, shapes)
-                if hit2 is not None and hit2 not in out:
-                    out.append(hit2)
-                continue
             # every edit keeps the length or adds a character: the rest of the key must fit in the text
             need = len(key) - (e - s)
             if (e + need > n) if half.left else (s < need):
