@@ -89,7 +89,7 @@ def test_views_offsets_are_consistent(value: str) -> None:
     views = default_normalizer().views(value)
     for view in (views.skeleton, views.pinyin, views.contact):
         assert_view_consistent(view, value)
-    assert len(views.skeleton.hans) == len(views.skeleton.text)
+    assert len(views.codes) == len(views.skeleton.text)
 
 
 @pytest.mark.slow

@@ -5,8 +5,6 @@ digit run."""
 
 from __future__ import annotations
 
-import re
-
 from acctcheck.checks.base import CheckContext, RawFinding
 from acctcheck.contract import Method
 from acctcheck.normalize.chars import Flag
@@ -14,15 +12,13 @@ from acctcheck.normalize.normalizer import FieldViews
 from acctcheck.packs.schema import PatternRule
 from acctcheck.packs.snapshot import ACROSS_FIELDS, CompiledRule, of_kind
 
-_ALNUM = re.compile(r"[0-9a-z]")
-
 
 def run(ctx: CheckContext) -> list[RawFinding]:
     snapshot = ctx.snapshot
     if not snapshot.pattern_set.size:
         return []
     # every detector needs a digit or a Latin letter in the field it reports (digit styles are already folded)
-    lines = [(name, views) for name, views in ctx.fields if _ALNUM.search(views.skeleton.text)]
+    lines = [(name, views) for name, views in ctx.fields if views.digits or views.latin]
     if not lines:
         return []
     across: frozenset[int] = snapshot.families.get(ACROSS_FIELDS, frozenset())

@@ -42,7 +42,7 @@ def run(ctx: CheckContext) -> list[RawFinding]:
             a, z = skel.span(s, e)
             method = _HOW[how] or _method(skel, s, he, ts, e)
             _report(ctx, name, views, r_idx, (a, z), skel.text[s:e], method, how != WRITTEN, out)
-        if index.spellings and _TYPED_LETTERS.search(skel.text):  # a name typed in pinyin
+        if index.spellings and views.latin and _TYPED_LETTERS.search(skel.text):  # a name typed in pinyin
             pin = views.pinyin
             for r_idx, s, _, _, e, _ in index.typed_spans(pin.text):
                 if any(f & LATIN for f in pin.flags[s:e]):  # all in Han, the spans above have it

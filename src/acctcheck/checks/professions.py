@@ -53,6 +53,8 @@ def run(ctx: CheckContext) -> list[RawFinding]:
     out: list[RawFinding] = []
     for name, views in ctx.fields:
         hits = [(h, c) for h in ctx.term_hits(name, views) if of_kind(c := rules[h.rule], ProfessionRule)]
+        if not hits:
+            continue  # the usual field: no title in it
         by_span: dict[tuple[int, int], list[tuple[TermHit, CompiledRule[ProfessionRule]]]] = defaultdict(list)
         # a title inside a longer title is part of it (医师 in 兽医师, 医生 in 牙科医生): the longer one decides,
         # whatever its code, so a verified veterinarian is not asked for a physician's licence

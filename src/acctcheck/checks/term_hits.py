@@ -52,7 +52,7 @@ def find_term_hits(snapshot: Snapshot, views: FieldViews, field: str, account_ty
     one_edit = field in policy.one_edit_fields or (
         names is not None and field in names.fields and len(skel.text) <= names.one_edit_max_chars)
     terms = snapshot.one_edit_terms if one_edit else snapshot.skeleton_terms
-    entries, allow = collect(skel, terms, allowed, rule_parts, normalizer.shapes)
+    entries, allow = collect(skel.text, terms, allowed, rule_parts, normalizer.shapes)
 
     def allowed_out(pack: int, s: int, e: int) -> bool:
         return any(p == pack and a < e and s < b for p, a, b in allow)
@@ -80,11 +80,12 @@ def find_term_hits(snapshot: Snapshot, views: FieldViews, field: str, account_ty
             continue
         found[k] = (entry, spelling(skel, s, e, entry.flags), None)
     if snapshot.pinyin_terms.size:
-        pin = views.pinyin
-        tokens = pin.tokens
-        # no Latin letter in the field (tokens None): nothing was typed in pinyin, so typed-only keys cannot match
+        # no Latin letter in the field (tokens None): nothing was typed in pinyin, so typed-only keys cannot match,
+        # and the field as heard is its syllable codes, one per skeleton position (no pinyin view to build)
+        tokens = views.pinyin.tokens if views.latin else None
         automaton = snapshot.pinyin_terms if tokens is not None else snapshot.pinyin_heard_terms
-        p_entries, _ = collect(pin, automaton, allowed, rule_parts, normalizer.shapes)
+        p_entries, _ = collect(views.pinyin.text if tokens is not None else views.codes, automaton, allowed,
+                               rule_parts, normalizer.shapes)
         for entry, ps, pe, _fuzzy in p_entries:
             if tokens is None:
                 s, e, typed = ps, pe, False

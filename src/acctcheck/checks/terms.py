@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from acctcheck.checks.base import CheckContext, RawFinding
 from acctcheck.checks.mentions import claim_floor, mention_cap
+from acctcheck.checks.term_hits import TermHit
 from acctcheck.contract import Action
 from acctcheck.packs.schema import ComposeRule, TermsRule
 
@@ -15,8 +16,11 @@ def run(ctx: CheckContext) -> list[RawFinding]:
     mention = ctx.snapshot.policy.mention
     everyday = ctx.snapshot.policy.everyday_names
     for name, views in ctx.fields:
+        hits = ctx.term_hits(name, views)
+        if not hits:
+            continue  # the usual field
         mentioned_until = -1  # end of the last name this field mentions
-        for hit in sorted(ctx.term_hits(name, views), key=lambda h: h.start):
+        for hit in sorted(hits, key=_start):
             rule = rules[hit.rule]
             if not isinstance(rule.rule, (TermsRule, ComposeRule)):
                 continue
@@ -40,3 +44,7 @@ def run(ctx: CheckContext) -> list[RawFinding]:
                                   hit.name or hit.canonical, hit.method, hit.syllables, hit.certainty, cap,
                                   floor))
     return out
+
+
+def _start(hit: TermHit) -> int:
+    return hit.start

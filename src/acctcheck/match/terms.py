@@ -81,14 +81,13 @@ def in_capitals(view: View, s: int, e: int) -> bool:
     return not any(c.islower() for c in typed)
 
 
-def collect(view: View, automaton: TermAutomaton[TermEntry], owners: frozenset[int], rule_parts: tuple[int, ...],
+def collect(text: str, automaton: TermAutomaton[TermEntry], owners: frozenset[int], rule_parts: tuple[int, ...],
             shapes: ShapeTables) -> tuple[list[Occurrence], list[AllowSpan]]:
-    """Occurrences of whole terms and completed compose chains of `owners` (rule indices), plus allow-list
-    spans; one-edit spellings too when the automaton carries term halves. `rule_parts[i]`: rule i's number of
-    compose parts (0 for a whole-term rule)."""
+    """Occurrences in a view's `text` of whole terms and completed compose chains of `owners` (rule indices),
+    plus allow-list spans; one-edit spellings too when the automaton carries term halves. `rule_parts[i]`: rule
+    i's number of compose parts (0 for a whole-term rule)."""
     whole: list[Occurrence] = []
     allow: list[AllowSpan] = []
-    text = view.text
     matches = automaton.matches(text)
     if not matches:
         return whole, allow

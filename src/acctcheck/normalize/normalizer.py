@@ -20,7 +20,7 @@ class Normalizer:
         # character -> its slots in every view (see skeleton.woven_views)
         self.view_table = CharTable(self.folder, lambda f: woven_piece(f, codes))
         for control in CONTROLS:  # invisible, and marked: a field holding one is read in display order
-            self.view_table[ord(control)] = BIDI + FILL * 3
+            self.view_table[ord(control)] = BIDI + FILL * 2
 
     def skeleton(self, value: str) -> View:
         """The skeleton of a term as written (bidi controls dropped like any invisible character)."""
@@ -70,7 +70,7 @@ class FieldViews:
         assert self._bidi is not None
         _, order, rtl = self._bidi
         return View(inner.name, self.value, inner.text, lambda: remap(inner._get(), order, rtl, Flag.BIDI),
-                    inner.hans, reordered=True)
+                    reordered=True)
 
     @property
     def skeleton(self) -> View:
@@ -94,11 +94,18 @@ class FieldViews:
         return self._weave().marked
 
     @property
+    def latin(self) -> bool:
+        """The skeleton holds a Latin letter (look-alikes of other scripts are folded to Latin there): only such a
+        field can hold typed pinyin; a field without has the syllable codes as its pinyin view's text."""
+        return self._weave().latin
+
+    @property
     def pinyin(self) -> View:
         view = self._pinyin
         if view is None:
             woven = self._weave()
-            view = self._pinyin = pinyin_view(self.normalizer.pinyin, woven.skeleton, woven.codes, woven.marked)
+            view = self._pinyin = pinyin_view(self.normalizer.pinyin, woven.skeleton, woven.codes, woven.marked,
+                                                     woven.latin)
         return view
 
     @property

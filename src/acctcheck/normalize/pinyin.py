@@ -186,15 +186,15 @@ class PinyinTable:
         return cuts
 
 
-_LATIN = re.compile(r"[a-z]")
 _LATIN_RUN = re.compile(r"[a-z]+(?:\x01+[a-z]+)*")  # letters, across gaps (FILL) between them
 
 
-def pinyin_view(table: PinyinTable, skel: View, codes: str, marked: str) -> View:
+def pinyin_view(table: PinyinTable, skel: View, codes: str, marked: str, latin: bool) -> View:
     """Pinyin tokens over the skeleton; flags carry LATIN where the syllable was typed in letters.
-    Chinese-only text maps one-to-one onto the skeleton (`codes`, built with it); Latin runs are segmented
-    into syllables. `marked` is the skeleton with FILL where the user put separators (skeleton.Woven)."""
-    if not _LATIN.search(skel.text):
+    Chinese-only text (no `latin` letter) maps one-to-one onto the skeleton (`codes`, built with it); Latin
+    runs are segmented into syllables. `marked` is the skeleton with FILL where the user put separators
+    (skeleton.Woven)."""
+    if not latin:
         return View("pinyin", skel.original, codes,
                     lambda: (skel.starts, skel.ends, [0] * len(codes), [False] * len(codes)),
                     reordered=skel.reordered)

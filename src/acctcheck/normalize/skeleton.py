@@ -67,15 +67,16 @@ class Woven(NamedTuple):
     marked: str  # the skeleton with FILL where separators or invisibles stood (gaps, for Latin runs)
     contact: str  # the contact view's text
     digits: bool  # the skeleton holds a digit (so may the contact view: it folds digits alike)
+    latin: bool  # the skeleton holds a Latin letter (so the field may hold typed pinyin)
 
 
 def woven_views(folder: CharFolder, table: Mapping[int, str], value: str, display: bool = False) -> Woven | None:
     """Every view's text from one `str.translate` pass and C-speed slices.
 
-    `table` (Normalizer.view_table) maps a character to four code points per character it yields: its
-    skeleton character, its Han form before number folding ("\0" if none), its syllable code and its contact
-    character; a separator yields FILL in the first three slots, an invisible FILL in all four. A translate
-    pass costs ~50 ns a character, so four separate passes were the largest single cost of a clean request.
+    `table` (Normalizer.view_table) maps a character to three code points per character it yields: its
+    skeleton character, its syllable code (of its Han form before number folding: 一 is heard as yi) and its
+    contact character; a separator yields FILL in the first two slots, an invisible FILL in all three. A
+    translate pass costs ~50 ns a character, so separate passes were the largest single cost of a clean request.
 
     None when `value` holds a bidi control (BIDI in the table: one C scan of the woven string instead of a
     regex over the value): the caller puts it in display order and weaves that with `display` set, where the
@@ -85,7 +86,7 @@ def woven_views(folder: CharFolder, table: Mapping[int, str], value: str, displa
         if not display:
             return None
         woven = woven.replace(BIDI, FILL)
-    marked = woven[0::4]
+    marked = woven[0::3]
     text = marked.replace(FILL, "")
     digits = DIGIT.search(text) is not None
     text, read = digit_runs(text, radio=True, least=DIGIT_RUN) if digits else (text, NO_RUNS)
@@ -97,8 +98,9 @@ def woven_views(folder: CharFolder, table: Mapping[int, str], value: str, displa
     else:
         def build() -> Maps:
             return _skeleton_maps(folder, value)
-    view = View("skeleton", value, text, build, woven[1::4].replace(FILL, ""))
-    return Woven(view, woven[2::4].replace(FILL, ""), marked, woven[3::4].replace(FILL, ""), digits)
+    view = View("skeleton", value, text, build)
+    return Woven(view, woven[1::3].replace(FILL, ""), marked, woven[2::3].replace(FILL, ""), digits,
+                 LATIN_LETTER.search(text) is not None)
 
 
 def _marked(maps: Maps, read: list[tuple[int, Flag]]) -> Maps:
@@ -112,11 +114,11 @@ def _marked(maps: Maps, read: list[tuple[int, Flag]]) -> Maps:
 def woven_piece(f: Folded, codes: Mapping[int, str]) -> str:
     """One character's entry in the woven table (see woven_views)."""
     if f.kind == Kind.INVISIBLE:
-        return FILL * 4
+        return FILL * 3
     if f.kind == Kind.SEPARATOR:
-        return "".join(FILL * 3 + c for c in f.out)
+        return "".join(FILL * 2 + c for c in f.out)
     han = f.han or "\0" * len(f.out)
-    return "".join(s + h + codes[ord(h)] + s for s, h in zip(f.out, han, strict=True))  # han: one per out character
+    return "".join(s + codes[ord(h)] + s for s, h in zip(f.out, han, strict=True))  # han: one per out character
 
 
 # Radio-style digit words (洞 0, 幺 1, 两 2, 拐 7, 勾 9: 幺三八洞洞…) are ordinary characters on their own (a hole, a
@@ -128,6 +130,7 @@ _RADIO = re.compile(f"[0-9洞两拐勾](?:[ \\-.·_/|]{{0,2}}[0-9洞两拐勾]){
 
 
 _RADIO_WORD = re.compile("[洞两拐勾]")
+LATIN_LETTER = re.compile("[a-z]")  # in the skeleton (lower case, other scripts' look-alikes folded)
 
 
 def _radio_digits(text: str) -> str:

@@ -15,14 +15,13 @@ class View:
     """`text[i]` came from `original[starts[i]:ends[i]]`; `flags[i]` says which folding produced it and
     `gaps[i]` is true when skipped characters (separators, invisibles) stood just before it."""
 
-    __slots__ = ("name", "original", "text", "hans", "tokens", "reordered", "_build", "_maps")
+    __slots__ = ("name", "original", "text", "tokens", "reordered", "_build", "_maps")
 
-    def __init__(self, name: str, original: str, text: str, build: Callable[[], Maps], hans: str = "",
+    def __init__(self, name: str, original: str, text: str, build: Callable[[], Maps],
                  tokens: list[tuple[int, int, int]] | None = None, reordered: bool = False) -> None:
         self.name = name
         self.original = original
         self.text = text
-        self.hans = hans  # skeleton only: per position the Han character before number folding, "\0" if none
         # pinyin only: per position the skeleton range [a, b) and flag it came from; None = position i is
         # skeleton position i (Chinese-only text). Lets hits be compared without building offset maps.
         self.tokens = tokens
