@@ -142,3 +142,30 @@ def test_two_sound_swaps_need_five_syllables(snapshot) -> None:
     assert v.decision == "review", v.findings
     v = validate(snapshot, ValidateRequest.model_validate({"fields": {"nickname": "航州宫安"}}))
     assert v.decision == "pass", v.findings
+
+
+@pytest.mark.parametrize(("typed", "listed"), [
+    ("毕龙冈", "华龙网"),  # two swaps in a three-character name: one character left as listed
+    ("先明曰报", "光明日报"),  # two swaps with no intact pair of neighbours
+    ("申国人民恨行", "中国人民银行"),
+])
+def test_names_with_several_look_alike_swaps_are_reviewed(snapshot, typed: str, listed: str) -> None:
+    """The look-alike class view (match/fuzzy.py alike_matches): every swap a listed pair, the spelling weak."""
+    v = validate(snapshot, ValidateRequest.model_validate({"fields": {"nickname": typed}}))
+    assert v.decision == "review", v.findings
+    assert any(f.method == "lookalike" and f.matched == listed for f in v.findings), v.findings
+
+
+def test_the_class_view_needs_listed_pairs_and_a_limit() -> None:
+    """Characters of one look-alike group read alike, but a swap counts only for a listed pair, and a short name
+    carries two swaps at most."""
+    from acctcheck.match.automaton import TermAutomaton
+    from acctcheck.match.fuzzy import alike_keys, alike_matches
+    from acctcheck.normalize.normalizer import default_normalizer
+
+    shapes = default_normalizer().shapes
+    automaton = TermAutomaton(alike_keys(["光明日报", "华龙网"], shapes))
+    assert alike_matches(automaton, "先明曰报", shapes) == [("光明日报", 0, 4, 2)]
+    assert alike_matches(automaton, "光明日报", shapes) == []  # as listed: the exact pass has it
+    assert alike_matches(automaton, "先朋曰报", shapes) == []  # three swaps in four characters
+    assert alike_matches(automaton, "小王同学", shapes) == []

@@ -133,6 +133,11 @@ CURATED_SHAPES: list[str] = [
     "召台", "卅州", "风冈", "譬警", "侮海", "文交", "夹央", "第弟笫", "晟晨", "诵通", "潘播", "扳报", "炽织",
     # session 8 (read from a spent evaluation table: 栖藏 for 西藏, 中国人民恨行, 佘 for 余)
     "栖西", "恨银", "恨很", "佘余", "敖放",
+    # session 9: a radical or a top stroke swapped on a character of a place, organ or media name, the phonetic
+    # part kept (拂山 for 佛山, 先明 for 光明); a class the stroke filter above drops as a whole-radical change
+    "佛拂", "先光", "萌盟", "组阻", "组祖", "织识", "协胁", "杭抗", "深探", "滨缤", "洛络", "济挤", "峰锋",
+    "梧悟", "林琳", "铜桐", "钢纲", "漳樟", "夏厦", "澳奥", "港巷", "消销", "防访", "保堡", "险验", "券卷",
+    "共供", "路璐", "陆睦", "块快", "抉快",
 ]
 
 # pycorrector pairs that pass the stroke filter but do not look alike at a glance.

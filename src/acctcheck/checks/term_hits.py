@@ -52,7 +52,8 @@ def find_term_hits(snapshot: Snapshot, views: FieldViews, field: str, account_ty
     one_edit = field in policy.one_edit_fields or (
         names is not None and field in names.fields and len(skel.text) <= names.one_edit_max_chars)
     terms = snapshot.one_edit_terms if one_edit else snapshot.skeleton_terms
-    entries, allow = collect(skel.text, terms, allowed, rule_parts, normalizer.shapes)
+    entries, allow = collect(skel.text, terms, allowed, rule_parts, normalizer.shapes,
+                             snapshot.alike_terms if one_edit else None)
 
     def allowed_out(pack: int, s: int, e: int) -> bool:
         return any(p == pack and a < e and s < b for p, a, b in allow)

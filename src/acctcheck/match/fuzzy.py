@@ -13,16 +13,25 @@ Names of TWO_EDIT_KEY characters or more are also found with two similar-shape s
 four or five some two-character window does when the edits leave two neighbours intact (汪西卫祝: 西卫), so
 those pieces ride in the automaton too. Such a spelling is reported as a weak one (TermEntry.edited: review).
 Four characters was measured safe: on the 104k-phrase, nickname and bio corpora it flagged nothing new.
+
+Swaps the pieces above cannot see (two in a three-character name: 毕龙冈 for 华龙网; two with no intact neighbours
+in a four-character one: 先明曰报 for 光明日报; three in a name of six or more) are found on the names' look-alike
+class view (`alike_keys`, `alike_matches`): each character read as the first of its group of look-alikes
+(ShapeTables.classes), so a name and every spelling of it with swaps read alike, in one more automaton pass.
+Each swap must still be a listed pair, and the spelling is weak (review). On the 104k-phrase and nickname
+corpora it flagged nothing.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from acctcheck.match.automaton import TermAutomaton
 from acctcheck.normalize.chars import is_han
 from acctcheck.normalize.shapes import ShapeTables
 
 MIN_KEY = 3
+MANY_SWAPS_KEY = 6  # a name this long may carry three look-alike swaps on the class view, a shorter one two
 WINDOWED_KEY = 5  # up to this length a two-edit name is found by a two-character window, past it by a third
 TWO_EDIT_KEY = 4  # characters a name needs before two edits leave enough of it (here, in chains and in frames)
 
@@ -192,3 +201,30 @@ def _two_substitutions(text: str, start: int, key: str, shapes: ShapeTables) -> 
             if diffs > 2 or not shapes.alike(a, b):
                 return None
     return (key, start, end, 2) if diffs == 2 else None
+
+
+def alike_keys(keys: list[str], shapes: ShapeTables) -> dict[str, list[str]]:
+    """The Han term keys of MIN_KEY characters or more by their look-alike class reading: what the class view's
+    automaton is built from (key -> the term keys that read so)."""
+    out: dict[str, list[str]] = {}
+    for key in keys:
+        if len(key) >= MIN_KEY and all(is_han(c) for c in key):
+            out.setdefault(key.translate(shapes.classes), []).append(key)
+    return out
+
+
+def alike_matches(automaton: TermAutomaton[str], text: str, shapes: ShapeTables) -> list[tuple[str, int, int, int]]:
+    """(term key, start, end, swaps) for every term spelt with two swaps or more (three for a name of
+    MANY_SWAPS_KEY characters) each of a listed look-alike pair: one pass over `text` read by look-alike class."""
+    classed = text.translate(shapes.classes)
+    if classed == text:
+        return []  # no character with a look-alike: a name here is written as listed, or not at all
+    out: list[tuple[str, int, int, int]] = []
+    for s, e, idx in automaton.matches(classed):
+        typed = text[s:e]
+        for key in automaton.payloads[idx]:
+            swaps = sum(a != b for a, b in zip(typed, key, strict=True))
+            if 2 <= swaps <= (3 if len(key) >= MANY_SWAPS_KEY else 2) and all(
+                    a == b or shapes.alike(a, b) for a, b in zip(typed, key, strict=True)):
+                out.append((key, s, e, swaps))
+    return out

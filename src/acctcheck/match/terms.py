@@ -13,7 +13,7 @@ from typing import Literal
 
 from acctcheck.match.automaton import TermAutomaton
 from acctcheck.match.entries import ALLOW, ENTRY_CLASSES, TermEntry, entry_class
-from acctcheck.match.fuzzy import TWO_EDIT_KEY, one_edit_matches
+from acctcheck.match.fuzzy import TWO_EDIT_KEY, alike_matches, one_edit_matches
 from acctcheck.normalize.chars import CharFolder, Flag
 from acctcheck.normalize.shapes import ShapeTables
 from acctcheck.normalize.view import View
@@ -82,14 +82,16 @@ def in_capitals(view: View, s: int, e: int) -> bool:
 
 
 def collect(text: str, automaton: TermAutomaton[TermEntry], owners: frozenset[int], rule_parts: tuple[int, ...],
-            shapes: ShapeTables) -> tuple[list[Occurrence], list[AllowSpan]]:
+            shapes: ShapeTables, alike: TermAutomaton[str] | None = None) -> tuple[list[Occurrence], list[AllowSpan]]:
     """Occurrences in a view's `text` of whole terms and completed compose chains of `owners` (rule indices),
-    plus allow-list spans; one-edit spellings too when the automaton carries term halves. `rule_parts[i]`: rule
-    i's number of compose parts (0 for a whole-term rule)."""
+    plus allow-list spans; one-edit spellings too when the automaton carries term halves, and spellings with
+    more look-alike swaps from the `alike` class view (match/fuzzy.py). `rule_parts[i]`: rule i's number of
+    compose parts (0 for a whole-term rule)."""
     whole: list[Occurrence] = []
     allow: list[AllowSpan] = []
     matches = automaton.matches(text)
-    if not matches:
+    swapped = alike_matches(alike, text, shapes) if alike is not None and alike.size else []
+    if not matches and not swapped:
         return whole, allow
     groups = automaton.groups
     payloads = automaton.payloads
@@ -98,7 +100,7 @@ def collect(text: str, automaton: TermAutomaton[TermEntry], owners: frozenset[in
     if automaton.halves:
         edited = [(TermAutomaton.group(found if edits == 1 else _weak(found),
                                        lambda x: entry_class(x, rule_parts), ENTRY_CLASSES), s, e, True)
-                  for key, s, e, edits in one_edit_matches(matches, automaton.halves, text, shapes)
+                  for key, s, e, edits in one_edit_matches(matches, automaton.halves, text, shapes) + swapped
                   if (found := automaton.lookup(key))]
         if edited:
             occurrences += edited

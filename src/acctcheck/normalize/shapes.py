@@ -8,7 +8,7 @@ one half matching exactly and the other half within one such edit (match/fuzzy.p
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 
 
@@ -28,6 +28,9 @@ class ShapeTables:
     similar: dict[str, frozenset[str]]  # char -> characters that look like it (symmetric)
     splits: dict[str, str]  # two characters written side by side -> the character they imitate
     words: frozenset[str] = frozenset()  # ordinary two- and three-character words (data/words.txt): no variant
+    # str.translate table: every character of a group of look-alikes (the pairs joined) to the group's first
+    # character, so a name and any spelling of it with look-alike swaps read the same (match/fuzzy.py alike)
+    classes: dict[int, str] = field(default_factory=dict)
 
     @classmethod
     def load(cls) -> ShapeTables:
@@ -43,7 +46,7 @@ class ShapeTables:
         splits = {cols[0]: cols[1] for cols in _lines("split_forms.tsv")
                   if len(cols) >= 2 and len(cols[0]) == 2 and len(cols[1]) == 1}
         words = frozenset(cols[0] for cols in _lines("words.txt") if len(cols[0]) in (2, 3))
-        return cls({k: frozenset(v) for k, v in sim.items()}, splits, words)
+        return cls({k: frozenset(v) for k, v in sim.items()}, splits, words, _classes(sim))
 
     def variants(self, key: str, positions: range | None = None, words: bool = False) -> list[str]:
         """`key` with one character (at `positions`, default any) swapped for a similar shape, less ordinary
@@ -70,6 +73,24 @@ class ShapeTables:
 
     def alike(self, typed: str, wanted: str) -> bool:
         return wanted in self.similar.get(typed, ())
+
+
+def _classes(similar: dict[str, set[str]]) -> dict[int, str]:
+    """The look-alike groups (characters joined by similar pairs; the largest holds ten) as a translate table
+    to each group's first character."""
+    first: dict[str, str] = {}
+    for ch in sorted(similar):
+        if ch in first:
+            continue
+        group, todo = {ch}, [ch]
+        while todo:
+            for other in similar[todo.pop()]:
+                if other not in group:
+                    group.add(other)
+                    todo.append(other)
+        for member in group:
+            first[member] = min(group)
+    return {ord(c): r for c, r in first.items() if c != r}
 
 
 def _common(ch: str) -> bool:

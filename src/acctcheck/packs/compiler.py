@@ -15,7 +15,7 @@ from acctcheck.contract import TEXT_FIELDS
 from acctcheck.match.automaton import TermAutomaton
 from acctcheck.match.entries import ALLOW, ENTRY_CLASSES, TermEntry, entry_class
 from acctcheck.match.frames import FRAMES, HEAD, TAIL, UNLESS, FrameIndex, Gap
-from acctcheck.match.fuzzy import half_entries
+from acctcheck.match.fuzzy import alike_keys, half_entries
 from acctcheck.match.patterns import PatternError, PatternSet, compile_pattern
 from acctcheck.normalize.chars import Flag, is_han
 from acctcheck.normalize.normalizer import Normalizer
@@ -500,6 +500,9 @@ def compile_set(loaded: LoadedSet, normalizer: Normalizer, previous: Snapshot | 
         one_edit_terms=TermAutomaton(skeleton, keyed=True, halves=half_entries(
             [k for k, es in skeleton.items() if any(e.rule != ALLOW for e in es)], normalizer.shapes),
             classify=classify, classes=ENTRY_CLASSES),
+        alike_terms=TermAutomaton(alike_keys([k for k, es in skeleton.items()
+                                              if any(e.part < 0 and e.rule != ALLOW and not e.edited for e in es)],
+                                             normalizer.shapes)),
         pinyin_terms=TermAutomaton(dict(b.pinyin), classify=classify, classes=ENTRY_CLASSES),
         pinyin_heard_terms=TermAutomaton({k: heard for k, es in b.pinyin.items()
                                           if (heard := [e for e in es if not e.typed_only])},

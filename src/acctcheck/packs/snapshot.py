@@ -90,6 +90,9 @@ class Snapshot:
     institution_words: dict[int, InstitutionWords] = field(default_factory=dict)  # rule index -> its word lists
     # registry data (acctcheck.packs.registries: FAMILY, SUFFIXES, BASE), kept open-ended for that package
     families: dict[str, Any] = field(default_factory=dict)
+    # the whole names of one_edit_terms by look-alike class (match/fuzzy.py alike_keys): spellings with several
+    # look-alike swaps, for the same fields
+    alike_terms: TermAutomaton[str] | None = None
 
     def status(self) -> dict[str, Any]:
         registries = self.families.get("registry") or {}
