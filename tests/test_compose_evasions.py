@@ -169,3 +169,14 @@ def test_the_class_view_needs_listed_pairs_and_a_limit() -> None:
     assert alike_matches(automaton, "光明日报", shapes) == []  # as listed: the exact pass has it
     assert alike_matches(automaton, "先朋曰报", shapes) == []  # three swaps in four characters
     assert alike_matches(automaton, "小王同学", shapes) == []
+
+
+@pytest.mark.parametrize(("typed", "listed"), [
+    ("pinganenshi", "平安恩施"),  # read early: pin ga nen shi; late: ping an en shi
+    ("zhejianganjian", "浙江安监"),  # early: zhe jian gan jian
+    ("henangongan", "河南公安"),  # early reads he nan as listed; late would read hen an
+])
+def test_typed_letters_are_read_both_ways_where_a_letter_may_open_or_close_a_syllable(
+        snapshot, typed: str, listed: str) -> None:
+    v = validate(snapshot, ValidateRequest.model_validate({"fields": {"nickname": typed}}))
+    assert any(f.method == "pinyin" and f.matched == listed for f in v.findings), v.findings

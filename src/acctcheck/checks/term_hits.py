@@ -82,12 +82,17 @@ def find_term_hits(snapshot: Snapshot, views: FieldViews, field: str, account_ty
         found[k] = (entry, spelling(skel, s, e, entry.flags), None)
     if snapshot.pinyin_terms.size:
         # no Latin letter in the field (tokens None): nothing was typed in pinyin, so typed-only keys cannot match,
-        # and the field as heard is its syllable codes, one per skeleton position (no pinyin view to build)
-        tokens = views.pinyin.tokens if views.latin else None
-        automaton = snapshot.pinyin_terms if tokens is not None else snapshot.pinyin_heard_terms
-        p_entries, _ = collect(views.pinyin.text if tokens is not None else views.codes, automaton, allowed,
-                               rule_parts, normalizer.shapes)
-        for entry, ps, pe, _fuzzy in p_entries:
+        # and the field as heard is its syllable codes, one per skeleton position (no pinyin view to build). Typed
+        # letters are read both ways where a letter may open or close a syllable (pin gan, ping an).
+        readings: list[tuple[str, list[tuple[int, int, int]] | None]] = [(views.codes, None)]
+        if views.latin:
+            readings = [(pin.text, pin.tokens) for pin in (views.pinyin, views.pinyin_late)]
+            if readings[1][0] == readings[0][0]:
+                del readings[1]
+        p_entries = [(entry, ps, pe, tokens) for text, tokens in readings for entry, ps, pe, _ in collect(
+            text, snapshot.pinyin_terms if tokens is not None else snapshot.pinyin_heard_terms, allowed, rule_parts,
+            normalizer.shapes)[0]]
+        for entry, ps, pe, tokens in p_entries:
             if tokens is None:
                 s, e, typed = ps, pe, False
             else:

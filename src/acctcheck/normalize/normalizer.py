@@ -36,13 +36,14 @@ class FieldViews:
     """The views of one field value, each built on first use (a request with no pattern rules never
     builds the contact view)."""
 
-    __slots__ = ("normalizer", "value", "_woven", "_pinyin", "_contact", "_bidi")
+    __slots__ = ("normalizer", "value", "_woven", "_pinyin", "_pinyin_late", "_contact", "_bidi")
 
     def __init__(self, normalizer: Normalizer, value: str) -> None:
         self.normalizer = normalizer
         self.value = value
         self._woven: Woven | None = None
         self._pinyin: View | None = None
+        self._pinyin_late: View | None = None
         self._contact: View | None = None
         self._bidi: tuple[str, list[int], list[bool]] | None = None
 
@@ -106,6 +107,17 @@ class FieldViews:
             woven = self._weave()
             view = self._pinyin = pinyin_view(self.normalizer.pinyin, woven.skeleton, woven.codes, woven.marked,
                                                      woven.latin)
+        return view
+
+    @property
+    def pinyin_late(self) -> View:
+        """The pinyin view with the other reading of ambiguous typed letters (PinyinTable._segment `late`: pingan
+        as ping an, not pin gan); the same text as `pinyin` for most fields."""
+        view = self._pinyin_late
+        if view is None:
+            woven = self._weave()
+            view = self._pinyin_late = pinyin_view(self.normalizer.pinyin, woven.skeleton, woven.codes, woven.marked,
+                                                   woven.latin, late=True)
         return view
 
     @property

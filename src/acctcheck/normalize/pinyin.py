@@ -136,20 +136,26 @@ class PinyinTable:
         alt = "".join(code[letters[a:b]] for a, b in cuts)
         return alt if alt != key and sum(b - a for a, b in cuts) == len(letters) else None
 
-    def segment(self, letters: str) -> list[tuple[int, int]] | None:
-        """Split a lower-case Latin run into pinyin syllables (fewest wins); None if it is not pinyin."""
+    def segment(self, letters: str, late: bool = False) -> list[tuple[int, int]] | None:
+        """Split a lower-case Latin run into pinyin syllables (fewest wins); None if it is not pinyin. `late`: of
+        equal splits, the one with longer syllables first (see _segment)."""
         memo = self._segments
-        if letters in memo:
-            return memo[letters]
-        cuts = self._segment(letters)
+        mkey = letters + "\0" if late else letters
+        if mkey in memo:
+            return memo[mkey]
+        cuts = self._segment(letters, late)
         if len(memo) < _SEGMENT_MEMO_LIMIT:
-            memo[letters] = cuts
+            memo[mkey] = cuts
         return cuts
 
-    def _segment(self, letters: str) -> list[tuple[int, int]] | None:
+    def _segment(self, letters: str, late: bool = False) -> list[tuple[int, int]] | None:
         """Fewest stray letters, then fewest syllables. A stray letter (renminribao*q*, ren*x*minribao) yields no
         syllable and costs only itself; a run of n letters may hold n // NOISE_EVERY of them, so an
-        English word, which is mostly not pinyin, still yields nothing."""
+        English word, which is mostly not pinyin, still yields nothing.
+
+        Of equal splits the earliest cuts win (henan reads he nan, jinan ji nan); with `late` the latest (pingan
+        reads ping an, zhejianganjian zhe jiang an jian, where the earliest read pin gan, zhe jian gan jian): a
+        letter between two vowels or after n/ng belongs to either syllable, and typed names need both readings."""
         n = len(letters)
         best: list[tuple[int, int, int] | None] = [None] * (n + 1)  # (stray letters, syllables, previous cut)
         best[0] = (0, 0, -1)
@@ -166,7 +172,7 @@ class PinyinTable:
                 if letters[i:j] in typed:
                     cand = (cur[0], cur[1] + 1, i)
                     old = best[j]
-                    if old is None or cand[:2] < old[:2]:
+                    if old is None or cand[:2] < old[:2] or (late and cand[:2] == old[:2]):
                         best[j] = cand
         end = best[n]
         if end is None or end[0] > n // NOISE_EVERY or end[1] == 0:
@@ -189,7 +195,7 @@ class PinyinTable:
 _LATIN_RUN = re.compile(r"[a-z]+(?:\x01+[a-z]+)*")  # letters, across gaps (FILL) between them
 
 
-def pinyin_view(table: PinyinTable, skel: View, codes: str, marked: str, latin: bool) -> View:
+def pinyin_view(table: PinyinTable, skel: View, codes: str, marked: str, latin: bool, late: bool = False) -> View:
     """Pinyin tokens over the skeleton; flags carry LATIN where the syllable was typed in letters.
     Chinese-only text (no `latin` letter) maps one-to-one onto the skeleton (`codes`, built with it); Latin
     runs are segmented into syllables. `marked` is the skeleton with FILL where the user put separators
@@ -207,7 +213,7 @@ def pinyin_view(table: PinyinTable, skel: View, codes: str, marked: str, latin: 
         for i in range(pos, a):
             pieces.append(codes[i])
             ranges.append((i, i + 1, 0))
-        for x, y, latin in _latin_tokens(table, [p for p in m.group().split(FILL) if p], a):
+        for x, y, latin in _latin_tokens(table, [p for p in m.group().split(FILL) if p], a, late):
             pieces.append(table.syllable_code[s[x:y]] if latin else BREAK)
             ranges.append((x, y, LATIN if latin else 0))
             pos = y
@@ -226,18 +232,18 @@ def pinyin_view(table: PinyinTable, skel: View, codes: str, marked: str, latin: 
     return View("pinyin", skel.original, "".join(pieces), maps, tokens=ranges, reordered=skel.reordered)
 
 
-def _latin_tokens(table: PinyinTable, pieces: list[str], at: int) -> list[tuple[int, int, bool]]:
+def _latin_tokens(table: PinyinTable, pieces: list[str], at: int, late: bool = False) -> list[tuple[int, int, bool]]:
     """Syllables of one Latin run, given as its pieces between the user's separators and its skeleton
     position, as skeleton ranges. The whole run is tried first (`guowuyuan`, `GuoWuYuan`, `guo_wu_yuan`); if
     it is not pinyin, each piece is tried alone (`jiaoyubu_official`); a piece that is not pinyin is one
     non-matching token."""
     whole = "".join(pieces)
-    cuts = table.segment(whole)
+    cuts = table.segment(whole, late)
     if cuts is not None:
         return [(at + a, at + b, True) for a, b in cuts]
     out: list[tuple[int, int, bool]] = []
     for piece in pieces:
-        cuts = table.segment(piece)
+        cuts = table.segment(piece, late)
         if cuts is None:
             out.append((at, at + len(piece), False))
         else:
