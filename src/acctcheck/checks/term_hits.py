@@ -55,13 +55,17 @@ def find_term_hits(snapshot: Snapshot, views: FieldViews, field: str, account_ty
     entries, allow = collect(skel.text, terms, allowed, rule_parts, normalizer.shapes,
                              snapshot.alike_terms if one_edit else None)
 
-    def allowed_out(pack: int, s: int, e: int) -> bool:
-        return any(p == pack and a < e and s < b for p, a, b in allow)
+    def allowed_out(pack: int, s: int, e: int, written: bool = False) -> bool:
+        """An allow-list phrase of the hit's pack overlaps it (中国风 over 中国, 外交部门 over 外交部), unless the hit
+        is `written` as listed, longer, and holds the whole phrase: a listed name built on an ordinary one (看看新闻
+        holds 看新闻). A hit heard by sound keeps to any overlap (合成纤维 is no 合成县委)."""
+        return any(p == pack and a < e and s < b and not (written and s <= a and b <= e and e - s > b - a)
+                   for p, a, b in allow)
 
     # (rule, skeleton start, end, canonical) -> (entry, method, certainty)
     found: dict[tuple[int, int, int, str], tuple[TermEntry, Method, float | None]] = {}
     for entry, s, e, fuzzy in entries:
-        if allow and allowed_out(entry.pack, s, e):
+        if allow and allowed_out(entry.pack, s, e, written=not fuzzy):
             continue
         if not bounded(fold, skel, s, e):
             continue
