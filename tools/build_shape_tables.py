@@ -137,7 +137,7 @@ CURATED_SHAPES: list[str] = [
     # part kept (拂山 for 佛山, 先明 for 光明); a class the stroke filter above drops as a whole-radical change
     "佛拂", "先光", "萌盟", "组阻", "组祖", "织识", "协胁", "杭抗", "深探", "滨缤", "洛络", "济挤", "峰锋",
     "梧悟", "林琳", "铜桐", "钢纲", "漳樟", "夏厦", "澳奥", "港巷", "消销", "防访", "保堡", "险验", "券卷",
-    "共供", "路璐", "陆睦", "块快", "抉快",
+    "共供", "路璐", "陆睦", "块快", "抉快", "心必", "务各",
 ]
 
 # pycorrector pairs that pass the stroke filter but do not look alike at a glance.
