@@ -12,7 +12,7 @@ from acctcheck.match.entries import TermEntry
 from acctcheck.match.terms import bounded, collect, in_capitals, sound_swaps, spans_sentences, spelling
 from acctcheck.normalize.chars import CharFolder
 from acctcheck.normalize.normalizer import FieldViews
-from acctcheck.normalize.pinyin import LATIN
+from acctcheck.normalize.pinyin import LATIN, may_read_two_ways
 from acctcheck.packs.schema import ComposeRule, InstitutionNatureRule, ProfessionRule, TermsRule
 from acctcheck.packs.snapshot import Snapshot
 
@@ -90,9 +90,9 @@ def find_term_hits(snapshot: Snapshot, views: FieldViews, field: str, account_ty
         # letters are read both ways where a letter may open or close a syllable (pin gan, ping an).
         readings: list[tuple[str, list[tuple[int, int, int]] | None]] = [(views.codes, None)]
         if views.latin:
-            readings = [(pin.text, pin.tokens) for pin in (views.pinyin, views.pinyin_late)]
-            if readings[1][0] == readings[0][0]:
-                del readings[1]
+            readings = [(views.pinyin.text, views.pinyin.tokens)]
+            if may_read_two_ways(views.marked) and (late := views.pinyin_late).text != readings[0][0]:
+                readings.append((late.text, late.tokens))
         p_entries = [(entry, ps, pe, tokens) for text, tokens in readings for entry, ps, pe, _ in collect(
             text, snapshot.pinyin_terms if tokens is not None else snapshot.pinyin_heard_terms, allowed, rule_parts,
             normalizer.shapes)[0]]

@@ -193,6 +193,14 @@ class PinyinTable:
 
 
 _LATIN_RUN = re.compile(r"[a-z]+(?:\x01+[a-z]+)*")  # letters, across gaps (FILL) between them
+# where equal splits can differ (PinyinTable._segment `late`): an n or r between vowels (he nan / hen an) or ng
+# before one (pin gan / ping an); letters without such a place read one way only
+_TWO_WAYS = re.compile("[aeiouv]\x01*[nr]\x01*[aeiouv]|n\x01*g\x01*[aeiouv]")  # across the user's gaps (FILL)
+
+
+def may_read_two_ways(letters: str) -> bool:
+    """Whether typed letters may split into syllables in two equal ways (then both readings are matched)."""
+    return _TWO_WAYS.search(letters) is not None
 
 
 def pinyin_view(table: PinyinTable, skel: View, codes: str, marked: str, latin: bool, late: bool = False) -> View:
