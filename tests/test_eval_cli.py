@@ -38,3 +38,15 @@ def test_category_names_count_only_with_any_category(tmp_path: Path) -> None:
     assert _row(loose, "impersonation").endswith("1/1")
     assert _row(loose, "bio_only").endswith("1/1")  # judged with an ordinary nickname
     assert "ordinary: 0/1 not passed" in loose
+
+
+def test_a_case_that_is_no_valid_request_is_named_not_a_traceback(tmp_path: Path) -> None:
+    rules = make_rules(tmp_path / "rules")
+    table = tmp_path / "cases.yaml"
+    table.write_text("- {id: bad1, group: g, method: exact, account_type: enterprise, fields: {nickname: 小王},"
+                     " expect: pass}\n", encoding="utf-8")
+    out = subprocess.run([sys.executable, "-m", "acctcheck", "eval", str(table), "--rules", str(rules)],
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode != 0
+    assert "case bad1: not a valid request (account_type:" in out.stderr, out.stderr
+    assert "Traceback" not in out.stderr

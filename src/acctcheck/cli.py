@@ -145,7 +145,10 @@ def _cmd_eval(args: argparse.Namespace) -> int:
         raise CliError(f"cannot read {args.cases}: {exc.strerror or exc}") from None
     except (yaml.YAMLError, ValueError) as exc:
         raise CliError(f"{args.cases}: {' '.join(str(exc).split())}") from None
-    report = evaluate(_snapshot(args.rules), cases, any_category=args.any_category)
+    try:
+        report = evaluate(_snapshot(args.rules), cases, any_category=args.any_category)
+    except ValueError as exc:
+        raise CliError(f"{args.cases}: {exc}") from None
     print(report.table())
     if args.failures:
         print("\n".join(report.failures()))

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic import ValidationError
 
 from acctcheck.contract import ValidateRequest, Verdict
 from acctcheck.engine import validate
@@ -98,7 +99,12 @@ def evaluate(snapshot: Snapshot, cases: list[dict[str, Any]], any_category: bool
         body = {k: case[k] for k in ("account_type", "fields", "verified") if case.get(k) is not None}
         if isinstance(body.get("fields"), dict) and "nickname" not in body["fields"]:
             body["fields"] = {"nickname": NEUTRAL_NICKNAME, **body["fields"]}
-        verdict = validate(snapshot, ValidateRequest.model_validate(body), decision_id="eval")
+        try:
+            request = ValidateRequest.model_validate(body)
+        except ValidationError as exc:  # a table written by hand: say which case, not a traceback
+            problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+            raise ValueError(f"case {case.get('id')}: not a valid request ({problems})") from None
+        verdict = validate(snapshot, request, decision_id="eval")
         report.results.append(CaseResult(case, verdict, judge(case, verdict, any_category)))
     return report
 
