@@ -137,7 +137,8 @@ def _cmd_manifest(args: argparse.Namespace) -> int:
 def _cmd_eval(args: argparse.Namespace) -> int:
     import yaml
 
-    from acctcheck.evaluation import evaluate, load_cases
+    from acctcheck.admission import describe, validation_details
+    from acctcheck.evaluation import InvalidCase, evaluate, load_cases
 
     try:
         cases = load_cases(Path(args.cases))
@@ -147,6 +148,8 @@ def _cmd_eval(args: argparse.Namespace) -> int:
         raise CliError(f"{args.cases}: {' '.join(str(exc).split())}") from None
     try:
         report = evaluate(_snapshot(args.rules), cases, any_category=args.any_category)
+    except InvalidCase as exc:  # the same wording as a refused HTTP request's
+        raise CliError(f"{args.cases}: {exc} ({describe(validation_details(exc.error))})") from None
     except ValueError as exc:
         raise CliError(f"{args.cases}: {exc}") from None
     print(report.table())
