@@ -102,23 +102,21 @@ class FieldViews:
 
     @property
     def pinyin(self) -> View:
-        view = self._pinyin
-        if view is None:
-            woven = self._weave()
-            view = self._pinyin = pinyin_view(self.normalizer.pinyin, woven.skeleton, woven.codes, woven.marked,
-                                                     woven.latin)
-        return view
+        if self._pinyin is None:
+            self._pinyin = self._pinyin_view(late=False)
+        return self._pinyin
 
     @property
     def pinyin_late(self) -> View:
         """The pinyin view with the other reading of ambiguous typed letters (PinyinTable._segment `late`: pingan
         as ping an, not pin gan); the same text as `pinyin` for most fields."""
-        view = self._pinyin_late
-        if view is None:
-            woven = self._weave()
-            view = self._pinyin_late = pinyin_view(self.normalizer.pinyin, woven.skeleton, woven.codes, woven.marked,
-                                                   woven.latin, late=True)
-        return view
+        if self._pinyin_late is None:
+            self._pinyin_late = self._pinyin_view(late=True)
+        return self._pinyin_late
+
+    def _pinyin_view(self, late: bool) -> View:
+        woven = self._weave()
+        return pinyin_view(self.normalizer.pinyin, woven.skeleton, woven.codes, woven.marked, woven.latin, late)
 
     @property
     def contact_text(self) -> str:
