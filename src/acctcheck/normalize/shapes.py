@@ -31,29 +31,37 @@ class ShapeTables:
     # str.translate table: every character of a group of look-alikes (the pairs joined) to the group's first
     # character, so a name and any spelling of it with look-alike swaps read the same (match/fuzzy.py alike)
     classes: dict[int, str] = field(default_factory=dict)
+    # `similar` less the component swaps (one right-hand body, another radical: 院/浣, 组/阻). Those are checked
+    # when a text is matched against a name with an intact half; spellings written into the index for short
+    # keys and parts (variants) use only these closer pairs, since a swapped radical on a two-character word
+    # (惊报 for 琼报) is as often an ordinary word.
+    near: dict[str, frozenset[str]] = field(default_factory=dict)
 
     @classmethod
     def load(cls) -> ShapeTables:
         sim: dict[str, set[str]] = {}
+        near: dict[str, set[str]] = {}
         for cols in _lines("similar_shapes.tsv"):
             if len(cols) < 2 or len(cols[0]) != 1:
                 continue
             a = cols[0]
             for b in cols[1]:
                 if b != a and not b.isspace():
-                    sim.setdefault(a, set()).add(b)
-                    sim.setdefault(b, set()).add(a)
+                    for table in (sim, near) if cols[2:3] != ["component"] else (sim,):
+                        table.setdefault(a, set()).add(b)
+                        table.setdefault(b, set()).add(a)
         splits = {cols[0]: cols[1] for cols in _lines("split_forms.tsv")
                   if len(cols) >= 2 and len(cols[0]) == 2 and len(cols[1]) == 1}
         words = frozenset(cols[0] for cols in _lines("words.txt") if len(cols[0]) in (2, 3))
-        return cls({k: frozenset(v) for k, v in sim.items()}, splits, words, _classes(sim))
+        return cls({k: frozenset(v) for k, v in sim.items()}, splits, words, _classes(near),
+                   {k: frozenset(v) for k, v in near.items()})
 
     def variants(self, key: str, positions: range | None = None, words: bool = False) -> list[str]:
         """`key` with one character (at `positions`, default any) swapped for a similar shape, less ordinary
         words (春节 is no look-alike of 奉节) unless `words`: the spellings a one-edit index adds for short keys."""
         out = []
         for i in positions if positions is not None else range(len(key)):
-            for alike in self.similar.get(key[i], ()):
+            for alike in self.near.get(key[i], ()):
                 variant = key[:i] + alike + key[i + 1:]
                 if words or variant not in self.words:
                     out.append(variant)
@@ -63,21 +71,23 @@ class ShapeTables:
         """The similar shapes of the single character `ch` that are rare (outside GB 2312's first level, the
         3,755 common characters): 罔 for 网, 扃 for 局, 囝 for 团. A one-character word swapped for a common one (季
         for 委: 杭州市美食季) is an ordinary word, for a rare one an evasion."""
-        return [alike for alike in self.similar.get(ch, ()) if not _common(alike)]
+        return [alike for alike in self.near.get(ch, ()) if not _common(alike)]
 
     def both_swapped(self, key: str) -> list[str]:
         """A two-character `key` with both characters swapped for similar shapes (冈擎 for 网警), less ordinary
         words: for a word that follows an exact place (compose option word_swaps)."""
-        return [a + b for a in self.similar.get(key[0], ()) for b in self.similar.get(key[1], ())
+        return [a + b for a in self.near.get(key[0], ()) for b in self.near.get(key[1], ())
                 if a + b not in self.words]
 
-    def alike(self, typed: str, wanted: str) -> bool:
-        return wanted in self.similar.get(typed, ())
+    def alike(self, typed: str, wanted: str, wide: bool = True) -> bool:
+        """`typed` looks like `wanted`; a component swap counts only when `wide` (in a long enough name)."""
+        return wanted in (self.similar if wide else self.near).get(typed, ())
 
 
 def _classes(similar: dict[str, set[str]]) -> dict[int, str]:
     """The look-alike groups (characters joined by similar pairs; the largest holds ten) as a translate table
-    to each group's first character."""
+    to each group's first character. Component swaps (路/略/洛/络…: one body, many radicals) are left out: they
+    would chain whole families into one group and let any radical stand for any other."""
     first: dict[str, str] = {}
     for ch in sorted(similar):
         if ch in first:
