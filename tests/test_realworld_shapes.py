@@ -35,6 +35,11 @@ FLAGGED = [
     ("renminribaoq", "media_impersonation"), ("renminqribao", "media_impersonation"),
     ("国际合作社联盟", "state_impersonation"), ("華沙條約組織", "state_impersonation"),
     ("Warsaw Pact", "state_impersonation"),
+    # a division's military organs and militia, at any level (a county with 军分区 is a made-up unit)
+    ("滴道武装部", "official_impersonation"), ("西陵军分区", "official_impersonation"),
+    ("石鼓民兵应急连", "official_impersonation"),
+    # people's organisations named without a division, and an enclosed number NFKC leaves alone (❿ for 十)
+    ("红❿字会", "official_impersonation"), ("市慈善总会", "official_impersonation"),
 ]
 
 CONTACT_BIOS = ["薇同号 13800138000", "➕ab12345", "💬 wx12345678", "q①②③④⑤⑥⑦⑧", "v心 zhang-san_88", "威信：lan_lan-77",
@@ -49,6 +54,8 @@ PASSING = [
     ("引以为鉴", None), ("北京时间", None), ("煎饼果子", None), ("不惜工本", None), ("一心向往", None),
     ("荒时暴月", None),
     ("对牛弹琴", None), ("北京林业大学", None), ("兰陵王", None),
+    # a volunteer of a people's organisation (policy everyday_names cues), a fan's bio
+    ("红十字会志愿者", None), ("小张", "献血光荣，红十字会救护员"), ("小张", "每天看人民日报，关注国家大事"),
 ]
 
 
@@ -78,6 +85,14 @@ def test_ordinary_text_passes(snapshot, nickname: str, bio: str | None) -> None:
 def test_claim_cue_turns_a_fabricated_outlet_into_a_reject(snapshot) -> None:
     assert _check(snapshot, "杭州在线").decision == "review"
     assert _check(snapshot, "杭州在线官方").decision == "reject"
+
+
+@pytest.mark.parametrize("bio", ["关注國家電影局，获取权威信息", "关注平安苍南，获取权威信息"])
+def test_a_bio_offering_official_news_claims_the_name_it_mentions(snapshot, bio: str) -> None:
+    """policy mention.source_cues: 关注X before the name reads as a fan's, but 获取权威信息 is the account offering
+    itself as the source: the government accounts' bio template their impersonators copy."""
+    assert _check(snapshot, "小王", bio).decision == "reject"
+    assert _check(snapshot, "小王", bio.split("，")[0]).decision == "pass"
 
 
 def test_teacher_address_is_inform_not_a_claim(snapshot) -> None:

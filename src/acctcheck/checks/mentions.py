@@ -19,6 +19,8 @@ def mention_cap(mention: MentionPolicy, value: str, start: int, end: int) -> tup
     action it may take; None for no bound."""
     if not value[:start].strip() and not value[end:].strip():
         return None, None  # the name is the whole field
+    if any(c in value for c in mention.source_cues):
+        return None, mention.claim_action  # 关注平安X，获取权威信息: the account's own promotion, not a fan's
     before = value[max(0, start - mention.window):start]
     after = value[end:end + mention.window]
     claimed_after = any(c in after for c in mention.claim_cues)

@@ -156,9 +156,10 @@ class CharFolder:
             digit = CHINESE_DIGITS.get(c)
             if digit is None and not c.isascii():
                 d = unicodedata.digit(c, None)
-                if d is None and "DIGIT" in unicodedata.name(c, ""):  # 🄋 🄌: a digit's value, no digit property
+                if d is None and any(w in unicodedata.name(c, "") for w in ("DIGIT", "NUMBER")):
+                    # 🄋 🄌: a digit's value, no digit property; ❿ ➉ ⓾ ⓫…⓴: an enclosed number NFKC leaves alone
                     v = unicodedata.numeric(c, -1)
-                    d = int(v) if v in range(10) else None
+                    d = int(v) if v == int(v) and 0 <= v <= 50 else None
                 digit = None if d is None else str(d)
             if digit is not None:
                 c = digit

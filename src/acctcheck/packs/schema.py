@@ -396,6 +396,9 @@ class MentionPolicy(_Strict):
         default_factory=dict, description="other fields for some categories (a title in a name: 护士的女儿)")
     window: int = Field(default=4, ge=1, le=16, description="characters either side of the name searched for cues")
     claim_cues: list[str] = Field(default_factory=list, description="官方, 官微, 本号 …: the name is claimed")
+    source_cues: list[str] = Field(default_factory=list, description="获取权威信息, 权威发布 … anywhere in the field: "
+                                   "the account offers itself as the source, so every name in it is claimed, a "
+                                   "mention cue (关注X，获取权威信息) included")
     mention_before: list[str] = Field(default_factory=list, description="读, 关注, 粉丝 … before the name")
     mention_after: list[str] = Field(default_factory=list, description="观众, 读者 … after the name")
     list_joiners: str = Field(default="、，,和与及/ ", description="a name joined by only these characters to a "
