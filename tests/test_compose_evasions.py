@@ -209,3 +209,25 @@ def test_component_swaps_stay_out_of_short_names_and_the_class_view() -> None:
 @pytest.mark.parametrize("name", ["带娃日报小周", "空袭惊报", "惊报"])
 def test_a_swapped_radical_in_a_three_character_name_is_ordinary(snapshot, name: str) -> None:
     assert validate(snapshot, ValidateRequest.model_validate({"fields": {"nickname": name}})).decision == "pass"
+
+
+@pytest.mark.parametrize(("typed", "listed"), [
+    ("宁夏回族自治区人名政府", "宁夏回族自治区人民政府"),  # ming for min: a front and a back nasal
+    ("宁夏回族自治区人民镇府", "宁夏回族自治区人民政府"),  # zhen for zheng
+    ("最高人名法院", "最高人民法院"),
+])
+def test_a_long_name_heard_with_a_near_sound_is_reviewed(snapshot, typed: str, listed: str) -> None:
+    """policy near_sound_min_syllables: the 谐音 swaps that are no exact homophone, weak evidence in a long name."""
+    v = validate(snapshot, ValidateRequest.model_validate({"fields": {"nickname": typed}}))
+    assert v.decision == "review", v.findings
+    assert any(f.method == "homophone" and f.matched == listed for f in v.findings), v.findings
+
+
+def test_near_sounds_need_five_syllables_and_one_swap_per_five(snapshot) -> None:
+    from acctcheck.normalize.pinyin import near_syllable
+
+    assert near_syllable("zheng") == near_syllable("zen") == "zen"
+    assert near_syllable("ming") == "min" and near_syllable("lan") == "nan" and near_syllable("ang") == "ang"
+    for name, listed in (("人名日报", "人民日报"), ("最高仁名法院", "最高人民法院")):  # four syllables; two swaps in six
+        v = validate(snapshot, ValidateRequest.model_validate({"fields": {"nickname": name}}))
+        assert not any(f.matched == listed for f in v.findings), v.findings

@@ -72,7 +72,8 @@ def effective_action(policy: Policy, raw: RawFinding, named: bool = False) -> Ac
         if certainty is None:
             certainty = policy.method_certainty.get(raw.method, 1.0)
         if certainty < policy.reject_min_certainty:
-            long_sound = raw.method in ("homophone", "pinyin") and raw.syllables >= policy.sound_reject_min_syllables
+            long_sound = (raw.certainty is None and raw.method in ("homophone", "pinyin")
+                          and raw.syllables >= policy.sound_reject_min_syllables)  # a weak one (near sounds) is not
             if not long_sound:
                 action = "review"
     if raw.cap is not None and _RANK[action] > _RANK[raw.cap]:

@@ -5,6 +5,7 @@ typed pinyin) and their thresholds, and sentence breaks. Shared by every check t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from acctcheck.contract import Method
@@ -130,6 +131,9 @@ def find_term_hits(snapshot: Snapshot, views: FieldViews, field: str, account_ty
                     continue  # a composed or short name heard in an unrelated phrase (引以为鉴 ≈ 烟台卫健)
                 method = "homophone"
             found.setdefault((entry.rule, s, e, entry.canonical), (entry, method, None))
+    near_terms = snapshot.near_heard_terms
+    if one_edit and near_terms is not None and near_terms.size and len(views.codes) >= policy.near_sound_min_syllables:
+        _near_sound(snapshot, views, allowed, found, allowed_out)
     hits: list[TermHit] = []
     breaks = policy.sentence_breaks if field in policy.sentence_break_fields else ""
     for (r, s, e, canonical), (entry, method, certainty) in found.items():
@@ -139,6 +143,30 @@ def find_term_hits(snapshot: Snapshot, views: FieldViews, field: str, account_ty
         hits.append(TermHit(r, a, z, canonical, method, entry.syllables, skel.text[s:e], certainty, entry.name,
                             entry.head))
     return hits
+
+
+def _near_sound(snapshot: Snapshot, views: FieldViews, allowed: frozenset[int],
+                found: dict[tuple[int, int, int, str], tuple[TermEntry, Method, float | None]],
+                allowed_out: Callable[[int, int, int], bool]) -> None:
+    """Whole names heard with near sounds (人名 for 人民, 镇府 for 政府: policy near_sound_min_syllables), where no
+    spelling was found: weak (review), and one swapped character per near_sound_syllables_per_swap syllables."""
+    policy = snapshot.policy
+    fold = snapshot.normalizer.folder
+    text = views.skeleton.text
+    assert snapshot.near_heard_terms is not None
+    heard = views.codes.translate(snapshot.normalizer.pinyin.near_table)
+    for entry, s, e, _ in collect(heard, snapshot.near_heard_terms, allowed, snapshot.rule_parts,
+                                  snapshot.normalizer.shapes)[0]:
+        rule = snapshot.rules[entry.rule].rule
+        if not isinstance(rule, SoundRule) or not rule.homophone:
+            continue
+        if any(k[0] == entry.rule and k[1] < e and s < k[2] for k in found) or allowed_out(entry.pack, s, e):
+            continue
+        if entry.syllables < policy.near_sound_min_syllables:
+            continue  # a short composed name (兰陵王 ≈ 兰陵网)
+        swaps = sound_swaps(fold, text[s:e], entry.name)
+        if 0 < swaps <= entry.syllables // policy.near_sound_syllables_per_swap:
+            found[(entry.rule, s, e, entry.canonical)] = (entry, "homophone", policy.short_similar_shape_certainty)
 
 
 def _word_heard(fold: CharFolder, words: frozenset[str], typed: str, entry: TermEntry) -> bool:

@@ -64,6 +64,9 @@ class PinyinTable:
     # encoded keys with a boundary typed letters could read across (typed_key): a syllable starting with a
     # vowel (xi|an), or one starting with n, g or r after one ending with a vowel or n (hu|nan, pin|gan)
     _crossable: re.Pattern[str] = field(compare=False, repr=False)
+    # encoded syllable -> the first code of its near-sound group (near_syllable), for str.translate: 人名 and 人民
+    # (ren ming, ren min) read alike on it. Only codes that differ from their group's first are listed.
+    near_table: dict[int, str] = field(default_factory=dict, compare=False, repr=False)
     # Latin run -> its segmentation: names and words recur across accounts (momo, sunny, li), and the
     # dynamic programme costs a few µs per run. Bounded like the character fold caches.
     _segments: dict[str, list[tuple[int, int]] | None] = field(default_factory=dict, compare=False, repr=False)
@@ -74,7 +77,8 @@ class PinyinTable:
         previous start stored (_stored_tables: 0.11 s to parse and index the file, ~0.02 s to read back)."""
         data = resources.files("acctcheck.normalize").joinpath("data/pinyin.tsv").read_bytes()
         code, typed, primary, codes, syllables = _stored_tables(data)
-        return cls(code, frozenset(typed), _CodeTable.of_ordinals(primary), codes, syllables, _crossable(code))
+        return cls(code, frozenset(typed), _CodeTable.of_ordinals(primary), codes, syllables, _crossable(code),
+                   _near_table(code))
 
     def term_keys(self, skeleton: str, cap: int = 8) -> list[str]:
         """Encoded syllable strings for a term skeleton, one per heteronym combination (capped).
@@ -292,6 +296,31 @@ def _stored_tables(data: bytes) -> _Tables:
                            dumps=marshal.dumps, loads=marshal.loads,
                            valid=lambda stored: isinstance(stored, tuple) and len(stored) == 5)
     return tables
+
+
+# Sounds that many speakers do not tell apart, and that near-sound swaps (谐音) in names lean on: the flat and curled
+# sibilants (z/zh, c/ch, s/sh), n and l, and the front and back nasals (in/ing, en/eng, an/ang).
+_NEAR_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("l", "n"))
+_NEAR_FINALS = (("iang", "ian"), ("uang", "uan"), ("ang", "an"), ("eng", "en"), ("ing", "in"))
+
+
+def near_syllable(syllable: str) -> str:
+    """The syllable with those distinctions dropped: zheng, zhen and zen all read zen; ming reads min."""
+    for curled, flat in _NEAR_INITIALS:
+        if syllable.startswith(curled):
+            syllable = flat + syllable[len(curled):]
+            break
+    for back, front in _NEAR_FINALS:
+        if syllable.endswith(back) and len(syllable) > len(back):
+            return syllable[:-len(back)] + front
+    return syllable
+
+
+def _near_table(code: dict[str, str]) -> dict[int, str]:
+    first: dict[str, str] = {}
+    for syllable, c in sorted(code.items(), key=lambda item: item[1]):
+        first.setdefault(near_syllable(syllable), c)
+    return {ord(c): rep for syllable, c in code.items() if (rep := first[near_syllable(syllable)]) != c}
 
 
 def _crossable(code: dict[str, str]) -> re.Pattern[str]:

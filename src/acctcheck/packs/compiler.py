@@ -360,6 +360,19 @@ def _add_frame(keys: dict[str, list[tuple[int, int, bool]]], gaps: dict[int, Gap
     return counts[0] * counts[1]
 
 
+def _near_heard(pinyin: dict[str, list[TermEntry]], least: int, normalizer: Normalizer,
+                rule_parts: tuple[int, ...]) -> TermAutomaton[TermEntry]:
+    """The heard keys of whole names of `least` syllables or more (0: none) and of compose parts, under their
+    near-sound reading (a chain's length is checked when it completes)."""
+    near = normalizer.pinyin.near_table
+    keys: dict[str, list[TermEntry]] = {}
+    for key, entries in pinyin.items() if least else ():
+        kept = [e for e in entries if not e.typed_only and e.rule != ALLOW and (e.part >= 0 or e.syllables >= least)]
+        if kept:
+            keys.setdefault(key.translate(near), []).extend(kept)
+    return TermAutomaton(keys, classify=lambda x: entry_class(x, rule_parts), classes=ENTRY_CLASSES)
+
+
 def compile_set(loaded: LoadedSet, normalizer: Normalizer, previous: Snapshot | None = None) -> Snapshot:
     """Build the immutable snapshot, or raise PackSetError listing every problem. With `previous` built from
     the same inputs but the registry files, only the registries are swapped (packs.registries.rebase)."""
@@ -507,6 +520,7 @@ def compile_set(loaded: LoadedSet, normalizer: Normalizer, previous: Snapshot | 
         pinyin_heard_terms=TermAutomaton({k: heard for k, es in b.pinyin.items()
                                           if (heard := [e for e in es if not e.typed_only])},
                                          classify=classify, classes=ENTRY_CLASSES),
+        near_heard_terms=_near_heard(b.pinyin, loaded.policy.near_sound_min_syllables, normalizer, rule_parts),
         pattern_rules=tuple(pattern_rules),
         pattern_set=PatternSet([rules[r].patterns[i] for r, i in pattern_index]),
         pattern_index=pattern_index,

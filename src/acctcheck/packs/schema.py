@@ -574,6 +574,13 @@ class Policy(_Strict):
         description="fields searched for terms spelt with one visual edit: names are where impersonators use "
         "it; a bio costs several times a name to search this way",
     )
+    near_sound_min_syllables: int = Field(
+        default=0, ge=0, le=32, description="whole names this long are also heard with near sounds (z/zh, c/ch, "
+        "s/sh, n/l, in/ing, en/eng, an/ang: 宁夏回族自治区人名政府) in the one_edit_fields, as weak evidence "
+        "(short_similar_shape_certainty); 0: off")
+    near_sound_syllables_per_swap: int = Field(
+        default=5, ge=2, le=32, description="a near-sound spelling may differ from the listed name in one character "
+        "per this many syllables")
     homophone_more_swaps_syllables: int = Field(
         default=99, ge=2, le=99, description="a place × organ name (compose rules with word_swaps) heard alike "
         "from this many syllables may differ in one character more than homophone_max_swaps (航州市宫安)")

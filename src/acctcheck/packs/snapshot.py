@@ -93,6 +93,9 @@ class Snapshot:
     # the whole names of one_edit_terms by look-alike class (match/fuzzy.py alike_keys): spellings with several
     # look-alike swaps, for the same fields
     alike_terms: TermAutomaton[str] | None = None
+    # whole names of policy.near_sound_min_syllables or more heard with near sounds (PinyinTable.near_table): 人名
+    # for 人民, 镇府 for 政府, for the same fields
+    near_heard_terms: TermAutomaton[TermEntry] | None = None
 
     def status(self) -> dict[str, Any]:
         registries = self.families.get("registry") or {}
