@@ -228,6 +228,7 @@ def test_near_sounds_need_five_syllables_and_one_swap_per_five(snapshot) -> None
 
     assert near_syllable("zheng") == near_syllable("zen") == "zen"
     assert near_syllable("ming") == "min" and near_syllable("lan") == "nan" and near_syllable("ang") == "ang"
-    for name, listed in (("人名日报", "人民日报"), ("最高仁名法院", "最高人民法院")):  # four syllables; two swaps in six
+    # four syllables; two swaps in six
+    for name, listed in (("人名日报", "人民日报"), ("最高仁名法院", "最高人民法院")):
         v = validate(snapshot, ValidateRequest.model_validate({"fields": {"nickname": name}}))
         assert not any(f.matched == listed for f in v.findings), v.findings

@@ -13,7 +13,7 @@ from acctcheck.match.entries import TermEntry
 from acctcheck.match.terms import bounded, collect, in_capitals, sound_swaps, spans_sentences, spelling
 from acctcheck.normalize.chars import CharFolder
 from acctcheck.normalize.normalizer import FieldViews
-from acctcheck.normalize.pinyin import LATIN, may_read_two_ways
+from acctcheck.normalize.pinyin import BREAK, LATIN, may_read_two_ways
 from acctcheck.packs.schema import ComposeRule, InstitutionNatureRule, ProfessionRule, TermsRule
 from acctcheck.packs.snapshot import Snapshot
 
@@ -90,13 +90,29 @@ def find_term_hits(snapshot: Snapshot, views: FieldViews, field: str, account_ty
         # and the field as heard is its syllable codes, one per skeleton position (no pinyin view to build). Typed
         # letters are read both ways where a letter may open or close a syllable (pin gan, ping an).
         readings: list[tuple[str, list[tuple[int, int, int]] | None]] = [(views.codes, None)]
+        heard_terms = snapshot.pinyin_heard_terms
+        near = _hears_near(snapshot, views, field)
         if views.latin:
             readings = [(views.pinyin.text, views.pinyin.tokens)]
             if may_read_two_ways(views.marked) and (late := views.pinyin_late).text != readings[0][0]:
                 readings.append((late.text, late.tokens))
+        elif near:
+            # one pass finds exact and near homophones: every heard key is also indexed by its near-sound reading
+            assert snapshot.near_heard_terms is not None
+            readings = [(views.codes.translate(normalizer.pinyin.near_table), None)]
+            heard_terms = snapshot.near_heard_terms
         p_entries = [(entry, ps, pe, tokens) for text, tokens in readings for entry, ps, pe, _ in collect(
-            text, snapshot.pinyin_terms if tokens is not None else snapshot.pinyin_heard_terms, allowed, rule_parts,
+            text, snapshot.pinyin_terms if tokens is not None else heard_terms, allowed, rule_parts,
             normalizer.shapes)[0]]
+        near_entries: list[tuple[TermEntry, int, int]] = []
+        if near:  # a hit heard with a near sound somewhere is judged after every exact one (_near_sound)
+            exact = []
+            for x, ps, pe, tokens in p_entries:
+                if normalizer.pinyin.heard_as(views.codes[ps:pe], fold.fold_text(x.name)):
+                    exact.append((x, ps, pe, tokens))
+                else:
+                    near_entries.append((x, ps, pe))
+            p_entries = exact
         for entry, ps, pe, tokens in p_entries:
             if tokens is None:
                 s, e, typed = ps, pe, False
@@ -131,9 +147,8 @@ def find_term_hits(snapshot: Snapshot, views: FieldViews, field: str, account_ty
                     continue  # a composed or short name heard in an unrelated phrase (引以为鉴 ≈ 烟台卫健)
                 method = "homophone"
             found.setdefault((entry.rule, s, e, entry.canonical), (entry, method, None))
-    near_terms = snapshot.near_heard_terms
-    if one_edit and near_terms is not None and near_terms.size and len(views.codes) >= policy.near_sound_min_syllables:
-        _near_sound(snapshot, views, allowed, found, allowed_out)
+        for entry, s, e in near_entries:
+            _near_sound(snapshot, skel.text, entry, s, e, found, allowed_out)
     hits: list[TermHit] = []
     breaks = policy.sentence_breaks if field in policy.sentence_break_fields else ""
     for (r, s, e, canonical), (entry, method, certainty) in found.items():
@@ -145,28 +160,33 @@ def find_term_hits(snapshot: Snapshot, views: FieldViews, field: str, account_ty
     return hits
 
 
-def _near_sound(snapshot: Snapshot, views: FieldViews, allowed: frozenset[int],
+def _hears_near(snapshot: Snapshot, views: FieldViews, field: str) -> bool:
+    """Whether a field is also heard with near sounds: a name field (policy one_edit_fields) with no Latin letter
+    and Han characters enough for a name of near_sound_min_syllables."""
+    policy = snapshot.policy
+    if field not in policy.one_edit_fields or snapshot.near_heard_terms is None or views.latin:
+        return False
+    codes = views.codes
+    return len(codes) - codes.count(BREAK) >= policy.near_sound_min_syllables
+
+
+def _near_sound(snapshot: Snapshot, text: str, entry: TermEntry, s: int, e: int,
                 found: dict[tuple[int, int, int, str], tuple[TermEntry, Method, float | None]],
                 allowed_out: Callable[[int, int, int], bool]) -> None:
-    """Whole names heard with near sounds (人名 for 人民, 镇府 for 政府: policy near_sound_min_syllables), where no
-    spelling was found: weak (review), and one swapped character per near_sound_syllables_per_swap syllables."""
+    """A name heard with a near sound (人名 for 人民, 镇府 for 政府: policy near_sound_min_syllables) where no
+    spelling or exact homophone was found: weak (review), one swapped character per near_sound_syllables_per_swap
+    syllables."""
     policy = snapshot.policy
-    fold = snapshot.normalizer.folder
-    text = views.skeleton.text
-    assert snapshot.near_heard_terms is not None
-    heard = views.codes.translate(snapshot.normalizer.pinyin.near_table)
-    for entry, s, e, _ in collect(heard, snapshot.near_heard_terms, allowed, snapshot.rule_parts,
-                                  snapshot.normalizer.shapes)[0]:
-        rule = snapshot.rules[entry.rule].rule
-        if not isinstance(rule, SoundRule) or not rule.homophone:
-            continue
-        if any(k[0] == entry.rule and k[1] < e and s < k[2] for k in found) or allowed_out(entry.pack, s, e):
-            continue
-        if entry.syllables < policy.near_sound_min_syllables:
-            continue  # a short composed name (兰陵王 ≈ 兰陵网)
-        swaps = sound_swaps(fold, text[s:e], entry.name)
-        if 0 < swaps <= entry.syllables // policy.near_sound_syllables_per_swap:
-            found[(entry.rule, s, e, entry.canonical)] = (entry, "homophone", policy.short_similar_shape_certainty)
+    rule = snapshot.rules[entry.rule].rule
+    if not isinstance(rule, SoundRule) or not rule.homophone or entry.typed_only:
+        return
+    if entry.syllables < policy.near_sound_min_syllables:
+        return  # a short name: near sounds of four characters are idioms and phrases
+    if any(k[0] == entry.rule and k[1] < e and s < k[2] for k in found) or allowed_out(entry.pack, s, e):
+        return
+    swaps = sound_swaps(snapshot.normalizer.folder, text[s:e], entry.name)
+    if 0 < swaps <= entry.syllables // policy.near_sound_syllables_per_swap:
+        found[(entry.rule, s, e, entry.canonical)] = (entry, "homophone", policy.short_similar_shape_certainty)
 
 
 def _word_heard(fold: CharFolder, words: frozenset[str], typed: str, entry: TermEntry) -> bool:

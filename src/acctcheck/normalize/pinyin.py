@@ -36,6 +36,8 @@ NOISE_EVERY = 10  # one stray letter allowed per this many letters of a run (non
 _NOT_TYPED = frozenset({"m", "n", "ng", "hm", "hng", "r", "ê", "e\u0302"})
 _SEGMENT_MEMO_LIMIT = 100_000
 LATIN = 1  # flag on a pinyin-view position: the syllable was typed in Latin letters
+# a skeleton writes the numerals 一 … 九 as digits (第74集团军) and hears them as the numerals
+_NUMERALS = {str(i): ch for i, ch in enumerate("零一二三四五六七八九")}
 
 
 class _CodeTable(dict[int, str]):
@@ -65,7 +67,7 @@ class PinyinTable:
     # vowel (xi|an), or one starting with n, g or r after one ending with a vowel or n (hu|nan, pin|gan)
     _crossable: re.Pattern[str] = field(compare=False, repr=False)
     # encoded syllable -> the first code of its near-sound group (near_syllable), for str.translate: 人名 and 人民
-    # (ren ming, ren min) read alike on it. Only codes that differ from their group's first are listed.
+    # (ren ming, ren min) read alike on it.
     near_table: dict[int, str] = field(default_factory=dict, compare=False, repr=False)
     # Latin run -> its segmentation: names and words recur across accounts (momo, sunny, li), and the
     # dynamic programme costs a few µs per run. Bounded like the character fold caches.
@@ -119,6 +121,13 @@ class PinyinTable:
                     return keys
                 keys.append("".join(primary[:i]) + alt + "".join(primary[i + 1:]))
         return keys
+
+    def heard_as(self, codes: str, skeleton: str) -> bool:
+        """Every syllable code in `codes` is a reading of the character of `skeleton` at its place: an exact
+        homophone of the name, not a near sound."""
+        table = self._codes
+        return len(codes) == len(skeleton) and all(
+            c in table.get(_NUMERALS.get(ch, ch), ()) for c, ch in zip(codes, skeleton, strict=True))
 
     def initials(self, han: str, cap: int = 8) -> list[str]:
         """The pinyin initials a name is abbreviated to (人民日报 → rmrb), one per heteronym reading (capped);
@@ -320,7 +329,10 @@ def _near_table(code: dict[str, str]) -> dict[int, str]:
     first: dict[str, str] = {}
     for syllable, c in sorted(code.items(), key=lambda item: item[1]):
         first.setdefault(near_syllable(syllable), c)
-    return {ord(c): rep for syllable, c in code.items() if (rep := first[near_syllable(syllable)]) != c}
+    near = {ord(c): first[near_syllable(syllable)] for syllable, c in code.items()}
+    # every code point a codes string holds (the codes and BREAK) listed, the unchanged ones too: str.translate
+    # then never misses, a third faster on a name than a table of the changed codes only
+    return {i: near.get(i, chr(i)) for i in range(_CODE_LIMIT)}
 
 
 def _crossable(code: dict[str, str]) -> re.Pattern[str]:

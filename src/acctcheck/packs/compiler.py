@@ -360,16 +360,16 @@ def _add_frame(keys: dict[str, list[tuple[int, int, bool]]], gaps: dict[int, Gap
     return counts[0] * counts[1]
 
 
-def _near_heard(pinyin: dict[str, list[TermEntry]], least: int, normalizer: Normalizer,
-                rule_parts: tuple[int, ...]) -> TermAutomaton[TermEntry]:
-    """The heard keys of whole names of `least` syllables or more (0: none) and of compose parts, under their
-    near-sound reading (a chain's length is checked when it completes)."""
+def _near_heard(heard: dict[str, list[TermEntry]], least: int, normalizer: Normalizer,
+                rule_parts: tuple[int, ...]) -> TermAutomaton[TermEntry] | None:
+    """Every heard key (`heard`: pinyin_heard_terms' keys) under its near-sound reading, when policy
+    near_sound_min_syllables is set (else None): the automaton long name fields are heard with instead."""
+    if not least:
+        return None
     near = normalizer.pinyin.near_table
     keys: dict[str, list[TermEntry]] = {}
-    for key, entries in pinyin.items() if least else ():
-        kept = [e for e in entries if not e.typed_only and e.rule != ALLOW and (e.part >= 0 or e.syllables >= least)]
-        if kept:
-            keys.setdefault(key.translate(near), []).extend(kept)
+    for key, entries in heard.items():
+        keys.setdefault(key.translate(near), []).extend(entries)
     return TermAutomaton(keys, classify=lambda x: entry_class(x, rule_parts), classes=ENTRY_CLASSES)
 
 
@@ -501,6 +501,7 @@ def compile_set(loaded: LoadedSet, normalizer: Normalizer, previous: Snapshot | 
         families[FRAMES] = _frame_plan(frame_keys, frame_gaps, by_field, heard_frames)
     families[registry_layer.BASE] = loaded.base_revision
     families[registry_layer.SUFFIXES] = registry_layer.folded_suffixes(loaded.policy, normalizer)
+    heard = {k: kept for k, es in b.pinyin.items() if (kept := [e for e in es if not e.typed_only])}
     return Snapshot(
         revision=loaded.revision,
         root=str(loaded.root),
@@ -517,10 +518,8 @@ def compile_set(loaded: LoadedSet, normalizer: Normalizer, previous: Snapshot | 
                                               if any(e.part < 0 and e.rule != ALLOW and not e.edited for e in es)],
                                              normalizer.shapes)),
         pinyin_terms=TermAutomaton(dict(b.pinyin), classify=classify, classes=ENTRY_CLASSES),
-        pinyin_heard_terms=TermAutomaton({k: heard for k, es in b.pinyin.items()
-                                          if (heard := [e for e in es if not e.typed_only])},
-                                         classify=classify, classes=ENTRY_CLASSES),
-        near_heard_terms=_near_heard(b.pinyin, loaded.policy.near_sound_min_syllables, normalizer, rule_parts),
+        pinyin_heard_terms=TermAutomaton(heard, classify=classify, classes=ENTRY_CLASSES),
+        near_heard_terms=_near_heard(heard, loaded.policy.near_sound_min_syllables, normalizer, rule_parts),
         pattern_rules=tuple(pattern_rules),
         pattern_set=PatternSet([rules[r].patterns[i] for r, i in pattern_index]),
         pattern_index=pattern_index,
