@@ -185,10 +185,11 @@ def test_typed_letters_are_read_both_ways_where_a_letter_may_open_or_close_a_syl
 @pytest.mark.parametrize(("typed", "listed"), [
     ("最高人民法浣", "最高人民法院"),  # 浣 for 院: the body 完 kept, 阝 swapped for 氵
     ("常设仲裁怯浣", "常设仲裁法院"),  # two component swaps in a name of six
+    ("海关总奢", "海关总署"),  # 奢 for 署: the bottom 者 kept, the top swapped
 ])
 def test_a_swapped_radical_in_a_long_name_is_a_look_alike(snapshot, typed: str, listed: str) -> None:
-    """Component pairs (tools/build_shape_tables.py component_pairs, from cjk-decomp): one right-hand body, another
-    left radical."""
+    """Component pairs (tools/build_shape_tables.py component_pairs, from cjk-decomp): the larger part kept, the
+    other swapped."""
     v = validate(snapshot, ValidateRequest.model_validate({"fields": {"nickname": typed}}))
     assert v.decision != "pass", v.findings
     assert any(f.method == "lookalike" and f.matched == listed for f in v.findings), v.findings

@@ -39,8 +39,8 @@ character whose right part changes keeps its left radical as a common prefix.
 
 Component swaps
 ---------------
-A third source, tagged `component`: left-right characters that keep the right-hand body and swap the left
-radical (院/浣, 组/阻), read from cjk-decomp's layouts (`a(阝,完)`); see component_pairs for the filter. The
+A third source, tagged `component`: characters that keep their larger part and swap the other (院/浣, 组/阻,
+暑/署, 姜/羔), read from cjk-decomp's layouts (`a(阝,完)`, `d(日,者)`); see component_pairs for the filter. The
 matcher uses them only in names of four characters or more and not in the look-alike class view.
 
 Inputs are data files of pinned PyPI wheels, verified by sha256 before use:
@@ -108,6 +108,9 @@ SHARE_TWO = 0.75  # 2-stroke difference: ... >= this share, and stroke counts di
 # Thresholds of the component-swap source (see component_pairs).
 COMPONENT_SHARE = 0.5  # the shared right-hand body holds >= this share of each character's strokes
 COMPONENT_COUNT_DIFF = 3
+STACKED_SHARE = 0.6  # top-bottom: the shared top or bottom holds >= this share of each character's strokes
+STACKED_COUNT_DIFF = 2
+STACKED_MIN_STROKES = 6
 # Right-hand components that are a radical, not the body of the character: 颁/项 share 页 and do not look alike.
 RIGHT_RADICALS = frozenset("页刂攵欠阝鸟殳斤力寸彡戈见卩隹皮瓦斗")
 # Stroke counts of left-hand radical forms that stroke.txt lacks (it lists characters only).
@@ -363,28 +366,37 @@ def component_strokes(ch: str, strokes: dict[str, str], decomp: dict[str, tuple[
 
 
 def component_pairs(decomp: dict[str, tuple[str, list[str]]], strokes: dict[str, str]) -> set[frozenset[str]]:
-    """Left-right characters that keep their right-hand body and swap the left radical (院/浣, 组/阻, 法/怯, 海/梅):
-    the swap an evader makes to keep a name readable, and one the stroke filter drops as a whole-radical change.
-    Both are in GB 2312 and one in its first level (the common characters names are written in); the shared
-    body is no mere radical (RIGHT_RADICALS) and holds at least COMPONENT_SHARE of each character's strokes;
-    stroke counts differ by at most COMPONENT_COUNT_DIFF."""
-    by_body: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for ch, (layout, parts) in decomp.items():
-        if len(ch) == 1 and layout == "a" and len(parts) == 2 and in_gb2312(ch) and is_han(ch):
-            by_body[parts[1]].append((ch, parts[0]))
+    """Characters that keep their larger part and swap the other: left-right ones with the same right-hand body and
+    another left radical (院/浣, 组/阻, 法/怯), and top-bottom ones with the same top or bottom (暑/署, 姜/羔, 奏/泰).
+    That is the swap an evader makes to keep a name readable, and one the stroke filter drops as a whole-radical
+    change. Both are in GB 2312 and one in its first level (the common characters names are written in).
+
+    * left-right (cjk-decomp layout `a`): the right-hand body is no mere radical (RIGHT_RADICALS) and holds at
+      least COMPONENT_SHARE of each character's strokes; stroke counts differ by at most COMPONENT_COUNT_DIFF;
+    * top-bottom (layout `d`): the shared part holds at least STACKED_SHARE of each character's strokes, both have
+      STACKED_MIN_STROKES or more (a short one's decomposition is a guess: 丈 as 土) and their counts differ by at
+      most STACKED_COUNT_DIFF."""
     out: set[frozenset[str]] = set()
-    for body, chars in by_body.items():
-        body_n = component_strokes(body, strokes, decomp)
-        if body in RIGHT_RADICALS or body_n is None:
-            continue
-        for (a, left_a), (b, left_b) in itertools.combinations(chars, 2):
-            if left_a == left_b or not (common_level(a) or common_level(b)):
+    rules = (("a", 1, COMPONENT_SHARE, COMPONENT_COUNT_DIFF, 0, RIGHT_RADICALS),
+             ("d", 1, STACKED_SHARE, STACKED_COUNT_DIFF, STACKED_MIN_STROKES, frozenset()),
+             ("d", 0, STACKED_SHARE, STACKED_COUNT_DIFF, STACKED_MIN_STROKES, frozenset()))
+    for layout, kept, share, count_diff, least, radicals in rules:
+        by_part: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for ch, (lay, parts) in decomp.items():
+            if len(ch) == 1 and lay == layout and len(parts) == 2 and in_gb2312(ch) and is_han(ch):
+                by_part[parts[kept]].append((ch, parts[1 - kept]))
+        for part, chars in by_part.items():
+            part_n = component_strokes(part, strokes, decomp)
+            if part in radicals or part_n is None:
                 continue
-            na, nb = component_strokes(a, strokes, decomp), component_strokes(b, strokes, decomp)
-            if na is None or nb is None or abs(na - nb) > COMPONENT_COUNT_DIFF:
-                continue
-            if body_n >= COMPONENT_SHARE * na and body_n >= COMPONENT_SHARE * nb:
-                out.add(frozenset((a, b)))
+            for (a, other_a), (b, other_b) in itertools.combinations(chars, 2):
+                if other_a == other_b or not (common_level(a) or common_level(b)):
+                    continue
+                na, nb = component_strokes(a, strokes, decomp), component_strokes(b, strokes, decomp)
+                if na is None or nb is None or abs(na - nb) > count_diff or min(na, nb) < least:
+                    continue
+                if part_n >= share * na and part_n >= share * nb:
+                    out.add(frozenset((a, b)))
     return out
 
 
@@ -556,15 +568,18 @@ The licence text shipped in the wheel (`pycorrector-{version}.dist-info/licenses
 
 ## Component swaps (cjk-decomp)
 
-A pair tagged `component` is two left-right characters with the same right-hand body and different left
-radicals (院/浣, 组/阻, 法/怯): the swap an evader makes to keep a name readable, and one the stroke filter above
-drops as a whole-radical change. Of {info['component_candidates']} candidate pairs, {pc.get('component', 0)} are
-new (the rest were already curated or from pycorrector). Rules: both characters in GB 2312, one in its first
-level; layout `a` (across) with two components in cjk-decomp; the shared body is not a radical
-({''.join(sorted(RIGHT_RADICALS))}) and holds at least {int(COMPONENT_SHARE * 100)}% of each character's strokes
-(stroke.txt, with the radical forms it lacks counted by hand); stroke counts differ by at most
-{COMPONENT_COUNT_DIFF}. The matcher uses these pairs only inside names of four characters or more and keeps
-them out of the look-alike class view (`normalize/shapes.py`, `match/fuzzy.py` COMPONENT_KEY).
+A pair tagged `component` is two characters that keep their larger part and swap the other: left-right
+characters with the same right-hand body and different left radicals (院/浣, 组/阻, 法/怯), and top-bottom
+characters with the same top or bottom (暑/署, 姜/羔). That is the swap an evader makes to keep a name readable,
+and one the stroke filter above drops as a whole-radical change. Of {info['component_candidates']} candidate
+pairs, {pc.get('component', 0)} are new (the rest were already curated or from pycorrector). Rules: both
+characters in GB 2312, one in its first level, two components in cjk-decomp. Left-right (layout `a`): the shared
+body is not a radical ({''.join(sorted(RIGHT_RADICALS))}) and holds at least {int(COMPONENT_SHARE * 100)}% of each
+character's strokes; stroke counts differ by at most {COMPONENT_COUNT_DIFF}. Top-bottom (layout `d`): the shared
+part holds at least {int(STACKED_SHARE * 100)}% of each character's strokes, both have {STACKED_MIN_STROKES} strokes
+or more, counts differ by at most {STACKED_COUNT_DIFF}. Strokes from stroke.txt, with the radical forms it lacks
+counted by hand. The matcher uses these pairs only inside names of four characters or more and keeps them out of
+the look-alike class view (`normalize/shapes.py`, `match/fuzzy.py` COMPONENT_KEY).
 
 cjk-decomp (CJK Decomposition Data), compiled by Gavin Grover, maintained at https://github.com/amake/cjk-decomp;
 distributed under a choice of six licences, of which acctcheck takes the Apache License, Version 2.0. The
