@@ -40,6 +40,8 @@ FLAGGED = [
     ("石鼓民兵应急连", "official_impersonation"),
     # people's organisations named without a division, and an enclosed number NFKC leaves alone (❿ for 十)
     ("红❿字会", "official_impersonation"), ("市慈善总会", "official_impersonation"),
+    # a province or prefecture typed as its pinyin initials before the organ word (compose option head_initials)
+    ("hz公安", "official_impersonation"), ("xj人大", "official_impersonation"), ("sh发布", "place_name_misuse"),
 ]
 
 CONTACT_BIOS = ["薇同号 13800138000", "➕ab12345", "💬 wx12345678", "q①②③④⑤⑥⑦⑧", "v心 zhang-san_88", "威信：lan_lan-77",
@@ -93,6 +95,13 @@ def test_a_bio_offering_official_news_claims_the_name_it_mentions(snapshot, bio:
     itself as the source: the government accounts' bio template their impersonators copy."""
     assert _check(snapshot, "小王", bio).decision == "reject"
     assert _check(snapshot, "小王", bio.split("，")[0]).decision == "pass"
+
+
+def test_initials_of_a_place_are_one_finding_and_a_whole_latin_word(snapshot) -> None:
+    """hz is the initials of 杭州, 湖州, 惠州…: one finding names the first; letters inside a word are no initials."""
+    v = _check(snapshot, "hz公安")
+    assert [(f.method, f.matched) for f in v.findings] == [("pinyin", "杭州公安")], v.findings
+    assert _check(snapshot, "xhz公安").decision == "pass"
 
 
 def test_teacher_address_is_inform_not_a_claim(snapshot) -> None:

@@ -65,6 +65,7 @@ def find_term_hits(snapshot: Snapshot, views: FieldViews, field: str, account_ty
 
     # (rule, skeleton start, end, canonical) -> (entry, method, certainty)
     found: dict[tuple[int, int, int, str], tuple[TermEntry, Method, float | None]] = {}
+    initialled: set[tuple[int, int, int]] = set()  # (rule, span) of a name found by its initials
     for entry, s, e, fuzzy in entries:
         if allow and allowed_out(entry.pack, s, e, written=not fuzzy):
             continue
@@ -82,7 +83,9 @@ def find_term_hits(snapshot: Snapshot, views: FieldViews, field: str, account_ty
                 found[k] = (entry, "lookalike", sure)
             continue
         if entry.initials:
-            found[k] = (entry, "pinyin", policy.initials_certainty)
+            if (entry.rule, s, e) not in initialled:  # hz公安: 杭州, 湖州, 惠州… — one finding names the first
+                initialled.add((entry.rule, s, e))
+                found[k] = (entry, "pinyin", policy.initials_certainty)
             continue
         found[k] = (entry, spelling(skel, s, e, entry.flags), None)
     if snapshot.pinyin_terms.size:

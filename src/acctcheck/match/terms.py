@@ -178,7 +178,7 @@ def _chain(rule_parts: tuple[int, ...], parts: dict[tuple[int, int, int], list[t
             break
     for end, canon, name, flags, syl, fz, typed, ed in frontier:
         whole.append((TermEntry(entry.rule, entry.pack, -1, canon, flags, syl, name, head=entry.canonical,
-                                edited=ed, typed_only=typed), s, end, fz))
+                                edited=ed, typed_only=typed, initials=entry.initials), s, end, fz))
 
 
 def spans_sentences(text: str, breaks: str) -> bool:

@@ -110,9 +110,10 @@ class _Builder:
         return len(names)
 
 
-    def add_initials(self, entry_line: str, min_syllables: int, *, rule: int, pack: int) -> None:
-        """Index each Chinese name of the line by its pinyin initials (rmrb for 人民日报), as a Latin key that the
-        skeleton matches only as a whole word; the finding reports the name and method pinyin."""
+    def add_initials(self, entry_line: str, min_syllables: int, *, rule: int, pack: int, part: int = -1) -> None:
+        """Index each Chinese name of the line by its pinyin initials (rmrb for 人民日报; hz for the head 杭州 of a
+        compose rule, `part` 0), as a Latin key that the skeleton matches only as a whole word; the finding
+        reports the name and method pinyin."""
         names = [x.strip() for x in entry_line.split("|") if x.strip()]
         folder = self.n.folder
         for name in names:
@@ -120,7 +121,7 @@ class _Builder:
             if len(han) < min_syllables or len(han) != len(name):
                 continue
             for key in self.n.pinyin.initials(han):
-                self.skeleton[key].append(TermEntry(rule, pack, -1, names[0], _zeros(len(key)), 0, name,
+                self.skeleton[key].append(TermEntry(rule, pack, part, names[0], _zeros(len(key)), 0, name,
                                                     initials=True))
 
     def _numerals_as_digits(self, key: str, entry: TermEntry) -> None:
@@ -360,6 +361,9 @@ def _add_frame(keys: dict[str, list[tuple[int, int, bool]]], gaps: dict[int, Gap
     return counts[0] * counts[1]
 
 
+HEAD_INITIALS_MIN = 2  # compose option head_initials: a place of two characters or more (hz for 杭州)
+
+
 def _near_heard(heard: dict[str, list[TermEntry]], least: int, normalizer: Normalizer,
                 rule_parts: tuple[int, ...]) -> TermAutomaton[TermEntry] | None:
     """Every heard key (`heard`: pinyin_heard_terms' keys) under its near-sound reading, when policy
@@ -424,6 +428,9 @@ def compile_set(loaded: LoadedSet, normalizer: Normalizer, previous: Snapshot | 
             elif isinstance(rule, ComposeRule):
                 sizes = []
                 lines = [_entries(lp, part.values, part.file, reorder) for part in rule.parts]
+                if rule.head_initials:
+                    for line in lines[0]:
+                        b.add_initials(line, HEAD_INITIALS_MIN, rule=r_idx, pack=p_idx, part=0)
                 lines[0] = _merge_short_heads(b, lines[0], lines[1], r_idx, p_idx, sound, where)
                 for k, part_lines in enumerate(lines):
                     count = 0

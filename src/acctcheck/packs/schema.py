@@ -147,6 +147,10 @@ class ComposeRule(_TextRule):
                              "part is an unambiguous place: an idiom can read as an ambiguous place and a swapped "
                              "word")
     pinyin: bool = True
+    head_initials: bool = Field(default=False, description="also match the first part's names of two or more "
+                                "Chinese characters typed as their pinyin initials, as a whole Latin word, before "
+                                "the rest written out (hz公安, bj发布): reported as typed pinyin, at "
+                                "policy.initials_certainty")
     word_order: bool = _WORD_ORDER
 
 
