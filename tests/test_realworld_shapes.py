@@ -42,6 +42,8 @@ FLAGGED = [
     ("红❿字会", "official_impersonation"), ("市慈善总会", "official_impersonation"),
     # a province or prefecture typed as its pinyin initials before the organ word (compose option head_initials)
     ("hz公安", "official_impersonation"), ("xj人大", "official_impersonation"), ("sh发布", "place_name_misuse"),
+    # a listed name with a number, its characters typed in pinyin and the digits kept
+    ("jiaoguan12123", "official_impersonation"), ("JiaoGuan 12123", "official_impersonation"),
 ]
 
 CONTACT_BIOS = ["薇同号 13800138000", "➕ab12345", "💬 wx12345678", "q①②③④⑤⑥⑦⑧", "v心 zhang-san_88", "威信：lan_lan-77",

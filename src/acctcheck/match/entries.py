@@ -26,7 +26,9 @@ class TermEntry:
     capitals: bool = False  # a Latin acronym written in capitals in the pack (NATO): matches only in capitals
     covers: int = 1  # compose parts this key stands for (2 when a one-character head was merged with part 1)
     head: str = ""  # a completed compose chain: its first part's canonical name (京东 of 京东客服), for exemptions
-    initials: bool = False  # the key is the name's pinyin initials (rmrb of 人民日报): reported as typed pinyin
+    # the key is the name typed in Latin letters, as its pinyin initials (rmrb of 人民日报) or spelt out around its
+    # digits (jiaoguan12123): reported as typed pinyin
+    initials: bool = False
     edited: bool = False  # a short key with one similar-shape substitution (友布 of 发布, 人氏网 of 人民网)
     typed_only: bool = False  # a pinyin key for the term typed in Latin only (pin gan of 平安: never a homophone)
 

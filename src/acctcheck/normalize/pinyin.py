@@ -122,6 +122,12 @@ class PinyinTable:
                 keys.append("".join(primary[:i]) + alt + "".join(primary[i + 1:]))
         return keys
 
+    def spelt(self, text: str) -> str:
+        """`text` with each Chinese character written as the letters of its most common reading, other characters
+        kept (交管12123 → jiaoguan12123): how a name with digits is typed in pinyin."""
+        code, syllables = self.code_table, self._syllables
+        return "".join(syllables[c] if (c := code[ord(ch)]) != BREAK else ch for ch in text)
+
     def heard_as(self, codes: str, skeleton: str) -> bool:
         """Every syllable code in `codes` is a reading of the character of `skeleton` at its place: an exact
         homophone of the name, not a near sound."""

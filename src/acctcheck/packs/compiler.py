@@ -94,6 +94,8 @@ class _Builder:
                 self._numerals_as_digits(key, entry)
             elif any("0" <= c <= "9" for c in key):
                 self._letters_for_digits(key, entry)
+                if sound:
+                    self._spelt_with_digits(key, entry)
             typed_only: TermEntry | None = None
             for k in keys:
                 self.pinyin[k].append(entry)
@@ -150,6 +152,18 @@ class _Builder:
             spelt = dataclasses.replace(entry, flags=tuple(flags))
             self.skeleton[variant].append(spelt)
             self._letters_for_digits(variant, spelt)
+
+    def _spelt_with_digits(self, key: str, entry: TermEntry) -> None:
+        """A name of Chinese characters and a number (交管12123, 市场监管12315, 第71集团军) typed with the characters
+        in pinyin and the digits kept (jiaoguan12123): the pinyin view has no syllables for digits, so the spelling is
+        a skeleton key of its own, reported as typed pinyin (TermEntry.initials) for names of two Chinese
+        characters or more whose every other character is a digit."""
+        han = sum(1 for c in key if is_han(c))
+        if han < 2 or any(not (is_han(c) or "0" <= c <= "9") for c in key):
+            return
+        spelling = self.n.pinyin.spelt(key)
+        if spelling != key and spelling.isascii():
+            self.skeleton[spelling].append(dataclasses.replace(entry, flags=_zeros(len(spelling)), initials=True))
 
     def _letters_for_digits(self, key: str, entry: TermEntry) -> None:
         """A name with a few digits written with the letters that look like them (第TT集团军 for 第77集团军, ZO国集团
