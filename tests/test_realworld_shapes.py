@@ -60,6 +60,8 @@ PASSING = [
     ("对牛弹琴", None), ("北京林业大学", None), ("兰陵王", None),
     # a volunteer of a people's organisation (policy everyday_names cues), a fan's bio
     ("红十字会志愿者", None), ("小张", "献血光荣，红十字会救护员"), ("小张", "每天看人民日报，关注国家大事"),
+    # a cheer for the country (policy everyday_names cues)
+    ("我爱中国", None), ("中国加油", None), ("骄傲的中国人", None),
 ]
 
 
