@@ -62,6 +62,8 @@ PASSING = [
     ("红十字会志愿者", None), ("小张", "献血光荣，红十字会救护员"), ("小张", "每天看人民日报，关注国家大事"),
     # a cheer for the country (policy everyday_names cues)
     ("我爱中国", None), ("中国加油", None), ("骄傲的中国人", None),
+    # a title that is a pet's name or a relative's (policy mention.mention_after)
+    ("警长是我家狸花猫", None),
 ]
 
 
