@@ -64,6 +64,8 @@ PASSING = [
     ("我爱中国", None), ("中国加油", None), ("骄傲的中国人", None),
     # a title that is a pet's name or a relative's (policy mention.mention_after)
     ("警长是我家狸花猫", None),
+    # a programme watched (everyday_names rules media/programmes), a number after 十 (contact rule plus-id)
+    ("新闻联播片头粉", None), ("看晚间新闻长大的", None), ("十六TstIy", None),
 ]
 
 
@@ -88,6 +90,11 @@ def test_contact_cue_is_flagged(snapshot, bio: str) -> None:
 def test_ordinary_text_passes(snapshot, nickname: str, bio: str | None) -> None:
     v = _check(snapshot, nickname, bio)
     assert v.decision == "pass", v.findings
+
+
+def test_a_programme_name_alone_or_claimed_keeps_its_action(snapshot) -> None:
+    assert _check(snapshot, "新闻联播").decision == "reject"
+    assert _check(snapshot, "新闻联播官方").decision == "reject"
 
 
 def test_claim_cue_turns_a_fabricated_outlet_into_a_reject(snapshot) -> None:
