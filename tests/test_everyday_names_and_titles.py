@@ -34,10 +34,11 @@ def test_an_idiom_that_is_the_whole_name_informs(snapshot: Snapshot, name: str) 
     assert decision == "pass" and findings and all(f.endswith(":inform") for f in findings), findings
 
 
-@pytest.mark.parametrize("name", ["财经头条", "江城日报", "我家新闻联播", "我是官方", "遥遥领先的净水器"])
+@pytest.mark.parametrize("name", ["财经头条", "江城日报", "我家人民日报", "新闻联播", "我是官方", "遥遥领先的净水器"])
 def test_outlets_shapes_and_claims_keep_their_action(snapshot: Snapshot, name: str) -> None:
-    """No cue (财经头条); a place-shaped outlet (江城日报) and a listed programme (新闻联播) are other rules; 我是
-    next to 官方 is a claim."""
+    """No cue (财经头条); a place-shaped outlet (江城日报) and a listed outlet (人民日报) are other rules; a listed
+    programme keeps its action without a cue (新闻联播: with one, 我家新闻联播, it was watched); 我是 next to 官方 is
+    a claim."""
     assert decide(snapshot, nickname=name)[0] != "pass"
 
 

@@ -44,6 +44,9 @@ FLAGGED = [
     ("hz公安", "official_impersonation"), ("xj人大", "official_impersonation"), ("sh发布", "place_name_misuse"),
     # a listed name with a number, its characters typed in pinyin and the digits kept
     ("jiaoguan12123", "official_impersonation"), ("JiaoGuan 12123", "official_impersonation"),
+    # national defence education and army-support offices, and liquor sold as the army's
+    ("国防教育宣传活动组委会", "official_impersonation"), ("双拥工作办公室", "official_impersonation"),
+    ("北部军茅", "official_impersonation"), ("黄埔同学会", "official_impersonation"),
 ]
 
 CONTACT_BIOS = ["薇同号 13800138000", "➕ab12345", "💬 wx12345678", "q①②③④⑤⑥⑦⑧", "v心 zhang-san_88", "威信：lan_lan-77",
@@ -66,6 +69,7 @@ PASSING = [
     ("警长是我家狸花猫", None),
     # a programme watched (everyday_names rules media/programmes), a number after 十 (contact rule plus-id)
     ("新闻联播片头粉", None), ("看晚间新闻长大的", None), ("十六TstIy", None),
+    ("国防教育进校园", None), ("官方认证起床困难户", None),
 ]
 
 

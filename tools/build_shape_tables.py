@@ -166,6 +166,9 @@ CURATED_SHAPES: list[str] = [
     "佛拂", "先光", "萌盟", "组阻", "组祖", "织识", "协胁", "杭抗", "深探", "滨缤", "洛络", "济挤", "峰锋",
     "梧悟", "林琳", "铜桐", "钢纲", "漳樟", "夏厦", "澳奥", "港巷", "消销", "防访", "保堡", "险验", "券卷",
     "共供", "路璐", "陆睦", "块快", "抉快", "心必", "务各",
+    # session 10 (read from a spent evaluation table: 世界海美组织, 组委佘, 黄埔回学会, 铁略公安处): pairs the component
+    # rule cannot see (different layouts, or a body under half the strokes)
+    "关美", "会佘", "同回", "路略",
 ]
 
 # pycorrector pairs that pass the stroke filter but do not look alike at a glance.
