@@ -48,7 +48,8 @@ FLAGGED = [
     ("国防教育宣传活动组委会", "official_impersonation"), ("双拥工作办公室", "official_impersonation"),
     ("北部军茅", "official_impersonation"), ("黄埔同学会", "official_impersonation"),
     # a state-level new area as a place (雄安新区), a hotline number after a place written with letters for digits
-    ("雄安发布", "place_name_misuse"), ("雄妥新区12345", "official_impersonation"), ("贵州llO", "official_impersonation"),
+    ("雄安发布", "place_name_misuse"), ("雄妥新区12345", "official_impersonation"),
+    ("贵州llO", "official_impersonation"),
 ]
 
 CONTACT_BIOS = ["薇同号 13800138000", "➕ab12345", "💬 wx12345678", "q①②③④⑤⑥⑦⑧", "v心 zhang-san_88", "威信：lan_lan-77",
