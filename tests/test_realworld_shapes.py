@@ -50,6 +50,11 @@ FLAGGED = [
     # a state-level new area as a place (雄安新区), a hotline number after a place written with letters for digits
     ("雄安发布", "place_name_misuse"), ("雄妥新区12345", "official_impersonation"),
     ("贵州llO", "official_impersonation"),
+    # a county at a level it does not have, organ types by their longer short names, a station's numbered channel,
+    # a police station heard alike
+    ("衡东市消防", "official_impersonation"), ("固阳医疗保障", "official_impersonation"),
+    ("大同防震减灾", "official_impersonation"), ("沧州❶套", "media_impersonation"),
+    ("新寺派出索", "official_impersonation"),
 ]
 
 CONTACT_BIOS = ["薇同号 13800138000", "➕ab12345", "💬 wx12345678", "q①②③④⑤⑥⑦⑧", "v心 zhang-san_88", "威信：lan_lan-77",
@@ -72,7 +77,7 @@ PASSING = [
     ("警长是我家狸花猫", None),
     # a programme watched (everyday_names rules media/programmes), a number after 十 (contact rule plus-id)
     ("新闻联播片头粉", None), ("看晚间新闻长大的", None), ("十六TstIy", None),
-    ("国防教育进校园", None), ("官方认证起床困难户", None),
+    ("国防教育进校园", None), ("官方认证起床困难户", None), ("我在衡东市场买菜", None), ("北京一台车", None),
 ]
 
 
@@ -109,12 +114,13 @@ def test_claim_cue_turns_a_fabricated_outlet_into_a_reject(snapshot) -> None:
     assert _check(snapshot, "杭州在线官方").decision == "reject"
 
 
-@pytest.mark.parametrize("bio", ["关注國家電影局，获取权威信息", "关注平安苍南，获取权威信息"])
+@pytest.mark.parametrize("bio", ["关注國家電影局，获取权威信息", "关注平安苍南，获取权威信息",
+                                 "欢迎关注ZhengZhouShiZhongJiRenMinFaYuan"])
 def test_a_bio_offering_official_news_claims_the_name_it_mentions(snapshot, bio: str) -> None:
     """policy mention.source_cues: 关注X before the name reads as a fan's, but 获取权威信息 is the account offering
     itself as the source: the government accounts' bio template their impersonators copy."""
     assert _check(snapshot, "小王", bio).decision == "reject"
-    assert _check(snapshot, "小王", bio.split("，")[0]).decision == "pass"
+    assert _check(snapshot, "小王", bio.split("，")[0].replace("欢迎", "")).decision == "pass"
 
 
 def test_initials_of_a_place_are_one_finding_and_a_whole_latin_word(snapshot) -> None:

@@ -91,6 +91,9 @@ STATE_NEW_AREAS = {
     "南沙新区": [], "西海岸新区": [], "金普新区": [], "湘江新区": [], "江北新区": [], "福州新区": [], "滇中新区": [],
     "哈尔滨新区": [], "长春新区": [], "赣江新区": [],
 }
+# Level characters a made-up organ puts after a county's short name (衡东市消防 for 衡东县, 黑水市法院): the fabricated
+# names enforcement reports describe name a real county at the wrong level.
+WRONG_LEVELS = "市县区"
 ABBR = {  # 简称 (one character, sometimes two); kept apart, never composed
     "北京市": "京", "天津市": "津", "河北省": "冀", "山西省": "晋", "内蒙古自治区": "蒙", "辽宁省": "辽",
     "吉林省": "吉", "黑龙江省": "黑", "上海市": "沪|申", "江苏省": "苏", "浙江省": "浙", "安徽省": "皖",
@@ -171,6 +174,7 @@ def build() -> dict[str, str]:
     )
 
     lines: dict[str, list[str]] = {"province": [], "prefecture": [], "county": []}
+    all_full = {full for full, _ in prov + pref + county}  # a wrong-level form that is another unit's name is kept out
     committees: list[str] = []
     taken: set[str] = set()  # short names of higher levels
     seen_full: set[str] = set()
@@ -188,6 +192,9 @@ def build() -> dict[str, str]:
                                  if s in EXCLUDED_SHORT and len(s) >= 2 and s not in taken and s != "公安")
             shorts = [s for s in shorts if keep_short(s, taken, level)]
             names = [full] + [s for s in dict.fromkeys(shorts) if s != full]
+            if level == "county":  # 衡东市消防, 黑水市法院: a county given a level it does not have (WRONG_LEVELS)
+                names += [w for s in shorts for c in WRONG_LEVELS
+                          if (w := s + c) not in names and w not in all_full]
             informal = [s + level_char for s in shorts if level_char]  # 延边州, 长阳县
             if level != "county":  # 延边州 is a name people use; 长阳县 is covered by 长阳 + organ
                 names += [f for f in informal if f not in names]
