@@ -224,12 +224,12 @@ def test_a_long_name_heard_with_a_near_sound_is_reviewed(snapshot, typed: str, l
     assert any(f.method == "homophone" and f.matched == listed for f in v.findings), v.findings
 
 
-def test_near_sounds_need_five_syllables_and_one_swap_per_five(snapshot) -> None:
+def test_near_sounds_need_six_syllables_and_one_swap_per_five(snapshot) -> None:
     from acctcheck.normalize.pinyin import near_syllable
 
     assert near_syllable("zheng") == near_syllable("zen") == "zen"
     assert near_syllable("ming") == "min" and near_syllable("lan") == "nan" and near_syllable("ang") == "ang"
-    # four syllables; two swaps in six
-    for name, listed in (("人名日报", "人民日报"), ("最高仁名法院", "最高人民法院")):
+    # four and five syllables; two swaps in six
+    for name, listed in (("人名日报", "人民日报"), ("人名日报社", "人民日报社"), ("最高仁名法院", "最高人民法院")):
         v = validate(snapshot, ValidateRequest.model_validate({"fields": {"nickname": name}}))
         assert not any(f.matched == listed for f in v.findings), v.findings

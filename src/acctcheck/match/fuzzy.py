@@ -92,13 +92,15 @@ def half_entries(keys: list[str], shapes: ShapeTables) -> dict[str, list[Half | 
             if n <= WINDOWED_KEY:
                 for i in range(n - 1):
                     outside = [j for j in range(n) if not i <= j < i + 2]
-                    if sum(1 for j in outside if key[j] in shapes.similar) < 2:
+                    # component swaps (院/浣) are left out here: they would multiply the windows and their
+                    # tables for every name (measured: ~1 µs a request), and two of them in a short name are rare
+                    if sum(1 for j in outside if key[j] in shapes.near) < 2:
                         continue  # two substitutions need two characters with look-alikes outside the window
                     # all outside characters but at most one are swapped, so one of the first len(outside) - 1
                     # is: the Half is filed under each of them, by the look-alikes the text must hold there
                     table = windows.setdefault(key[i:i + 2], {})
                     for j in outside[:-1]:
-                        for alike in shapes.similar.get(key[j], ()):
+                        for alike in shapes.near.get(key[j], ()):
                             table.setdefault(j - i, {}).setdefault(alike, []).append(Half(key, False, i))
                 continue
             a, b = n // 3, 2 * n // 3
