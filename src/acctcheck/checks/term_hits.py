@@ -92,18 +92,21 @@ def find_term_hits(snapshot: Snapshot, views: FieldViews, field: str, account_ty
         # no Latin letter in the field (tokens None): nothing was typed in pinyin, so typed-only keys cannot match,
         # and the field as heard is its syllable codes, one per skeleton position (no pinyin view to build). Typed
         # letters are read both ways where a letter may open or close a syllable (pin gan, ping an).
-        readings: list[tuple[str, list[tuple[int, int, int]] | None]] = [(views.codes, None)]
+        codes = views.codes
+        readings: list[tuple[str, list[tuple[int, int, int]] | None]] = [(codes, None)]
         heard_terms = snapshot.pinyin_heard_terms
-        near = _hears_near(snapshot, views, field)
+        near = False
         if views.latin:
             readings = [(views.pinyin.text, views.pinyin.tokens)]
             if may_read_two_ways(views.marked) and (late := views.pinyin_late).text != readings[0][0]:
                 readings.append((late.text, late.tokens))
-        elif near:
-            # one pass finds exact and near homophones: every heard key is also indexed by its near-sound reading
-            assert snapshot.near_heard_terms is not None
-            readings = [(views.codes.translate(normalizer.pinyin.near_table), None)]
-            heard_terms = snapshot.near_heard_terms
+        elif (near_terms := snapshot.near_heard_terms) is not None and field in policy.one_edit_fields and \
+                len(codes) - codes.count(BREAK) >= policy.near_sound_min_syllables:
+            # a name long enough to be heard with near sounds (policy near_sound_min_syllables): one pass finds
+            # exact and near homophones, every heard key being indexed by its near-sound reading
+            near = True
+            readings = [(codes.translate(normalizer.pinyin.near_table), None)]
+            heard_terms = near_terms
         p_entries = [(entry, ps, pe, tokens) for text, tokens in readings for entry, ps, pe, _ in collect(
             text, snapshot.pinyin_terms if tokens is not None else heard_terms, allowed, rule_parts,
             normalizer.shapes)[0]]
@@ -111,7 +114,7 @@ def find_term_hits(snapshot: Snapshot, views: FieldViews, field: str, account_ty
         if near:  # a hit heard with a near sound somewhere is judged after every exact one (_near_sound)
             exact = []
             for x, ps, pe, tokens in p_entries:
-                if normalizer.pinyin.heard_as(views.codes[ps:pe], fold.fold_text(x.name)):
+                if normalizer.pinyin.heard_as(codes[ps:pe], fold.fold_text(x.name)):
                     exact.append((x, ps, pe, tokens))
                 else:
                     near_entries.append((x, ps, pe))
@@ -161,16 +164,6 @@ def find_term_hits(snapshot: Snapshot, views: FieldViews, field: str, account_ty
         hits.append(TermHit(r, a, z, canonical, method, entry.syllables, skel.text[s:e], certainty, entry.name,
                             entry.head))
     return hits
-
-
-def _hears_near(snapshot: Snapshot, views: FieldViews, field: str) -> bool:
-    """Whether a field is also heard with near sounds: a name field (policy one_edit_fields) with no Latin letter
-    and Han characters enough for a name of near_sound_min_syllables."""
-    policy = snapshot.policy
-    if field not in policy.one_edit_fields or snapshot.near_heard_terms is None or views.latin:
-        return False
-    codes = views.codes
-    return len(codes) - codes.count(BREAK) >= policy.near_sound_min_syllables
 
 
 def _near_sound(snapshot: Snapshot, text: str, entry: TermEntry, s: int, e: int,
