@@ -533,7 +533,11 @@ def compile_set(loaded: LoadedSet, normalizer: Normalizer, previous: Snapshot | 
         rules=tuple(rules),
         policy=loaded.policy,
         normalizer=normalizer,
-        skeleton_terms=TermAutomaton(skeleton, classify=classify, classes=ENTRY_CLASSES),
+        # a place's initials as a compose head (head_initials: hz公安) only in the name fields: in free text those
+        # rules inform anyway, and the two-letter keys match inside English words (nn in sunny)
+        skeleton_terms=TermAutomaton({k: es for k, es in skeleton.items()
+                                      if not all(e.initials and e.part == 0 for e in es)},
+                                     classify=classify, classes=ENTRY_CLASSES),
         one_edit_terms=TermAutomaton(skeleton, keyed=True, halves=half_entries(
             [k for k, es in skeleton.items() if any(e.rule != ALLOW for e in es)], normalizer.shapes),
             classify=classify, classes=ENTRY_CLASSES),
