@@ -128,6 +128,9 @@ def test_initials_of_a_place_are_one_finding_and_a_whole_latin_word(snapshot) ->
     v = _check(snapshot, "hz公安")
     assert [(f.method, f.matched) for f in v.findings] == [("pinyin", "杭州公安")], v.findings
     assert _check(snapshot, "xhz公安").decision == "pass"
+    # only names are searched for initials (free text informs for those rules anyway)
+    v = _check(snapshot, "小王", "今天去hz公安办事，排队排了很久，终于办好了新的身份证，开心")
+    assert not any(f.method == "pinyin" for f in v.findings), v.findings
 
 
 def test_teacher_address_is_inform_not_a_claim(snapshot) -> None:
