@@ -114,7 +114,7 @@ def find_term_hits(snapshot: Snapshot, views: FieldViews, field: str, account_ty
         if near:  # a hit heard with a near sound somewhere is judged after every exact one (_near_sound)
             exact = []
             for x, ps, pe, tokens in p_entries:
-                if normalizer.pinyin.heard_as(codes[ps:pe], fold.fold_text(x.name)):
+                if normalizer.pinyin.heard_as(codes[ps:pe], x.name.translate(fold.han_table)):
                     exact.append((x, ps, pe, tokens))
                 else:
                     near_entries.append((x, ps, pe))

@@ -36,8 +36,6 @@ NOISE_EVERY = 10  # one stray letter allowed per this many letters of a run (non
 _NOT_TYPED = frozenset({"m", "n", "ng", "hm", "hng", "r", "ê", "e\u0302"})
 _SEGMENT_MEMO_LIMIT = 100_000
 LATIN = 1  # flag on a pinyin-view position: the syllable was typed in Latin letters
-# a skeleton writes the numerals 一 … 九 as digits (第74集团军) and hears them as the numerals
-_NUMERALS = {str(i): ch for i, ch in enumerate("零一二三四五六七八九")}
 
 
 class _CodeTable(dict[int, str]):
@@ -128,12 +126,11 @@ class PinyinTable:
         code, syllables = self.code_table, self._syllables
         return "".join(syllables[c] if (c := code[ord(ch)]) != BREAK else ch for ch in text)
 
-    def heard_as(self, codes: str, skeleton: str) -> bool:
-        """Every syllable code in `codes` is a reading of the character of `skeleton` at its place: an exact
-        homophone of the name, not a near sound."""
+    def heard_as(self, codes: str, han: str) -> bool:
+        """Every syllable code in `codes` is a reading of the character of `han` (a name in its Han form, as term
+        keys are read: CharFolder.han_table) at its place: an exact homophone of the name, not a near sound."""
         table = self._codes
-        return len(codes) == len(skeleton) and all(
-            c in table.get(_NUMERALS.get(ch, ch), ()) for c, ch in zip(codes, skeleton, strict=True))
+        return len(codes) == len(han) and all(c in table.get(ch, ()) for c, ch in zip(codes, han, strict=True))
 
     def initials(self, han: str, cap: int = 8) -> list[str]:
         """The pinyin initials a name is abbreviated to (人民日报 → rmrb), one per heteronym reading (capped);
