@@ -110,6 +110,20 @@ def _finding(raw: RawFinding, action: Action) -> Finding:
     )
 
 
+def _twin(out: list[Finding], raw: RawFinding) -> int:
+    """Index of the finding of `raw`'s rule at its field and span, or -1. Findings are made in start order, so
+    those at one span are the last ones made."""
+    if raw.span is None:
+        return -1
+    for i in range(len(out) - 1, -1, -1):
+        f = out[i]
+        if f.span != raw.span:
+            return -1
+        if f.field == raw.field and f.rule_id == raw.rule.rule.id:
+            return i
+    return -1
+
+
 def _start_order(raw: RawFinding) -> tuple[int, int]:
     """Findings in text order (longest first at equal starts); image findings, which have no span, first."""
     return (raw.span[0], -raw.span[1]) if raw.span is not None else (-1, 0)
@@ -132,22 +146,23 @@ def validate(
         raws.extend(check(ctx))
     findings: list[Finding] = []
     shadow: list[Finding] = []
-    rank = 0
     raws.sort(key=_start_order)
     # a hit inside a longer hit of its field and category adds nothing (外交部 inside 中华人民共和国外交部)
     kept = drop_nested(raws, [r.span for r in raws], [(r.field, r.rule.rule.category) for r in raws])
     names = snapshot.policy.field_names
     for raw in kept:
-        named = (names is not None and raw.span is not None and raw.field in names.fields
-                 and raw.field in raw.rule.rule.field_actions and raw.rule.rule.category in names.categories
-                 and fills_field(getattr(request.fields, raw.field), raw.span, names.slack))
+        named = raw.named or (
+            names is not None and raw.span is not None and raw.field in names.fields
+            and raw.field in raw.rule.rule.field_actions and raw.rule.rule.category in names.categories
+            and fills_field(getattr(request.fields, raw.field), raw.span, names.slack))
         action = effective_action(snapshot.policy, raw, named)
-        finding = _finding(raw, action)
-        if raw.rule.shadow:
-            shadow.append(finding)
-            continue
-        findings.append(finding)
-        rank = max(rank, _RANK[action])
+        out = shadow if raw.rule.shadow else findings
+        twin = _twin(out, raw)
+        if twin < 0:
+            out.append(_finding(raw, action))
+        elif _RANK[action] > _RANK[out[twin].action]:
+            out[twin] = _finding(raw, action)  # one hit found twice (a bio's name read as a name): the stronger
+    rank = max((_RANK[f.action] for f in findings), default=0)
     region = ip_lookup(request.ip) if (ip_lookup is not None and request.ip) else None
     # Every value here is built by the engine from validated parts (Finding objects are validated as they
     # are made): construct without re-validating; the verdict is on every request's path.

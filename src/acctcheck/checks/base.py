@@ -26,6 +26,7 @@ class RawFinding:
     cap: Action | None = None  # the highest action this finding may take (a name mentioned in a bio), None: any
     floor: Action | None = None  # the least action (a name next to a claim cue), None: the rule's
     box: Box | None = None  # a code in an image: where it is
+    named: bool = False  # read as a name (a bio's 欢迎关注X): the rule's own action, not its field action
 
 
 @dataclass(slots=True)

@@ -10,6 +10,7 @@ from acctcheck.checks import (
     frames,
     image_codes,
     institution,
+    name_slots,
     professions,
     terms,
 )
@@ -18,6 +19,7 @@ from acctcheck.checks.base import Check
 CHECKS: tuple[tuple[str, Check], ...] = (
     ("terms", terms.run),
     ("frames", frames.run),
+    ("name_slots", name_slots.run),
     ("contact", contact.run),
     ("characters", characters.run),
     ("professions", professions.run),

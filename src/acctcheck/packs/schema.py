@@ -480,6 +480,59 @@ class FieldNamesPolicy(_Strict):
                                     "(look-alikes) as names are; longer free text is not (the search costs more)")
 
 
+class NameSlotsPolicy(_Strict):
+    """A bio or signature that introduces the account by name (欢迎关注X, 我们是X, 本号为X唯一官方账号, 由X主办, 来自X,
+    a signature's —— X) holds that name as a nickname does. The free-text rules know listed names only; the
+    stretch between such a cue and the end of its clause is also read with the nickname's rules (outlet and organ
+    shapes, frames, one-edit spellings), so a fabricated body introduced there (欢迎关注国际生态文明协会, 来自台江晚报)
+    is judged as it would be as the account's name."""
+
+    fields: list[TextField] = Field(default_factory=_list_of("bio", "signature"))
+    categories: list[Category] = Field(default_factory=list, description="categories of the names read there "
+                                       "(organs, outlets, states): not strict words (来自中国 names no body)")
+    before: list[str] = Field(default_factory=list, description="cues a name follows: 欢迎关注, 我们是, 本号为, 来自 …")
+    after: list[str] = Field(default_factory=list, description="cues a name precedes: 官方, 主办, 唯一官方 …")
+    breaks: str = Field(default="，。！？；、,!?;\n|", description="characters that end a clause, and so a name")
+    max_chars: int = Field(default=24, ge=2, le=64, description="the longest stretch read as a name")
+
+    @functools.cached_property
+    def _cues(self) -> re.Pattern[str] | None:
+        return _alternation([*self.before, *self.after])
+
+    def slots(self, value: str) -> list[tuple[int, int]]:
+        """The (start, end) stretches of `value` that a cue presents as a name, in order, without repeats."""
+        cues = self._cues
+        if cues is None:
+            return []
+        before = set(self.before)
+        marks = [(m.start(), m.end(), m.group() in before) for m in cues.finditer(value)]
+        found: list[tuple[int, int]] = []
+        last_end = 0  # end of the last cue: a name before an after-cue starts no earlier
+        for i, (cs, ce, opens) in enumerate(marks):
+            if opens:
+                s = ce
+                while s < len(value) and value[s] in _OPENERS:
+                    s += 1
+                e = s
+                limit = min(len(value), s + self.max_chars, marks[i + 1][0] if i + 1 < len(marks) else len(value))
+                while e < limit and value[e] not in self.breaks:
+                    e += 1
+            else:
+                e = cs
+                s = max(last_end, e - self.max_chars)
+                for i in range(e - 1, s - 1, -1):
+                    if value[i] in self.breaks:
+                        s = i + 1
+                        break
+            last_end = ce
+            if e - s >= 2 and (s, e) not in found:
+                found.append((s, e))
+        return found
+
+
+_OPENERS = frozenset(" \u3000:：\"“「『【[（(—-－~·")
+
+
 class EverydayNamesPolicy(_Strict):
     """A name plainly about the person's own life (a diary, a pet, a child, a joke about oneself) uses a news
     word, 官方 or 全国第一 as an everyday word: 我的减肥日报, 猫咪日报今天也很可爱, 官方吐槽小王. With one of `cues`
@@ -596,6 +649,8 @@ class Policy(_Strict):
         default=None, description="generic words in a name about the person's own life (我的减肥日报)")
     field_names: FieldNamesPolicy | None = Field(
         default=None, description="a bio or signature that is only a name is judged as a name")
+    name_slots: NameSlotsPolicy | None = Field(
+        default=None, description="a name a bio introduces (欢迎关注X, 本号为X官方账号) is read as a name")
     sentence_breaks: str = Field(default="", description="in sentence_break_fields, a term hit whose span holds one "
                                  "of these characters spans two sentences and is dropped (乌鲁木齐人，大盘鸡)")
     sentence_break_fields: list[TextField] = Field(
