@@ -70,7 +70,8 @@ def _hits(compiled: CompiledRule[PatternRule], p_idx: int, text: str,
     out: list[tuple[int, int, RawFinding]] = []
     for s, e in compiled.patterns[p_idx].spans(text):
         digits = sum(1 for c in text[s:e] if "0" <= c <= "9")
-        if digits < rule.min_digits or digits > rule.max_digits:
+        stand_ins = sum(1 for c in text[s:e] if c in rule.digit_stand_ins) if rule.digit_stand_ins else 0
+        if digits + stand_ins < rule.min_digits or digits > rule.max_digits:
             continue
         if rule.digit_boundary and ((s > 0 and text[s - 1].isdigit()) or (e < len(text) and text[e].isdigit())):
             continue

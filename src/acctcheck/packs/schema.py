@@ -191,6 +191,9 @@ class PatternRule(_TextRule):
     patterns: list[str] = Field(min_length=1)
     min_digits: int = Field(default=0, ge=0, le=64)
     max_digits: int = Field(default=64, ge=0, le=256)
+    digit_stand_ins: str = Field(default="", max_length=64, description="letters of other scripts counted as digits "
+                                 "for min_digits (з 3, б 6, ȣ 8): they stand for nothing else, so 7ЗZBSSg after a "
+                                 "QQ cue has four digits, not one")
     digit_boundary: bool = False
     not_after: list[str] = Field(default_factory=list, description="a hit straight after one of these words "
                                  "(separators between them ignored) is dropped: 手机用户1234567890 is a default name")
