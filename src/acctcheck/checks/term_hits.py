@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from acctcheck.contract import Method
 from acctcheck.match.entries import TermEntry
+from acctcheck.match.initials import INITIALS, InitialsRule
+from acctcheck.match.initials import find as find_initials
 from acctcheck.match.terms import bounded, collect, in_capitals, sound_swaps, spans_sentences, spelling
 from acctcheck.normalize.chars import CharFolder
 from acctcheck.normalize.normalizer import FieldViews
@@ -88,6 +90,8 @@ def find_term_hits(snapshot: Snapshot, views: FieldViews, field: str, account_ty
                 found[k] = (entry, "pinyin", policy.initials_certainty)
             continue
         found[k] = (entry, spelling(skel, s, e, entry.flags), None)
+    if one_edit and views.latin and (chains := snapshot.families.get(INITIALS)):
+        _typed_initials(chains, skel.text, allowed, found, policy.initials_certainty)
     if snapshot.pinyin_terms.size:
         # no Latin letter in the field (tokens None): nothing was typed in pinyin, so typed-only keys cannot match,
         # and the field as heard is its syllable codes, one per skeleton position (no pinyin view to build). Typed
@@ -164,6 +168,21 @@ def find_term_hits(snapshot: Snapshot, views: FieldViews, field: str, account_ty
         hits.append(TermHit(r, a, z, canonical, method, entry.syllables, skel.text[s:e], certainty, entry.name,
                             entry.head))
     return hits
+
+
+def _typed_initials(chains: tuple[InitialsRule, ...], text: str, allowed: frozenset[int],
+                    found: dict[tuple[int, int, int, str], tuple[TermEntry, Method, float | None]],
+                    certainty: float) -> None:
+    """Composed names typed as the initials of both parts (mdjxf for 牡丹江消防: compose option initials), where the
+    automaton found nothing for the rule at the word."""
+    for hit in find_initials(chains, text, allowed):
+        s, e = hit.start, hit.end
+        if any(k[0] == hit.rule and k[1] < e and s < k[2] for k in found):
+            continue
+        canonical, name = hit.head[0] + hit.tail[0], hit.head[1] + hit.tail[1]
+        entry = TermEntry(hit.rule, hit.pack, -1, canonical, (0,) * (e - s), e - s, name, head=hit.head[0],
+                          initials=True)
+        found[(hit.rule, s, e, canonical)] = (entry, "pinyin", certainty)
 
 
 def _near_sound(snapshot: Snapshot, text: str, entry: TermEntry, s: int, e: int,

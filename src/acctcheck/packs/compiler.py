@@ -15,6 +15,7 @@ from acctcheck.contract import TEXT_FIELDS
 from acctcheck.match.automaton import TermAutomaton
 from acctcheck.match.entries import ALLOW, ENTRY_CLASSES, TermEntry, entry_class
 from acctcheck.match.frames import FRAMES, HEAD, TAIL, UNLESS, FrameIndex, Gap
+from acctcheck.match.initials import INITIALS, InitialsRule
 from acctcheck.match.fuzzy import alike_keys, half_entries
 from acctcheck.match.patterns import PatternError, PatternSet, compile_pattern
 from acctcheck.normalize.chars import Flag, is_han
@@ -380,6 +381,20 @@ def _add_frame(keys: dict[str, list[tuple[int, int, bool]]], gaps: dict[int, Gap
 HEAD_INITIALS_MIN = 2  # compose option head_initials: a place of two characters or more (hz for 杭州)
 
 
+def _initials_table(n: Normalizer, lines: list[str]) -> dict[str, tuple[str, str]]:
+    """Compose option initials: pinyin initials -> (canonical, name) of each Chinese name of two characters or more
+    in a part's lines (the first line to give a key keeps it)."""
+    table: dict[str, tuple[str, str]] = {}
+    for line in lines:
+        names = [x.strip() for x in line.split("|") if x.strip()]
+        for name in names:
+            han = name.translate(n.folder.han_table)
+            if len(han) >= 2 and len(han) == len(name):
+                for key in n.pinyin.initials(han):
+                    table.setdefault(key, (names[0], name))
+    return table
+
+
 def _near_heard(heard: dict[str, list[TermEntry]], least: int, normalizer: Normalizer,
                 rule_parts: tuple[int, ...]) -> TermAutomaton[TermEntry] | None:
     """Every heard key (`heard`: pinyin_heard_terms' keys) under its near-sound reading, when policy
@@ -416,6 +431,7 @@ def compile_set(loaded: LoadedSet, normalizer: Normalizer, previous: Snapshot | 
     frame_keys: dict[str, list[tuple[int, int, bool]]] = {}
     frame_gaps: dict[int, Gap] = {}
     heard_frames = _HeardFrames()
+    initial_rules: list[InitialsRule] = []  # compose option initials (match/initials.py)
     for p_idx, lp in enumerate(loaded.packs):
         pack = lp.pack
         pack_terms = 0
@@ -447,6 +463,9 @@ def compile_set(loaded: LoadedSet, normalizer: Normalizer, previous: Snapshot | 
                 if rule.head_initials:
                     for line in lines[0]:
                         b.add_initials(line, HEAD_INITIALS_MIN, rule=r_idx, pack=p_idx, part=0)
+                if rule.initials and len(lines) == 2:
+                    initial_rules.append(InitialsRule(r_idx, p_idx, _initials_table(b.n, lines[0]),
+                                                      _initials_table(b.n, lines[1])))
                 lines[0] = _merge_short_heads(b, lines[0], lines[1], r_idx, p_idx, sound, where)
                 for k, part_lines in enumerate(lines):
                     count = 0
@@ -522,6 +541,8 @@ def compile_set(loaded: LoadedSet, normalizer: Normalizer, previous: Snapshot | 
         families[registry_layer.BY_FIELD] = registry_layer.by_field(registries, by_field)
     if frame_gaps:
         families[FRAMES] = _frame_plan(frame_keys, frame_gaps, by_field, heard_frames)
+    if initial_rules:
+        families[INITIALS] = tuple(initial_rules)
     families[registry_layer.BASE] = loaded.base_revision
     families[registry_layer.SUFFIXES] = registry_layer.folded_suffixes(loaded.policy, normalizer)
     heard = {k: kept for k, es in b.pinyin.items() if (kept := [e for e in es if not e.typed_only])}

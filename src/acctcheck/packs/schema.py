@@ -151,6 +151,10 @@ class ComposeRule(_TextRule):
                                 "Chinese characters typed as their pinyin initials, as a whole Latin word, before "
                                 "the rest written out (hz公安, bj发布): reported as typed pinyin, at "
                                 "policy.initials_certainty")
+    initials: bool = Field(default=False, description="also match the whole name typed as the pinyin initials of "
+                           "both parts, as one Latin word of five letters or more (mdjxf for 牡丹江消防, jygsylbzj "
+                           "for 嘉峪关市医疗保障局): reported as typed pinyin, at policy.initials_certainty. Two-part "
+                           "rules only")
     word_order: bool = _WORD_ORDER
 
 
