@@ -62,6 +62,8 @@ FLAGGED = [
     # centres, a central office by its own name
     ("乾安信息网", "media_impersonation"), ("邗江频道", "media_impersonation"),
     ("酒泉卫星伐射钟心", "official_impersonation"), ("商标扃", "official_impersonation"),
+    # a long organ type heard alike (rule option homophone_min_syllables)
+    ("拱北海官缉私菊", "official_impersonation"),
 ]
 
 CONTACT_BIOS = ["薇同号 13800138000", "➕ab12345", "💬 wx12345678", "q①②③④⑤⑥⑦⑧", "v心 zhang-san_88", "威信：lan_lan-77",

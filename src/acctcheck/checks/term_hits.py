@@ -143,7 +143,8 @@ def find_term_hits(snapshot: Snapshot, views: FieldViews, field: str, account_ty
                     continue
                 method = "pinyin"
             else:
-                if entry.typed_only or not rule.homophone or entry.syllables < policy.homophone_min_syllables:
+                least = max(policy.homophone_min_syllables, getattr(rule, "homophone_min_syllables", 0))
+                if entry.typed_only or not rule.homophone or entry.syllables < least:
                     continue
                 if rule_parts[entry.rule] and entry.syllables < policy.compose_homophone_min_syllables:
                     continue  # place + one-character word by sound (兰陵王 ≈ 兰陵网)

@@ -121,6 +121,10 @@ class TermsRule(_ListedRule):
     pinyin_min_syllables: int = Field(default=0, ge=0, le=12, description="typed pinyin of this rule's names counts "
                                       "only from this many syllables (0: policy.pinyin_min_syllables): yangshi "
                                       "is an ordinary word, yangshixinwen is 央视新闻")
+    homophone_min_syllables: int = Field(default=0, ge=0, le=12, description="names heard alike count only from "
+                                         "this many syllables (0: policy.homophone_min_syllables): a list of organ "
+                                         "types' short words (公安局, 派出所) is heard in ordinary phrases, its long "
+                                         "ones (海关缉私局) are not")
 
 
 class ComposePart(_Strict):
