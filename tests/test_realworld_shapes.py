@@ -64,6 +64,8 @@ FLAGGED = [
     ("酒泉卫星伐射钟心", "official_impersonation"), ("商标扃", "official_impersonation"),
     # a long organ type heard alike (rule option homophone_min_syllables)
     ("拱北海官缉私菊", "official_impersonation"),
+    # converted to traditional phrase by phrase, as OpenCC s2twp does (发布 → 釋出, 消息 → 訊息)
+    ("山東釋出", "place_name_misuse"), ("參考訊息", "media_impersonation"),
 ]
 
 CONTACT_BIOS = ["薇同号 13800138000", "➕ab12345", "💬 wx12345678", "q①②③④⑤⑥⑦⑧", "v心 zhang-san_88", "威信：lan_lan-77",

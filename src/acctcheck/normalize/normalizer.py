@@ -6,6 +6,7 @@ from acctcheck.normalize.bidi import CONTROLS, remap, visual_order
 from acctcheck.normalize.chars import CharFolder, CharTable, Flag
 from acctcheck.normalize.number_words import may_hold_number_words
 from acctcheck.normalize.pinyin import PinyinTable, pinyin_view
+from acctcheck.normalize.regional import RegionalWording
 from acctcheck.normalize.shapes import ShapeTables
 from acctcheck.normalize.skeleton import BIDI, FILL, Woven, contact_view, woven_piece, woven_views
 from acctcheck.normalize.view import View
@@ -16,6 +17,7 @@ class Normalizer:
         self.folder = CharFolder()
         self.pinyin = PinyinTable.build()
         self.shapes = ShapeTables.load()
+        self.regional = RegionalWording.build(self.folder, self.shapes.words)
         codes = self.pinyin.code_table
         # character -> its slots in every view (see skeleton.woven_views)
         self.view_table = CharTable(self.folder, lambda f: woven_piece(f, codes))

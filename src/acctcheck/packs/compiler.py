@@ -87,6 +87,8 @@ class _Builder:
             syllables = len(key) if keys else 0
             entry = TermEntry(rule, pack, part, canonical, flags, syllables, name, _capitals(name), covers)
             self.skeleton[key].append(entry)
+            if (regional := self.n.regional.variant(key)) is not None:  # 山東釋出 for 山东发布
+                self.skeleton[regional].append(entry)
             if len(key) in (2, 3):
                 self._shape_variants(key, entry, both_swapped)
             if entry.capitals:
