@@ -142,3 +142,14 @@ def test_a_frame_typed_in_pinyin_is_heard_as_listed(snapshot) -> None:
     assert ("media/shape/public-affairs-frame", "pinyin") in methods("FaZhiXinWenWang")
     assert ("national-society-frame", "pinyin") in methods("HuaXiaWenHuaXieHui")
     assert not methods("International Photography Society")
+
+
+def test_a_numeral_in_a_head_is_its_spelling_not_a_number_style(snapshot) -> None:
+    """四 of 四川省 folds to 4 on the skeleton, as ④ does; only ④ is a number style."""
+
+    def method(name: str) -> str:
+        v = validate(snapshot, ValidateRequest.model_validate({"account_type": "personal", "fields": {"nickname": name}}))
+        return next(f.method for f in v.findings if f.rule_id.startswith("local-organ-frame"))
+
+    assert method("四川省旅游局") == "exact"
+    assert method("④川省旅游局") == "number_style"

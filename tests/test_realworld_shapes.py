@@ -66,6 +66,9 @@ FLAGGED = [
     ("拱北海官缉私菊", "official_impersonation"),
     # converted to traditional phrase by phrase, as OpenCC s2twp does (发布 → 釋出, 消息 → 訊息)
     ("山東釋出", "place_name_misuse"), ("參考訊息", "media_impersonation"),
+    # typed in pinyin: a short regional outlet, a long news word, a frame whose head holds a numeral (四川省)
+    ("huashangbao", "media_impersonation"), ("fenghuangtongxunshe", "media_impersonation"),
+    ("sichuanshenglvyouju", "official_impersonation"),
 ]
 
 CONTACT_BIOS = ["薇同号 13800138000", "➕ab12345", "💬 wx12345678", "q①②③④⑤⑥⑦⑧", "v心 zhang-san_88", "威信：lan_lan-77",
@@ -90,7 +93,7 @@ PASSING = [
     ("新闻联播片头粉", None), ("看晚间新闻长大的", None), ("十六TstIy", None),
     ("国防教育进校园", None), ("官方认证起床困难户", None), ("我在衡东市场买菜", None), ("北京一台车", None),
     # English words whose letters are also some place's and organ's initials: vowels say they are words
-    ("美食频道", None), ("lasky", None), ("taffy", None), ("rhythm", None), ("strengths", None),
+    ("美食频道", None), ("lixinwen", None), ("zhangzixun", None), ("lasky", None), ("taffy", None), ("rhythm", None), ("strengths", None),
 ]
 
 

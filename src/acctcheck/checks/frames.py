@@ -12,6 +12,7 @@ from acctcheck.checks.base import CheckContext, RawFinding
 from acctcheck.contract import Method
 from acctcheck.match.frames import FRAMES, WRITTEN, FrameIndex
 from acctcheck.match.terms import spelling
+from acctcheck.normalize.chars import Flag
 from acctcheck.normalize.normalizer import FieldViews
 from acctcheck.normalize.pinyin import LATIN
 from acctcheck.normalize.view import View
@@ -19,11 +20,25 @@ from acctcheck.normalize.view import View
 
 def _method(view: View, s: int, he: int, ts: int, e: int) -> Method:
     """How the head and the ending were written (the gap is free text: 伍 of 退伍 is no number style), or
-    `separator` if anything was put between the frame's characters."""
-    for method in (spelling(view, s, he, ()), spelling(view, ts, e, ())):
+    `separator` if anything was put between the frame's characters. A numeral written as one (四 of 四川省) is the
+    word's own spelling, not a number style."""
+    for method in (spelling(view, s, he, _numerals(view, s, he)), spelling(view, ts, e, _numerals(view, ts, e))):
         if method not in ("exact", "separator"):
             return method
     return "separator" if any(view.gaps[s + 1:e]) else "exact"
+
+
+def _numerals(view: View, s: int, e: int) -> tuple[int, ...]:
+    """Fold flags of view.text[s:e] where the original holds a Chinese numeral as written (the skeleton folds 四 to
+    4 and flags it, as it flags ④)."""
+    out = []
+    for i in range(s, e):
+        a, z = view.span(i, i + 1)
+        out.append(Flag.NUMBER if z - a == 1 and view.original[a] in _HAN_NUMERALS else 0)
+    return tuple(out)
+
+
+_HAN_NUMERALS = frozenset("〇一二三四五六七八九十")
 
 
 def run(ctx: CheckContext) -> list[RawFinding]:

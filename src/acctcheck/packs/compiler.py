@@ -343,12 +343,13 @@ class _HeardFrames:
         self.keys: dict[str, list[tuple[int, int, bool]]] = {}
         self.spellings: dict[str, set[str]] = {}
 
-    def add(self, word: str, payload: tuple[int, int, bool], normalizer: Normalizer) -> None:
+    def add(self, word: str, payload: tuple[int, int, bool], normalizer: Normalizer, spelt: str = "") -> None:
+        """`word` as read (四川省), `spelt` as the skeleton writes it (4川省) if that differs."""
         for code in normalizer.pinyin.term_keys(word):
             payloads = self.keys.setdefault(code, [])
             if payload not in payloads:
                 payloads.append(payload)
-            self.spellings.setdefault(code, set()).add(word)
+            self.spellings.setdefault(code, set()).add(spelt or word)
 
 
 def _add_frame(keys: dict[str, list[tuple[int, int, bool]]], gaps: dict[int, Gap], normalizer: Normalizer, r_idx: int,
@@ -368,8 +369,9 @@ def _add_frame(keys: dict[str, list[tuple[int, int, bool]]], gaps: dict[int, Gap
                 if key := name.translate(fold):
                     keys.setdefault(key, []).append((r_idx, role, False))
                     n += 1
-                    if rule.homophone and all(is_han(c) for c in key):
-                        heard.add(key, (r_idx, role, True), normalizer)
+                    han = name.translate(normalizer.folder.han_table)  # 四川省, whose skeleton is 4川省
+                    if rule.homophone and all(is_han(c) for c in han):
+                        heard.add(han, (r_idx, role, True), normalizer, key)
                     if role != UNLESS:  # look-alike spellings (络阳市, 管理扃, 人氏 for 人民 before an ending); of a
                         # one-character word only rare ones (罔 for 网, not 季 for 委: 杭州市美食季)
                         shapes = normalizer.shapes
