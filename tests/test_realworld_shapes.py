@@ -69,6 +69,8 @@ FLAGGED = [
     # typed in pinyin: a short regional outlet, a long news word, a frame whose head holds a numeral (四川省)
     ("huashangbao", "media_impersonation"), ("fenghuangtongxunshe", "media_impersonation"),
     ("sichuanshenglvyouju", "official_impersonation"),
+    # a consulate named after its city, which no country list holds
+    ("中过驻曼彻斯特总领馆", "official_impersonation"), ("驻大阪总领事馆", "official_impersonation"),
 ]
 
 CONTACT_BIOS = ["薇同号 13800138000", "➕ab12345", "💬 wx12345678", "q①②③④⑤⑥⑦⑧", "v心 zhang-san_88", "威信：lan_lan-77",
