@@ -71,6 +71,12 @@ FLAGGED = [
     ("sichuanshenglvyouju", "official_impersonation"),
     # a consulate named after its city, which no country list holds
     ("中过驻曼彻斯特总领馆", "official_impersonation"), ("驻大阪总领事馆", "official_impersonation"),
+    # classes read off blind15 after it was scored: fabricated army offices, specialised courts, award committees,
+    # police news handles, health papers and international communication centres, the state's service platforms
+    ("全军文职招聘办公室", "official_impersonation"), ("小陇山林区法院", "official_impersonation"),
+    ("建党伟业文艺奖组委会", "official_impersonation"), ("寿宁警讯", "official_impersonation"),
+    ("兰州健康报", "media_impersonation"), ("甘南国际传播中心", "media_impersonation"),
+    ("国家社会保险公共服务平台", "official_impersonation"),
 ]
 
 CONTACT_BIOS = ["薇同号 13800138000", "➕ab12345", "💬 wx12345678", "q①②③④⑤⑥⑦⑧", "v心 zhang-san_88", "威信：lan_lan-77",
