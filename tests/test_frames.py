@@ -148,7 +148,8 @@ def test_a_numeral_in_a_head_is_its_spelling_not_a_number_style(snapshot) -> Non
     """四 of 四川省 folds to 4 on the skeleton, as ④ does; only ④ is a number style."""
 
     def method(name: str) -> str:
-        v = validate(snapshot, ValidateRequest.model_validate({"account_type": "personal", "fields": {"nickname": name}}))
+        request = {"account_type": "personal", "fields": {"nickname": name}}
+        v = validate(snapshot, ValidateRequest.model_validate(request))
         return next(f.method for f in v.findings if f.rule_id.startswith("local-organ-frame"))
 
     assert method("四川省旅游局") == "exact"

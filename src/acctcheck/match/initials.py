@@ -12,7 +12,7 @@ from dataclasses import dataclass
 INITIALS = "initials"  # Snapshot.families key
 
 MIN_LETTERS = 5  # four letters (hzga) are too many other words' letters too
-_WORD = re.compile(r"[a-z]{%d,32}" % MIN_LETTERS)
+_WORD = re.compile(f"[a-z]{{{MIN_LETTERS},32}}")
 _VOWELS = frozenset("aeiou")
 
 

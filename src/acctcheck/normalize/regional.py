@@ -14,8 +14,8 @@ import opencc
 from acctcheck.normalize.chars import CharFolder
 
 # words of organ, media and platform names that s2twp rewords, besides the common-word list's
-_NAME_WORDS = ("发布", "信息", "消息", "网络", "视频", "软件", "数据", "项目", "质量", "打印", "程序", "互联网", "信息化",
-               "新闻发布", "短信", "短视频", "网络安全", "服务器", "硬件", "博客", "激光", "导弹", "航天飞机")
+_NAME_WORDS = ("发布", "信息", "消息", "网络", "视频", "软件", "数据", "项目", "质量", "打印", "程序", "互联网",
+               "信息化", "新闻发布", "短信", "短视频", "网络安全", "服务器", "硬件", "博客", "激光", "导弹", "航天飞机")
 
 
 @dataclass(frozen=True, slots=True)

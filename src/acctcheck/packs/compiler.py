@@ -15,8 +15,8 @@ from acctcheck.contract import TEXT_FIELDS
 from acctcheck.match.automaton import TermAutomaton
 from acctcheck.match.entries import ALLOW, ENTRY_CLASSES, TermEntry, entry_class
 from acctcheck.match.frames import FRAMES, HEAD, TAIL, UNLESS, FrameIndex, Gap
-from acctcheck.match.initials import INITIALS, InitialsRule
 from acctcheck.match.fuzzy import alike_keys, half_entries
+from acctcheck.match.initials import INITIALS, InitialsRule
 from acctcheck.match.patterns import PatternError, PatternSet, compile_pattern
 from acctcheck.normalize.chars import Flag, is_han
 from acctcheck.normalize.normalizer import Normalizer
