@@ -24,6 +24,7 @@ def _bio(snapshot, bio: str, field: str = "bio"):
     ("本号为上杭路派出索唯一官方账号", "official_impersonation"),  # an organ word heard alike
     ("金昌綜合頻道官方认证账号", "media_impersonation"),          # before an after-cue
     ("由应急管理部消防救援局主办", "official_impersonation"),      # a listed handle the bio only mentioned
+    ("本人为生态环境监察员，有事私信", "official_impersonation"),    # a staff title after 本人为
 ])
 def test_a_name_the_bio_introduces_is_judged_as_a_name(snapshot, bio: str, category: str) -> None:
     v = _bio(snapshot, bio)

@@ -77,6 +77,8 @@ FLAGGED = [
     ("建党伟业文艺奖组委会", "official_impersonation"), ("寿宁警讯", "official_impersonation"),
     ("兰州健康报", "media_impersonation"), ("甘南国际传播中心", "media_impersonation"),
     ("国家社会保险公共服务平台", "official_impersonation"),
+    # an organ's staff titles that scam accounts take (official-staff)
+    ("营业执照备案专员", "official_impersonation"), ("生态环境监察员", "official_impersonation"),
 ]
 
 CONTACT_BIOS = ["薇同号 13800138000", "➕ab12345", "💬 wx12345678", "q①②③④⑤⑥⑦⑧", "v心 zhang-san_88", "威信：lan_lan-77",
@@ -106,7 +108,7 @@ PASSING = [
     ("国防教育进校园", None), ("官方认证起床困难户", None), ("我在衡东市场买菜", None), ("北京一台车", None),
     # a date before a WeChat cue, a game called Chinese, a diary, a channel of dishes, given names typed in pinyin
     ("小林", "2023 12 vx"), ("中国象棋菜鸟", None), ("减脂日报Day52", None), ("每日新闻摘抄的小孟", None),
-    ("美食频道", None), ("lixinwen", None), ("zhangzixun", None),
+    ("美食频道", None), ("lixinwen", None), ("zhangzixun", None), ("社保专员小王", None),
     # English words whose letters are also some place's and organ's initials: vowels say they are words
     ("lasky", None), ("taffy", None), ("rhythm", None), ("strengths", None),
 ]
