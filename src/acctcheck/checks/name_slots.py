@@ -6,13 +6,14 @@ own action, as the same name in the nickname would be."""
 from __future__ import annotations
 
 import dataclasses
+import re
 
 from acctcheck.checks import frames, terms
 from acctcheck.checks.base import CheckContext, RawFinding
 from acctcheck.normalize.bidi import CONTROLS
 
 _AS = "nickname"  # the field whose rules read a presented name
-_CONTROLS = frozenset(CONTROLS)
+_CONTROLS = re.compile("[" + CONTROLS + "]")
 
 
 def run(ctx: CheckContext) -> list[RawFinding]:
@@ -25,7 +26,9 @@ def run(ctx: CheckContext) -> list[RawFinding]:
         if name not in policy.fields:
             continue
         value = views.value
-        slots = [] if _CONTROLS.intersection(value) else policy.slots(value)  # reordered text: its own views judge it
+        slots = policy.slots(value)
+        if slots and _CONTROLS.search(value):
+            continue  # reordered text: its own views judge it
         for s, e in slots:
             sub = CheckContext(ctx.snapshot, ctx.request, [(_AS, normalizer.views(value[s:e]))])
             raws = [r for r in (*terms.run(sub), *frames.run(sub)) if r.rule.rule.category in policy.categories]

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from acctcheck.categories import Category
 from acctcheck.contract import AccountType, Action, InstitutionKind, Method, Verified
+from acctcheck.match.word_finder import WordFinder
 
 SCHEMA_VERSION = 1
 RuleAction = Action  # the contract's actions: a rule may take any of them
@@ -507,16 +508,22 @@ class NameSlotsPolicy(_Strict):
     max_chars: int = Field(default=24, ge=2, le=64, description="the longest stretch read as a name")
 
     @functools.cached_property
-    def _cues(self) -> re.Pattern[str] | None:
-        return _alternation([*self.before, *self.after])
+    def _cues(self) -> WordFinder:
+        return WordFinder([*self.before, *self.after])
+
+    @functools.cached_property
+    def _opening(self) -> frozenset[int]:
+        """Indices in _cues.words of the `before` cues."""
+        before = set(self.before)
+        return frozenset(i for i, w in enumerate(self._cues.words) if w in before)
 
     def slots(self, value: str) -> list[tuple[int, int]]:
         """The (start, end) stretches of `value` that a cue presents as a name, in order, without repeats."""
-        cues = self._cues
-        if cues is None:
+        found_cues = self._cues.find(value)
+        if not found_cues:
             return []
-        before = set(self.before)
-        marks = [(m.start(), m.end(), m.group() in before) for m in cues.finditer(value)]
+        opening = self._opening
+        marks = [(s, e, i in opening) for s, e, i in found_cues]
         found: list[tuple[int, int]] = []
         last_end = 0  # end of the last cue: a name before an after-cue starts no earlier
         for i, (cs, ce, opens) in enumerate(marks):
@@ -531,9 +538,9 @@ class NameSlotsPolicy(_Strict):
             else:
                 e = cs
                 s = max(last_end, e - self.max_chars)
-                for i in range(e - 1, s - 1, -1):
-                    if value[i] in self.breaks:
-                        s = i + 1
+                for j in range(e - 1, s - 1, -1):
+                    if value[j] in self.breaks:
+                        s = j + 1
                         break
             last_end = ce
             if e - s >= 2 and (s, e) not in found:
