@@ -56,3 +56,10 @@ def test_the_stretches_end_at_a_clause_break_or_the_next_cue() -> None:
     assert policy.slots("由某某局主办") == [(0, 4)]
     assert policy.slots("来自一二三四五六七八") == [(2, 8)]  # max_chars
     assert policy.slots("来自。") == []
+
+
+def test_a_lone_surrogate_next_to_a_cue_is_read_past(snapshot) -> None:
+    """The cue automaton reads UTF-8: a broken UTF-16 pair (engine callers such as bulk scans may pass one) is
+    replaced one for one, so the other cues and the offsets stay."""
+    v = _bio(snapshot, "\ud800来自台江晚报")
+    assert v.decision == "review" and v.findings[0].span == (3, 7)

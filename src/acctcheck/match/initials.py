@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 INITIALS = "initials"  # Snapshot.families key
 
@@ -20,8 +20,10 @@ _VOWELS = frozenset("aeiou")
 class InitialsRule:
     rule: int
     pack: int
-    heads: dict[str, tuple[str, str]]  # initials -> (canonical, name) of the first part's names
-    tails: dict[str, tuple[str, str]]  # the same for the second part
+    # initials -> (canonical, name) of the first part's names, and of the second's (thousands: kept out of the repr,
+    # which a snapshot's repr, printed by test tools, would otherwise carry)
+    heads: dict[str, tuple[str, str]] = field(repr=False)
+    tails: dict[str, tuple[str, str]] = field(repr=False)
 
 
 @dataclass(frozen=True, slots=True)

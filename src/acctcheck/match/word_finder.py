@@ -4,6 +4,7 @@ forty words costs ~3 µs on a fifty-character bio, as much as the rest of a clea
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import daachorse
@@ -19,7 +20,15 @@ class WordFinder:
 
     def find(self, text: str) -> list[tuple[int, int, int]]:
         """(start, end, index into `words`) of each occurrence, in text order."""
-        return self._ac.find(text) if self._ac is not None else []
+        if self._ac is None:
+            return []
+        try:
+            return self._ac.find(text)
+        except UnicodeEncodeError:  # a lone surrogate: replaced one for one, so offsets stay; no word holds one
+            return self._ac.find(_SURROGATE.sub("\ufffd", text))
 
     def __reduce__(self) -> tuple[type[WordFinder], tuple[tuple[str, ...]]]:
         return WordFinder, (self.words,)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
