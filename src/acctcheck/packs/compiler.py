@@ -32,6 +32,7 @@ from acctcheck.packs.schema import (
     InstitutionNameRule,
     InstitutionNatureRule,
     PatternRule,
+    Policy,
     ProfessionRule,
     RegistryRule,
     TermsRule,
@@ -385,6 +386,17 @@ def _add_frame(keys: dict[str, list[tuple[int, int, bool]]], gaps: dict[int, Gap
 HEAD_INITIALS_MIN = 2  # compose option head_initials: a place of two characters or more (hz for 杭州)
 
 
+def _heard_by(rule: AnyRule, entry: TermEntry, policy: Policy) -> bool:
+    """Whether a sound key of `entry` can ever match as heard (checks/term_hits.py drops the others): its rule has
+    the homophone option and, for a whole name, the name is long enough for it. A rule with only typed pinyin
+    (news-words) needs its keys in the typed automaton alone; in the heard one every 新闻 heard in a bio was a
+    candidate to drop."""
+    if not getattr(rule, "homophone", False):
+        return False
+    least = max(policy.homophone_min_syllables, getattr(rule, "homophone_min_syllables", 0))
+    return entry.part >= 0 or entry.syllables >= least
+
+
 def _initials_table(n: Normalizer, lines: list[str]) -> dict[str, tuple[str, str]]:
     """Compose option initials: pinyin initials -> (canonical, name) of each Chinese name of two characters or more
     in a part's lines (the first line to give a key keeps it)."""
@@ -549,7 +561,9 @@ def compile_set(loaded: LoadedSet, normalizer: Normalizer, previous: Snapshot | 
         families[INITIALS] = tuple(initial_rules)
     families[registry_layer.BASE] = loaded.base_revision
     families[registry_layer.SUFFIXES] = registry_layer.folded_suffixes(loaded.policy, normalizer)
-    heard = {k: kept for k, es in b.pinyin.items() if (kept := [e for e in es if not e.typed_only])}
+    policy = loaded.policy
+    heard = {k: kept for k, es in b.pinyin.items()
+             if (kept := [e for e in es if not e.typed_only and _heard_by(rules[e.rule].rule, e, policy)])}
     return Snapshot(
         revision=loaded.revision,
         root=str(loaded.root),
