@@ -31,10 +31,9 @@ def run(ctx: CheckContext) -> list[RawFinding]:
             continue  # reordered text: its own views judge it
         for s, e in slots:
             sub = CheckContext(ctx.snapshot, ctx.request, [(_AS, normalizer.views(value[s:e]))])
-            raws = [r for r in (*terms.run(sub), *frames.run(sub)) if r.rule.rule.category in policy.categories]
-            if not raws:
-                continue
-            for raw in raws:
+            for raw in (*terms.run(sub), *frames.run(sub)):
+                if raw.rule.rule.category not in policy.categories:
+                    continue
                 assert raw.span is not None  # text findings have spans
                 # a name the free-text rules found too is one finding: the engine keeps the stronger action
                 out.append(dataclasses.replace(raw, field=name, span=(raw.span[0] + s, raw.span[1] + s), named=True))

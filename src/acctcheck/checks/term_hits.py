@@ -143,8 +143,7 @@ def find_term_hits(snapshot: Snapshot, views: FieldViews, field: str, account_ty
                     continue
                 method = "pinyin"
             else:
-                least = max(policy.homophone_min_syllables, getattr(rule, "homophone_min_syllables", 0))
-                if entry.typed_only or not rule.homophone or entry.syllables < least:
+                if entry.typed_only or not rule.homophone or entry.syllables < policy.heard_min_syllables(rule):
                     continue
                 if rule_parts[entry.rule] and entry.syllables < policy.compose_homophone_min_syllables:
                     continue  # place + one-character word by sound (兰陵王 ≈ 兰陵网)

@@ -8,6 +8,7 @@ import itertools
 import math
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -120,15 +121,9 @@ class _Builder:
         """Index each Chinese name of the line by its pinyin initials (rmrb for 人民日报; hz for the head 杭州 of a
         compose rule, `part` 0), as a Latin key that the skeleton matches only as a whole word; the finding
         reports the name and method pinyin."""
-        names = [x.strip() for x in entry_line.split("|") if x.strip()]
-        folder = self.n.folder
-        for name in names:
-            han = name.translate(folder.han_table)
-            if len(han) < min_syllables or len(han) != len(name):
-                continue
-            for key in self.n.pinyin.initials(han):
-                self.skeleton[key].append(TermEntry(rule, pack, part, names[0], _zeros(len(key)), 0, name,
-                                                    initials=True))
+        for key, canonical, name in _initialled_names(self.n, entry_line, min_syllables):
+            self.skeleton[key].append(TermEntry(rule, pack, part, canonical, _zeros(len(key)), 0, name,
+                                                initials=True))
 
     def _numerals_as_digits(self, key: str, entry: TermEntry) -> None:
         """A name with 十 or 两 written in digits (十堰 as 10堰, 第七十一 as 第71, 两江 as 2江 or 贰江): the skeleton
@@ -393,8 +388,18 @@ def _heard_by(rule: AnyRule, entry: TermEntry, policy: Policy) -> bool:
     candidate to drop."""
     if not getattr(rule, "homophone", False):
         return False
-    least = max(policy.homophone_min_syllables, getattr(rule, "homophone_min_syllables", 0))
-    return entry.part >= 0 or entry.syllables >= least
+    return entry.part >= 0 or entry.syllables >= policy.heard_min_syllables(rule)
+
+
+def _initialled_names(n: Normalizer, entry_line: str, least: int) -> Iterator[tuple[str, str, str]]:
+    """(pinyin initials, canonical, name) of each name of a `canonical|alias…` line written wholly in Chinese
+    characters, `least` of them or more (rmrb for 人民日报)."""
+    names = [x.strip() for x in entry_line.split("|") if x.strip()]
+    for name in names:
+        han = name.translate(n.folder.han_table)
+        if len(han) >= least and len(han) == len(name):
+            for key in n.pinyin.initials(han):
+                yield key, names[0], name
 
 
 def _initials_table(n: Normalizer, lines: list[str]) -> dict[str, tuple[str, str]]:
@@ -402,12 +407,8 @@ def _initials_table(n: Normalizer, lines: list[str]) -> dict[str, tuple[str, str
     in a part's lines (the first line to give a key keeps it)."""
     table: dict[str, tuple[str, str]] = {}
     for line in lines:
-        names = [x.strip() for x in line.split("|") if x.strip()]
-        for name in names:
-            han = name.translate(n.folder.han_table)
-            if len(han) >= 2 and len(han) == len(name):
-                for key in n.pinyin.initials(han):
-                    table.setdefault(key, (names[0], name))
+        for key, canonical, name in _initialled_names(n, line, HEAD_INITIALS_MIN):
+            table.setdefault(key, (canonical, name))
     return table
 
 

@@ -681,6 +681,11 @@ class Policy(_Strict):
     registry: RegistryPolicy = Field(default_factory=RegistryPolicy,
                                      description="registries of protected and closed account names")
 
+    def heard_min_syllables(self, rule: object) -> int:
+        """The fewest syllables a name of `rule` needs to match as heard: the policy's, or the rule's own if more
+        (rule option homophone_min_syllables)."""
+        return max(self.homophone_min_syllables, getattr(rule, "homophone_min_syllables", 0))
+
 
 def pack_json_schema() -> dict[str, Any]:
     """JSON Schema for editors (acctcheck lint --schema)."""
