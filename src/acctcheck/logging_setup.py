@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 import os
 import re
+import select
+import stat
 import sys
 import threading
 import time
@@ -113,6 +115,58 @@ def _text_value(value: object) -> str:
     return orjson.dumps(value, default=str).decode()
 
 
+class WholeLines:
+    """A write-only text stream over a descriptor that hands the OS whole lines only.
+
+    Workers of one service share stderr. A buffered TextIOWrapper flushes wherever its buffer fills, mid-line,
+    so two workers' blocks interleave into broken JSON lines. Here the buffer holds complete lines (every
+    `write` is one formatted record) and `flush` writes them in runs of whole lines, each run one system call;
+    on a pipe a run is at most PIPE_BUF bytes, which POSIX writes atomically. A single line longer than that
+    goes alone (it cannot be atomic on a pipe)."""
+
+    def __init__(self, fd: int, limit: int = 1 << 16) -> None:
+        self._fd = fd
+        self._limit = limit
+        self._pending: list[bytes] = []
+        self._size = 0
+        self._run = select.PIPE_BUF if stat.S_ISFIFO(os.fstat(fd).st_mode) else limit
+        self.closed = False
+
+    def write(self, text: str) -> int:
+        data = text.encode("utf-8", "backslashreplace")
+        self._pending.append(data)
+        self._size += len(data)
+        if self._size >= self._limit:
+            self.flush()
+        return len(text)
+
+    def flush(self) -> None:
+        if self.closed:
+            raise ValueError("I/O operation on closed file")
+        pending, self._pending, self._size = self._pending, [], 0
+        run = bytearray()
+        for data in pending:
+            if run and len(run) + len(data) > self._run:
+                self._write_all(run)
+                run = bytearray()
+            run += data
+        if run:
+            self._write_all(run)
+
+    def _write_all(self, data: bytearray) -> None:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(self._fd, view):]
+
+    def close(self) -> None:
+        if not self.closed:
+            try:
+                self.flush()
+            finally:
+                self.closed = True
+                os.close(self._fd)
+
+
 class BufferedStderrHandler(logging.StreamHandler[TextIO]):
     """stderr written in blocks. With a decision line per request, one write system call per line cost the
     service more than building the line. Lines reach stderr within `interval` seconds (a background thread
@@ -127,8 +181,7 @@ class BufferedStderrHandler(logging.StreamHandler[TextIO]):
         _BUFFERED.add(self)
         stream: TextIO
         try:
-            stream = open(os.dup(sys.stderr.fileno()), "w", buffering=1 << 16, encoding="utf-8",
-                          errors="backslashreplace")
+            stream = cast(TextIO, WholeLines(os.dup(sys.stderr.fileno())))
         except (AttributeError, OSError, ValueError):  # stderr replaced by an object without a descriptor
             stream = sys.stderr
         super().__init__(stream)
@@ -180,6 +233,8 @@ class BufferedStderrHandler(logging.StreamHandler[TextIO]):
                 self.flush()
             except ValueError:  # closed at shutdown
                 return
+            except OSError:  # stderr gone (a closed pipe): those lines are lost, later ones may still go
+                pass
 
 
 def log_config(level: str = "info", fmt: str = "json") -> dict[str, Any]:
