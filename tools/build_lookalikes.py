@@ -75,7 +75,8 @@ OPENCC_TESTED = "1.4.2"
 EXTRA_SEPARATORS = frozenset("丨丶丿乀乁〆〻")
 
 # Order of precedence when two sources disagree about one variant (first wins).
-TAG_ORDER = ["curated", "confusables", "radical", "opencc-jp", "opencc-var", "unihan-spoof", "unihan-z", "unihan-simp", "unihan-sem"]
+TAG_ORDER = ["curated", "confusables", "radical", "opencc-jp", "opencc-var", "unihan-spoof", "unihan-z", "unihan-simp", "unihan-sem",
+           "unihan-eacc"]
 
 # ---------------------------------------------------------------------------------------------------
 # Curated pairs. Keep each group small and explain anything surprising.
@@ -376,6 +377,24 @@ def build(wheels: dict[str, Path]) -> tuple[list[tuple[str, str, str]], dict]:
                     opencc_pairs[v] = (c, "opencc-var")
                     break
 
+    # ---- EACC / CCCII layers (old-form glyph variants no Unihan variant field links: 靑 淸 曁 愼 顚) -----------
+    # CCCII, and EACC after it, code the variants of one character by one code in another layer: a variant's
+    # kEACC equal to a character's kCCCII names that character as its standard form.
+    cccii: dict[str, set[str]] = defaultdict(set)
+    eacc: dict[str, str] = {}
+    for line in other_txt.splitlines():
+        parts = line.split("\t")
+        if len(parts) >= 3 and parts[1] == "kCCCII":
+            cccii[parts[2]].add(cp(parts[0]))
+        elif len(parts) >= 3 and parts[1] == "kEACC":
+            eacc[cp(parts[0])] = parts[2]
+    eacc_pairs: dict[str, tuple[str, str]] = {}
+    for v, code in eacc.items():
+        if good_variant(v) and is_han(v):
+            canons = {c for t in cccii.get(code, ()) if t != v and (c := resolve(t))}
+            if len(canons) == 1:
+                eacc_pairs[v] = (canons.pop(), "unihan-eacc")
+
     # ---- curated -------------------------------------------------------------------------------------
     curated: dict[str, tuple[str, str]] = {}
     for group in (CURATED_KANA, CURATED_BOPOMOFO, CURATED_HAN):
@@ -399,6 +418,7 @@ def build(wheels: dict[str, Path]) -> tuple[list[tuple[str, str, str]], dict]:
     by_tag["opencc-var"] = {v: p for v, p in opencc_pairs.items() if p[1] == "opencc-var"}
     by_tag.update({tag: {v: p for v, p in unihan_pairs.items() if p[1] == tag}
                    for tag in field_tag.values()})
+    by_tag["unihan-eacc"] = eacc_pairs
     table: dict[str, tuple[str, str]] = {}
     conflicts: list[str] = []
     for tag in TAG_ORDER:
@@ -470,6 +490,7 @@ sha256 and reads the data files out of them.
 | unihan-z | {counts['unihan-z']} | Unihan `kZVariant` |
 | unihan-simp | {counts['unihan-simp']} | Unihan `kSimplifiedVariant` (only where OpenCC t2s leaves the character alone) |
 | unihan-sem | {counts['unihan-sem']} | Unihan `kSemanticVariant`, only pairs sharing the Kangxi radical (`kRSUnicode`) |
+| unihan-eacc | {counts['unihan-eacc']} | Unihan `kEACC` of the variant equal to `kCCCII` of its standard form (old glyph forms such as 靑 淸 曁) |
 
 Every canonical Han character was resolved through OpenCC t2s ({info['opencc']}) and must be in GB 2312;
 no variant is in GB 2312 or in the 通用规范汉字表 (Unihan `kTGH`), and no variant is ASCII.
