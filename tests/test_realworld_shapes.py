@@ -86,7 +86,12 @@ CONTACT_BIOS = ["薇同号 13800138000", "➕ab12345", "💬 wx12345678", "q①�
                 # read off blind15 after it was scored: 搜一搜 as the contact view folds it (搜1搜), Cyrillic вх, the
                 # number before the cue, 信 written as 亻言, more characters heard as 微
                 "搜一搜：shan_nan_31", "вхAirаn1334", "5 5 0 9 8 4 7 8 vx", "7 8 5 8 8 1 6 微亻言",
-                "戳蔚信：mingnan_365", "V信号丨meng_shan_577", "喂信4386🐱01🦋2"]
+                "戳蔚信：mingnan_365", "V信号丨meng_shan_577", "喂信4386🐱01🦋2",
+                # session 12, from the dev17 table: Telegram's slang names, 卫 alone for 微, 同号 after a number, a
+                # WeChat official account, a platform's numeric account, a split 微, a cue split by a dot
+                "纸飞机联系：vbf4i9", "灰机@r8h6zj", "木子花艺feijixbquk_bot", "➕卫：dd-250fu", "759-882-21（同号）",
+                "61349928同V", "公众号：小林读书笔记，回复福利加群", "B站 9148441 同名", "ks号：zz_375cn",
+                "珈我彳故亻言 abc_64551", "企·鹅 7️⃣3️⃣7️⃣5️⃣2️⃣4️⃣3️⃣4️⃣", "家我v信yy775"]
 
 PASSING = [
     ("王老师", None), ("手机用户1234567890", None), ("用户84123456", None), ("豆友123456789", None),
@@ -111,6 +116,9 @@ PASSING = [
     ("美食频道", None), ("lixinwen", None), ("zhangzixun", None), ("社保专员小王", None),
     # English words whose letters are also some place's and organ's initials: vowels say they are words
     ("lasky", None), ("taffy", None), ("rhythm", None), ("strengths", None),
+    # 卫 and 公众号 as words, a number that is no account, a plane trip
+    ("小张", "保卫科退休，穿卫衣跑步"), ("小张", "欢迎关注公众号"), ("小张", "坐飞机去三亚 2024"),
+    ("小张", "学号2020123456"),
 ]
 
 

@@ -10,15 +10,18 @@ from acctcheck.contract import Method
 from acctcheck.normalize.chars import Flag
 from acctcheck.normalize.normalizer import FieldViews
 from acctcheck.packs.schema import PatternRule
-from acctcheck.packs.snapshot import ACROSS_FIELDS, CompiledRule, of_kind
+from acctcheck.packs.snapshot import ACROSS_FIELDS, HAN_CUES, CompiledRule, of_kind
 
 
 def run(ctx: CheckContext) -> list[RawFinding]:
     snapshot = ctx.snapshot
     if not snapshot.pattern_set.size:
         return []
-    # every detector needs a digit or a Latin letter in the field it reports (digit styles are already folded)
-    lines = [(name, views) for name, views in ctx.fields if views.digits or views.latin]
+    # every detector needs a digit or a Latin letter in the field it reports (digit styles are already folded),
+    # but those with han_cues, where a field holds one of them
+    cues: tuple[str, ...] = snapshot.families.get(HAN_CUES, ())
+    lines = [(name, views) for name, views in ctx.fields
+             if views.digits or views.latin or (cues and any(w in views.value for w in cues))]
     if not lines:
         return []
     across: frozenset[int] = snapshot.families.get(ACROSS_FIELDS, frozenset())

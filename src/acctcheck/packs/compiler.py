@@ -38,7 +38,15 @@ from acctcheck.packs.schema import (
     RegistryRule,
     TermsRule,
 )
-from acctcheck.packs.snapshot import ACROSS_FIELDS, CharacterSearch, CompiledRule, InstitutionWords, PackInfo, Snapshot
+from acctcheck.packs.snapshot import (
+    ACROSS_FIELDS,
+    HAN_CUES,
+    CharacterSearch,
+    CompiledRule,
+    InstitutionWords,
+    PackInfo,
+    Snapshot,
+)
 from acctcheck.packs.word_order import expand_line
 from acctcheck.registry.artifact import RegistryIndex
 
@@ -539,6 +547,9 @@ def compile_set(loaded: LoadedSet, normalizer: Normalizer, previous: Snapshot | 
     across = frozenset(r for r, pr in pattern_kinds if isinstance(pr, PatternRule) and pr.across_fields)
     if across:  # detectors run over the joined fields (checks/contact.py)
         families[ACROSS_FIELDS] = across
+    han_cues = tuple(sorted({w for _, pr in pattern_kinds if isinstance(pr, PatternRule) for w in pr.han_cues if w}))
+    if han_cues:
+        families[HAN_CUES] = han_cues
     by_account = {
         t: frozenset(r.index for r in rules if t in r.rule.account_types)
         for t in ("personal", "institution")

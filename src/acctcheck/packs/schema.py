@@ -216,6 +216,10 @@ class PatternRule(_TextRule):
                                 "nickname, bio, signature, certification, one line each (\\n between them), not on "
                                 "each field alone: a number or an ID split between the name and the bio. The hit is "
                                 "reported in the field where it starts")
+    han_cues: list[str] = Field(default_factory=list, max_length=16, description="words that let this detector "
+                                "read a field holding no digit and no Latin letter (公众号：小林读书笔记); other "
+                                "detectors skip such fields, as a hit needs one. The field is read when its text "
+                                "holds one of these words as typed")
 
 
 CodeFormat = Literal[

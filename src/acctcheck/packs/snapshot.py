@@ -35,6 +35,7 @@ class CompiledRule(Generic[R_co]):
 
 
 ACROSS_FIELDS = "contact_across"  # Snapshot.families: the pattern rules run over the joined fields
+HAN_CUES = "contact_han_cues"  # Snapshot.families: words that open a field without digits or letters to the patterns
 
 def of_kind(compiled: CompiledRule[AnyRule], kind: type[R]) -> TypeGuard[CompiledRule[R]]:
     """Whether a compiled rule is of `kind` (narrows CompiledRule[AnyRule] to CompiledRule[kind])."""
