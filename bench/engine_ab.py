@@ -2,9 +2,10 @@
 realistic request at most +15% over the issue's start).
 
 Each tree is timed in its own Python process with that tree's `src` on the path and its bundled packs, on
-the same 10,000 requests (this tree's engine_bench nicknames and bios, handed over on stdin, a digit suffix on
-half of them), best of three passes per request; then the next tree, for `--rounds` rounds. Shared machines
-are noisy: compare the trees within one run, never against a number from another day.
+the same requests (10,000 unless `--requests`; this tree's engine_bench nicknames and bios, handed over on
+stdin, a digit suffix on half of them), best of three passes per request; then the next tree, for `--rounds`
+rounds; last, each tree's median ratio over the rounds. Shared machines are noisy: compare the trees within one
+run, never against a number from another day, and prefer many short rounds to a few long ones.
 
 Run: python bench/engine_ab.py /path/to/baseline-checkout .   (e.g. a `git worktree add` of the baseline)
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -38,7 +40,7 @@ snap = build_snapshot(tree / "rules")
 rng = random.Random(11)
 reqs = [ValidateRequest.model_validate({"fields": {
     "nickname": rng.choice(mix["nicks"]) + (str(rng.randint(1, 99)) if rng.random() < 0.5 else ""),
-    "bio": rng.choice(mix["bios"])}}) for _ in range(10000)]
+    "bio": rng.choice(mix["bios"])}}) for _ in range(int(sys.argv[2]))]
 for r in reqs[:500]:
     validate(snap, r)
 best = [1e9] * len(reqs)
@@ -51,12 +53,12 @@ print(json.dumps({"p50": statistics.median(best) * 1e6, "p99": q[98] * 1e6}))
 """
 
 
-def measure(tree: Path) -> dict[str, float]:
+def measure(tree: Path, requests: int = 10000) -> dict[str, float]:
     """One tree in its own process: its src first on the path, this tree's request mix on stdin."""
     from engine_bench import BIOS, NICKS
 
     env = dict(os.environ, PYTHONPATH=str(tree / "src"))
-    out = subprocess.run([sys.executable, "-c", _CHILD, str(tree)], env=env, check=True, capture_output=True,
+    out = subprocess.run([sys.executable, "-c", _CHILD, str(tree), str(requests)], env=env, check=True, capture_output=True,
                          text=True, input=json.dumps({"nicks": NICKS, "bios": BIOS})).stdout
     result: dict[str, float] = json.loads(out.strip().splitlines()[-1])
     return result
@@ -66,15 +68,22 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("trees", nargs="+", type=Path, help="checkouts to compare; the first is the baseline")
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--requests", type=int, default=10000, help="requests per tree and round")
     args = ap.parse_args()
     trees = [t.resolve() for t in args.trees]
+    ratios: dict[Path, list[float]] = {t: [] for t in trees[1:]}
     for r in range(args.rounds):
         base = None
         for tree in trees:
-            m = measure(tree)
+            m = measure(tree, args.requests)
             base = base or m["p50"]
+            if tree in ratios:
+                ratios[tree].append(m["p50"] / base)
             print(f"round {r + 1}  {tree}: p50 {m['p50']:.1f} µs  p99 {m['p99']:.1f} µs  "
                   f"({(m['p50'] / base - 1) * 100:+.1f}% on the first)", flush=True)
+    # a noisy round moves one ratio: the median over rounds is the number to quote
+    for tree, rs in ratios.items():
+        print(f"median over {len(rs)} rounds  {tree}: {(statistics.median(rs) - 1) * 100:+.1f}% on the first")
 
 
 if __name__ == "__main__":

@@ -35,29 +35,34 @@ class Normalizer:
 
 
 class FieldViews:
-    """The views of one field value, each built on first use (a request with no pattern rules never
-    builds the contact view)."""
+    """The views of one field value. The woven views (skeleton, codes, marked, the digit and letter tests) are
+    read by every request and built at once, as plain attributes; the pinyin and contact views are built on first
+    use (a request with no pattern rules never builds the contact view)."""
 
-    __slots__ = ("normalizer", "value", "_woven", "_pinyin", "_pinyin_late", "_contact", "_bidi")
+    __slots__ = ("normalizer", "value", "_woven", "_pinyin", "_pinyin_late", "_contact", "_bidi",
+                 "skeleton", "codes", "marked", "digits", "latin")
+
+    skeleton: View
+    codes: str  # per skeleton position, the syllable code of its Han character (skeleton.Woven.codes): the field as
+    # heard, one code per character, so spans of it are spans of the skeleton
+    marked: str  # the skeleton's text with FILL where separators or invisibles stood: word boundaries of Latin runs
+    digits: bool  # the skeleton holds a digit (numbers in any style are read as digits there)
+    latin: bool  # the skeleton holds a Latin letter (look-alikes of other scripts folded to Latin there): only such a
+    # field can hold typed pinyin; a field without has the syllable codes as its pinyin view's text
 
     def __init__(self, normalizer: Normalizer, value: str) -> None:
         self.normalizer = normalizer
         self.value = value
-        self._woven: Woven | None = None
         self._pinyin: View | None = None
         self._pinyin_late: View | None = None
         self._contact: View | None = None
         self._bidi: tuple[str, list[int], list[bool]] | None = None
-
-    def _weave(self) -> Woven:
-        woven = self._woven
-        if woven is None:
-            n = self.normalizer
-            woven = woven_views(n.folder, n.view_table, self.value)
-            if woven is None:  # a bidi control
-                woven = self._weave_display_order()
-            self._woven = woven
-        return woven
+        woven = woven_views(normalizer.folder, normalizer.view_table, value)
+        if woven is None:  # a bidi control
+            woven = self._weave_display_order()
+        self._woven = woven
+        self.skeleton, self.codes, self.marked, self.digits, self.latin = (
+            woven.skeleton, woven.codes, woven.marked, woven.digits, woven.latin)
 
     def _weave_display_order(self) -> Woven:
         """Views of what users see when the field carries bidi controls (normalize/bidi.py), mapped back to
@@ -76,33 +81,6 @@ class FieldViews:
                     reordered=True)
 
     @property
-    def skeleton(self) -> View:
-        return self._weave().skeleton
-
-    @property
-    def digits(self) -> bool:
-        """The skeleton holds a digit (numbers in any style are read as digits there)."""
-        return self._weave().digits
-
-    @property
-    def codes(self) -> str:
-        """Per skeleton position, the syllable code of its Han character (skeleton.Woven.codes): the field as
-        heard, one code per character, so spans of it are spans of the skeleton."""
-        return self._weave().codes
-
-    @property
-    def marked(self) -> str:
-        """The skeleton's text with FILL where separators or invisibles stood (skeleton.Woven.marked): word
-        boundaries of Latin runs without building offset maps."""
-        return self._weave().marked
-
-    @property
-    def latin(self) -> bool:
-        """The skeleton holds a Latin letter (look-alikes of other scripts are folded to Latin there): only such a
-        field can hold typed pinyin; a field without has the syllable codes as its pinyin view's text."""
-        return self._weave().latin
-
-    @property
     def pinyin(self) -> View:
         if self._pinyin is None:
             self._pinyin = self._pinyin_view(late=False)
@@ -117,7 +95,7 @@ class FieldViews:
         return self._pinyin_late
 
     def _pinyin_view(self, late: bool) -> View:
-        woven = self._weave()
+        woven = self._woven
         return pinyin_view(self.normalizer.pinyin, woven.skeleton, woven.codes, woven.marked, woven.latin, late)
 
     @property
@@ -127,14 +105,14 @@ class FieldViews:
         cross-field contact pass joins."""
         if self._contact is not None:
             return self._contact.text
-        woven = self._weave()
+        woven = self._woven
         return self.contact.text if woven.digits or may_hold_number_words(woven.contact) else woven.contact
 
     @property
     def contact(self) -> View:
         view = self._contact
         if view is None:
-            woven = self._weave()
+            woven = self._woven
             if self._bidi is None:
                 view = contact_view(self.normalizer.folder, self.value, woven.contact, woven.digits)
             else:
