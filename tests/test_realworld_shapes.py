@@ -79,6 +79,13 @@ FLAGGED = [
     ("国家社会保险公共服务平台", "official_impersonation"),
     # an organ's staff titles that scam accounts take (official-staff)
     ("营业执照备案专员", "official_impersonation"), ("生态环境监察员", "official_impersonation"),
+    # session 12 (dev17): a Latin name with one letter typed as a digit or a look-alike letter, l for I in an acronym,
+    # old glyph forms (靑), national working groups' offices, zones run at county level, alias outlets heard alike
+    ("W0rld Health Organization", "state_impersonation"), ("Wor1d Bank Group", "state_impersonation"),
+    ("lnterpol", "state_impersonation"), ("UNlCEF", "state_impersonation"),
+    ("锦绣靑羊区人民法院", "official_impersonation"), ("全国扫黄打非办", "official_impersonation"),
+    ("国务院安委办", "official_impersonation"), ("洋浦锐务", "official_impersonation"),
+    ("横琴检察", "official_impersonation"), ("闽东日抱", "media_impersonation"),
 ]
 
 CONTACT_BIOS = ["薇同号 13800138000", "➕ab12345", "💬 wx12345678", "q①②③④⑤⑥⑦⑧", "v心 zhang-san_88", "威信：lan_lan-77",
@@ -119,6 +126,8 @@ PASSING = [
     # 卫 and 公众号 as words, a number that is no account, a plane trip
     ("小张", "保卫科退休，穿卫衣跑步"), ("小张", "欢迎关注公众号"), ("小张", "坐飞机去三亚 2024"),
     ("小张", "学号2020123456"),
+    # Latin names and words near a listed name: a digit in a handle, an acronym typed in lower case
+    ("Hello World", None), ("G00gle", None), ("unlcef", None), ("aaliyah_520", None), ("Wor1d", None),
 ]
 
 

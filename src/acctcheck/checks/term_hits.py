@@ -73,7 +73,7 @@ def find_term_hits(snapshot: Snapshot, views: FieldViews, field: str, account_ty
             continue
         if not bounded(fold, skel, s, e):
             continue
-        if entry.capitals and not in_capitals(skel, s, e):
+        if entry.capitals and not in_capitals(skel, s, e, entry.flags):
             continue
         k = (entry.rule, s, e, entry.canonical)
         if fuzzy:

@@ -74,11 +74,18 @@ def bounded(fold: CharFolder, view: View, s: int, e: int) -> bool:
     return True
 
 
-def in_capitals(view: View, s: int, e: int) -> bool:
-    """Every cased letter the user typed in the span is a capital (after width folding: ＮＡＴＯ, НАТО)."""
-    a, z = view.span(s, e)
-    typed = unicodedata.normalize("NFKC", view.original[a:z])
-    return not any(c.islower() for c in typed)
+def in_capitals(view: View, s: int, e: int, flags: tuple[int, ...] = ()) -> bool:
+    """Every cased letter the user typed in the span is a capital (after width folding: ＮＡＴＯ, НАТО), but at
+    the positions `flags` (the key's, from s) mark as look-alikes: the l of UNlCEF stands for a capital I."""
+    if not any(f & Flag.LOOKALIKE for f in flags):
+        a, z = view.span(s, e)
+        return not any(c.islower() for c in unicodedata.normalize("NFKC", view.original[a:z]))
+    for i in range(s, e):
+        if not flags[i - s] & Flag.LOOKALIKE:
+            a, z = view.span(i, i + 1)
+            if any(c.islower() for c in unicodedata.normalize("NFKC", view.original[a:z])):
+                return False
+    return True
 
 
 def collect(text: str, automaton: TermAutomaton[TermEntry], owners: frozenset[int], rule_parts: tuple[int, ...],

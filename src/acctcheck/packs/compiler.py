@@ -52,6 +52,10 @@ from acctcheck.registry.artifact import RegistryIndex
 
 MAX_NAMES_PER_ENTRY = 64
 _ACRONYM_DIGITS = str.maketrans("oil", "011")  # the letters of an acronym that digits stand in for
+# a letter of a name in Latin letters and what users type for it to break a filter (W0rld, Wor1d, lnterpol): one
+# such swap a key (LATIN_ALIKE_MIN letters or more), and in an acronym l for I (UNlCEF)
+LATIN_ALIKES = {"o": "0", "i": "1l", "l": "1i", "e": "3", "a": "4", "s": "5"}
+LATIN_ALIKE_MIN = 6
 # the letters (as the skeleton folds them) that users write for a digit inside a name: O for 0, l for 1, Z for 2,
 # Cyrillic З for 3, S for 5, T for 7, B for 8, g for 9 (normalize/chars.DIGIT_ALIKES, the common ones)
 LETTERS_FOR_DIGITS = {"0": "o", "1": "li", "2": "z", "3": "з", "4": "ч", "5": "s", "6": "б", "7": "t", "8": "b",
@@ -103,6 +107,8 @@ class _Builder:
                 self._shape_variants(key, entry, both_swapped)
             if entry.capitals:
                 self._acronym_with_digits(key, entry)
+            if key.isascii() and key.isalpha():
+                self._latin_alikes(key, entry)
             if "十" in key or "两" in key:
                 self._numerals_as_digits(key, entry)
             elif any("0" <= c <= "9" for c in key):
@@ -196,6 +202,25 @@ class _Builder:
             made += 1
             if made >= MAX_DIGIT_SPELLINGS:
                 return
+
+    def _latin_alikes(self, key: str, entry: TermEntry) -> None:
+        """A name in Latin letters with one letter typed as the digit or letter that looks like it (W0rld Bank,
+        Wor1d Health Organization, lnterpol), flagged as a look-alike; an acronym with l for I (UNlCEF: the
+        look-alike may be lower case among its capitals, match.terms.in_capitals). Names of LATIN_ALIKE_MIN letters
+        or more, acronyms of four or more, so no short word reads as one."""
+        if entry.capitals:
+            if len(key) >= 4 and "i" in key:
+                variant = key.replace("i", "l")
+                self.skeleton[variant].append(dataclasses.replace(entry, flags=tuple(
+                    Flag.LOOKALIKE if a != b else f for a, b, f in zip(key, variant, entry.flags, strict=True))))
+            return
+        if len(key) < LATIN_ALIKE_MIN:
+            return
+        for i, ch in enumerate(key):
+            for alike in LATIN_ALIKES.get(ch, ""):
+                flags = list(entry.flags)
+                flags[i] = Flag.LOOKALIKE
+                self.skeleton[key[:i] + alike + key[i + 1:]].append(dataclasses.replace(entry, flags=tuple(flags)))
 
     def _acronym_with_digits(self, key: str, entry: TermEntry) -> None:
         """An acronym (WHO, UNESCO) spelt with the digits that look like its letters (W·H·0, U.N.E.S.C.0): a
