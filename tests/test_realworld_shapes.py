@@ -86,6 +86,9 @@ FLAGGED = [
     ("锦绣靑羊区人民法院", "official_impersonation"), ("全国扫黄打非办", "official_impersonation"),
     ("国务院安委办", "official_impersonation"), ("洋浦锐务", "official_impersonation"),
     ("横琴检察", "official_impersonation"), ("闽东日抱", "media_impersonation"),
+    # read off blind16 after it was scored: provincial news apps, a labour-security body, a province's news site
+    ("新福建", "media_impersonation"), ("新华炫闻", "media_impersonation"), ("山東勞動保障中心", "official_impersonation"),
+    ("晋讯网", "media_impersonation"),
 ]
 
 CONTACT_BIOS = ["薇同号 13800138000", "➕ab12345", "💬 wx12345678", "q①②③④⑤⑥⑦⑧", "v心 zhang-san_88", "威信：lan_lan-77",
@@ -98,7 +101,12 @@ CONTACT_BIOS = ["薇同号 13800138000", "➕ab12345", "💬 wx12345678", "q①�
                 # WeChat official account, a platform's numeric account, a split 微, a cue split by a dot
                 "纸飞机联系：vbf4i9", "灰机@r8h6zj", "木子花艺feijixbquk_bot", "➕卫：dd-250fu", "759-882-21（同号）",
                 "61349928同V", "公众号：小林读书笔记，回复福利加群", "B站 9148441 同名", "ks号：zz_375cn",
-                "珈我彳故亻言 abc_64551", "企·鹅 7️⃣3️⃣7️⃣5️⃣2️⃣4️⃣3️⃣4️⃣", "家我v信yy775"]
+                "珈我彳故亻言 abc_64551", "企·鹅 7️⃣3️⃣7️⃣5️⃣2️⃣4️⃣3️⃣4️⃣", "家我v信yy775",
+                # read off blind16 after it was scored: a particle or words between the cue and the ID, other apps,
+                # an ID cut by marks, 加 and 号 typed in pinyin, 秋秋
+                "想要同款的加葳信哦～cupm210727", "威信同步更新：ldnscl254332", "约稿 soul：_corpaac143",
+                "海外代购 陌陌：xfrx_589", "陌陌·rd·dhk·wjd66118", "看上的 jiaV：cdx-81695", "看上的 weixinhao：wgerp16113",
+                "微*信*号xxt*zg_*54865", "大鹏秋秋：2-9-7-9-5-0", "Tele@_lz.flk999"]
 
 PASSING = [
     ("王老师", None), ("手机用户1234567890", None), ("用户84123456", None), ("豆友123456789", None),
@@ -128,6 +136,9 @@ PASSING = [
     ("小张", "学号2020123456"),
     # Latin names and words near a listed name: a digit in a handle, an acronym typed in lower case
     ("Hello World", None), ("G00gle", None), ("unlcef", None), ("aaliyah_520", None), ("Wor1d", None),
+    # a default name of 小红书, a pinyin surname after a dot, counting after a cue, a book app
+    ("小红薯FCF57C86", None), ("Wrong.wang", None), ("小张", "微 心 1 2 3"), ("小张", "微信读书：三体 2024"),
+    ("小张", "加微信哦～"),
 ]
 
 
