@@ -87,8 +87,8 @@ FLAGGED = [
     ("国务院安委办", "official_impersonation"), ("洋浦锐务", "official_impersonation"),
     ("横琴检察", "official_impersonation"), ("闽东日抱", "media_impersonation"),
     # read off blind16 after it was scored: provincial news apps, a labour-security body, a province's news site
-    ("新福建", "media_impersonation"), ("新华炫闻", "media_impersonation"), ("山東勞動保障中心", "official_impersonation"),
-    ("晋讯网", "media_impersonation"),
+    ("新福建", "media_impersonation"), ("新华炫闻", "media_impersonation"),
+    ("山東勞動保障中心", "official_impersonation"), ("晋讯网", "media_impersonation"),
 ]
 
 CONTACT_BIOS = ["薇同号 13800138000", "➕ab12345", "💬 wx12345678", "q①②③④⑤⑥⑦⑧", "v心 zhang-san_88", "威信：lan_lan-77",
@@ -105,7 +105,8 @@ CONTACT_BIOS = ["薇同号 13800138000", "➕ab12345", "💬 wx12345678", "q①�
                 # read off blind16 after it was scored: a particle or words between the cue and the ID, other apps,
                 # an ID cut by marks, 加 and 号 typed in pinyin, 秋秋
                 "想要同款的加葳信哦～cupm210727", "威信同步更新：ldnscl254332", "约稿 soul：_corpaac143",
-                "海外代购 陌陌：xfrx_589", "陌陌·rd·dhk·wjd66118", "看上的 jiaV：cdx-81695", "看上的 weixinhao：wgerp16113",
+                "海外代购 陌陌：xfrx_589", "陌陌·rd·dhk·wjd66118", "看上的 jiaV：cdx-81695",
+                "看上的 weixinhao：wgerp16113",
                 "微*信*号xxt*zg_*54865", "大鹏秋秋：2-9-7-9-5-0", "Tele@_lz.flk999"]
 
 PASSING = [
