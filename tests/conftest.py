@@ -91,8 +91,10 @@ class Server:
     def stderr_tail(self, n: int = 2000) -> str:
         if self.log.closed:  # stopped: what it wrote was kept
             return self._final_log[-n:]
-        self.log.seek(0)
-        return self.log.read().decode(errors="replace")[-n:]
+        # pread, not seek and read: the server's processes write through this same open file description, so
+        # moving its offset to 0 to read would send a worker's next line over the start of the log
+        fd = self.log.fileno()
+        return os.pread(fd, os.fstat(fd).st_size, 0).decode(errors="replace")[-n:]
 
     def wait_ready(self, timeout: float = 30.0, status: int = 200) -> httpx.Response:
         """Poll /readyz (the process coming up: no clock to inject) until it answers `status`; 503 waits for a
