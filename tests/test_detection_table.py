@@ -74,6 +74,10 @@ def _flagged(verdict) -> bool:
     ("blind5_must_flag.yaml", "blind5_ordinary_contact.yaml", 0.95, 0.96, 0.005),
     ("blind6_must_flag.yaml", "blind6_ordinary_contact.yaml", 0.93, 0.95, 0.006),
     ("dev7_must_flag.yaml", None, 0.86, None, None),
+    # blind set 16 (session 12, measured after reading: must 95.8%, contact 298/300, ordinary 2/900) and
+    # development set 17 (session 12: must 96.4%, contact 497/500, ordinary 1/600)
+    ("blind16_must_flag.yaml", "blind16_ordinary_contact.yaml", 0.94, 0.97, 0.004),
+    ("dev17_must_flag.yaml", "dev17_ordinary_contact.yaml", 0.94, 0.97, 0.004),
 ])
 def test_real_world_tables(snapshot, must_file: str, other_file: str | None, must_floor: float,
                            contact_floor: float | None, fp_ceiling: float | None) -> None:
@@ -86,7 +90,7 @@ def test_real_world_tables(snapshot, must_file: str, other_file: str | None, mus
     if other_file is None:
         return
     other_report = evaluate(snapshot, load_cases(DATA / other_file), any_category=True)
-    contact = [r for r in other_report.results if r.case["group"] == "contact_smuggling"]
+    contact = [r for r in other_report.results if r.case["group"] in ("contact_smuggling", "contact")]
     contact_rate = sum(r.ok for r in contact) / len(contact)
     fp, n = other_report.false_positives()
     print(f"{other_file}: contact {contact_rate:.1%} of {len(contact)}, ordinary not passed {fp}/{n}")
