@@ -96,8 +96,9 @@ class Server:
         fd = self.log.fileno()
         return os.pread(fd, os.fstat(fd).st_size, 0).decode(errors="replace")[-n:]
 
-    def wait_ready(self, timeout: float = 30.0, status: int = 200) -> httpx.Response:
-        """Poll /readyz (the process coming up: no clock to inject) until it answers `status`; 503 waits for a
+    def wait_ready(self, timeout: float = 90.0, status: int = 200) -> httpx.Response:
+        """Poll /readyz (the process coming up: no clock to inject) until it answers `status` (90 s: a cold snapshot
+        build takes 22 s on a 2-core machine and more under load; a process that exits fails at once); 503 waits for a
         server that is up but has no rules. Fails when the process exits or `timeout` passes first."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
