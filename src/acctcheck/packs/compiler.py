@@ -207,7 +207,10 @@ class _Builder:
         """A name in Latin letters with one letter typed as the digit or letter that looks like it (W0rld Bank,
         Wor1d Health Organization, lnterpol), flagged as a look-alike; an acronym with l for I (UNlCEF: the
         look-alike may be lower case among its capitals, match.terms.in_capitals). Names of LATIN_ALIKE_MIN letters
-        or more, acronyms of four or more, so no short word reads as one."""
+        or more, acronyms of four or more, so no short word reads as one. Allow-list phrases are kept as written
+        (as in _shape_variants): a look-alike spelling is never ordinary."""
+        if entry.rule == ALLOW:
+            return
         if entry.capitals:
             if len(key) >= 4 and "i" in key:
                 variant = key.replace("i", "l")
