@@ -89,6 +89,8 @@ FLAGGED = [
     # read off blind16 after it was scored: provincial news apps, a labour-security body, a province's news site
     ("新福建", "media_impersonation"), ("新华炫闻", "media_impersonation"),
     ("山東勞動保障中心", "official_impersonation"), ("晋讯网", "media_impersonation"),
+    # session 13: the place typed as initials before the organ or outlet word typed out (compose option initials)
+    ("XZribao", "media_impersonation"), ("hzgongan", "official_impersonation"), ("bjfabu", "place_name_misuse"),
 ]
 
 CONTACT_BIOS = ["薇同号 13800138000", "➕ab12345", "💬 wx12345678", "q①②③④⑤⑥⑦⑧", "v心 zhang-san_88", "威信：lan_lan-77",
@@ -140,6 +142,8 @@ PASSING = [
     # a default name of 小红书, a pinyin surname after a dot, counting after a cue, a book app
     ("小红薯FCF57C86", None), ("Wrong.wang", None), ("小张", "微 心 1 2 3"), ("小张", "微信读书：三体 2024"),
     ("小张", "加微信哦～"),
+    # an outlet word typed out after letters that are no place's initials, or not initials at all
+    ("thefabu", None), ("yixinwen", None),
 ]
 
 

@@ -1,7 +1,9 @@
 """Composed names typed as the pinyin initials of all their parts (compose option `initials`): mdjxf for 牡丹江消防,
 nmgcrjbfjczz for 内蒙古出入境边防检查总站, jygsylbzj for 嘉峪关市医疗保障局. The products of a place list and an organ
 list are far too many to index as keys; a Latin word is instead split at each position and both halves looked up
-in the rule's head and tail tables, so the cost follows the word's length, not the lists'."""
+in the rule's head and tail tables, so the cost follows the word's length, not the lists'. The place may also be
+typed as initials before the organ or outlet word spelt out in pinyin (xzribao for 西藏日报, hzgongan for 杭州公安):
+the tail is then looked up among the second part's spellings."""
 
 from __future__ import annotations
 
@@ -24,6 +26,8 @@ class InitialsRule:
     # which a snapshot's repr, printed by test tools, would otherwise carry)
     heads: dict[str, tuple[str, str]] = field(repr=False)
     tails: dict[str, tuple[str, str]] = field(repr=False)
+    # typed pinyin -> (canonical, name) of the second part's names of two characters or more (ribao for 日报)
+    spelt: dict[str, tuple[str, str]] = field(repr=False, default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,20 +57,24 @@ def find(rules: tuple[InitialsRule, ...], text: str, allowed: frozenset[int]) ->
                 (e < len(text) and text[e].isascii() and text[e].isalnum()):
             continue  # part of a longer Latin word or ID
         word = m.group()
-        if not _initialled(word):
-            continue
-        yield from _first_reading(rules, word, s, e, allowed)
+        yield from _first_reading(rules, word, s, e, allowed, _initialled(word))
 
 
-def _first_reading(rules: tuple[InitialsRule, ...], word: str, s: int, e: int, allowed: frozenset[int]
-                   ) -> Iterator[InitialsHit]:
+def _first_reading(rules: tuple[InitialsRule, ...], word: str, s: int, e: int, allowed: frozenset[int],
+                   initialled: bool) -> Iterator[InitialsHit]:
     """The word read by the first rule (in pack order) that reads it, at its first split: one finding, since
-    letters this few say which kind of body is meant, not which body (shfbt is 上海发布厅 or 绥化发布厅)."""
+    letters this few say which kind of body is meant, not which body (shfbt is 上海发布厅 or 绥化发布厅). All
+    initials only when the word reads as initials (`initialled`); a spelt tail after initials that do."""
     for r in rules:
         if r.rule not in allowed:
             continue
         for i in range(2, len(word) - 1):
             head = r.heads.get(word[:i])
-            if head is not None and (tail := r.tails.get(word[i:])) is not None:
+            if head is None:
+                continue
+            tail = r.tails.get(word[i:]) if initialled else None
+            if tail is None and _initialled(word[:i]):
+                tail = r.spelt.get(word[i:])
+            if tail is not None:
                 yield InitialsHit(r.rule, r.pack, s, e, head, tail)
                 return

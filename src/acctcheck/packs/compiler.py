@@ -415,6 +415,7 @@ def _add_frame(keys: dict[str, list[tuple[int, int, bool]]], gaps: dict[int, Gap
 
 
 HEAD_INITIALS_MIN = 2  # compose option head_initials: a place of two characters or more (hz for 杭州)
+SPELT_TAIL_MIN = 4  # compose option initials, a tail typed out after the head's initials: fabu, not a two-letter word
 
 
 def _heard_by(rule: AnyRule, entry: TermEntry, policy: Policy) -> bool:
@@ -436,6 +437,20 @@ def _initialled_names(n: Normalizer, entry_line: str, least: int) -> Iterator[tu
         if len(han) >= least and len(han) == len(name):
             for key in n.pinyin.initials(han):
                 yield key, names[0], name
+
+
+def _spelt_table(n: Normalizer, lines: list[str]) -> dict[str, tuple[str, str]]:
+    """Compose option initials, the second part typed out after the first's initials (xzribao): typed pinyin ->
+    (canonical, name) of each Chinese name of two characters or more, SPELT_TAIL_MIN letters or more."""
+    table: dict[str, tuple[str, str]] = {}
+    for line in lines:
+        names = [x.strip() for x in line.split("|") if x.strip()]
+        for name in names:
+            han = name.translate(n.folder.han_table)
+            if len(han) >= HEAD_INITIALS_MIN and len(han) == len(name) and \
+                    len(key := n.pinyin.spelt(han)) >= SPELT_TAIL_MIN and key.isascii():
+                table.setdefault(key, (names[0], name))
+    return table
 
 
 def _initials_table(n: Normalizer, lines: list[str]) -> dict[str, tuple[str, str]]:
@@ -518,7 +533,7 @@ def compile_set(loaded: LoadedSet, normalizer: Normalizer, previous: Snapshot | 
                         b.add_initials(line, HEAD_INITIALS_MIN, rule=r_idx, pack=p_idx, part=0)
                 if rule.initials and len(lines) == 2:
                     initial_rules.append(InitialsRule(r_idx, p_idx, _initials_table(b.n, lines[0]),
-                                                      _initials_table(b.n, lines[1])))
+                                                      _initials_table(b.n, lines[1]), _spelt_table(b.n, lines[1])))
                 lines[0] = _merge_short_heads(b, lines[0], lines[1], r_idx, p_idx, sound, where)
                 for k, part_lines in enumerate(lines):
                     count = 0

@@ -158,8 +158,8 @@ class ComposeRule(_TextRule):
                                 "policy.initials_certainty")
     initials: bool = Field(default=False, description="also match the whole name typed as the pinyin initials of "
                            "both parts, as one Latin word of five letters or more (mdjxf for 牡丹江消防, jygsylbzj "
-                           "for 嘉峪关市医疗保障局): reported as typed pinyin, at policy.initials_certainty. Two-part "
-                           "rules only")
+                           "for 嘉峪关市医疗保障局), or the first part's initials before the second typed out (xzribao for "
+                           "西藏日报): reported as typed pinyin, at policy.initials_certainty. Two-part rules only")
     word_order: bool = _WORD_ORDER
 
 
