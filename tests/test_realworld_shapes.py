@@ -91,6 +91,8 @@ FLAGGED = [
     ("山東勞動保障中心", "official_impersonation"), ("晋讯网", "media_impersonation"),
     # session 13: the place typed as initials before the organ or outlet word typed out (compose option initials)
     ("XZribao", "media_impersonation"), ("hzgongan", "official_impersonation"), ("bjfabu", "place_name_misuse"),
+    # ... and after a brand word (compose option tail_initials)
+    ("平安BJ", "place_name_misuse"), ("健康gd", "place_name_misuse"),
 ]
 
 CONTACT_BIOS = ["薇同号 13800138000", "➕ab12345", "💬 wx12345678", "q①②③④⑤⑥⑦⑧", "v心 zhang-san_88", "威信：lan_lan-77",
@@ -194,6 +196,7 @@ def test_initials_of_a_place_are_one_finding_and_a_whole_latin_word(snapshot) ->
     v = _check(snapshot, "hz公安")
     assert [(f.method, f.matched) for f in v.findings] == [("pinyin", "杭州公安")], v.findings
     assert _check(snapshot, "xhz公安").decision == "pass"
+    assert _check(snapshot, "平安bjxx").decision == "pass"
     # only names are searched for initials (free text informs for those rules anyway)
     v = _check(snapshot, "小王", "今天去hz公安办事，排队排了很久，终于办好了新的身份证，开心")
     assert not any(f.method == "pinyin" for f in v.findings), v.findings

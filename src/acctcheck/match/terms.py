@@ -167,10 +167,10 @@ def _chain(rule_parts: tuple[int, ...], parts: dict[tuple[int, int, int], list[t
     if entry.covers < n_parts and (entry.rule, entry.covers, e) not in parts:
         return  # this rule's next part does not start here
     frontier = [(e, entry.canonical, entry.name, entry.flags, entry.syllables, fuzzy or entry.edited,
-                 entry.typed_only, entry.edited)]
+                 entry.typed_only, entry.edited, entry.initials)]
     for k in range(entry.covers, n_parts):
         nxt = []
-        for end, canon, name, flags, syl, fz, typed, ed in frontier:
+        for end, canon, name, flags, syl, fz, typed, ed, ini in frontier:
             for pe, pend, pfz in parts.get((entry.rule, k, end), ()):
                 if fz and pfz and pend - s < TWO_EDIT_KEY:
                     continue  # one visual edit per short name
@@ -179,13 +179,13 @@ def _chain(rule_parts: tuple[int, ...], parts: dict[tuple[int, int, int], list[t
                 # an edit in each of two parts (石冢庄公妥) is as weak as a short key's one edit
                 nxt.append((pend, canon + pe.canonical, name + pe.name, flags + pe.flags,
                             syl + pe.syllables, fz or pfz, typed or pe.typed_only,
-                            ed or pe.edited or (fz and pfz)))
+                            ed or pe.edited or (fz and pfz), ini or pe.initials))
         frontier = nxt
         if not frontier:
             break
-    for end, canon, name, flags, syl, fz, typed, ed in frontier:
+    for end, canon, name, flags, syl, fz, typed, ed, ini in frontier:
         whole.append((TermEntry(entry.rule, entry.pack, -1, canon, flags, syl, name, head=entry.canonical,
-                                edited=ed, typed_only=typed, initials=entry.initials), s, end, fz))
+                                edited=ed, typed_only=typed, initials=ini), s, end, fz))
 
 
 def spans_sentences(text: str, breaks: str) -> bool:

@@ -531,6 +531,9 @@ def compile_set(loaded: LoadedSet, normalizer: Normalizer, previous: Snapshot | 
                 if rule.head_initials:
                     for line in lines[0]:
                         b.add_initials(line, HEAD_INITIALS_MIN, rule=r_idx, pack=p_idx, part=0)
+                if rule.tail_initials:
+                    for line in lines[-1]:
+                        b.add_initials(line, HEAD_INITIALS_MIN, rule=r_idx, pack=p_idx, part=len(lines) - 1)
                 if rule.initials and len(lines) == 2:
                     initial_rules.append(InitialsRule(r_idx, p_idx, _initials_table(b.n, lines[0]),
                                                       _initials_table(b.n, lines[1]), _spelt_table(b.n, lines[1])))
@@ -627,10 +630,11 @@ def compile_set(loaded: LoadedSet, normalizer: Normalizer, previous: Snapshot | 
         rules=tuple(rules),
         policy=loaded.policy,
         normalizer=normalizer,
-        # a place's initials as a compose head (head_initials: hz公安) only in the name fields: in free text those
-        # rules inform anyway, and the two-letter keys match inside English words (nn in sunny)
+        # a place's initials as a compose part (head_initials: hz公安, tail_initials: 平安bj) only in the name
+        # fields: in free text those rules inform anyway, and the two-letter keys match inside English words (nn in
+        # sunny)
         skeleton_terms=TermAutomaton({k: es for k, es in skeleton.items()
-                                      if not all(e.initials and e.part == 0 for e in es)},
+                                      if not (k.isalpha() and all(e.initials and e.part >= 0 for e in es))},
                                      classify=classify, classes=ENTRY_CLASSES),
         one_edit_terms=TermAutomaton(skeleton, keyed=True, halves=half_entries(
             [k for k, es in skeleton.items() if any(e.rule != ALLOW for e in es)], normalizer.shapes),

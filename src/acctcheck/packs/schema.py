@@ -156,6 +156,9 @@ class ComposeRule(_TextRule):
                                 "Chinese characters typed as their pinyin initials, as a whole Latin word, before "
                                 "the rest written out (hz公安, bj发布): reported as typed pinyin, at "
                                 "policy.initials_certainty")
+    tail_initials: bool = Field(default=False, description="also match the last part's names of two or more Chinese "
+                                "characters typed as their pinyin initials, as the end of a Latin word, after the rest "
+                                "written out (平安bj for 平安北京, 健康gd): as head_initials")
     initials: bool = Field(default=False, description="also match the whole name typed as the pinyin initials of "
                            "both parts, as one Latin word of five letters or more (mdjxf for 牡丹江消防, jygsylbzj "
                            "for 嘉峪关市医疗保障局), or the first part's initials before the second typed out (xzribao for "
