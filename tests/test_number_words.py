@@ -1,5 +1,6 @@
-"""Numbers spelt out in English or pinyin words, alone or mixed with digits and look-alikes, read as digits in
-the contact view (normalize/number_words.py), while ordinary words that are also number words stay words."""
+"""Numbers spelt out in English or pinyin words, alone or mixed with digits and look-alikes, or heard in Chinese
+characters, read as digits in the contact view (normalize/number_words.py), while ordinary words that are also
+number words stay words."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from acctcheck.contract import ValidateRequest
 from acctcheck.engine import validate
 from acctcheck.normalize.chars import Flag
 from acctcheck.normalize.normalizer import default_normalizer
-from acctcheck.normalize.number_words import read_number_words
+from acctcheck.normalize.number_words import read_heard_digits, read_number_words
 from acctcheck.packs.snapshot import Snapshot
 
 
@@ -49,3 +50,27 @@ def test_the_view_maps_each_digit_back_to_its_word() -> None:
 def test_a_number_in_words_after_a_cue_is_contact(snapshot: Snapshot, fields: dict[str, str]) -> None:
     v = validate(snapshot, ValidateRequest.model_validate({"fields": fields}))
     assert any(f.category == "contact_smuggling" for f in v.findings), v.findings
+
+
+@pytest.mark.parametrize(("text", "digits"), [
+    ("衣巴尔溜儿衣溜伞寺衣遛", "18262163416"),
+    ("吧铃漆1舞妻丝巴", "80715748"),  # 幺 is folded to 1 before (chars.py)
+    ("酒-久-舞 8 3 3 吧", "9-9-5 8 3 3 8"),
+])
+def test_digits_heard_in_characters_read_one_for_one(text: str, digits: str) -> None:
+    read, at = read_heard_digits(text)
+    assert read == digits and len(read) == len(text) and at
+
+
+@pytest.mark.parametrize("text", ["巴山夜雨涨秋池", "久思吾儿山", "柳丝舞午", "儿女情长，衣锦还乡", "2024年 吧 酒"])
+def test_poems_and_short_runs_stay_words(text: str) -> None:
+    assert read_heard_digits(text) == (text, [])
+
+
+@pytest.mark.parametrize("fields", [
+    {"nickname": "木子李｜薇同号衣巴尔溜儿衣溜伞寺衣遛"},
+    {"nickname": "小王", "bio": "烘焙工作室 定制蛋糕 | 企鹅：丝遛吧寺舞溜幺妻"},
+])
+def test_a_number_heard_in_characters_is_contact(snapshot: Snapshot, fields: dict[str, str]) -> None:
+    v = validate(snapshot, ValidateRequest.model_validate({"fields": fields}))
+    assert [f.method for f in v.findings if f.category == "contact_smuggling"] == ["number_style"], v.findings

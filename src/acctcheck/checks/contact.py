@@ -17,11 +17,11 @@ def run(ctx: CheckContext) -> list[RawFinding]:
     snapshot = ctx.snapshot
     if not snapshot.pattern_set.size:
         return []
-    # every detector needs a digit or a Latin letter in the field it reports (digit styles are already folded),
-    # but those with han_cues, where a field holds one of them
+    # every detector needs a digit or a Latin letter in the field it reports (digit styles are already folded, and
+    # digits heard in characters are read), but those with han_cues, where a field holds one of them
     cues: tuple[str, ...] = snapshot.families.get(HAN_CUES, ())
     lines = [(name, views) for name, views in ctx.fields
-             if views.digits or views.latin or (cues and any(w in views.value for w in cues))]
+             if views.digits or views.latin or (cues and any(w in views.value for w in cues)) or views.digits_heard]
     if not lines:
         return []
     across: frozenset[int] = snapshot.families.get(ACROSS_FIELDS, frozenset())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from acctcheck.normalize.bidi import CONTROLS, remap, visual_order
 from acctcheck.normalize.chars import CharFolder, CharTable, Flag
-from acctcheck.normalize.number_words import may_hold_number_words
+from acctcheck.normalize.number_words import may_hold_heard_digits, may_hold_number_words
 from acctcheck.normalize.pinyin import PinyinTable, pinyin_view
 from acctcheck.normalize.regional import RegionalWording
 from acctcheck.normalize.shapes import ShapeTables
@@ -106,7 +106,14 @@ class FieldViews:
         if self._contact is not None:
             return self._contact.text
         woven = self._woven
-        return self.contact.text if woven.digits or may_hold_number_words(woven.contact) else woven.contact
+        return self.contact.text if woven.digits or may_hold_number_words(woven.contact) or \
+            self.digits_heard else woven.contact
+
+    @property
+    def digits_heard(self) -> bool:
+        """A run of digits heard in Chinese characters (衣巴尔溜儿衣溜伞寺衣遛), which the contact view reads as a
+        number though the field holds no digit (normalize/number_words.py)."""
+        return may_hold_heard_digits(self._woven.contact)
 
     @property
     def contact(self) -> View:

@@ -21,7 +21,7 @@ from acctcheck.normalize.chars import (
     Kind,
     digit_runs,
 )
-from acctcheck.normalize.number_words import read_number_words
+from acctcheck.normalize.number_words import may_hold_heard_digits, read_heard_digits, read_number_words
 from acctcheck.normalize.view import Maps, View
 
 
@@ -150,9 +150,15 @@ def contact_view(folder: CharFolder, value: str, text: str, digits: bool = True)
     text, origin = read_number_words(text)
     if origin is not None:
         digits = True
+    heard: list[int] = []
+    if may_hold_heard_digits(text):  # 衣巴尔溜儿衣溜伞寺衣遛: a number heard in characters (number_words)
+        text, heard = read_heard_digits(text)
+        digits = digits or bool(heard)
     read: list[tuple[int, Flag]] = []
     if digits:  # most fields have no digit (Woven.digits): nothing for digit_runs to read
         text, read = digit_runs(text, radio=False, least=CONTACT_DIGIT_RUN)
+    if heard:  # one for one, like digit_runs: positions hold
+        read = read + [(i, Flag.NUMBER) for i in heard]
     if origin is None and not read:
         return View("contact", value, text, lambda: _contact_maps(folder, value))
 
