@@ -49,6 +49,9 @@ CHINESE_DIGITS: dict[str, str] = {
 }
 # Characters that are letters to Unicode but used as separators or decoration between Han characters.
 EXTRA_SEPARATORS = frozenset("丨丶丿乀乁〆〻ᅟᅠㅤﾠ⠀")
+# Those in the Han block as the contact view writes them: its patterns take the Han block for words, and 1丶6丶8 or
+# abc丶com is punctuation. 丨 is left as it is: the patterns read it as 1 or as a bar (DIGITISH in contact.yaml).
+STROKE_MARKS = {"丶": ".", "丿": "/", "乀": "\\", "乁": "\\"}
 INVISIBLE_CATEGORIES = frozenset({"Cf", "Cc", "Mn", "Me", "Cs", "Co", "Cn"})
 SEPARATOR_PREFIXES = ("Z", "P", "S")
 _CACHE_LIMIT = 400_000
@@ -165,8 +168,8 @@ class CharFolder:
                 c = digit
                 flags |= Flag.NUMBER
             out.append(c)
-        if kind == Kind.SEPARATOR:
-            return Folded(nfkc, 0, Kind.SEPARATOR, "")
+        if kind == Kind.SEPARATOR:  # strokes in the Han block used as marks read as marks (1丶6丶8 is 1.6.8)
+            return Folded(STROKE_MARKS.get(nfkc, nfkc), 0, Kind.SEPARATOR, "")
         if len(out) != 1:
             han = ""
         return Folded("".join(out), flags, Kind.KEEP, han)
