@@ -111,7 +111,17 @@ CONTACT_BIOS = ["薇同号 13800138000", "➕ab12345", "💬 wx12345678", "q①�
                 "想要同款的加葳信哦～cupm210727", "威信同步更新：ldnscl254332", "约稿 soul：_corpaac143",
                 "海外代购 陌陌：xfrx_589", "陌陌·rd·dhk·wjd66118", "看上的 jiaV：cdx-81695",
                 "看上的 weixinhao：wgerp16113",
-                "微*信*号xxt*zg_*54865", "大鹏秋秋：2-9-7-9-5-0", "Tele@_lz.flk999"]
+                "微*信*号xxt*zg_*54865", "大鹏秋秋：2-9-7-9-5-0", "Tele@_lz.flk999",
+                # session 13, from the dev18 table: more homophones and split forms of 微信, 扣扣 and 群, pinyin
+                # initials of 联系方式, other apps and voice rooms, an area code in brackets, a stroke between digits,
+                # a word or particle between the ask and the ID, shops and share codes
+                "违信号 tao1864", "加危：jjkk840", "vei信：yan_17621", "加Wei❤ li56279", "薇訊 anlulu0787",
+                "邱邱 76953096", "鹅号 22418965", "加扌口扌口 42791777", "峮号 82405576", "jia kou kou 57702126",
+                "lxfs：ntao-1116", "聯繫方式：xi_861", "vx反过来念 ye_77605", "大橙子-绿色泡泡：su121839",
+                "闲鱼：tobyzz376", "🧣 @yoyo_bei052", "dou音 tobyqian546～", "YY：52747441", "小破站 UID 68069599",
+                "旅游攻略定制 | (020)36405220 欢迎来电", "电话：1丶6丶8丶9丶1丶1丶3丶0丶7丶2丶0", "七七·加我哦～ li8704",
+                "欢迎骚扰～90208181", "看头像→ rou9785", "公主号 慢慢日记38", "TB店：七七潮鞋38",
+                "复制这段 ￥bJrbIRFgMDR￥ 先到先得"]
 
 PASSING = [
     ("王老师", None), ("手机用户1234567890", None), ("用户84123456", None), ("豆友123456789", None),
@@ -146,6 +156,11 @@ PASSING = [
     ("小张", "加微信哦～"),
     # an outlet word typed out after letters that are no place's initials, or not initials at all
     ("thefabu", None), ("yixinwen", None),
+    # a version number after v, a game's user id, a music app and a vlog, English names after call and tel, a blog
+    # of the day after a stroke, a credit word
+    ("小张", "更新到 v4.0.1 啦，插件作者"), ("小张", "原神 UID 456576135 欢迎来我世界串门"),
+    ("小张", "金铲铲游戏ID：Milo919 只打娱乐局"), ("小张", "qq音乐 vlog2023"), ("callum_139", None),
+    ("telford_490", None), ("路人丶甲", "喜欢丶旅行丶摄影"), ("小张", "欢迎关注公众号 每天更新"),
 ]
 
 
