@@ -93,6 +93,8 @@ FLAGGED = [
     ("XZribao", "media_impersonation"), ("hzgongan", "official_impersonation"), ("bjfabu", "place_name_misuse"),
     # ... and after a brand word (compose option tail_initials)
     ("平安BJ", "place_name_misuse"), ("健康gd", "place_name_misuse"),
+    # a hotline number and the account's own words after it
+    ("⒈⒉⒊⒍⒍纳税缴费服务", "official_impersonation"), ("12345在线", "official_impersonation"),
 ]
 
 CONTACT_BIOS = ["薇同号 13800138000", "➕ab12345", "💬 wx12345678", "q①②③④⑤⑥⑦⑧", "v心 zhang-san_88", "威信：lan_lan-77",
