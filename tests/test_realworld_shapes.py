@@ -93,6 +93,8 @@ FLAGGED = [
     ("XZribao", "media_impersonation"), ("hzgongan", "official_impersonation"), ("bjfabu", "place_name_misuse"),
     # ... and after a brand word (compose option tail_initials)
     ("平安BJ", "place_name_misuse"), ("健康gd", "place_name_misuse"),
+    # a three-character name or an organ word with its middle character written as the two that imitate it
+    ("司氵去部", "official_impersonation"), ("光日月网", "media_impersonation"),
     # a hotline number and the account's own words after it
     ("⒈⒉⒊⒍⒍纳税缴费服务", "official_impersonation"), ("12345在线", "official_impersonation"),
 ]
@@ -157,7 +159,7 @@ PASSING = [
     ("小红薯FCF57C86", None), ("Wrong.wang", None), ("小张", "微 心 1 2 3"), ("小张", "微信读书：三体 2024"),
     ("小张", "加微信哦～"),
     # an outlet word typed out after letters that are no place's initials, or not initials at all
-    ("thefabu", None), ("yixinwen", None),
+    ("thefabu", None), ("yixinwen", None), ("日月光华", None), ("明日月", None),
     # a version number after v, a game's user id, a music app and a vlog, English names after call and tel, a blog
     # of the day after a stroke, a credit word
     ("小张", "更新到 v4.0.1 啦，插件作者"), ("小张", "原神 UID 456576135 欢迎来我世界串门"),

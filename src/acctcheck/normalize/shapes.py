@@ -36,6 +36,7 @@ class ShapeTables:
     # keys and parts (variants) use only these closer pairs, since a swapped radical on a two-character word
     # (惊报 for 琼报) is as often an ordinary word.
     near: dict[str, frozenset[str]] = field(default_factory=dict)
+    split_of: dict[str, tuple[str, ...]] = field(default_factory=dict)  # `splits` the other way: 法 -> (氵去,)
 
     @classmethod
     def load(cls) -> ShapeTables:
@@ -53,8 +54,11 @@ class ShapeTables:
         splits = {cols[0]: cols[1] for cols in _lines("split_forms.tsv")
                   if len(cols) >= 2 and len(cols[0]) == 2 and len(cols[1]) == 1}
         words = frozenset(cols[0] for cols in _lines("words.txt") if len(cols[0]) in (2, 3))
+        split_of: dict[str, list[str]] = {}
+        for pair, ch in splits.items():
+            split_of.setdefault(ch, []).append(pair)
         return cls({k: frozenset(v) for k, v in sim.items()}, splits, words, _classes(near),
-                   {k: frozenset(v) for k, v in near.items()})
+                   {k: frozenset(v) for k, v in near.items()}, {k: tuple(v) for k, v in split_of.items()})
 
     def variants(self, key: str, positions: range | None = None, words: bool = False) -> list[str]:
         """`key` with one character (at `positions`, default any) swapped for a similar shape, less ordinary
@@ -65,6 +69,15 @@ class ShapeTables:
                 variant = key[:i] + alike + key[i + 1:]
                 if words or variant not in self.words:
                     out.append(variant)
+        return out
+
+    def split_variants(self, key: str, positions: range) -> list[str]:
+        """`key` with the character at one of `positions` written as the two that imitate it (司氵去部 for 司法部,
+        光日月网 for 光明网): the spellings a one-edit index adds where no intact half finds the split."""
+        out = []
+        for i in positions:
+            for pair in self.split_of.get(key[i], ()):
+                out.append(key[:i] + pair + key[i + 1:])
         return out
 
     def rare_variants(self, ch: str) -> list[str]:

@@ -240,7 +240,7 @@ class _Builder:
         """Short keys with one character swapped for a similar shape are indexed too, as one-edit spellings:
         the fuzzy matcher (match/fuzzy.py) finds an edit by one intact half, which a two-character compose part
         (发布 as 友布, 公安 as 公妥) and the middle of a three-character key (人民网 as 人氏网, 共青团 as 共责团)
-        do not have. A place joined to a look-alike organ word is the evasion. Ordinary words are skipped
+        do not have. The same positions written as the two characters that imitate them (光日月网) too. A place joined to a look-alike organ word is the evasion. Ordinary words are skipped
         (normalize/data/words.txt)."""
         n = len(key)
         if entry.rule == ALLOW:
@@ -259,6 +259,12 @@ class _Builder:
         for variant in variants:
             variant = variant.translate(fold)
             if variant != key and len(variant) == n:
+                edited = edited or dataclasses.replace(entry, edited=True)
+                self.skeleton[variant].append(edited)
+        # one character written as two (司氵去部, 公安咅阝): one character longer, no ordinary word to skip
+        for variant in self.n.shapes.split_variants(key, positions):
+            variant = variant.translate(fold)
+            if len(variant) == n + 1:
                 edited = edited or dataclasses.replace(entry, edited=True)
                 self.skeleton[variant].append(edited)
 
