@@ -95,6 +95,11 @@ FLAGGED = [
     ("平安BJ", "place_name_misuse"), ("健康gd", "place_name_misuse"),
     # a three-character name or an organ word with its middle character written as the two that imitate it
     ("司氵去部", "official_impersonation"), ("光日月网", "media_impersonation"),
+    # classes read off the earlier tables' misses: made-up military handles with no service word, the joint staff
+    # and the historic armies before a headquarters word, the theatre papers, an examination body's near name
+    ("南部卫士", "official_impersonation"), ("国防利剑", "official_impersonation"),
+    ("联参智库服务", "official_impersonation"), ("中国红军指挥部", "official_impersonation"),
+    ("战旗报", "media_impersonation"), ("河南省学业水平考试", "official_impersonation"),
     # a hotline number and the account's own words after it
     ("⒈⒉⒊⒍⒍纳税缴费服务", "official_impersonation"), ("12345在线", "official_impersonation"),
 ]
