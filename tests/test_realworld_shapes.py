@@ -100,6 +100,9 @@ FLAGGED = [
     ("南部卫士", "official_impersonation"), ("国防利剑", "official_impersonation"),
     ("联参智库服务", "official_impersonation"), ("中国红军指挥部", "official_impersonation"),
     ("战旗报", "media_impersonation"), ("河南省学业水平考试", "official_impersonation"),
+    # look-alikes of organ-word characters the shape table lacked (郜 for 部, 怠 for 息, 盥 for 盟, 币 for 布, 屮 for 中)
+    ("外交郜", "official_impersonation"), ("参考消怠", "media_impersonation"), ("欧洲联盥", "state_impersonation"),
+    ("上海发币", "place_name_misuse"), ("法治屮國", "official_impersonation"),
     # a hotline number and the account's own words after it
     ("⒈⒉⒊⒍⒍纳税缴费服务", "official_impersonation"), ("12345在线", "official_impersonation"),
 ]
@@ -130,7 +133,7 @@ CONTACT_BIOS = ["薇同号 13800138000", "➕ab12345", "💬 wx12345678", "q①�
                 "闲鱼：tobyzz376", "🧣 @yoyo_bei052", "dou音 tobyqian546～", "YY：52747441", "小破站 UID 68069599",
                 "旅游攻略定制 | (020)36405220 欢迎来电", "电话：1丶6丶8丶9丶1丶1丶3丶0丶7丶2丶0", "七七·加我哦～ li8704",
                 "欢迎骚扰～90208181", "看头像→ rou9785", "公主号 慢慢日记38", "TB店：七七潮鞋38",
-                "复制这段 ￥bJrbIRFgMDR￥ 先到先得"]
+                "复制这段 ￥bJrbIRFgMDR￥ 先到先得", "鹿鹿vyu53313"]
 
 PASSING = [
     ("王老师", None), ("手机用户1234567890", None), ("用户84123456", None), ("豆友123456789", None),
@@ -169,7 +172,7 @@ PASSING = [
     # of the day after a stroke, a credit word
     ("小张", "更新到 v4.0.1 啦，插件作者"), ("小张", "原神 UID 456576135 欢迎来我世界串门"),
     ("小张", "金铲铲游戏ID：Milo919 只打娱乐局"), ("小张", "qq音乐 vlog2023"), ("callum_139", None),
-    ("telford_490", None), ("路人丶甲", "喜欢丶旅行丶摄影"), ("小张", "欢迎关注公众号 每天更新"),
+    ("telford_490", None), ("路人丶甲", "喜欢丶旅行丶摄影"), ("小张", "欢迎关注公众号 每天更新"), ("小美vlog2023", None),
 ]
 
 
