@@ -91,6 +91,9 @@ FLAGGED = [
     ("山東勞動保障中心", "official_impersonation"), ("晋讯网", "media_impersonation"),
     # session 13: the place typed as initials before the organ or outlet word typed out (compose option initials)
     ("XZribao", "media_impersonation"), ("hzgongan", "official_impersonation"), ("bjfabu", "place_name_misuse"),
+    # a listed name half typed as initials (rule option initials)
+    ("renminRB", "media_impersonation"), ("rmribao", "media_impersonation"), ("rm日报", "media_impersonation"),
+    ("gongqingtuanZY", "official_impersonation"),
     # ... and after a brand word (compose option tail_initials)
     ("平安BJ", "place_name_misuse"), ("健康gd", "place_name_misuse"),
     # a three-character name or an organ word with its middle character written as the two that imitate it

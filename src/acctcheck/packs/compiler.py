@@ -138,6 +138,26 @@ class _Builder:
         for key, canonical, name in _initialled_names(self.n, entry_line, min_syllables):
             self.skeleton[key].append(TermEntry(rule, pack, part, canonical, _zeros(len(key)), 0, name,
                                                 initials=True))
+        if part < 0:
+            self._mixed_initials(entry_line, min_syllables, rule, pack)
+
+    def _mixed_initials(self, entry_line: str, min_syllables: int, rule: int, pack: int) -> None:
+        """A whole name with its last word (two characters) as initials and the rest spelt out, or the other way
+        round, the last word spelt or written (renminrb, rmribao, rm日报 for 人民日报): half abbreviated, so neither
+        the written, the pinyin nor the initials key holds it. One key each; reported like the initials. The first
+        part written and the rest as initials (央视xw) is left out: the written part may be a listed name of its
+        own (央视, reject) that the longer, weaker hit would swallow."""
+        n = self.n
+        for _, canonical, name in _initialled_names(n, entry_line, min_syllables):
+            han = name.translate(n.folder.han_table)
+            head, tail = han[:-2], han[-2:]
+            hi, ti = n.pinyin.initials(head), n.pinyin.initials(tail)
+            hs, ts = n.pinyin.spelt(head), n.pinyin.spelt(tail)
+            if not (hi and ti and hs.isascii() and ts.isascii()):
+                continue
+            for key in {hs + ti[0], hi[0] + ts, hi[0] + tail}:
+                self.skeleton[key].append(TermEntry(rule, pack, -1, canonical, _zeros(len(key)), 0, name,
+                                                    initials=True))
 
     def _numerals_as_digits(self, key: str, entry: TermEntry) -> None:
         """A name with 十 or 两 written in digits (十堰 as 10堰, 第七十一 as 第71, 两江 as 2江 or 贰江): the skeleton

@@ -118,7 +118,8 @@ class TermsRule(_ListedRule):
     kind: Literal["terms"]
     word_order: bool = _WORD_ORDER
     initials: bool = Field(default=False, description="also match a name of policy.initials_min_syllables or more "
-                           "Chinese syllables typed as its pinyin initials, as a whole Latin word (rmrb for 人民日报)")
+                           "Chinese syllables typed as its pinyin initials, as a whole Latin word (rmrb for 人民日报), or half "
+                           "typed so (renminrb, rmribao, rm日报)")
     pinyin_min_syllables: int = Field(default=0, ge=0, le=12, description="typed pinyin of this rule's names counts "
                                       "only from this many syllables (0: policy.pinyin_min_syllables): yangshi "
                                       "is an ordinary word, yangshixinwen is 央视新闻")
