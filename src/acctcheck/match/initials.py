@@ -65,15 +65,18 @@ def _first_reading(rules: tuple[InitialsRule, ...], word: str, s: int, e: int, a
     """The word read by the first rule (in pack order) that reads it, at its first split: one finding, since
     letters this few say which kind of body is meant, not which body (shfbt is 上海发布厅 or 绥化发布厅). All
     initials only when the word reads as initials (`initialled`); a spelt tail after initials that do."""
+    lead = next((i for i, c in enumerate(word) if c in _VOWELS), len(word))  # letters before the first vowel
+    if not initialled and lead < 2:
+        return  # most Latin words (sunny, hello): no initials, and no head of initials before a spelt tail
     for r in rules:
         if r.rule not in allowed:
             continue
-        for i in range(2, len(word) - 1):
+        for i in range(2, len(word) - 1 if initialled else min(lead, len(word) - 2) + 1):
             head = r.heads.get(word[:i])
             if head is None:
                 continue
             tail = r.tails.get(word[i:]) if initialled else None
-            if tail is None and _initialled(word[:i]):
+            if tail is None and i <= lead:  # a head with no vowel before a tail spelt out
                 tail = r.spelt.get(word[i:])
             if tail is not None:
                 yield InitialsHit(r.rule, r.pack, s, e, head, tail)

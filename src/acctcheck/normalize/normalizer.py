@@ -39,7 +39,7 @@ class FieldViews:
     read by every request and built at once, as plain attributes; the pinyin and contact views are built on first
     use (a request with no pattern rules never builds the contact view)."""
 
-    __slots__ = ("normalizer", "value", "_woven", "_pinyin", "_pinyin_late", "_contact", "_bidi",
+    __slots__ = ("normalizer", "value", "_woven", "_pinyin", "_pinyin_late", "_contact", "_heard", "_bidi",
                  "skeleton", "codes", "marked", "digits", "latin")
 
     skeleton: View
@@ -56,6 +56,7 @@ class FieldViews:
         self._pinyin: View | None = None
         self._pinyin_late: View | None = None
         self._contact: View | None = None
+        self._heard: bool | None = None  # digits_heard, once asked
         self._bidi: tuple[str, list[int], list[bool]] | None = None
         woven = woven_views(normalizer.folder, normalizer.view_table, value)
         if woven is None:  # a bidi control
@@ -112,8 +113,11 @@ class FieldViews:
     @property
     def digits_heard(self) -> bool:
         """A run of digits heard in Chinese characters (衣巴尔溜儿衣溜伞寺衣遛), which the contact view reads as a
-        number though the field holds no digit (normalize/number_words.py)."""
-        return may_hold_heard_digits(self._woven.contact)
+        number though the field holds no digit (normalize/number_words.py). One regex search a field at most."""
+        heard = self._heard
+        if heard is None:
+            heard = self._heard = may_hold_heard_digits(self._woven.contact)
+        return heard
 
     @property
     def contact(self) -> View:
@@ -121,10 +125,11 @@ class FieldViews:
         if view is None:
             woven = self._woven
             if self._bidi is None:
-                view = contact_view(self.normalizer.folder, self.value, woven.contact, woven.digits)
+                view = contact_view(self.normalizer.folder, self.value, woven.contact, woven.digits,
+                                    self.digits_heard)
             else:
                 view = self._typed_offsets(contact_view(self.normalizer.folder, self._bidi[0], woven.contact,
-                                                         woven.digits))
+                                                         woven.digits, self.digits_heard))
             self._contact = view
         return view
 

@@ -140,18 +140,19 @@ def _radio_digits(text: str) -> str:
     return _RADIO.sub(fold, text)
 
 
-def contact_view(folder: CharFolder, value: str, text: str, digits: bool = True) -> View:
+def contact_view(folder: CharFolder, value: str, text: str, digits: bool = True, hears: bool = True) -> View:
     """Like the skeleton, but separators are kept (NFKC-folded) so regexes can see structure such as
     `vx: abc_123` or `name # qq.com`; invisible characters are still removed. `text` is Woven.contact.
     Radio-style digit words inside digit runs read as digits (one character for one, so offsets hold); numbers
-    spelt out in English or pinyin words are read as digits too (number_words: one character per word)."""
+    spelt out in English or pinyin words are read as digits too (number_words: one character per word), and
+    digits heard in characters where `hears` says the text may hold them (FieldViews.digits_heard)."""
     if digits and _RADIO_WORD.search(text):  # read only in runs that hold real digits already
         text = _radio_digits(text)
     text, origin = read_number_words(text)
     if origin is not None:
         digits = True
     heard: list[int] = []
-    if may_hold_heard_digits(text):  # 衣巴尔溜儿衣溜伞寺衣遛: a number heard in characters (number_words)
+    if hears and may_hold_heard_digits(text):  # 衣巴尔溜儿衣溜伞寺衣遛: a number heard in characters (number_words)
         text, heard = read_heard_digits(text)
         digits = digits or bool(heard)
     read: list[tuple[int, Flag]] = []
