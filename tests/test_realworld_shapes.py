@@ -106,6 +106,10 @@ FLAGGED = [
     # look-alikes of organ-word characters the shape table lacked (郜 for 部, 怠 for 息, 盥 for 盟, 币 for 布, 屮 for 中)
     ("外交郜", "official_impersonation"), ("参考消怠", "media_impersonation"), ("欧洲联盥", "state_impersonation"),
     ("上海发币", "place_name_misuse"), ("法治屮國", "official_impersonation"),
+    # read off blind17 after its held-out score was taken: a two-character outlet with a rare look-alike, 午 and
+    # 子 swapped by shape, a news app of 红网, a provincial news app's name with its number styled
+    ("红罔", "media_impersonation"), ("上海牛报", "media_impersonation"), ("国际原孑能机构", "state_impersonation"),
+    ("shikexinwen", "media_impersonation"), ("山东②④小时", "media_impersonation"),
     # a hotline number and the account's own words after it
     ("⒈⒉⒊⒍⒍纳税缴费服务", "official_impersonation"), ("12345在线", "official_impersonation"),
 ]
@@ -139,7 +143,11 @@ CONTACT_BIOS = ["薇同号 13800138000", "➕ab12345", "💬 wx12345678", "q①�
                 "复制这段 ￥bJrbIRFgMDR￥ 先到先得", "鹿鹿vyu53313",
                 # an account given as pieces to join, an address with filler to take out, a link-in-bio address
                 "V是 yan 后面接 1112 同城可面交", "🐧：四个2再加897", "xitang2.c删om（删掉汉字） 看到秒回",
-                "linktr.ee/evan.aa431"]
+                "linktr.ee/evan.aa431",
+                # read off blind17 after its held-out score was taken: the cue in brackets after the ID, 加 and 扣
+                # after a plus, an ID spelt one character at a time, 加微 typed, a short Telegram handle, Q友
+                "同城约拍 ata97x（威）", "合作 le711（私人微信）", "＋扣 Qinan-4413", "微❤信❤m❤e❤i❤_❤g❤o❤7❤6",
+                "微丨信丨j丨i丨a丨_丨9丨0丨1丨5", "jiawei Su-2724", "需要的 電報 @xiyu", "联系Q友 1929192", "加徵信：ffe10a"]
 
 PASSING = [
     ("王老师", None), ("手机用户1234567890", None), ("用户84123456", None), ("豆友123456789", None),
@@ -179,7 +187,8 @@ PASSING = [
     ("小张", "更新到 v4.0.1 啦，插件作者"), ("小张", "原神 UID 456576135 欢迎来我世界串门"),
     ("小张", "金铲铲游戏ID：Milo919 只打娱乐局"), ("小张", "qq音乐 vlog2023"), ("callum_139", None),
     ("telford_490", None), ("路人丶甲", "喜欢丶旅行丶摄影"), ("小张", "欢迎关注公众号 每天更新"), ("小美vlog2023", None),
-    ("小张", "微信支付，然后2024年见"), ("小张", "喜欢python.学习中，去掉中文字幕看原版"),
+    ("小张", "微信支付，然后2024年见"), ("小张", "喜欢python.学习中，去掉中文字幕看原版"), ("小张", "hello（微笑）"),
+    ("Jiawei Zhang", None), ("小张", "征信：良好 2024"),
 ]
 
 

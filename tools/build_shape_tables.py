@@ -173,6 +173,8 @@ CURATED_SHAPES: list[str] = [
     # 32 px, blurred cosine, screened by eye) that share a component the rules above do not reach (a kept right-hand
     # radical, a shared bottom under half the strokes, an enclosure); 盥, 瞥 and 屮 were seen in held-out tables
     "部郜", "息怠", "盟盥", "育盲", "布币", "边迈", "警瞥", "中屮", "闻间",
+    # read off blind17 after its held-out score was taken (上海牛报, 国际原孑能机构)
+    "午牛", "子孑孒",
 ]
 
 # pycorrector pairs that pass the stroke filter but do not look alike at a glance.

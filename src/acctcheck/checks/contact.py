@@ -17,11 +17,12 @@ def run(ctx: CheckContext) -> list[RawFinding]:
     snapshot = ctx.snapshot
     if not snapshot.pattern_set.size:
         return []
-    # every detector needs a digit or a Latin letter in the field it reports (digit styles are already folded, and
-    # digits heard in characters are read), but those with han_cues, where a field holds one of them
+    # every detector needs a digit or a Latin letter in the field it reports (digit styles are already folded), but
+    # those with han_cues, where a field holds one of them (the contact view then reads digits heard in characters:
+    # 薇同号衣巴尔溜儿衣溜伞寺衣遛 holds no digit)
     cues: tuple[str, ...] = snapshot.families.get(HAN_CUES, ())
     lines = [(name, views) for name, views in ctx.fields
-             if views.digits or views.latin or (cues and any(w in views.value for w in cues)) or views.digits_heard]
+             if views.digits or views.latin or (cues and any(w in views.value for w in cues))]
     if not lines:
         return []
     across: frozenset[int] = snapshot.families.get(ACROSS_FIELDS, frozenset())
@@ -29,7 +30,10 @@ def run(ctx: CheckContext) -> list[RawFinding]:
     # across a line break only costs a search that finds nothing in each field). When a detector reads across
     # fields and there are two, every field joins: a cue may stand in one with neither (威信见签名).
     joined_fields = ctx.fields if across and len(ctx.fields) > 1 else lines
-    texts = [views.contact_text for _, views in joined_fields]  # a field with no digit builds no contact view
+    # a field with no digit builds no contact view, unless a han cue let it in: then its view reads digits heard in
+    # characters (FieldViews.digits_heard)
+    cued = {id(views) for _, views in lines if not (views.digits or views.latin)}
+    texts = [views.contact.text if id(views) in cued else views.contact_text for _, views in joined_fields]
     joined = "\n".join(texts)
     matching = snapshot.pattern_set.matching(joined)
     if not matching:

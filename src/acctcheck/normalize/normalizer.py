@@ -107,8 +107,7 @@ class FieldViews:
         if self._contact is not None:
             return self._contact.text
         woven = self._woven
-        return self.contact.text if woven.digits or may_hold_number_words(woven.contact) or \
-            self.digits_heard else woven.contact
+        return self.contact.text if woven.digits or may_hold_number_words(woven.contact) else woven.contact
 
     @property
     def digits_heard(self) -> bool:

@@ -90,8 +90,10 @@ def read_heard_digits(text: str) -> tuple[str, list[int]]:
 
 
 def may_hold_heard_digits(text: str) -> bool:
-    """A run of seven digits or characters heard as digits somewhere (read_heard_digits has work to do)."""
-    return _HEARD_RUN.search(text) is not None
+    """A run of seven digits or characters heard as digits somewhere (read_heard_digits has work to do). An ASCII
+    text holds none, and is not searched: the character class costs most on it (Python's charset test on
+    one-byte strings walks the class)."""
+    return not text.isascii() and _HEARD_RUN.search(text) is not None
 
 
 def may_hold_number_words(text: str) -> bool:

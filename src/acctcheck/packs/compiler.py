@@ -260,10 +260,20 @@ class _Builder:
         """Short keys with one character swapped for a similar shape are indexed too, as one-edit spellings:
         the fuzzy matcher (match/fuzzy.py) finds an edit by one intact half, which a two-character compose part
         (发布 as 友布, 公安 as 公妥) and the middle of a three-character key (人民网 as 人氏网, 共青团 as 共责团)
-        do not have. The same positions written as the two characters that imitate them (光日月网) too. A place joined to a look-alike organ word is the evasion. Ordinary words are skipped
-        (normalize/data/words.txt)."""
+        do not have. The same positions written as the two characters that imitate them (光日月网) too. A place
+        joined to a look-alike organ word is the evasion. Ordinary words are skipped (normalize/data/words.txt).
+        A two-character name (红网) gets only the spellings with a rare character (红罔): a common one would make
+        another word as often as an evasion."""
         n = len(key)
         if entry.rule == ALLOW:
+            return
+        fold = self.n.folder.skeleton_table
+        if n == 2 and entry.part < 0 and all(is_han(c) for c in key):
+            for i in range(2):
+                for alike in self.n.shapes.rare_variants(key[i]):
+                    variant = (key[:i] + alike + key[i + 1:]).translate(fold)
+                    if variant != key and len(variant) == 2:
+                        self.skeleton[variant].append(dataclasses.replace(entry, edited=True))
             return
         if n == 2 and entry.part >= 0:
             positions = range(2)
@@ -271,7 +281,6 @@ class _Builder:
             positions = range(1, 2)
         else:
             return
-        fold = self.n.folder.skeleton_table
         edited: TermEntry | None = None
         variants = self.n.shapes.variants(key, positions)
         if both_swapped and n == 2 and entry.part > 0:  # rule option word_swaps: 冈擎 for 网警 after a place
