@@ -108,6 +108,46 @@ def test_refused_packs_report_the_in_process_issues(tmp_path: Path, cache: Path)
     assert len(list(cache.glob("snapshot-*.pickle"))) == 1  # the first version's only
 
 
+def test_commands_load_the_stored_artifact(tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """`acctcheck check` (and eval, scan: snapshot_store.load_dir) loads what a service's start stored instead of
+    compiling; with nothing stored it compiles in process and stores nothing (it runs no examples)."""
+    import json
+
+    from acctcheck import ruleset
+    from acctcheck.cli import main
+
+    rules = write_small_rules(tmp_path / "rules")
+    assert main(["check", "--nickname", "外交部", "--rules", str(rules)]) == 1
+    assert not list(cache.glob("snapshot-*.pickle"))
+    assert RuleStore(rules, settle_s=0).reload(force=True).ok  # a service's start stores it
+    capsys.readouterr()
+
+    def no_compile(*_a: object, **_k: object) -> None:
+        raise AssertionError("a stored artifact must not be compiled again")
+
+    monkeypatch.setattr(ruleset, "compile_files", no_compile)
+    assert main(["check", "--nickname", "外交部", "--rules", str(rules)]) == 1
+    verdict = json.loads(capsys.readouterr().out)
+    assert verdict["decision"] == "reject" and verdict["findings"][0]["matched"] == "外交部"
+
+
+def test_a_build_without_examples_is_never_stored(tmp_path: Path, cache: Path) -> None:
+    """A stored snapshot is loaded without running the packs' examples: one that `acctcheck check` compiled
+    without them must not be there for a service to serve a pack whose examples fail."""
+    from acctcheck.cli import main
+
+    rules = write_small_rules(tmp_path / "rules")
+    pack = rules / "mini.yaml"
+    pack.write_text(pack.read_text(encoding="utf-8").replace(
+        "...\n", "examples:\n  - fields: {nickname: 普通用户}\n    expect: [official_impersonation]\n...\n"),
+        encoding="utf-8")
+    assert main(["check", "--nickname", "外交部", "--rules", str(rules)]) == 1  # check runs no examples
+    assert not list(cache.glob("snapshot-*.pickle"))
+    result = RuleStore(rules, settle_s=0).reload(force=True)
+    assert not result.ok and "examples.0" in str(result.errors)
+
+
 def test_switched_off(tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ACCTCHECK_SNAPSHOT_ARTIFACTS", "0")
     rules = write_small_rules(tmp_path / "rules")

@@ -27,12 +27,13 @@ class CliError(Exception):
 
 
 def _snapshot(rules: str, *, run_examples: bool = False) -> Snapshot:
-    """The rule snapshot of a directory, or CliError saying why there is none."""
+    """The rule snapshot of a directory (the stored artifact when there is one, artifact.snapshot_store.load_dir),
+    or CliError saying why there is none."""
+    from acctcheck.artifact.snapshot_store import load_dir
     from acctcheck.packs.errors import PackSetError
-    from acctcheck.ruleset import build_snapshot
 
     try:
-        return build_snapshot(Path(rules), run_examples=run_examples)
+        return load_dir(Path(rules), run_examples=run_examples)
     except PackSetError as exc:
         first = exc.issues[0]
         more = f" (+{len(exc.issues) - 1} more; `acctcheck lint {rules}` lists them)" if len(exc.issues) > 1 else ""

@@ -31,15 +31,16 @@ _ENGINE = _Engine()  # one per process: under fork the parent's is inherited and
 
 def load_engine(rules_dir: str, run_examples: bool = True, key: str | None = None) -> None:
     """Build this process's snapshot from `rules_dir`, once per `key` (default: the directory itself; a Dask
-    worker passes its rules bundle's digest, the directory being a temporary copy)."""
+    worker passes its rules bundle's digest, the directory being a temporary copy). The stored artifact is
+    loaded when there is one (artifact.snapshot_store.load_dir)."""
     key = key or rules_dir
     if _ENGINE.snapshot is not None and _ENGINE.key == key:
         return
-    from acctcheck.ruleset import build_snapshot
+    from acctcheck.artifact.snapshot_store import load_dir
     from acctcheck.settings import Settings
 
     settings = Settings()
-    _ENGINE.snapshot = build_snapshot(Path(rules_dir), run_examples=run_examples)
+    _ENGINE.snapshot = load_dir(Path(rules_dir), run_examples=run_examples)
     _ENGINE.key = key
     _ENGINE.limits = AdmissionLimits.from_settings(settings)
     try:
