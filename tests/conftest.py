@@ -1,12 +1,19 @@
 """Shared fixtures and the one way tests start the service: the bundled rules snapshot (built once), a small
 rules directory, `free_port`, and real uvicorn servers on loopback — `Server` (an `acctcheck serve`
 subprocess, for workers, signals and logs) or `ThreadServer` (the app in a thread of the test process, for
-settings chosen per test and access to the app object). Tests never start uvicorn any other way."""
+settings chosen per test and access to the app object). Tests never start uvicorn any other way.
+
+Compiled artifacts (the packs' snapshots, parsed YAML, the pinyin table) go to a directory of this session's
+own (ACCTCHECK_ARTIFACT_DIR, set before anything reads the environment), shared by the test process and every
+server and command it starts: the `snapshot` fixture stores its build of the bundled packs there, so servers
+and `acctcheck check`/`eval`/`scan` over them load it instead of compiling again (~20 s each on a 2-core
+machine), and the suite neither depends on nor evicts what ~/.cache/acctcheck holds for other checkouts."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -26,6 +33,9 @@ from tests.support.processes import free_port, worker_pids
 if TYPE_CHECKING:
     from acctcheck.packs.snapshot import Snapshot
     from acctcheck.settings import Settings
+
+ARTIFACTS = Path(tempfile.mkdtemp(prefix="acctcheck-test-artifacts-"))
+os.environ["ACCTCHECK_ARTIFACT_DIR"] = str(ARTIFACTS)
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES = ROOT / "rules"
@@ -174,15 +184,37 @@ class ThreadServer:
         self.thread.join(15)
 
 
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(ARTIFACTS, ignore_errors=True)
+
+
+def store_artifact(root: Path, snapshot: Snapshot) -> None:
+    """Store `snapshot` (built in this process from `root`, examples run) as the artifact a server or command
+    over the same contents loads, as a service's start would store it (the key does not depend on the path)."""
+    from acctcheck.artifact.snapshot_store import artifact_path, snapshot_key, write_artifact
+    from acctcheck.packs.files import read_tree
+    from acctcheck.packs.loader import load_files
+    from acctcheck.registry.artifact import default_cache_dir
+
+    key = snapshot_key(load_files(read_tree(root), frozenset()))
+    if not artifact_path(default_cache_dir(), key).is_file():
+        write_artifact(snapshot, default_cache_dir(), key)
+
+
 @pytest.fixture(scope="session")
 def snapshot() -> Snapshot:
+    """The bundled packs built in this process (the reference every artifact is compared with), also stored
+    as this session's artifact."""
     from acctcheck.ruleset import build_snapshot
 
-    return build_snapshot(RULES)
+    snap = build_snapshot(RULES)
+    store_artifact(RULES, snap)
+    return snap
 
 
 @pytest.fixture(scope="session")
-def server() -> Iterator[Server]:
+def server(snapshot: Snapshot) -> Iterator[Server]:
+    """`acctcheck serve` over the bundled rules for the whole session; it loads the `snapshot` fixture's build."""
     with Server(RULES) as srv:
         yield srv
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from acctcheck.packs.snapshot import Snapshot
 from tests.conftest import RULES, Server
 
 pytestmark = pytest.mark.slow  # `make test-fast` leaves it out: see the `slow` marker in pyproject.toml
@@ -29,7 +30,9 @@ _spec.loader.exec_module(tour)
 
 
 @pytest.fixture(scope="module")
-def service() -> Iterator[Server]:
+def service(snapshot: Snapshot) -> Iterator[Server]:
+    """The README's service; it and the command-line examples load the session's stored build of rules/
+    (the `snapshot` fixture) instead of each compiling it."""
     srv = Server(RULES, env={"ACCTCHECK_ADMIN_TOKEN": "s3cret", "ACCTCHECK_WATCH": "false"})
     try:
         srv.wait_ready(timeout=120)
