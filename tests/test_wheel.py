@@ -65,17 +65,12 @@ def test_installed_wheel_serves_and_checks_with_no_flags(dist: Path, tmp_path: P
     elsewhere.mkdir()
     for name in ("ACCTCHECK_RULES_DIR", "PYTHONPATH"):
         monkeypatch.delenv(name, raising=False)
+    # an artifact directory of its own, empty: nothing the checkout compiled is loaded, the wheel compiles its
+    # bundled packs itself (the server at its start) and `check` then loads what that stored
+    env = {**ENV, "ACCTCHECK_ARTIFACT_DIR": str(tmp_path / "artifacts")}
 
-    r = subprocess.run([acctcheck, "check", "--nickname", "国务院"], cwd=elsewhere, env=ENV, capture_output=True,
-                       text=True, timeout=300)
-    assert r.returncode == 1, r.stderr
-    verdict = json.loads(r.stdout)
-    assert verdict["decision"] == "reject" and verdict["findings"][0]["matched"] == "国务院"
-    help_text = subprocess.run([acctcheck, "check", "--help"], cwd=elsewhere, env=ENV, capture_output=True,
-                               text=True, timeout=60).stdout
-    assert f"{venv}/lib/" in "".join(help_text.split())  # the default rules --help names are the installed ones
-
-    srv = Server(None, env={"ACCTCHECK_WATCH": "false"}, command=[acctcheck], cwd=elsewhere)
+    srv = Server(None, env={"ACCTCHECK_WATCH": "false", "ACCTCHECK_ARTIFACT_DIR": env["ACCTCHECK_ARTIFACT_DIR"]},
+                 command=[acctcheck], cwd=elsewhere)
     try:
         srv.wait_ready(timeout=180)
         v = httpx.post(f"{srv.url}/validate", json={"fields": {"nickname": "国务院"}, "ip": "202.96.128.86"},
@@ -83,3 +78,13 @@ def test_installed_wheel_serves_and_checks_with_no_flags(dist: Path, tmp_path: P
         assert v["decision"] == "reject" and v["ip_region"]["label"] == "广东"
     finally:
         srv.stop()
+    assert list((tmp_path / "artifacts").glob("snapshot-*.pickle"))
+
+    r = subprocess.run([acctcheck, "check", "--nickname", "国务院"], cwd=elsewhere, env=env, capture_output=True,
+                       text=True, timeout=300)
+    assert r.returncode == 1, r.stderr
+    verdict = json.loads(r.stdout)
+    assert verdict["decision"] == "reject" and verdict["findings"][0]["matched"] == "国务院"
+    help_text = subprocess.run([acctcheck, "check", "--help"], cwd=elsewhere, env=env, capture_output=True,
+                               text=True, timeout=60).stdout
+    assert f"{venv}/lib/" in "".join(help_text.split())  # the default rules --help names are the installed ones
