@@ -5,9 +5,10 @@ settings chosen per test and access to the app object). Tests never start uvicor
 
 Compiled artifacts (the packs' snapshots, parsed YAML, the pinyin table) go to a directory of this session's
 own (ACCTCHECK_ARTIFACT_DIR, set before anything reads the environment), shared by the test process and every
-server and command it starts: the `snapshot` fixture stores its build of the bundled packs there, so servers
-and `acctcheck check`/`eval`/`scan` over them load it instead of compiling again (~20 s each on a 2-core
-machine), and the suite neither depends on nor evicts what ~/.cache/acctcheck holds for other checkouts."""
+server and command it starts: the `snapshot` fixture's build of the bundled packs is stored there
+(`bundled_artifact`, `bundled_rules`), so servers and `acctcheck check`/`eval`/`scan` over rules/ load it
+instead of compiling it again (~20 s each on a 2-core machine), and the suite neither depends on nor evicts
+what ~/.cache/acctcheck holds for other checkouts."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -203,18 +204,31 @@ def store_artifact(root: Path, snapshot: Snapshot) -> None:
 
 @pytest.fixture(scope="session")
 def snapshot() -> Snapshot:
-    """The bundled packs built in this process (the reference every artifact is compared with), also stored
-    as this session's artifact."""
+    """The bundled packs built in this process (the reference every artifact is compared with)."""
     from acctcheck.ruleset import build_snapshot
 
-    snap = build_snapshot(RULES)
-    store_artifact(RULES, snap)
-    return snap
+    return build_snapshot(RULES)
 
 
 @pytest.fixture(scope="session")
-def server(snapshot: Snapshot) -> Iterator[Server]:
+def bundled_artifact(snapshot: Snapshot) -> Callable[[], None]:
+    """Call it right before starting a server or a command over rules/: the `snapshot` fixture's build is then
+    stored in the session's artifact directory, for it to load instead of compiling the bundled packs again.
+    Stored again when other tests' artifacts have pushed it out (the newest 4 are kept)."""
+    return lambda: store_artifact(RULES, snapshot)
+
+
+@pytest.fixture
+def bundled_rules(bundled_artifact: Callable[[], None]) -> Path:
+    """rules/, with the session's build of it stored for the servers and commands this test starts."""
+    bundled_artifact()
+    return RULES
+
+
+@pytest.fixture(scope="session")
+def server(bundled_artifact: Callable[[], None]) -> Iterator[Server]:
     """`acctcheck serve` over the bundled rules for the whole session; it loads the `snapshot` fixture's build."""
+    bundled_artifact()
     with Server(RULES) as srv:
         yield srv
 

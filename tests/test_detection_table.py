@@ -103,7 +103,7 @@ def test_real_world_tables(snapshot, must_file: str, other_file: str | None, mus
 # measured 2026-12-06 with the bundled rules: blind3 196/206 flagged cases right (95.1%), 9/99 ordinary not
 # passed (mostly review for strict words); blind4 162/168 (96.4%), 0/100
 @pytest.mark.slow
-@pytest.mark.usefixtures("snapshot")  # stored for the session: `acctcheck eval` loads it instead of compiling
+@pytest.mark.usefixtures("bundled_rules")  # `acctcheck eval` loads the session's build instead of compiling
 @pytest.mark.parametrize(("name", "recall_floor", "fp_ceiling"),
                          [("blind3_cases.yaml", 0.93, 0.11), ("blind4_cases.yaml", 0.94, 0.02)])
 def test_earlier_blind_sets_through_acctcheck_eval(name: str, recall_floor: float, fp_ceiling: float) -> None:

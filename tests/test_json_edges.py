@@ -9,7 +9,7 @@ import asyncio
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -147,7 +147,8 @@ def test_ip_region_json_edges_are_4xx(server) -> None:
 
 
 @pytest.fixture(scope="module")
-def slow_server() -> Iterator[Server]:
+def slow_server(bundled_artifact: Callable[[], None]) -> Iterator[Server]:
+    bundled_artifact()  # the session's build of rules/, loaded instead of compiled again
     with Server(RULES, env={"ACCTCHECK_BODY_TIMEOUT_S": str(BODY_TIMEOUT_S), "ACCTCHECK_WATCH": "false"}) as srv:
         yield srv
 
@@ -328,6 +329,7 @@ def test_many_stalled_clients_do_not_starve_the_worker(slow_server: Server) -> N
 
 
 @pytest.mark.slow
+@pytest.mark.usefixtures("bundled_rules")  # the server loads the session's build of rules/
 def test_clients_vanishing_mid_body_are_not_errors() -> None:
     """Aborted uploads are routine on mobile networks: no 500, no traceback per abort (which also hung a worker
     whose stderr was a full pipe), and the worker keeps serving."""

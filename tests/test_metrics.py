@@ -310,6 +310,7 @@ def test_safe_lines_take_the_short_path_only_where_it_writes_the_same_line(tmp_p
 
 
 @pytest.mark.slow
+@pytest.mark.usefixtures("bundled_rules")  # the server loads the session's build of rules/
 def test_sigterm_loses_no_log_line() -> None:
     """uvicorn ends a SIGTERM by re-raising the signal (no atexit, so logging.shutdown never runs): the
     buffered handler must still have written every decision line and uvicorn's own last lines."""

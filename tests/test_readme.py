@@ -11,12 +11,11 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from acctcheck.packs.snapshot import Snapshot
 from tests.conftest import RULES, Server
 
 pytestmark = pytest.mark.slow  # `make test-fast` leaves it out: see the `slow` marker in pyproject.toml
@@ -30,9 +29,10 @@ _spec.loader.exec_module(tour)
 
 
 @pytest.fixture(scope="module")
-def service(snapshot: Snapshot) -> Iterator[Server]:
+def service(bundled_artifact: Callable[[], None]) -> Iterator[Server]:
     """The README's service; it and the command-line examples load the session's stored build of rules/
-    (the `snapshot` fixture) instead of each compiling it."""
+    (tests/conftest.py) instead of each compiling it."""
+    bundled_artifact()
     srv = Server(RULES, env={"ACCTCHECK_ADMIN_TOKEN": "s3cret", "ACCTCHECK_WATCH": "false"})
     try:
         srv.wait_ready(timeout=120)
@@ -76,7 +76,7 @@ def cli_commands() -> list[str]:
     return [line[2:] for line in block.splitlines() if line.startswith("$ ")]
 
 
-def test_every_command_line_example_runs_as_written(service: Server, tmp_path: Path) -> None:
+def test_every_command_line_example_runs_as_written(service: Server, bundled_rules: Path, tmp_path: Path) -> None:
     for name in ("rules", "tests", "examples"):  # a checkout's layout, with the outputs kept out of it
         (tmp_path / name).symlink_to(ROOT / name)
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}

@@ -221,7 +221,7 @@ def test_progress_without_a_terminal_is_a_plain_meter_line(small_rules: Path, tm
 
 
 @pytest.mark.slow
-@pytest.mark.usefixtures("snapshot")  # stored for the session: the scan loads it instead of compiling rules/
+@pytest.mark.usefixtures("bundled_rules")  # the scan loads the session's build of rules/ instead of compiling
 def test_the_sample_file_scans(tmp_path: Path) -> None:
     """examples/accounts.jsonl (shipped for the README) against the bundled rules: every line judged."""
     sample = Path(__file__).resolve().parents[1] / "examples" / "accounts.jsonl"
