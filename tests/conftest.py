@@ -4,11 +4,11 @@ subprocess, for workers, signals and logs) or `ThreadServer` (the app in a threa
 settings chosen per test and access to the app object). Tests never start uvicorn any other way.
 
 Compiled artifacts (the packs' snapshots, parsed YAML, the pinyin table) go to a directory of this session's
-own (ACCTCHECK_ARTIFACT_DIR, set before anything reads the environment), shared by the test process and every
-server and command it starts: the `snapshot` fixture's build of the bundled packs is stored there
-(`bundled_artifact`, `bundled_rules`), so servers and `acctcheck check`/`eval`/`scan` over rules/ load it
-instead of compiling it again (~20 s each on a 2-core machine), and the suite neither depends on nor evicts
-what ~/.cache/acctcheck holds for other checkouts."""
+own (ACCTCHECK_ARTIFACT_DIR, set by pytest_configure), shared by the test process and every server and command
+it starts: the `snapshot` fixture's build of the bundled packs is stored there (`bundled_artifact`,
+`bundled_rules`), so servers and `acctcheck check`/`eval`/`scan` over rules/ load it instead of compiling it
+again (~20 s each on a 2-core machine), and the suite neither depends on nor evicts what ~/.cache/acctcheck
+holds for other checkouts."""
 
 from __future__ import annotations
 
@@ -34,9 +34,6 @@ from tests.support.processes import free_port, worker_pids
 if TYPE_CHECKING:
     from acctcheck.packs.snapshot import Snapshot
     from acctcheck.settings import Settings
-
-ARTIFACTS = Path(tempfile.mkdtemp(prefix="acctcheck-test-artifacts-"))
-os.environ["ACCTCHECK_ARTIFACT_DIR"] = str(ARTIFACTS)
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES = ROOT / "rules"
@@ -185,8 +182,21 @@ class ThreadServer:
         self.thread.join(15)
 
 
+ARTIFACTS = pytest.StashKey[Path]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The session's artifact directory, in the environment before any test module is imported (some keep a copy
+    of it for their subprocesses) and in SRC_ENV. Here, not at import: benches and tools import this module for
+    `Server` and keep their own ACCTCHECK_ARTIFACT_DIR."""
+    path = Path(tempfile.mkdtemp(prefix="acctcheck-test-artifacts-"))
+    config.stash[ARTIFACTS] = path
+    os.environ["ACCTCHECK_ARTIFACT_DIR"] = SRC_ENV["ACCTCHECK_ARTIFACT_DIR"] = str(path)
+
+
 def pytest_unconfigure(config: pytest.Config) -> None:
-    shutil.rmtree(ARTIFACTS, ignore_errors=True)
+    if ARTIFACTS in config.stash:
+        shutil.rmtree(config.stash[ARTIFACTS], ignore_errors=True)
 
 
 def store_artifact(root: Path, snapshot: Snapshot) -> None:
