@@ -18,11 +18,17 @@ def run(ctx: CheckContext) -> list[RawFinding]:
     if not snapshot.pattern_set.size:
         return []
     # every detector needs a digit or a Latin letter in the field it reports (digit styles are already folded), but
-    # those with han_cues, where a field holds one of them (the contact view then reads digits heard in characters:
-    # 薇同号衣巴尔溜儿衣溜伞寺衣遛 holds no digit)
+    # those with han_cues, where a field holds one of them. Only such a field's contact view reads digits heard in
+    # characters (薇同号衣巴尔溜儿衣溜伞寺衣遛, 企鹅：丝遛吧寺舞溜幺妻): searching every field for them cost more than
+    # the rest of the contact check (a charset scan of each character)
     cues: tuple[str, ...] = snapshot.families.get(HAN_CUES, ())
-    lines = [(name, views) for name, views in ctx.fields
-             if views.digits or views.latin or (cues and any(w in views.value for w in cues))]
+    cued: set[int] = set()
+    for _, views in ctx.fields:
+        if cues and any(w in views.value for w in cues):
+            cued.add(id(views))
+        else:
+            views.hear_no_digits()
+    lines = [(name, views) for name, views in ctx.fields if views.digits or views.latin or id(views) in cued]
     if not lines:
         return []
     across: frozenset[int] = snapshot.families.get(ACROSS_FIELDS, frozenset())
@@ -30,9 +36,8 @@ def run(ctx: CheckContext) -> list[RawFinding]:
     # across a line break only costs a search that finds nothing in each field). When a detector reads across
     # fields and there are two, every field joins: a cue may stand in one with neither (威信见签名).
     joined_fields = ctx.fields if across and len(ctx.fields) > 1 else lines
-    # a field with no digit builds no contact view, unless a han cue let it in: then its view reads digits heard in
-    # characters (FieldViews.digits_heard)
-    cued = {id(views) for _, views in lines if not (views.digits or views.latin)}
+    # a field with no digit builds no contact view, unless a han cue let it in: then its view may read digits heard
+    # in characters
     texts = [views.contact.text if id(views) in cued else views.contact_text for _, views in joined_fields]
     joined = "\n".join(texts)
     matching = snapshot.pattern_set.matching(joined)

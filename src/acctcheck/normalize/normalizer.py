@@ -118,6 +118,12 @@ class FieldViews:
             heard = self._heard = may_hold_heard_digits(self._woven.contact)
         return heard
 
+    def hear_no_digits(self) -> None:
+        """The contact view of this field reads no digits heard in characters (checks/contact.py: only a field
+        with a contact word may hold them; the search costs a charset test a character)."""
+        if self._contact is None:
+            self._heard = False
+
     @property
     def contact(self) -> View:
         view = self._contact
