@@ -103,7 +103,8 @@ FLAGGED = [
     ("南部卫士", "official_impersonation"), ("国防利剑", "official_impersonation"),
     ("联参智库服务", "official_impersonation"), ("中国红军指挥部", "official_impersonation"),
     ("战旗报", "media_impersonation"), ("河南省学业水平考试", "official_impersonation"),
-    # look-alikes of organ-word characters the shape table lacked (郜 for 部, 怠 for 息, 盥 for 盟, 币 for 布, 屮 for 中)
+    # look-alikes of organ-word characters the shape table lacked (郜 for 部, 怠 for 息, 盥 for 盟, 币 for 布,
+    # 屮 for 中)
     ("外交郜", "official_impersonation"), ("参考消怠", "media_impersonation"), ("欧洲联盥", "state_impersonation"),
     ("上海发币", "place_name_misuse"), ("法治屮國", "official_impersonation"),
     # read off blind17 after its held-out score was taken: a two-character outlet with a rare look-alike, 午 and
@@ -138,7 +139,8 @@ CONTACT_BIOS = ["薇同号 13800138000", "➕ab12345", "💬 wx12345678", "q①�
                 "邱邱 76953096", "鹅号 22418965", "加扌口扌口 42791777", "峮号 82405576", "jia kou kou 57702126",
                 "lxfs：ntao-1116", "聯繫方式：xi_861", "vx反过来念 ye_77605", "大橙子-绿色泡泡：su121839",
                 "闲鱼：tobyzz376", "🧣 @yoyo_bei052", "dou音 tobyqian546～", "YY：52747441", "小破站 UID 68069599",
-                "旅游攻略定制 | (020)36405220 欢迎来电", "电话：1丶6丶8丶9丶1丶1丶3丶0丶7丶2丶0", "七七·加我哦～ li8704",
+                "旅游攻略定制 | (020)36405220 欢迎来电", "电话：1丶6丶8丶9丶1丶1丶3丶0丶7丶2丶0",
+                "七七·加我哦～ li8704",
                 "欢迎骚扰～90208181", "看头像→ rou9785", "公主号 慢慢日记38", "TB店：七七潮鞋38",
                 "复制这段 ￥bJrbIRFgMDR￥ 先到先得", "鹿鹿vyu53313",
                 # an account given as pieces to join, an address with filler to take out, a link-in-bio address
@@ -147,7 +149,8 @@ CONTACT_BIOS = ["薇同号 13800138000", "➕ab12345", "💬 wx12345678", "q①�
                 # read off blind17 after its held-out score was taken: the cue in brackets after the ID, 加 and 扣
                 # after a plus, an ID spelt one character at a time, 加微 typed, a short Telegram handle, Q友
                 "同城约拍 ata97x（威）", "合作 le711（私人微信）", "＋扣 Qinan-4413", "微❤信❤m❤e❤i❤_❤g❤o❤7❤6",
-                "微丨信丨j丨i丨a丨_丨9丨0丨1丨5", "jiawei Su-2724", "需要的 電報 @xiyu", "联系Q友 1929192", "加徵信：ffe10a"]
+                "微丨信丨j丨i丨a丨_丨9丨0丨1丨5", "jiawei Su-2724", "需要的 電報 @xiyu", "联系Q友 1929192",
+                "加徵信：ffe10a"]
 
 PASSING = [
     ("王老师", None), ("手机用户1234567890", None), ("用户84123456", None), ("豆友123456789", None),
@@ -186,7 +189,8 @@ PASSING = [
     # of the day after a stroke, a credit word
     ("小张", "更新到 v4.0.1 啦，插件作者"), ("小张", "原神 UID 456576135 欢迎来我世界串门"),
     ("小张", "金铲铲游戏ID：Milo919 只打娱乐局"), ("小张", "qq音乐 vlog2023"), ("callum_139", None),
-    ("telford_490", None), ("路人丶甲", "喜欢丶旅行丶摄影"), ("小张", "欢迎关注公众号 每天更新"), ("小美vlog2023", None),
+    ("telford_490", None), ("路人丶甲", "喜欢丶旅行丶摄影"), ("小张", "欢迎关注公众号 每天更新"),
+    ("小美vlog2023", None),
     ("小张", "微信支付，然后2024年见"), ("小张", "喜欢python.学习中，去掉中文字幕看原版"), ("小张", "hello（微笑）"),
     ("Jiawei Zhang", None), ("小张", "征信：良好 2024"),
 ]

@@ -118,8 +118,8 @@ class TermsRule(_ListedRule):
     kind: Literal["terms"]
     word_order: bool = _WORD_ORDER
     initials: bool = Field(default=False, description="also match a name of policy.initials_min_syllables or more "
-                           "Chinese syllables typed as its pinyin initials, as a whole Latin word (rmrb for 人民日报), or half "
-                           "typed so (renminrb, rmribao, rm日报)")
+                           "Chinese syllables typed as its pinyin initials, as a whole Latin word (rmrb for 人民日报), "
+                           "or half typed so (renminrb, rmribao, rm日报)")
     pinyin_min_syllables: int = Field(default=0, ge=0, le=12, description="typed pinyin of this rule's names counts "
                                       "only from this many syllables (0: policy.pinyin_min_syllables): yangshi "
                                       "is an ordinary word, yangshixinwen is 央视新闻")
@@ -162,8 +162,9 @@ class ComposeRule(_TextRule):
                                 "written out (平安bj for 平安北京, 健康gd): as head_initials")
     initials: bool = Field(default=False, description="also match the whole name typed as the pinyin initials of "
                            "both parts, as one Latin word of five letters or more (mdjxf for 牡丹江消防, jygsylbzj "
-                           "for 嘉峪关市医疗保障局), or the first part's initials before the second typed out (xzribao for "
-                           "西藏日报): reported as typed pinyin, at policy.initials_certainty. Two-part rules only")
+                           "for 嘉峪关市医疗保障局), or the first part's initials before the second typed out "
+                           "(xzribao for 西藏日报): reported as typed pinyin, at policy.initials_certainty. Two-part "
+                           "rules only")
     word_order: bool = _WORD_ORDER
 
 
