@@ -78,15 +78,20 @@ def _flagged(verdict) -> bool:
     # development set 17 (session 12: must 96.4%, contact 497/500, ordinary 1/600)
     ("blind16_must_flag.yaml", "blind16_ordinary_contact.yaml", 0.94, 0.97, 0.004),
     ("dev17_must_flag.yaml", "dev17_ordinary_contact.yaml", 0.94, 0.97, 0.004),
+    # blind set 17 (session 13; held out: must 97.1%, contact 94.7%, ordinary 0/928; after reading: must 98.4%,
+    # contact 99.0%) and development set 18 (session 13, contact only: 490/500, ordinary 0/400)
+    ("blind17_must_flag.yaml", "blind17_ordinary_contact.yaml", 0.97, 0.98, 0.003),
+    (None, "dev18_ordinary_contact.yaml", None, 0.97, 0.003),
 ])
-def test_real_world_tables(snapshot, must_file: str, other_file: str | None, must_floor: float,
+def test_real_world_tables(snapshot, must_file: str | None, other_file: str | None, must_floor: float | None,
                            contact_floor: float | None, fp_ceiling: float | None) -> None:
     """Flagged (review or reject, any category: the tables were written without reading the packs) at least
     the floor; contact smuggling found; ordinary names, idioms and poetry flagged at most the ceiling."""
-    must_report = evaluate(snapshot, load_cases(DATA / must_file), any_category=True)
-    flagged = sum(_flagged(r.verdict) for r in must_report.results) / len(must_report.results)
-    print(f"\n{must_file}: flagged {flagged:.1%} of {len(must_report.results)}")
-    assert flagged >= must_floor, "\n".join(must_report.failures())
+    if must_file is not None:
+        must_report = evaluate(snapshot, load_cases(DATA / must_file), any_category=True)
+        flagged = sum(_flagged(r.verdict) for r in must_report.results) / len(must_report.results)
+        print(f"\n{must_file}: flagged {flagged:.1%} of {len(must_report.results)}")
+        assert must_floor is not None and flagged >= must_floor, "\n".join(must_report.failures())
     if other_file is None:
         return
     other_report = evaluate(snapshot, load_cases(DATA / other_file), any_category=True)
