@@ -5,9 +5,7 @@ digit run."""
 
 from __future__ import annotations
 
-import functools
 import re
-from collections.abc import Callable
 
 from acctcheck.checks.base import CheckContext, RawFinding
 from acctcheck.contract import Method
@@ -25,11 +23,10 @@ def run(ctx: CheckContext) -> list[RawFinding]:
     # those with han_cues, where a field holds one of them. Only such a field's contact view reads digits heard in
     # characters (薇同号衣巴尔溜儿衣溜伞寺衣遛, 企鹅：丝遛吧寺舞溜幺妻): searching every field for them cost more than
     # the rest of the contact check (a charset scan of each character)
-    cues: tuple[str, ...] = snapshot.families.get(HAN_CUES, ())
-    cue_search = _cue_search(cues)
+    cues: re.Pattern[str] | None = snapshot.families.get(HAN_CUES)
     cued: set[int] = set()
     for _, views in ctx.fields:
-        if cue_search is not None and cue_search(views.value) is not None:
+        if cues is not None and cues.search(views.value) is not None:
             cued.add(id(views))
         else:
             views.hear_no_digits()
@@ -77,13 +74,6 @@ def run(ctx: CheckContext) -> list[RawFinding]:
         out.extend(_first_per_contact(per_field.get(name, [])))
     out.extend(_first_per_contact(spanning))
     return out
-
-
-@functools.lru_cache(maxsize=8)
-def _cue_search(cues: tuple[str, ...]) -> Callable[[str], re.Match[str] | None] | None:
-    """One regex search for any of the packs' han_cues (a snapshot's are one tuple: cached per tuple): a
-    generator of `in` tests cost ~250 instructions a word and field, the search ~40 a character."""
-    return re.compile("|".join(map(re.escape, sorted(cues, key=len, reverse=True)))).search if cues else None
 
 
 def _hits(compiled: CompiledRule[PatternRule], p_idx: int, text: str,

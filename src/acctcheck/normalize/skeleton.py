@@ -21,7 +21,7 @@ from acctcheck.normalize.chars import (
     Kind,
     digit_runs,
 )
-from acctcheck.normalize.number_words import may_hold_heard_digits, read_heard_digits, read_number_words
+from acctcheck.normalize.number_words import read_heard_digits, read_number_words
 from acctcheck.normalize.view import Maps, View
 
 
@@ -152,7 +152,7 @@ def contact_view(folder: CharFolder, value: str, text: str, digits: bool = True,
     if origin is not None:
         digits = True
     heard: list[int] = []
-    if hears and may_hold_heard_digits(text):  # 衣巴尔溜儿衣溜伞寺衣遛: a number heard in characters (number_words)
+    if hears:  # 衣巴尔溜儿衣溜伞寺衣遛: a number heard in characters (number_words; the caller searched for one)
         text, heard = read_heard_digits(text)
         digits = digits or bool(heard)
     read: list[tuple[int, Flag]] = []

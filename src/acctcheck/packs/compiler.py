@@ -479,12 +479,10 @@ def _spelt_table(n: Normalizer, lines: list[str]) -> dict[str, tuple[str, str]]:
     (canonical, name) of each Chinese name of two characters or more, SPELT_TAIL_MIN letters or more."""
     table: dict[str, tuple[str, str]] = {}
     for line in lines:
-        names = [x.strip() for x in line.split("|") if x.strip()]
-        for name in names:
-            han = name.translate(n.folder.han_table)
-            if len(han) >= HEAD_INITIALS_MIN and len(han) == len(name) and \
-                    len(key := n.pinyin.spelt(han)) >= SPELT_TAIL_MIN and key.isascii():
-                table.setdefault(key, (names[0], name))
+        for _, canonical, name in _initialled_names(n, line, HEAD_INITIALS_MIN):
+            key = n.pinyin.spelt(name.translate(n.folder.han_table))
+            if len(key) >= SPELT_TAIL_MIN and key.isascii():
+                table.setdefault(key, (canonical, name))
     return table
 
 
@@ -629,8 +627,8 @@ def compile_set(loaded: LoadedSet, normalizer: Normalizer, previous: Snapshot | 
     if across:  # detectors run over the joined fields (checks/contact.py)
         families[ACROSS_FIELDS] = across
     han_cues = tuple(sorted({w for _, pr in pattern_kinds if isinstance(pr, PatternRule) for w in pr.han_cues if w}))
-    if han_cues:
-        families[HAN_CUES] = han_cues
+    if han_cues:  # one regex search a field (checks/contact.py): `in` tests cost ~250 instructions a word and field
+        families[HAN_CUES] = re.compile("|".join(map(re.escape, sorted(han_cues, key=len, reverse=True))))
     by_account = {
         t: frozenset(r.index for r in rules if t in r.rule.account_types)
         for t in ("personal", "institution")

@@ -35,7 +35,8 @@ class CompiledRule(Generic[R_co]):
 
 
 ACROSS_FIELDS = "contact_across"  # Snapshot.families: the pattern rules run over the joined fields
-HAN_CUES = "contact_han_cues"  # Snapshot.families: words that open a field without digits or letters to the patterns
+HAN_CUES = "contact_han_cues"  # Snapshot.families: one regex of the packs' han_cues, the words that open a field
+# without digits or letters to the patterns (and let its contact view read digits heard in characters)
 
 def of_kind(compiled: CompiledRule[AnyRule], kind: type[R]) -> TypeGuard[CompiledRule[R]]:
     """Whether a compiled rule is of `kind` (narrows CompiledRule[AnyRule] to CompiledRule[kind])."""
