@@ -192,9 +192,18 @@ def test_a_pattern_uses_the_packs_defined_fragments(tmp_path: Path) -> None:
     assert [r.rule.patterns for r in snap.rules] == [['(?:{CUE})[^0-9a-z]{0,2}(?P<hit>[a-z][a-z0-9_]{5,19})']]
 
 
+def test_a_fragment_names_other_fragments(tmp_path: Path) -> None:
+    """CUE: '{APP}|vx' expands APP too, so one vocabulary feeds every rule; the examples run on the expansion."""
+    text = DEFINED.replace("  CUE: '薇|vx'", "  APP: '陌陌|钉钉'\n  CUE: '{APP}|薇|vx'").replace(
+        "examples:\n", "examples:\n  - fields: {nickname: 小王, bio: 钉钉 abc_12345}\n    expect: [contact_smuggling]\n")
+    snap = build_snapshot(write(tmp_path, text))
+    assert snap.rules[0].rule.id == "id-after-cue"
+
+
 @pytest.mark.parametrize(("edit", "where", "message"), [
     (("(?:{CUE})", "(?:{CUES})"), "patterns.0", "{CUES} is not in the pack's define"),
     (("  CUE: ", "  cue: "), None, "upper case"),
+    (("  CUE: '薇|vx'", "  CUE: '薇|{CUE}'"), "patterns.0", "nest more than 8 deep"),
 ])
 def test_a_bad_define_is_refused_with_its_place(tmp_path: Path, edit: tuple[str, str], where: str | None,
                                                 message: str) -> None:

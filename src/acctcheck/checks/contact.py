@@ -14,6 +14,8 @@ from acctcheck.normalize.normalizer import FieldViews
 from acctcheck.packs.schema import PatternRule
 from acctcheck.packs.snapshot import ACROSS_FIELDS, HAN_CUES, CompiledRule, of_kind
 
+NEAR_WINDOW = 12  # characters before a hit that PatternRule.not_near reads: the longest cue-to-ID gap (NEAR) and a cue
+
 
 def run(ctx: CheckContext) -> list[RawFinding]:
     snapshot = ctx.snapshot
@@ -87,9 +89,16 @@ def _hits(compiled: CompiledRule[PatternRule], p_idx: int, text: str,
         stand_ins = sum(1 for c in text[s:e] if c in rule.digit_stand_ins) if rule.digit_stand_ins else 0
         if digits + stand_ins < rule.min_digits or digits > rule.max_digits:
             continue
+        if rule.min_letters and sum(1 for c in text[s:e] if "a" <= c <= "z") < rule.min_letters:
+            continue
+        if rule.min_id_chars and sum(1 for c in text[s:e] if c.isascii() and (c.isalnum() or c == "_")) \
+                < rule.min_id_chars:
+            continue
         if rule.digit_boundary and ((s > 0 and text[s - 1].isdigit()) or (e < len(text) and text[e].isdigit())):
             continue
         if rule.not_after and _after_any(text, s, rule.not_after):
+            continue
+        if rule.not_near and _near_any(text, s, rule.not_near):
             continue
         if rule.ordinary and (text[s:e] in rule.ordinary
                               or (digits and "".join(c for c in text[s:e] if "0" <= c <= "9") in rule.ordinary)):
@@ -115,6 +124,12 @@ def _after_any(text: str, s: int, words: list[str]) -> bool:
     """Whether text[:s], less trailing separators, ends with one of `words` (lower case, as the view is)."""
     head = text[:s].rstrip(" _-.:：·")
     return any(head.endswith(w) for w in words)
+
+
+def _near_any(text: str, s: int, words: list[str]) -> bool:
+    """Whether one of `words` stands in the twelve characters before text[s], on the same line."""
+    head = text[max(0, s - NEAR_WINDOW):s].rpartition("\n")[2]
+    return any(w in head for w in words)
 
 
 def _first_per_contact(found: list[tuple[int, int, RawFinding]]) -> list[RawFinding]:

@@ -113,6 +113,7 @@ class _Builder:
                 self._numerals_as_digits(key, entry)
             elif any("0" <= c <= "9" for c in key):
                 self._letters_for_digits(key, entry)
+                self._digits_as_numerals(key, entry)
                 if sound:
                     self._spelt_with_digits(key, entry)
             typed_only: TermEntry | None = None
@@ -185,6 +186,23 @@ class _Builder:
             spelt = dataclasses.replace(entry, flags=tuple(flags))
             self.skeleton[variant].append(spelt)
             self._letters_for_digits(variant, spelt)
+
+    def _digits_as_numerals(self, key: str, entry: TermEntry) -> None:
+        """The reverse of _numerals_as_digits: a name with a two-digit number (山东24小时, 第72集团军, 21世纪经济报道)
+        written in Chinese numerals as it is read (二十四, 七十二, 二十一). The skeleton folds 二 and 四 to digits
+        but keeps 十, so 二十四 is 2十4: that spelling is indexed, flagged as a number style. Longer numbers
+        (12345, 110) are read digit by digit, which the skeleton already folds."""
+        variant = _TWO_DIGITS.sub(_read_tens, key)
+        if variant != key:
+            flags = [entry.flags[i] if i < len(entry.flags) else 0 for i in range(len(key))]
+            out: list[int] = []
+            i = 0
+            for m in _TWO_DIGITS.finditer(key):
+                out.extend(flags[i:m.start()])
+                out.extend([Flag.NUMBER] * len(_read_tens(m)))
+                i = m.end()
+            out.extend(flags[i:])
+            self.skeleton[variant].append(dataclasses.replace(entry, flags=tuple(out)))
 
     def _spelt_with_digits(self, key: str, entry: TermEntry) -> None:
         """A name of Chinese characters and a number (交管12123, 市场监管12315, 第71集团军) typed with the characters
@@ -372,15 +390,28 @@ def _entries(lp: LoadedPack, inline: list[str] | None, ref: str | None, reorder:
     return out
 
 
+_TWO_DIGITS = re.compile(r"(?<![0-9])[1-9][0-9](?![0-9])")
+
+
+def _read_tens(m: re.Match[str]) -> str:
+    """A two-digit number as its Chinese numerals read on the skeleton (24 → 2十4, 20 → 2十, 14 → 十4, 10 → 十)."""
+    tens, units = m.group()
+    return ("" if tens == "1" else tens) + "十" + ("" if units == "0" else units)
+
+
 _DEFINED = re.compile(f"\\{{({DEFINE_NAME})\\}}")
 
 
-def _expand(pattern: str, define: dict[str, str]) -> str:
-    """A pattern with its {NAME}s replaced by the pack's `define` fragments."""
+def _expand(pattern: str, define: dict[str, str], depth: int = 0) -> str:
+    """A pattern with its {NAME}s replaced by the pack's `define` fragments. A fragment may name others (CUE is
+    the account cues and the phone cues), so one vocabulary feeds every rule; eight levels at most, which also
+    stops a fragment that names itself."""
     def fragment(m: re.Match[str]) -> str:
         if m.group(1) not in define:
             raise PatternError(f"{{{m.group(1)}}} is not in the pack's define")
-        return define[m.group(1)]
+        if depth >= 8:
+            raise PatternError(f"{{{m.group(1)}}}: define fragments nest more than 8 deep (one names itself?)")
+        return _expand(define[m.group(1)], define, depth + 1)
     return _DEFINED.sub(fragment, pattern)
 
 

@@ -208,9 +208,16 @@ class PatternRule(_TextRule):
     digit_stand_ins: str = Field(default="", max_length=64, description="letters of other scripts counted as digits "
                                  "for min_digits (з 3, б 6, ȣ 8): they stand for nothing else, so 7ЗZBSSg after a "
                                  "QQ cue has four digits, not one")
+    min_letters: int = Field(default=0, ge=0, le=64, description="Latin letters the hit must hold (an ID "
+                             "of letters and digits, not a number)")
+    min_id_chars: int = Field(default=0, ge=0, le=64, description="letters, digits and _ the hit must hold, "
+                              "whatever marks stand between them (an ID cut into pieces: e/n/j/4/5/a)")
     digit_boundary: bool = False
     not_after: list[str] = Field(default_factory=list, description="a hit straight after one of these words "
                                  "(separators between them ignored) is dropped: 手机用户1234567890 is a default name")
+    not_near: list[str] = Field(default_factory=list, max_length=256, description="a hit with one of these "
+                                "words in the twelve characters before it, on its line, is dropped: they make the cue "
+                                "before them a product (qq音乐 vlog2023, 微信读书 第3周), not an account")
     ordinary: list[str] = Field(default_factory=list, description="hits that are exactly one of these words (in "
                                 "lower case, as the contact view is) are dropped: asp.net is a framework, not a site")
     styled_share: float = Field(default=0, ge=0, le=1, description="the share of the hit's digits that must have "
