@@ -13,7 +13,7 @@ from acctcheck.match.entries import TermEntry
 from acctcheck.match.initials import INITIALS, InitialsRule
 from acctcheck.match.initials import find as find_initials
 from acctcheck.match.terms import bounded, collect, in_capitals, sound_swaps, spans_sentences, spelling
-from acctcheck.normalize.chars import CharFolder
+from acctcheck.normalize.chars import CharFolder, is_han
 from acctcheck.normalize.normalizer import FieldViews
 from acctcheck.normalize.pinyin import BREAK, LATIN, may_read_two_ways
 from acctcheck.packs.schema import ComposeRule, InstitutionNatureRule, ProfessionRule, TermsRule
@@ -141,6 +141,9 @@ def find_term_hits(snapshot: Snapshot, views: FieldViews, field: str, account_ty
                 least = max(policy.pinyin_min_syllables, getattr(rule, "pinyin_min_syllables", 0))
                 if not rule.pinyin or entry.syllables < least:
                     continue
+                if entry.syllables < getattr(rule, "pinyin_name_min_syllables", 0) and field == "nickname" and \
+                        tokens is not None and reads_as_name(tokens, skel.text, policy.pinyin_name_syllables):
+                    continue  # Wu Jing, not 武警
                 method = "pinyin"
             else:
                 if entry.typed_only or not rule.homophone or entry.syllables < policy.heard_min_syllables(rule):
@@ -168,6 +171,18 @@ def find_term_hits(snapshot: Snapshot, views: FieldViews, field: str, account_ty
         hits.append(TermHit(r, a, z, canonical, method, entry.syllables, skel.text[s:e], certainty, entry.name,
                             entry.head))
     return hits
+
+
+def reads_as_name(tokens: list[tuple[int, int, int]], text: str, most: int) -> bool:
+    """Whether a field's pinyin tokens are a personal name's: typed syllables only (digits and marks aside), at
+    most `most` of them, and no Chinese character (zhong央 is no name)."""
+    syllables = 0
+    for a, _, flags in tokens:
+        if flags & LATIN:
+            syllables += 1
+        elif is_han(text[a]):
+            return False
+    return 0 < syllables <= most
 
 
 def _typed_initials(chains: tuple[InitialsRule, ...], text: str, allowed: frozenset[int],

@@ -105,6 +105,13 @@ class _ListedRule(_TextRule):
     terms_file: str | None = None
     homophone: bool = False
     pinyin: bool = True
+    pinyin_min_syllables: int = Field(default=0, ge=0, le=12, description="typed pinyin of this rule's names counts "
+                                      "only from this many syllables (0: policy.pinyin_min_syllables): yangshi "
+                                      "is an ordinary word, yangshixinwen is 央视新闻")
+    pinyin_name_min_syllables: int = Field(default=0, ge=0, le=12, description="in a nickname that reads as "
+                                           "a personal name typed in pinyin (policy.pinyin_name_syllables), this "
+                                           "rule's names count only from this many syllables: wujing is 武警 and Wu "
+                                           "Jing, zhongyang 中央 and 钟阳; in renminwujing or zhong央 they count")
 
     @model_validator(mode="after")
     def _has_terms(self) -> _ListedRule:
@@ -120,9 +127,6 @@ class TermsRule(_ListedRule):
     initials: bool = Field(default=False, description="also match a name of policy.initials_min_syllables or more "
                            "Chinese syllables typed as its pinyin initials, as a whole Latin word (rmrb for 人民日报), "
                            "or half typed so (renminrb, rmribao, rm日报)")
-    pinyin_min_syllables: int = Field(default=0, ge=0, le=12, description="typed pinyin of this rule's names counts "
-                                      "only from this many syllables (0: policy.pinyin_min_syllables): yangshi "
-                                      "is an ordinary word, yangshixinwen is 央视新闻")
     homophone_min_syllables: int = Field(default=0, ge=0, le=12, description="names heard alike count only from "
                                          "this many syllables (0: policy.homophone_min_syllables): a list of organ "
                                          "types' short words (公安局, 派出所) is heard in ordinary phrases, its long "
@@ -638,6 +642,10 @@ class Policy(_Strict):
         default=4, ge=2, le=32, description="a homophone or typed-pinyin hit this long keeps a reject action"
     )
     pinyin_min_syllables: int = Field(default=2, ge=1, le=12)
+    pinyin_name_syllables: int = Field(default=3, ge=0, le=12, description="a nickname typed wholly in pinyin "
+                                       "(digits and marks aside) of at most this many syllables reads as a personal name "
+                                       "(Wang Jing, zhongyang, Dong Mingwei): rule option pinyin_name_min_syllables "
+                                       "applies in it")
     compose_homophone_min_syllables: int = Field(
         default=4, ge=2, le=32, description="a composed name (place × word) is matched by sound only from this "
         "many syllables: 兰陵王 ≈ 兰陵网 is a title, 杭州宫安 an evasion")
