@@ -92,6 +92,11 @@ class _Builder:
                 self.issues.append(PackIssue(where.file, where.rule, where.field,
                                              f"term {name!r} is empty after normalisation"))
                 continue
+            if key.isdigit() and not name.isdigit() and not any(is_han(c) for c in name):
+                self.issues.append(PackIssue(where.file, where.rule, where.field,
+                                             f"term {name!r} reads as the number {key} (its letters fold to digits "
+                                             f"in a number run): it would match every {key}"))
+                continue
             # fold flags are only needed when folding changed something (a traditional or numeral term)
             flags = tuple(self.n.skeleton(name).flags) if key != name else _zeros(len(key))
             # a one-character later part (网, 报, 局) heard by sound would match one syllable anywhere in the
