@@ -194,8 +194,9 @@ def test_a_pattern_uses_the_packs_defined_fragments(tmp_path: Path) -> None:
 
 def test_a_fragment_names_other_fragments(tmp_path: Path) -> None:
     """CUE: '{APP}|vx' expands APP too, so one vocabulary feeds every rule; the examples run on the expansion."""
+    example = "  - fields: {nickname: 小王, bio: 钉钉 abc_12345}\n    expect: [contact_smuggling]\n"
     text = DEFINED.replace("  CUE: '薇|vx'", "  APP: '陌陌|钉钉'\n  CUE: '{APP}|薇|vx'").replace(
-        "examples:\n", "examples:\n  - fields: {nickname: 小王, bio: 钉钉 abc_12345}\n    expect: [contact_smuggling]\n")
+        "examples:\n", "examples:\n" + example)
     snap = build_snapshot(write(tmp_path, text))
     assert snap.rules[0].rule.id == "id-after-cue"
 

@@ -400,7 +400,7 @@ _TWO_DIGITS = re.compile(r"(?<![0-9])[1-9][0-9](?![0-9])")
 
 def _read_tens(m: re.Match[str]) -> str:
     """A two-digit number as its Chinese numerals read on the skeleton (24 → 2十4, 20 → 2十, 14 → 十4, 10 → 十)."""
-    tens, units = m.group()
+    tens, units = m.group()[0], m.group()[1]
     return ("" if tens == "1" else tens) + "十" + ("" if units == "0" else units)
 
 

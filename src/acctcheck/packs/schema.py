@@ -643,9 +643,9 @@ class Policy(_Strict):
     )
     pinyin_min_syllables: int = Field(default=2, ge=1, le=12)
     pinyin_name_syllables: int = Field(default=3, ge=0, le=12, description="a nickname typed wholly in pinyin "
-                                       "(digits and marks aside) of at most this many syllables reads as a personal name "
-                                       "(Wang Jing, zhongyang, Dong Mingwei): rule option pinyin_name_min_syllables "
-                                       "applies in it")
+                                       "(digits and marks aside) of at most this many syllables reads as a "
+                                       "personal name (Wang Jing, zhongyang, Dong Mingwei): rule option "
+                                       "pinyin_name_min_syllables applies in it")
     compose_homophone_min_syllables: int = Field(
         default=4, ge=2, le=32, description="a composed name (place × word) is matched by sound only from this "
         "many syllables: 兰陵王 ≈ 兰陵网 is a title, 杭州宫安 an evasion")
