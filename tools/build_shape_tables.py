@@ -175,6 +175,8 @@ CURATED_SHAPES: list[str] = [
     "部郜", "息怠", "盟盥", "育盲", "布币", "边迈", "警瞥", "中屮", "闻间",
     # read off blind17 after its held-out score was taken (上海牛报, 国际原孑能机构)
     "午牛", "子孑孒",
+    # read off blind18 after its held-out score was taken (西安犮布)
+    "发犮",
 ]
 
 # pycorrector pairs that pass the stroke filter but do not look alike at a glance.
