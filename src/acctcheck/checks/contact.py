@@ -85,14 +85,14 @@ def _hits(compiled: CompiledRule[PatternRule], p_idx: int, text: str,
     rule = compiled.rule
     out: list[tuple[int, int, RawFinding]] = []
     for s, e in compiled.patterns[p_idx].spans(text):
-        digits = sum(1 for c in text[s:e] if "0" <= c <= "9")
-        stand_ins = sum(1 for c in text[s:e] if c in rule.digit_stand_ins) if rule.digit_stand_ins else 0
+        hit = text[s:e]
+        digits = sum(1 for c in hit if "0" <= c <= "9")
+        stand_ins = sum(1 for c in hit if c in rule.digit_stand_ins) if rule.digit_stand_ins else 0
         if digits + stand_ins < rule.min_digits or digits > rule.max_digits:
             continue
-        if rule.min_letters and sum(1 for c in text[s:e] if "a" <= c <= "z") < rule.min_letters:
+        if rule.min_letters and sum(1 for c in hit if "a" <= c <= "z") < rule.min_letters:
             continue
-        if rule.min_id_chars and sum(1 for c in text[s:e] if c.isascii() and (c.isalnum() or c == "_")) \
-                < rule.min_id_chars:
+        if rule.min_id_chars and sum(1 for c in hit if c.isascii() and (c.isalnum() or c == "_")) < rule.min_id_chars:
             continue
         if rule.digit_boundary and ((s > 0 and text[s - 1].isdigit()) or (e < len(text) and text[e].isdigit())):
             continue
@@ -100,8 +100,8 @@ def _hits(compiled: CompiledRule[PatternRule], p_idx: int, text: str,
             continue
         if rule.not_near and _near_any(text, s, rule.not_near):
             continue
-        if rule.ordinary and (text[s:e] in rule.ordinary
-                              or (digits and "".join(c for c in text[s:e] if "0" <= c <= "9") in rule.ordinary)):
+        if rule.ordinary and (hit in rule.ordinary
+                              or (digits and "".join(c for c in hit if "0" <= c <= "9") in rule.ordinary)):
             continue  # an ordinary word, or ordinary digits whatever stands between them (1、2、3…9)
         name, views, off = next(p for p in reversed(placed) if p[2] <= s)
         view = views.contact

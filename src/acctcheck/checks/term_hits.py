@@ -123,6 +123,7 @@ def find_term_hits(snapshot: Snapshot, views: FieldViews, field: str, account_ty
                 else:
                     near_entries.append((x, ps, pe))
             p_entries = exact
+        named: dict[int, bool] = {}  # id(tokens) -> the reading is a personal name's (reads_as_name), once a reading
         for entry, ps, pe, tokens in p_entries:
             if tokens is None:
                 s, e, typed = ps, pe, False
@@ -142,8 +143,12 @@ def find_term_hits(snapshot: Snapshot, views: FieldViews, field: str, account_ty
                 if not rule.pinyin or entry.syllables < least:
                     continue
                 if entry.syllables < getattr(rule, "pinyin_name_min_syllables", 0) and field == "nickname" and \
-                        tokens is not None and reads_as_name(tokens, skel.text, policy.pinyin_name_syllables):
-                    continue  # Wu Jing, not 武警
+                        tokens is not None:
+                    name = named.get(id(tokens))
+                    if name is None:
+                        name = named[id(tokens)] = reads_as_name(tokens, skel.text, policy.pinyin_name_syllables)
+                    if name:
+                        continue  # Wu Jing, not 武警
                 method = "pinyin"
             else:
                 if entry.typed_only or not rule.homophone or entry.syllables < policy.heard_min_syllables(rule):

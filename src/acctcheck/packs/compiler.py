@@ -197,17 +197,18 @@ class _Builder:
         written in Chinese numerals as it is read (二十四, 七十二, 二十一). The skeleton folds 二 and 四 to digits
         but keeps 十, so 二十四 is 2十4: that spelling is indexed, flagged as a number style. Longer numbers
         (12345, 110) are read digit by digit, which the skeleton already folds."""
-        variant = _TWO_DIGITS.sub(_read_tens, key)
-        if variant != key:
-            flags = [entry.flags[i] if i < len(entry.flags) else 0 for i in range(len(key))]
-            out: list[int] = []
-            i = 0
-            for m in _TWO_DIGITS.finditer(key):
-                out.extend(flags[i:m.start()])
-                out.extend([Flag.NUMBER] * len(_read_tens(m)))
-                i = m.end()
-            out.extend(flags[i:])
-            self.skeleton[variant].append(dataclasses.replace(entry, flags=tuple(out)))
+        chars: list[str] = []
+        flags: list[int] = []
+        i = 0
+        for m in _TWO_DIGITS.finditer(key):
+            read = _read_tens(m)
+            chars.append(key[i:m.start()] + read)
+            flags.extend(entry.flags[i:m.start()])
+            flags.extend([Flag.NUMBER] * len(read))
+            i = m.end()
+        if chars:
+            self.skeleton["".join(chars) + key[i:]].append(
+                dataclasses.replace(entry, flags=(*flags, *entry.flags[i:])))
 
     def _spelt_with_digits(self, key: str, entry: TermEntry) -> None:
         """A name of Chinese characters and a number (交管12123, 市场监管12315, 第71集团军) typed with the characters
