@@ -6,9 +6,11 @@ digit run."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from acctcheck.checks.base import CheckContext, RawFinding
 from acctcheck.contract import Method
+from acctcheck.match.patterns import CompiledPattern
 from acctcheck.normalize.chars import Flag
 from acctcheck.normalize.normalizer import FieldViews
 from acctcheck.packs.schema import PatternRule
@@ -84,7 +86,11 @@ def _hits(compiled: CompiledRule[PatternRule], p_idx: int, text: str,
     `text`) joined; a hit is reported in the field where it starts, cut at that field's end."""
     rule = compiled.rule
     out: list[tuple[int, int, RawFinding]] = []
-    for s, e in compiled.patterns[p_idx].spans(text):
+    spans = compiled.patterns[p_idx].spans(text)
+    if compiled.on_line is not None:
+        spans = _on_cue_lines(compiled.on_line, text, [
+            (s, e) for s, e in spans if not any(w in text[s:e + 4] for w in rule.not_near)])
+    for s, e in spans:
         hit = text[s:e]
         digits = sum(1 for c in hit if "0" <= c <= "9")
         stand_ins = sum(1 for c in hit if c in rule.digit_stand_ins) if rule.digit_stand_ins else 0
@@ -118,6 +124,23 @@ def _hits(compiled: CompiledRule[PatternRule], p_idx: int, text: str,
         method: Method = "bidi" if styles & Flag.BIDI else "number_style" if styles & Flag.NUMBER else "pattern"
         out.append((a, z, RawFinding(compiled, name, (a, z), views.value[a:z], view.text[s:e], method)))
     return out
+
+
+def _on_cue_lines(on_line: CompiledPattern, text: str, cues: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+    """The spans `on_line` finds on each line of `text` that holds one of the `cues` (hit_on_line), less those
+    that overlap a cue: the cue found the line, the ID is elsewhere on it. (A cue followed by a not_near word is
+    a product, qq飞车, and finds no line: the caller drops it.)"""
+    seen: set[int] = set()
+    for cs, _ in cues:
+        start = text.rfind("\n", 0, cs) + 1
+        if start in seen:
+            continue
+        seen.add(start)
+        end = text.find("\n", cs)
+        end = len(text) if end < 0 else end
+        for s, e in on_line.spans(text[start:end]):
+            if not any(s + start < ce and cs2 < e + start for cs2, ce in cues):
+                yield s + start, e + start
 
 
 def _after_any(text: str, s: int, words: list[str]) -> bool:

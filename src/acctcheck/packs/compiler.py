@@ -627,7 +627,13 @@ def compile_set(loaded: LoadedSet, normalizer: Normalizer, previous: Snapshot | 
                         compiled.append(compile_pattern(_expand(src, pack.define)))
                     except PatternError as exc:
                         b.issues.append(PackIssue(lp.file, f"rule {rule.id}", f"patterns.{i}", str(exc)))
-                rules.append(CompiledRule(r_idx, pack.name, rule, 0, tuple(compiled)))
+                on_line = None
+                if rule.hit_on_line:
+                    try:
+                        on_line = compile_pattern(_expand(rule.hit_on_line, pack.define))
+                    except PatternError as exc:
+                        b.issues.append(PackIssue(lp.file, f"rule {rule.id}", "hit_on_line", str(exc)))
+                rules.append(CompiledRule(r_idx, pack.name, rule, 0, tuple(compiled), on_line))
                 pattern_rules.append(r_idx)
             elif isinstance(rule, InstitutionNameRule):  # word lists folded once, read by checks/institution.py
                 words: dict[str, dict[str, str]] = defaultdict(dict)  # role -> folded name -> folded canonical

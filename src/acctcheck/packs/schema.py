@@ -232,6 +232,11 @@ class PatternRule(_TextRule):
                                 "nickname, bio, signature, certification, one line each (\\n between them), not on "
                                 "each field alone: a number or an ID split between the name and the bio. The hit is "
                                 "reported in the field where it starts")
+    hit_on_line: str = Field(default="", max_length=4096, description="an RE2 pattern (the pack's define "
+                             "fragments allowed). When set, `patterns` find a cue and the hits are what this "
+                             "pattern finds anywhere on the cue's line, before or after it, whatever stands between "
+                             "(嘉我 lichen88819 拿货, mltian7505 是我的微信号): a cue and an ID apart. It runs only on "
+                             "a line where a cue was found, so a window of any width costs nothing elsewhere")
     han_cues: list[str] = Field(default_factory=list, max_length=16, description="words that let this detector "
                                 "read a field holding no digit and no Latin letter (公众号：小林读书笔记); other "
                                 "detectors skip such fields, as a hit needs one. The field is read when its text "
