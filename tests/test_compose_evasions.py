@@ -207,6 +207,27 @@ def test_component_swaps_stay_out_of_short_names_and_the_class_view() -> None:
     assert shapes.classes.get(ord("浣"), "浣") != shapes.classes.get(ord("院"), "院")
 
 
+@pytest.mark.parametrize(("typed", "listed"), [
+    ("最高人民佥察院", "最高人民检察院"),  # 佥 for 检: the radical 木 dropped
+    ("国务完新闻办公室", "国务院新闻办公室"),  # 完 for 院
+    ("中国作家办会", "中国作家协会"),  # 办 for 协
+])
+def test_a_dropped_radical_in_a_long_name_is_a_look_alike(snapshot, typed: str, listed: str) -> None:
+    """Radical pairs (tools/build_shape_tables.py radical_pairs): a character and its larger part alone."""
+    v = validate(snapshot, ValidateRequest.model_validate({"fields": {"nickname": typed}}))
+    assert any(f.method == "lookalike" and f.matched == listed for f in v.findings), v.findings
+
+
+def test_radical_drops_stay_out_of_short_names_and_the_class_view() -> None:
+    """A character and its part alone (信/言, 全/王) are each common: in a short word or the class view they would
+    chain families and read ordinary words as names."""
+    from acctcheck.normalize.normalizer import default_normalizer
+
+    shapes = default_normalizer().shapes
+    assert shapes.alike("佥", "检") and not shapes.alike("佥", "检", wide=False)
+    assert shapes.classes.get(ord("王"), "王") != shapes.classes.get(ord("全"), "全")
+
+
 @pytest.mark.parametrize("name", ["带娃日报小周", "空袭惊报", "惊报"])
 def test_a_swapped_radical_in_a_three_character_name_is_ordinary(snapshot, name: str) -> None:
     assert validate(snapshot, ValidateRequest.model_validate({"fields": {"nickname": name}})).decision == "pass"

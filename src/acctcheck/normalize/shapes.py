@@ -31,7 +31,8 @@ class ShapeTables:
     # str.translate table: every character of a group of look-alikes (the pairs joined) to the group's first
     # character, so a name and any spelling of it with look-alike swaps read the same (match/fuzzy.py alike)
     classes: dict[int, str] = field(default_factory=dict)
-    # `similar` less the component swaps (one right-hand body, another radical: 院/浣, 组/阻). Those are checked
+    # `similar` less the component swaps (one right-hand body, another radical: 院/浣, 组/阻) and the radical drops
+    # (协/办, 警/敬: a character and its larger part alone). Those are checked
     # when a text is matched against a name with an intact half; spellings written into the index for short
     # keys and parts (variants) use only these closer pairs, since a swapped radical on a two-character word
     # (惊报 for 琼报) is as often an ordinary word.
@@ -48,7 +49,7 @@ class ShapeTables:
             a = cols[0]
             for b in cols[1]:
                 if b != a and not b.isspace():
-                    for table in (sim, near) if cols[2:3] != ["component"] else (sim,):
+                    for table in (sim, near) if cols[2:3] not in (["component"], ["radical"]) else (sim,):
                         table.setdefault(a, set()).add(b)
                         table.setdefault(b, set()).add(a)
         splits = {cols[0]: cols[1] for cols in _lines("split_forms.tsv")
