@@ -184,6 +184,8 @@ CURATED_SHAPES: list[str] = [
     "午牛", "子孑孒",
     # read off blind18 after its held-out score was taken (西安犮布)
     "发犮",
+    # read off blind19 after its held-out score was taken (平安汀苏, 新民睌报, 上海发希: 布 inside 希)
+    "江汀", "晚睌", "布希",
 ]
 
 # pycorrector pairs that pass the stroke filter but do not look alike at a glance.
