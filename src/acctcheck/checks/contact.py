@@ -14,7 +14,7 @@ from acctcheck.match.patterns import CompiledPattern
 from acctcheck.normalize.chars import Flag
 from acctcheck.normalize.normalizer import FieldViews
 from acctcheck.packs.schema import PatternRule
-from acctcheck.packs.snapshot import ACROSS_FIELDS, ACROSS_JOIN, HAN_CUES, CompiledRule, of_kind
+from acctcheck.packs.snapshot import ACROSS_FIELDS, HAN_CUES, CompiledRule, of_kind
 
 NEAR_WINDOW = 12  # characters before a hit that PatternRule.not_near reads: the longest cue-to-ID gap (NEAR) and a cue
 
@@ -40,17 +40,8 @@ def run(ctx: CheckContext) -> list[RawFinding]:
     across: frozenset[int] = snapshot.families.get(ACROSS_FIELDS, frozenset())
     # One RE2 set pass over the fields joined one per line says which detectors can match anywhere (a hit
     # across a line break only costs a search that finds nothing in each field). When a detector reads across
-    # fields and there are two, the other fields join too where the across rules' join_on matches them: a cue may
-    # stand in one with no digit or letter (威信见签名), while a bio of ordinary words would only make the set
-    # scan it for nothing (most of the contact check's cost on a request with a long Chinese bio).
-    joined_fields = lines
-    if across and len(ctx.fields) > 1:
-        join: CompiledPattern | None = snapshot.families.get(ACROSS_JOIN)
-        read = {id(views) for _, views in lines}
-        joined = [(name, views) for name, views in ctx.fields
-                  if id(views) in read or join is None or join.regex.search(views.contact_text) is not None]
-        if len(joined) > 1:
-            joined_fields = joined
+    # fields and there are two, every field joins: a cue may stand in one with neither (威信见签名).
+    joined_fields = ctx.fields if across and len(ctx.fields) > 1 else lines
     # a field with no digit builds no contact view, unless a han cue let it in: then its view may read digits heard
     # in characters
     texts = [views.contact.text if id(views) in cued else views.contact_text for _, views in joined_fields]

@@ -40,7 +40,6 @@ from acctcheck.packs.schema import (
 )
 from acctcheck.packs.snapshot import (
     ACROSS_FIELDS,
-    ACROSS_JOIN,
     HAN_CUES,
     CharacterSearch,
     CompiledRule,
@@ -634,13 +633,7 @@ def compile_set(loaded: LoadedSet, normalizer: Normalizer, previous: Snapshot | 
                         on_line = compile_pattern(_expand(rule.hit_on_line, pack.define))
                     except PatternError as exc:
                         b.issues.append(PackIssue(lp.file, f"rule {rule.id}", "hit_on_line", str(exc)))
-                join_on = _expand(rule.join_on, pack.define) if rule.join_on else ""
-                if join_on:
-                    try:
-                        compile_pattern(join_on)
-                    except PatternError as exc:
-                        b.issues.append(PackIssue(lp.file, f"rule {rule.id}", "join_on", str(exc)))
-                rules.append(CompiledRule(r_idx, pack.name, rule, 0, tuple(compiled), on_line, join_on))
+                rules.append(CompiledRule(r_idx, pack.name, rule, 0, tuple(compiled), on_line))
                 pattern_rules.append(r_idx)
             elif isinstance(rule, InstitutionNameRule):  # word lists folded once, read by checks/institution.py
                 words: dict[str, dict[str, str]] = defaultdict(dict)  # role -> folded name -> folded canonical
@@ -676,9 +669,6 @@ def compile_set(loaded: LoadedSet, normalizer: Normalizer, previous: Snapshot | 
     across = frozenset(r for r, pr in pattern_kinds if isinstance(pr, PatternRule) and pr.across_fields)
     if across:  # detectors run over the joined fields (checks/contact.py)
         families[ACROSS_FIELDS] = across
-        joins = [rules[r].join_on for r in sorted(across)]
-        if all(joins):  # a field with no digit or letter joins only where one matches
-            families[ACROSS_JOIN] = compile_pattern("|".join(f"(?:{j})" for j in joins))
     han_cues = tuple(sorted({w for _, pr in pattern_kinds if isinstance(pr, PatternRule) for w in pr.han_cues if w}))
     if han_cues:  # one regex search a field (checks/contact.py): `in` tests cost ~250 instructions a word and field
         families[HAN_CUES] = re.compile("|".join(map(re.escape, sorted(han_cues, key=len, reverse=True))))

@@ -232,11 +232,6 @@ class PatternRule(_TextRule):
                                 "nickname, bio, signature, certification, one line each (\\n between them), not on "
                                 "each field alone: a number or an ID split between the name and the bio. The hit is "
                                 "reported in the field where it starts")
-    join_on: str = Field(default="", max_length=4096, description="with across_fields: an RE2 pattern (define "
-                         "fragments allowed) that a field holding no digit and no Latin letter must match to join "
-                         "the fields read across (威信见签名 joins; a bio of ordinary words is not scanned a second "
-                         "time). The fields join when any across rule's join_on matches; if an across rule has "
-                         "none, every field joins")
     hit_on_line: str = Field(default="", max_length=4096, description="an RE2 pattern (the pack's define "
                              "fragments allowed). When set, `patterns` find a cue and the hits are what this "
                              "pattern finds anywhere on the cue's line, before or after it, whatever stands between "

@@ -29,7 +29,6 @@ class CompiledRule(Generic[R_co]):
     parts: int  # 0 for a plain term rule, the number of parts for a compose rule
     patterns: tuple[CompiledPattern, ...] = ()
     on_line: CompiledPattern | None = None  # a pattern rule's hit_on_line
-    join_on: str = ""  # a pattern rule's join_on, its define fragments expanded
 
     @property
     def shadow(self) -> bool:
@@ -37,7 +36,6 @@ class CompiledRule(Generic[R_co]):
 
 
 ACROSS_FIELDS = "contact_across"  # Snapshot.families: the pattern rules run over the joined fields
-ACROSS_JOIN = "contact_across_join"  # Snapshot.families: one RE2 pattern of the across rules' join_on (or none)
 HAN_CUES = "contact_han_cues"  # Snapshot.families: one regex of the packs' han_cues, the words that open a field
 # without digits or letters to the patterns (and let its contact view read digits heard in characters)
 
