@@ -87,6 +87,16 @@ def test_a_cue_near_an_id_is_read(snapshot: Snapshot, fields: dict[str, str]) ->
     {"nickname": "lines_356"},
     {"nickname": "sun_920"},
     {"nickname": "WeiXinChang"},
+    # a word and a code beside a cue word (cue-on-line, plus-id)
+    {"nickname": "小鱼", "bio": "C++ 选手 leetcode300 题"},
+    {"nickname": "小鱼", "bio": "qq飞车 s12赛季 车神 手机用的mate60"},
+    {"nickname": "小鱼", "bio": "钉钉群里通知 周三 3-5节 课程cs101"},
+    {"nickname": "小鱼", "bio": "口口相传 老字号 since1988"},
+    {"nickname": "小鱼", "bio": "q 版头像 by artist_77"},
+    {"nickname": "小鱼", "bio": "V 社玩家 dota2 1200小时"},
+    {"nickname": "小鱼", "bio": "我的相机 sony a7m4 + sigma35"},
+    {"nickname": "小鱼", "bio": "电脑配置 i7-13700k + rtx4090"},
+    {"nickname": "小鱼", "bio": "这是我家猫 mimi2019"},
 ])
 def test_words_products_and_names_near_a_cue_pass(snapshot: Snapshot, fields: dict[str, str]) -> None:
     assert decide(snapshot, **fields)[0] == "pass"
