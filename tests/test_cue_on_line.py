@@ -80,3 +80,53 @@ def test_a_hit_on_line_pattern_re2_cannot_compile_is_refused(tmp_path: Path) -> 
 def test_a_cue_and_an_id_apart_on_one_line_are_read(snapshot: Snapshot, fields: dict[str, str]) -> None:
     decision, findings = decide(snapshot, **fields)
     assert decision != "pass", findings
+
+
+_HEARD_PACK = """schema_version: 1
+name: mini
+version: '1'
+description: d
+rules:
+  - id: heard
+    kind: pattern
+    category: contact_smuggling
+    article: 第八条第（六）项
+    action: review
+    message: '{text}'
+    patterns: ['[{heard:%s}]信[:：](?P<hit>[a-z]+[0-9]+)']
+"""
+
+
+def _heard(tmp_path: Path, syllable: str) -> Snapshot:
+    (tmp_path / "policy.yaml").write_text(MINI_POLICY, encoding="utf-8")
+    (tmp_path / "mini.yaml").write_text(_HEARD_PACK % syllable, encoding="utf-8")
+    return build_snapshot(tmp_path)
+
+
+def test_heard_stands_for_every_character_of_a_reading(tmp_path: Path) -> None:
+    """{heard:wei} in a pattern is the characters whose most common reading is wei (the pinyin table's)."""
+    snap = _heard(tmp_path, "wei")
+    for cue in ("微", "苇", "潍", "帷", "韦"):
+        assert decide(snap, nickname="小鱼", bio=f"{cue}信：ab12") == ("review", ["heard:review:ab12"]), cue
+    assert decide(snap, nickname="小鱼", bio="新信：ab12")[0] == "pass"
+
+
+def test_a_reading_no_character_has_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(PackSetError) as err:
+        _heard(tmp_path, "qqq")
+    assert any("no character reads 'qqq'" in i.message for i in err.value.issues), err.value.issues
+
+
+@pytest.mark.parametrize("fields", [
+    {"nickname": "小鱼", "bio": "苇信：mumu_3321"},
+    {"nickname": "小鱼", "bio": "加潍：mumu_3321"},
+    {"nickname": "小鱼", "bio": "寇扣 29384755"},
+])
+def test_a_cue_heard_through_any_character_is_read(snapshot: Snapshot, fields: dict[str, str]) -> None:
+    assert decide(snapshot, **fields)[0] != "pass"
+
+
+@pytest.mark.parametrize("nickname", ["张佳伟 zjw2000", "李家伟lijiawei24", "王嘉维 wjw1990", "小企鹅xiaoqie44"])
+def test_names_that_sound_like_a_cue_pass(snapshot: Snapshot, nickname: str) -> None:
+    """佳伟 and 家伟 are given names, not 加威 (only 加 itself opens the 加 + wei cue)."""
+    assert decide(snapshot, nickname=nickname) == ("pass", [])

@@ -80,6 +80,14 @@ class PinyinTable:
         return cls(code, frozenset(typed), _CodeTable.of_ordinals(primary), codes, syllables, _crossable(code),
                    _near_table(code))
 
+    def heard(self, syllable: str) -> str:
+        """The GB 2312 characters whose most common reading is `syllable`, in code point order: every spelling a
+        pack's pattern means by {heard:wei} (薇, 威, 围, 伟 … for the wei of 微信), so a cue heard through a
+        character no list holds is still read. Empty for a syllable no such character reads."""
+        code = self.syllable_code.get(syllable)
+        return "".join(sorted(ch for ch, cs in self._codes.items() if code is not None and cs[0] == code
+                              and _gb2312(ch)))
+
     def term_keys(self, skeleton: str, cap: int = 8) -> list[str]:
         """Encoded syllable strings for a term skeleton, one per heteronym combination (capped).
         Empty when a character has no reading (digits, Latin): such terms are not matched by sound."""
@@ -212,6 +220,14 @@ _LATIN_RUN = re.compile(r"[a-z]+(?:\x01+[a-z]+)*")  # letters, across gaps (FILL
 # where equal splits can differ (PinyinTable._segment `late`): an n or r between vowels (he nan / hen an) or ng
 # before one (pin gan / ping an); letters without such a place read one way only
 _TWO_WAYS = re.compile("[aeiouv]\x01*[nr]\x01*[aeiouv]|n\x01*g\x01*[aeiouv]")  # across the user's gaps (FILL)
+
+
+def _gb2312(ch: str) -> bool:
+    try:
+        ch.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def may_read_two_ways(letters: str) -> bool:

@@ -8,7 +8,7 @@ import itertools
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -406,19 +406,27 @@ def _read_tens(m: re.Match[str]) -> str:
 
 
 _DEFINED = re.compile(f"\\{{({DEFINE_NAME})\\}}")
+_HEARD = re.compile(r"\{heard:([a-z]{1,6})\}")
 
 
-def _expand(pattern: str, define: dict[str, str], depth: int = 0) -> str:
+def _expand(pattern: str, define: dict[str, str], heard: Callable[[str], str], depth: int = 0) -> str:
     """A pattern with its {NAME}s replaced by the pack's `define` fragments. A fragment may name others (CUE is
     the account cues and the phone cues), so one vocabulary feeds every rule; eight levels at most, which also
-    stops a fragment that names itself."""
+    stops a fragment that names itself. {heard:wei} stands for the characters read wei (`heard`, the pinyin
+    table's: 微 薇 威 围 伟 …), written inside a character class: a homophone cue no list holds is still read."""
     def fragment(m: re.Match[str]) -> str:
         if m.group(1) not in define:
             raise PatternError(f"{{{m.group(1)}}} is not in the pack's define")
         if depth >= 8:
             raise PatternError(f"{{{m.group(1)}}}: define fragments nest more than 8 deep (one names itself?)")
-        return _expand(define[m.group(1)], define, depth + 1)
-    return _DEFINED.sub(fragment, pattern)
+        return _expand(define[m.group(1)], define, heard, depth + 1)
+
+    def sound(m: re.Match[str]) -> str:
+        chars = heard(m.group(1))
+        if not chars:
+            raise PatternError(f"{{heard:{m.group(1)}}}: no character reads {m.group(1)!r}")
+        return chars
+    return _HEARD.sub(sound, _DEFINED.sub(fragment, pattern))
 
 
 def _profession_consistency(domains: dict[str, str], regulated: dict[str, bool], rule: ProfessionRule,
@@ -624,13 +632,13 @@ def compile_set(loaded: LoadedSet, normalizer: Normalizer, previous: Snapshot | 
                 compiled = []
                 for i, src in enumerate(rule.patterns):
                     try:
-                        compiled.append(compile_pattern(_expand(src, pack.define)))
+                        compiled.append(compile_pattern(_expand(src, pack.define, b.n.pinyin.heard)))
                     except PatternError as exc:
                         b.issues.append(PackIssue(lp.file, f"rule {rule.id}", f"patterns.{i}", str(exc)))
                 on_line = None
                 if rule.hit_on_line:
                     try:
-                        on_line = compile_pattern(_expand(rule.hit_on_line, pack.define))
+                        on_line = compile_pattern(_expand(rule.hit_on_line, pack.define, b.n.pinyin.heard))
                     except PatternError as exc:
                         b.issues.append(PackIssue(lp.file, f"rule {rule.id}", "hit_on_line", str(exc)))
                 rules.append(CompiledRule(r_idx, pack.name, rule, 0, tuple(compiled), on_line))
