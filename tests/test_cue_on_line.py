@@ -37,10 +37,14 @@ def decide(snapshot: Snapshot, **fields: str) -> tuple[str, list[str]]:
     return v.decision, sorted(f"{f.rule_id}:{f.action}:{f.text}" for f in v.findings)
 
 
-def _mini(tmp_path: Path, on_line: str) -> Snapshot:
+def _build(tmp_path: Path, pack: str) -> Snapshot:
     (tmp_path / "policy.yaml").write_text(MINI_POLICY, encoding="utf-8")
-    (tmp_path / "mini.yaml").write_text(_PACK % on_line, encoding="utf-8")
+    (tmp_path / "mini.yaml").write_text(pack, encoding="utf-8")
     return build_snapshot(tmp_path)
+
+
+def _mini(tmp_path: Path, on_line: str) -> Snapshot:
+    return _build(tmp_path, _PACK % on_line)
 
 
 def test_the_hit_is_found_anywhere_on_the_cues_line(tmp_path: Path) -> None:
@@ -98,9 +102,7 @@ rules:
 
 
 def _heard(tmp_path: Path, syllable: str) -> Snapshot:
-    (tmp_path / "policy.yaml").write_text(MINI_POLICY, encoding="utf-8")
-    (tmp_path / "mini.yaml").write_text(_HEARD_PACK % syllable, encoding="utf-8")
-    return build_snapshot(tmp_path)
+    return _build(tmp_path, _HEARD_PACK % syllable)
 
 
 def test_heard_stands_for_every_character_of_a_reading(tmp_path: Path) -> None:
