@@ -256,3 +256,12 @@ def digit_runs(text: str, *, radio: bool, least: int) -> tuple[str, list[tuple[i
                        for i, (x, y) in enumerate(zip(run, folded, strict=True)) if x != y)
         out = out[:a] + folded + out[b:]
     return out, changed
+
+
+def gb2312_lead(ch: str) -> int:
+    """The first byte of `ch` in GB 2312, 0 where GB 2312 lacks it. Its Han characters lead with 0xB0–0xD7 (the
+    first level: the 3,755 common characters of everyday text) or 0xD8–0xF7 (the second level)."""
+    try:
+        return ch.encode("gb2312")[0]
+    except UnicodeEncodeError:
+        return 0

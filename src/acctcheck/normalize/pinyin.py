@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from acctcheck.normalize.chars import gb2312_lead
 from acctcheck.normalize.skeleton import FILL
 from acctcheck.normalize.view import View
 
@@ -70,6 +71,7 @@ class PinyinTable:
     # Latin run -> its segmentation: names and words recur across accounts (momo, sunny, li), and the
     # dynamic programme costs a few µs per run. Bounded like the character fold caches.
     _segments: dict[str, list[tuple[int, int]] | None] = field(default_factory=dict, compare=False, repr=False)
+    _heard: dict[str, str] = field(default_factory=dict, compare=False, repr=False)  # heard(), built on first use
 
     @classmethod
     def build(cls) -> PinyinTable:
@@ -84,9 +86,13 @@ class PinyinTable:
         """The GB 2312 characters whose most common reading is `syllable`, in code point order: every spelling a
         pack's pattern means by {heard:wei} (薇, 威, 围, 伟 … for the wei of 微信), so a cue heard through a
         character no list holds is still read. Empty for a syllable no such character reads."""
-        code = self.syllable_code.get(syllable)
-        return "".join(sorted(ch for ch, cs in self._codes.items() if code is not None and cs[0] == code
-                              and _gb2312(ch)))
+        if not self._heard:  # every syllable's characters at once: a pack names a few dozen times
+            by_code: dict[str, list[str]] = {}
+            for ch, cs in self._codes.items():
+                if gb2312_lead(ch) >= 0xB0:
+                    by_code.setdefault(cs[0], []).append(ch)
+            self._heard.update((self._syllables[c], "".join(sorted(chars))) for c, chars in by_code.items())
+        return self._heard.get(syllable, "")
 
     def term_keys(self, skeleton: str, cap: int = 8) -> list[str]:
         """Encoded syllable strings for a term skeleton, one per heteronym combination (capped).
@@ -220,14 +226,6 @@ _LATIN_RUN = re.compile(r"[a-z]+(?:\x01+[a-z]+)*")  # letters, across gaps (FILL
 # where equal splits can differ (PinyinTable._segment `late`): an n or r between vowels (he nan / hen an) or ng
 # before one (pin gan / ping an); letters without such a place read one way only
 _TWO_WAYS = re.compile("[aeiouv]\x01*[nr]\x01*[aeiouv]|n\x01*g\x01*[aeiouv]")  # across the user's gaps (FILL)
-
-
-def _gb2312(ch: str) -> bool:
-    try:
-        ch.encode("gb2312")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def may_read_two_ways(letters: str) -> bool:

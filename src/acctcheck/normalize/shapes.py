@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from importlib import resources
 
+from acctcheck.normalize.chars import gb2312_lead
+
 
 def _lines(name: str) -> list[list[str]]:
     path = resources.files("acctcheck.normalize").joinpath(f"data/{name}")
@@ -118,9 +120,5 @@ def _classes(similar: dict[str, set[str]]) -> dict[int, str]:
 
 
 def _common(ch: str) -> bool:
-    """In GB 2312's first level (lead bytes 0xB0–0xD7): the common characters of everyday text."""
-    try:
-        lead = ch.encode("gb2312")[0]
-    except UnicodeEncodeError:
-        return False
-    return 0xB0 <= lead <= 0xD7
+    """In GB 2312's first level: the common characters of everyday text."""
+    return 0xB0 <= gb2312_lead(ch) <= 0xD7
