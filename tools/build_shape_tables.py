@@ -443,6 +443,25 @@ def radical_pairs(decomp: dict[str, tuple[str, list[str]]], strokes: dict[str, s
     return out
 
 
+def part_pairs(decomp: dict[str, tuple[str, list[str]]], close: set[frozenset[str]]) -> set[frozenset[str]]:
+    """Characters of one layout that keep one part and swap the other for its look-alike (沮/泪 by 且/目, 仲/伸 by
+    中/申, 阵/陈 by 车/东, 押/抽 by 甲/由): the look-alike of a look-alike part, which the component rule (same body,
+    another radical) and the stroke filter (the two differ in a whole part) do not reach. `close` holds the pairs
+    trusted at a glance (curated and pycorrector's), so a swap never chains through another swap; both characters
+    are in GB 2312's first level."""
+    by_part: dict[tuple[str, int, str], list[tuple[str, str]]] = defaultdict(list)
+    for ch, (lay, parts) in decomp.items():
+        if len(ch) == 1 and len(parts) == 2 and common_level(ch) and is_han(ch):
+            for kept in (0, 1):
+                by_part[(lay, kept, parts[kept])].append((ch, parts[1 - kept]))
+    out: set[frozenset[str]] = set()
+    for chars in by_part.values():
+        for (a, other_a), (b, other_b) in itertools.combinations(chars, 2):
+            if frozenset((other_a, other_b)) in close:
+                out.add(frozenset((a, b)))
+    return out
+
+
 def common_level(ch: str) -> bool:
     """In GB 2312's first level (lead bytes 0xB0–0xD7), the 3,755 common characters."""
     try:
@@ -493,6 +512,16 @@ def build(wheels: dict[str, Path]) -> tuple[list[tuple[str, str, str]], list[tup
         for ch in key:
             check_char(ch, "component")
         pairs.setdefault(key, "component")
+    close = {key for key, tag in pairs.items() if tag in ("curated", "pycorrector")}
+    part_new = 0
+    for key in sorted(part_pairs(parse_decomp(read_member(wheels, "decomp")), close),
+                      key=lambda k: "".join(sorted(k))):
+        if key in PYC_REJECT or key in pairs:
+            continue
+        for ch in key:
+            check_char(ch, "component")
+        pairs[key] = "component"
+        part_new += 1
     for key in sorted(radical_pairs(parse_decomp(read_member(wheels, "decomp")), strokes),
                       key=lambda k: "".join(sorted(k))):
         if key in PYC_REJECT:
@@ -538,6 +567,7 @@ def build(wheels: dict[str, Path]) -> tuple[list[tuple[str, str, str]], list[tup
         "pairs_total": len(pairs),
         "pyc_pairs_seen": len(seen),
         "component_candidates": len(components),
+        "part_pairs": part_new,
         "dropped": dict(dropped),
         "unidata": unicodedata.unidata_version,
     }
@@ -623,13 +653,15 @@ A pair tagged `component` is two characters that keep their larger part and swap
 characters with the same right-hand body and different left radicals (院/浣, 组/阻, 法/怯), and top-bottom
 characters with the same top or bottom (暑/署, 姜/羔). That is the swap an evader makes to keep a name readable,
 and one the stroke filter above drops as a whole-radical change. Of {info['component_candidates']} candidate
-pairs, {pc.get('component', 0)} are new (the rest were already curated or from pycorrector). Rules: both
+pairs, {pc.get('component', 0) - info['part_pairs']} are new (the rest were already curated or from pycorrector). Rules: both
 characters in GB 2312, one in its first level, two components in cjk-decomp. Left-right (layout `a`): the shared
 body is not a radical ({''.join(sorted(RIGHT_RADICALS))}) and holds at least {int(COMPONENT_SHARE * 100)}% of each
 character's strokes; stroke counts differ by at most {COMPONENT_COUNT_DIFF}. Top-bottom (layout `d`): the shared
 part holds at least {int(STACKED_SHARE * 100)}% of each character's strokes, both have {STACKED_MIN_STROKES} strokes
 or more, counts differ by at most {STACKED_COUNT_DIFF}. Strokes from stroke.txt, with the radical forms it lacks
-counted by hand. The matcher uses these pairs only inside names of four characters or more and keeps them out of
+counted by hand. The tag also holds {info['part_pairs']} pairs of one layout that keep one part and swap the other
+for its look-alike, a curated or pycorrector pair (沮/泪 by 且/目, 阵/陈 by 车/东, 押/抽 by 甲/由), both characters in
+GB 2312's first level (`part_pairs`). The matcher uses these pairs only inside names of four characters or more and keeps them out of
 the look-alike class view (`normalize/shapes.py`, `match/fuzzy.py` COMPONENT_KEY).
 
 cjk-decomp (CJK Decomposition Data), compiled by Gavin Grover, maintained at https://github.com/amake/cjk-decomp;
