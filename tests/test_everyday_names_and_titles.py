@@ -28,13 +28,13 @@ def test_generic_words_in_a_name_about_ones_own_life_inform(snapshot: Snapshot, 
     assert decision == "pass" and findings and all(f.endswith(":inform") for f in findings), findings
 
 
-@pytest.mark.parametrize("name", ["无与伦比", "立竿见影", "遥遥领先"])
+@pytest.mark.parametrize("name", ["无与伦比", "立竿见影", "遥遥领先", "首选"])
 def test_an_idiom_that_is_the_whole_name_informs(snapshot: Snapshot, name: str) -> None:
     decision, findings = decide(snapshot, nickname=name)
     assert decision == "pass" and findings and all(f.endswith(":inform") for f in findings), findings
 
 
-@pytest.mark.parametrize("name", ["财经头条", "江城日报", "我家人民日报", "新闻联播", "我是官方", "遥遥领先的净水器"])
+@pytest.mark.parametrize("name", ["财经头条", "江城日报", "我家人民日报", "新闻联播", "我是官方", "首选装修公司"])
 def test_outlets_shapes_and_claims_keep_their_action(snapshot: Snapshot, name: str) -> None:
     """No cue (财经头条); a place-shaped outlet (江城日报) and a listed outlet (人民日报) are other rules; a listed
     programme keeps its action without a cue (新闻联播: with one, 我家新闻联播, it was watched); 我是 next to 官方 is
