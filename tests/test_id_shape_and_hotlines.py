@@ -1,4 +1,4 @@
-"""Session-16 additions, each beside what it leaves alone: contact rule id-shape (an ID that no word, model or
+"""Session-16 additions, each beside what it leaves alone: contact rules id-shape (an ID that no word, model or
 version is, in a bio or signature, whatever cue stands before it), the hotline-first shape of a local service
 account (12345北京), and look-alike parts in the shape table (沮/泪 by 且/目)."""
 
@@ -51,3 +51,45 @@ def test_other_numbers_before_a_place_are_not_hotlines(snapshot: Snapshot, nickn
 def test_a_look_alike_part_makes_a_look_alike_character(a: str, b: str) -> None:
     shapes = default_normalizer().shapes
     assert shapes.alike(a, b, wide=True) and not shapes.alike(a, b, wide=False)
+
+
+@pytest.mark.parametrize("nickname", ["cx最佳了", "最强破坏神比鲁斯大人", "极品小仙女", "世界唯一的我", "顶级话痨"])
+def test_a_boast_of_oneself_informs(snapshot: Snapshot, nickname: str) -> None:
+    v = validate(snapshot, ValidateRequest.model_validate({"fields": {"nickname": nickname}}))
+    assert v.decision == "pass" and any(f.rule_id == "claims/superlatives/casual" for f in v.findings)
+
+
+@pytest.mark.parametrize("fields", [{"nickname": "全网第一护肤达人"}, {"nickname": "首选装修公司"},
+                                    {"nickname": "阿毛", "bio": "全网最低价，销量第一"}])
+def test_rank_price_and_endorsement_claims_keep_review(snapshot: Snapshot, fields: dict[str, str]) -> None:
+    assert "claims/superlatives" in rules_hit(snapshot, **fields)
+
+
+@pytest.mark.parametrize("fields", [
+    {"nickname": "大熊", "bio": "TG：【&#107;&#101;&#48;&#57;&#53;&#50;&#55;】"},
+    {"nickname": "大熊", "bio": "🛩&#x6b;&#x61;&#x69;&#x5f;&#x38;"},
+])
+def test_an_id_written_as_character_references_is_read(snapshot: Snapshot, fields: dict[str, str]) -> None:
+    assert "char-references" in rules_hit(snapshot, **fields)
+
+
+@pytest.mark.parametrize(("fields", "rule"), [
+    ({"nickname": "桃桃", "signature": "４９４３０７（QQ）"}, "qq"),
+    ({"nickname": "Lucky七", "signature": "T·G @yan.gya.ng1.3vi.p"}, "telegram"),
+    ({"nickname": "飞-机：@wen9962"}, "telegram"),
+    ({"nickname": "南城旧梦", "signature": "加个卫星吗 yue2064"}, "cue-on-line"),
+])
+def test_cues_after_the_number_and_split_app_names(snapshot: Snapshot, fields: dict[str, str], rule: str) -> None:
+    assert rule in rules_hit(snapshot, **fields)
+
+
+@pytest.mark.parametrize("fields", [{"nickname": "小美", "bio": "A&amp;B 工作室"},
+                                    {"nickname": "小美", "bio": "2023（QQ音乐年度）"},
+                                    {"nickname": "小美", "bio": "卫星发射爱好者 sat2024 观测"}])
+def test_entities_products_and_satellites_pass(snapshot: Snapshot, fields: dict[str, str]) -> None:
+    assert not any(r in ("char-references", "qq", "cue-on-line") for r in rules_hit(snapshot, **fields))
+
+
+@pytest.mark.parametrize("nickname", ["ZGWJ", "zgjh"])
+def test_a_central_handle_typed_as_initials(snapshot: Snapshot, nickname: str) -> None:
+    assert "central-handles" in rules_hit(snapshot, nickname=nickname)
