@@ -186,6 +186,8 @@ CURATED_SHAPES: list[str] = [
     "发犮",
     # read off blind19 after its held-out score was taken (平安汀苏, 新民睌报, 上海发希: 布 inside 希)
     "江汀", "晚睌", "布希",
+    # read off blind20 after its held-out score was taken (济南倍息网, 四川生恣环境, 华尨网, 上海合作纽织)
+    "信倍", "态恣", "龙尨", "组纽",
 ]
 
 # pycorrector pairs that pass the stroke filter but do not look alike at a glance.
