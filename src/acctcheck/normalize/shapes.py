@@ -40,6 +40,8 @@ class ShapeTables:
     # (惊报 for 琼报) is as often an ordinary word.
     near: dict[str, frozenset[str]] = field(default_factory=dict)
     split_of: dict[str, tuple[str, ...]] = field(default_factory=dict)  # `splits` the other way: 法 -> (氵去,)
+    # char -> (layout, part, part) from cjk-decomp (data/char_parts.tsv), for share_part
+    parts: dict[str, tuple[str, str, str]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(cls) -> ShapeTables:
@@ -60,8 +62,10 @@ class ShapeTables:
         split_of: dict[str, list[str]] = {}
         for pair, ch in splits.items():
             split_of.setdefault(ch, []).append(pair)
+        parts = {cols[0]: (cols[1], cols[2], cols[3]) for cols in _lines("char_parts.tsv")
+                 if len(cols) == 4 and len(cols[0]) == 1}
         return cls({k: frozenset(v) for k, v in sim.items()}, splits, words, _classes(near),
-                   {k: frozenset(v) for k, v in near.items()}, {k: tuple(v) for k, v in split_of.items()})
+                   {k: frozenset(v) for k, v in near.items()}, {k: tuple(v) for k, v in split_of.items()}, parts)
 
     def variants(self, key: str, positions: range | None = None, words: bool = False) -> list[str]:
         """`key` with one character (at `positions`, default any) swapped for a similar shape, less ordinary
@@ -94,6 +98,14 @@ class ShapeTables:
         words: for a word that follows an exact place (compose option word_swaps)."""
         return [a + b for a in self.near.get(key[0], ()) for b in self.near.get(key[1], ())
                 if a + b not in self.words]
+
+    def share_part(self, typed: str, wanted: str) -> bool:
+        """`typed` keeps one of `wanted`'s two parts in the same place and changes the other (倍 for 信, 恣 for 态,
+        纽 for 组, 睌 for 晚): the swap every held-out table's look-alike misses had in common, and one no pair list
+        can hold in full. Weak evidence: the matcher takes it only inside long names (match/fuzzy.py)."""
+        a = self.parts.get(typed)
+        b = self.parts.get(wanted)
+        return a is not None and b is not None and a[0] == b[0] and (a[1] == b[1]) != (a[2] == b[2])
 
     def alike(self, typed: str, wanted: str, wide: bool = True) -> bool:
         """`typed` looks like `wanted`; a component swap counts only when `wide` (in a long enough name)."""
