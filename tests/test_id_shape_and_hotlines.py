@@ -93,3 +93,23 @@ def test_entities_products_and_satellites_pass(snapshot: Snapshot, fields: dict[
 @pytest.mark.parametrize("nickname", ["ZGWJ", "zgjh"])
 def test_a_central_handle_typed_as_initials(snapshot: Snapshot, nickname: str) -> None:
     assert "central-handles" in rules_hit(snapshot, nickname=nickname)
+
+
+@pytest.mark.parametrize(("typed", "wanted", "shares"), [("忑", "态", True), ("绀", "组", True), ("阢", "院", True),
+                                                         ("信", "信", False), ("活", "态", False), ("信", "组", False)])
+def test_share_part_keeps_one_part_in_place(typed: str, wanted: str, shares: bool) -> None:
+    assert default_normalizer().shapes.share_part(typed, wanted) is shares
+
+
+@pytest.mark.parametrize("nickname", ["四川生忑环境", "上海合作绀织", "最高人民法阢", "扬子晚招"])
+def test_a_long_name_with_a_part_kept_is_a_weak_look_alike(snapshot: Snapshot, nickname: str) -> None:
+    v = validate(snapshot, ValidateRequest.model_validate({"fields": {"nickname": nickname}}))
+    assert v.decision == "review", [(f.rule_id, f.action) for f in v.findings]
+
+
+def test_a_listed_name_is_not_read_as_another_listed_names_look_alike(snapshot: Snapshot) -> None:
+    """湖南卫视 is 海南卫视 with 氵 kept: the outlet's own verified account must not be held as a look-alike."""
+    v = validate(snapshot, ValidateRequest.model_validate({
+        "account_type": "institution", "fields": {"nickname": "湖南卫视"},
+        "verified": {"institution": {"name": "湖南广播电视台", "kind": "news_media"}}}))
+    assert v.decision == "pass", [(f.rule_id, f.method) for f in v.findings]

@@ -37,6 +37,10 @@ TWO_EDIT_KEY = 4  # characters a name needs before two edits leave enough of it 
 # A swapped radical (ShapeTables component pairs: 院/浣, 组/阻) counts in names of this many characters. In three,
 # the two intact ones are often a common word (日报) and the swapped one has a family of radicals (桂/娃/挂).
 COMPONENT_KEY = 4
+# A character that keeps one part of the name's character in place and changes the other (倍 for 信, 恣 for 态,
+# ShapeTables.share_part) counts in names of this many characters, as a weak spelling (review): no pair list
+# holds every such swap, and with the rest of a long name intact the swap is what an evader makes.
+SHARED_PART_KEY = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,8 +116,10 @@ def half_entries(keys: list[str], shapes: ShapeTables) -> dict[str, list[Half | 
     return out
 
 
-def _one_edit_forward(text: str, p: int, tail: str, shapes: ShapeTables, wide: bool) -> int | None:
-    """End position if text[p:] spells `tail` with exactly one edit, else None."""
+def _one_edit_forward(text: str, p: int, tail: str, shapes: ShapeTables, wide: bool,
+                      part: bool = False) -> int | None:
+    """End position if text[p:] spells `tail` with exactly one edit, else None. `part`: the edit is a character
+    sharing a part with the tail's (ShapeTables.share_part), and only that."""
     if len(tail) > 1 and text[p:p + 1] != tail[0]:
         # The edit is at p, so the text resumes the tail one (substitution, slipped letter) or two (split)
         # characters later. Most half occurrences fail this test: it costs three slices, not table lookups.
@@ -125,6 +131,9 @@ def _one_edit_forward(text: str, p: int, tail: str, shapes: ShapeTables, wide: b
         if q < n and text[q] == want:
             continue
         rest = tail[i + 1:]
+        if part:
+            ok = q < n and shapes.share_part(text[q], want) and text.startswith(rest, q + 1)
+            return q + 1 + len(rest) if ok else None
         if q < n and shapes.alike(text[q], want, wide) and text.startswith(rest, q + 1):
             return q + 1 + len(rest)
         if q + 1 < n and shapes.splits.get(text[q:q + 2]) == want and text.startswith(rest, q + 2):
@@ -135,8 +144,10 @@ def _one_edit_forward(text: str, p: int, tail: str, shapes: ShapeTables, wide: b
     return None  # no edit: the exact automaton already has it
 
 
-def _one_edit_backward(text: str, e: int, head: str, shapes: ShapeTables, wide: bool) -> int | None:
-    """Start position if text[:e] ends with `head` spelt with exactly one edit, else None."""
+def _one_edit_backward(text: str, e: int, head: str, shapes: ShapeTables, wide: bool,
+                       part: bool = False) -> int | None:
+    """Start position if text[:e] ends with `head` spelt with exactly one edit, else None (`part`: as
+    _one_edit_forward)."""
     if len(head) > 1 and e >= 1 and text[e - 1] != head[-1]:
         # mirror of the test in _one_edit_forward: the edit is at e-1
         if (e < 2 or text[e - 2] not in (head[-2], head[-1])) and (e < 3 or text[e - 3] != head[-2]):
@@ -147,6 +158,9 @@ def _one_edit_backward(text: str, e: int, head: str, shapes: ShapeTables, wide: 
         if q >= 0 and text[q] == want:
             continue
         rest = head[:i]
+        if part:
+            ok = q >= 0 and shapes.share_part(text[q], want) and text[:q].endswith(rest)
+            return q - len(rest) if ok else None
         if q >= 0 and shapes.alike(text[q], want, wide) and text[:q].endswith(rest):
             return q - len(rest)
         if q - 1 >= 0 and shapes.splits.get(text[q - 1:q + 1]) == want and text[:q - 1].endswith(rest):
@@ -182,12 +196,20 @@ def one_edit_matches(matches: list[tuple[int, int, int]], halves: list[tuple[Hal
             need = len(key) - (e - s)
             if (e + need > n) if half.left else (s < need):
                 continue
+            wide = len(key) >= COMPONENT_KEY
             if half.left:
-                end = _one_edit_forward(text, e, key[e - s:], shapes, len(key) >= COMPONENT_KEY)
+                end = _one_edit_forward(text, e, key[e - s:], shapes, wide)
                 hit = (key, s, end, 1) if end is not None else None
+                if hit is None and len(key) >= SHARED_PART_KEY:
+                    end = _one_edit_forward(text, e, key[e - s:], shapes, wide, part=True)
+                    hit = (key, s, end, 2) if end is not None else None  # weak, as two substitutions are
             else:
-                start = _one_edit_backward(text, s, key[: len(key) - (e - s)], shapes, len(key) >= COMPONENT_KEY)
+                head = key[: len(key) - (e - s)]
+                start = _one_edit_backward(text, s, head, shapes, wide)
                 hit = (key, start, e, 1) if start is not None and start >= 0 else None
+                if hit is None and len(key) >= SHARED_PART_KEY:
+                    start = _one_edit_backward(text, s, head, shapes, wide, part=True)
+                    hit = (key, start, e, 2) if start is not None and start >= 0 else None
             if hit is not None and hit not in out:
                 out.append(hit)
     return out

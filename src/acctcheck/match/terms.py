@@ -108,7 +108,9 @@ def collect(text: str, automaton: TermAutomaton[TermEntry], owners: frozenset[in
         edited = [(TermAutomaton.group(found if edits == 1 else _weak(found),
                                        lambda x: entry_class(x, rule_parts), ENTRY_CLASSES), s, e, True)
                   for key, s, e, edits in one_edit_matches(matches, automaton.halves, text, shapes) + swapped
-                  if (found := automaton.lookup(key))]
+                  # a weak spelling (two swaps, a shared part) of one name that is another listed name (湖南卫视 is
+                  # 海南卫视 with 氵 kept) is that name, read exactly
+                  if (found := automaton.lookup(key)) and not (edits > 1 and automaton.lookup(text[s:e]))]
         if edited:
             occurrences += edited
             occurrences.sort(key=_end)  # the chain pass below reads occurrences in end order, as matched
