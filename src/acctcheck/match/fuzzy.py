@@ -117,9 +117,9 @@ def half_entries(keys: list[str], shapes: ShapeTables) -> dict[str, list[Half | 
 
 
 def _one_edit_forward(text: str, p: int, tail: str, shapes: ShapeTables, wide: bool,
-                      part: bool = False) -> int | None:
-    """End position if text[p:] spells `tail` with exactly one edit, else None. `part`: the edit is a character
-    sharing a part with the tail's (ShapeTables.share_part), and only that."""
+                      part: bool = False) -> tuple[int, int] | None:
+    """(end, edits) if text[p:] spells `tail` with exactly one edit, else None. With `part` a character that only
+    shares a part with the tail's (ShapeTables.share_part) is the edit too, reported as weak (edits 2)."""
     if len(tail) > 1 and text[p:p + 1] != tail[0]:
         # The edit is at p, so the text resumes the tail one (substitution, slipped letter) or two (split)
         # characters later. Most half occurrences fail this test: it costs three slices, not table lookups.
@@ -131,22 +131,21 @@ def _one_edit_forward(text: str, p: int, tail: str, shapes: ShapeTables, wide: b
         if q < n and text[q] == want:
             continue
         rest = tail[i + 1:]
-        if part:
-            ok = q < n and shapes.share_part(text[q], want) and text.startswith(rest, q + 1)
-            return q + 1 + len(rest) if ok else None
         if q < n and shapes.alike(text[q], want, wide) and text.startswith(rest, q + 1):
-            return q + 1 + len(rest)
+            return q + 1 + len(rest), 1
         if q + 1 < n and shapes.splits.get(text[q:q + 2]) == want and text.startswith(rest, q + 2):
-            return q + 2 + len(rest)
+            return q + 2 + len(rest), 1
         if q < n and _slipped(text[q]) and text.startswith(tail[i:], q + 1):
-            return q + 1 + len(tail) - i
+            return q + 1 + len(tail) - i, 1
+        if part and q < n and shapes.share_part(text[q], want) and text.startswith(rest, q + 1):
+            return q + 1 + len(rest), 2
         return None
     return None  # no edit: the exact automaton already has it
 
 
 def _one_edit_backward(text: str, e: int, head: str, shapes: ShapeTables, wide: bool,
-                       part: bool = False) -> int | None:
-    """Start position if text[:e] ends with `head` spelt with exactly one edit, else None (`part`: as
+                       part: bool = False) -> tuple[int, int] | None:
+    """(start, edits) if text[:e] ends with `head` spelt with exactly one edit, else None (`part`: as
     _one_edit_forward)."""
     if len(head) > 1 and e >= 1 and text[e - 1] != head[-1]:
         # mirror of the test in _one_edit_forward: the edit is at e-1
@@ -158,15 +157,14 @@ def _one_edit_backward(text: str, e: int, head: str, shapes: ShapeTables, wide: 
         if q >= 0 and text[q] == want:
             continue
         rest = head[:i]
-        if part:
-            ok = q >= 0 and shapes.share_part(text[q], want) and text[:q].endswith(rest)
-            return q - len(rest) if ok else None
         if q >= 0 and shapes.alike(text[q], want, wide) and text[:q].endswith(rest):
-            return q - len(rest)
+            return q - len(rest), 1
         if q - 1 >= 0 and shapes.splits.get(text[q - 1:q + 1]) == want and text[:q - 1].endswith(rest):
-            return q - 1 - len(rest)
+            return q - 1 - len(rest), 1
         if q >= 0 and _slipped(text[q]) and text[:q].endswith(head[: i + 1]):
-            return q - (i + 1)
+            return q - (i + 1), 1
+        if part and q >= 0 and shapes.share_part(text[q], want) and text[:q].endswith(rest):
+            return q - len(rest), 2
         return None
     return None
 
@@ -196,20 +194,14 @@ def one_edit_matches(matches: list[tuple[int, int, int]], halves: list[tuple[Hal
             need = len(key) - (e - s)
             if (e + need > n) if half.left else (s < need):
                 continue
-            wide = len(key) >= COMPONENT_KEY
+            # a shared-part swap is weak (edits 2), as two substitutions are
+            wide, part = len(key) >= COMPONENT_KEY, len(key) >= SHARED_PART_KEY
             if half.left:
-                end = _one_edit_forward(text, e, key[e - s:], shapes, wide)
-                hit = (key, s, end, 1) if end is not None else None
-                if hit is None and len(key) >= SHARED_PART_KEY:
-                    end = _one_edit_forward(text, e, key[e - s:], shapes, wide, part=True)
-                    hit = (key, s, end, 2) if end is not None else None  # weak, as two substitutions are
+                found = _one_edit_forward(text, e, key[e - s:], shapes, wide, part)
+                hit = (key, s, found[0], found[1]) if found is not None else None
             else:
-                head = key[: len(key) - (e - s)]
-                start = _one_edit_backward(text, s, head, shapes, wide)
-                hit = (key, start, e, 1) if start is not None and start >= 0 else None
-                if hit is None and len(key) >= SHARED_PART_KEY:
-                    start = _one_edit_backward(text, s, head, shapes, wide, part=True)
-                    hit = (key, start, e, 2) if start is not None and start >= 0 else None
+                found = _one_edit_backward(text, s, key[: len(key) - (e - s)], shapes, wide, part)
+                hit = (key, found[0], e, found[1]) if found is not None and found[0] >= 0 else None
             if hit is not None and hit not in out:
                 out.append(hit)
     return out
