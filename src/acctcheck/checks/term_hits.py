@@ -77,11 +77,13 @@ def find_term_hits(snapshot: Snapshot, views: FieldViews, field: str, account_ty
             continue
         k = (entry.rule, s, e, entry.canonical)
         if fuzzy:
-            if k not in found:
-                # an edit inside a short key or part (上海友布, 人氏网) is as weak as one in a short name
-                sure = (policy.similar_shape_certainty
-                        if len(entry.flags) >= policy.similar_shape_min_chars and not entry.edited
-                        else policy.short_similar_shape_certainty)
+            # an edit inside a short key or part (上海友布, 人氏网) is as weak as one in a short name; of one name
+            # found both weakly (a shared part) and by a listed look-alike (国家卫生徤康委), the surer reading counts
+            sure = (policy.similar_shape_certainty
+                    if len(entry.flags) >= policy.similar_shape_min_chars and not entry.edited
+                    else policy.short_similar_shape_certainty)
+            had = found.get(k)
+            if had is None or (had[2] is not None and sure > had[2]):
                 found[k] = (entry, "lookalike", sure)
             continue
         if entry.initials:
@@ -130,8 +132,9 @@ def find_term_hits(snapshot: Snapshot, views: FieldViews, field: str, account_ty
             else:
                 s, e = tokens[ps][0], tokens[pe - 1][1]
                 typed = any(tokens[i][2] & LATIN for i in range(ps, pe))
-            if any(k[0] == entry.rule and k[1] < e and s < k[2] for k in found):
-                continue  # the skeleton already saw this term here
+            seen = [k for k in found if k[0] == entry.rule and k[1] < e and s < k[2]]
+            if any(not found[k][0].edited for k in seen):
+                continue  # the skeleton already saw this term here (a weak look-alike yields to a reading by sound)
             if allow and allowed_out(entry.pack, s, e):
                 continue
             rule = rules[entry.rule].rule
@@ -164,6 +167,8 @@ def find_term_hits(snapshot: Snapshot, views: FieldViews, field: str, account_ty
                              and _word_heard(fold, normalizer.shapes.words, skel.text[s:e], entry)):
                     continue  # a composed or short name heard in an unrelated phrase (引以为鉴 ≈ 烟台卫健)
                 method = "homophone"
+            for k in seen:  # 国家卫生徤康委 heard exactly, not 国家卫生徤康委员会 seen with a shared part
+                del found[k]
             found.setdefault((entry.rule, s, e, entry.canonical), (entry, method, None))
         for entry, s, e in near_entries:
             _near_sound(snapshot, skel.text, entry, s, e, found, allowed_out)
