@@ -113,3 +113,38 @@ def test_a_listed_name_is_not_read_as_another_listed_names_look_alike(snapshot: 
         "account_type": "institution", "fields": {"nickname": "湖南卫视"},
         "verified": {"institution": {"name": "湖南广播电视台", "kind": "news_media"}}}))
     assert v.decision == "pass", [(f.rule_id, f.method) for f in v.findings]
+
+
+@pytest.mark.parametrize(("fields", "rule"), [
+    ({"nickname": "145(电)3662(溦)0685"}, "mobile-interleaved"),
+    ({"nickname": "陈老师", "bio": "1813(薇)7184(扣)876 同步在线"}, "mobile-interleaved"),
+    ({"nickname": "老王", "bio": "███【8686016】q、v同号███"}, "same-number"),
+    ({"nickname": "Telegram is@anhao_1"}, "telegram"),
+    ({"nickname": "胖虎", "bio": "不在这聊，绿泡 yahaoxi94x"}, "cue-near-id"),
+    ({"nickname": "vvxmozhou88229"}, "wechat"),
+])
+def test_numbers_with_cues_inside_and_cue_spellings(snapshot: Snapshot, fields: dict[str, str], rule: str) -> None:
+    assert rule in rules_hit(snapshot, **fields)
+
+
+@pytest.mark.parametrize("bio", ["1999年到2008年100斤", "身高175体重130鞋码42", "138栋2201室"])
+def test_dates_and_measures_between_numbers_pass(snapshot: Snapshot, bio: str) -> None:
+    assert "mobile-interleaved" not in rules_hit(snapshot, nickname="小美", bio=bio)
+
+
+@pytest.mark.parametrize(("fields", "rule"), [({"nickname": "浙江欣文"}, "media/shape/province"),
+                                              ({"nickname": "YouZhengJingXuan"}, "postal-handle"),
+                                              ({"nickname": "GJHBJJZZ"}, "intl/orgs")])
+def test_media_words_by_sound_postal_pinyin_and_org_initials(snapshot: Snapshot, fields: dict[str, str],
+                                                               rule: str) -> None:
+    assert rule in rules_hit(snapshot, **fields)
+
+
+@pytest.mark.parametrize("fields", [{"nickname": "龙中华"}, {"nickname": "方中华"},
+                                    {"nickname": "向日葵", "bio": "心理咨询师，倾听是一种力量"}])
+def test_names_and_a_title_that_holds_a_cue_word_pass(snapshot: Snapshot, fields: dict[str, str]) -> None:
+    assert validate(snapshot, ValidateRequest.model_validate({"fields": fields})).decision == "pass"
+
+
+def test_a_service_offered_beside_the_title_keeps_review(snapshot: Snapshot) -> None:
+    assert "psychologist/title" in rules_hit(snapshot, nickname="向日葵", bio="心理咨询师，欢迎咨询")
