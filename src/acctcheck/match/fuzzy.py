@@ -131,13 +131,15 @@ def _one_edit_forward(text: str, p: int, tail: str, shapes: ShapeTables, wide: b
         if q < n and text[q] == want:
             continue
         rest = tail[i + 1:]
-        if q < n and shapes.alike(text[q], want, wide) and text.startswith(rest, q + 1):
+        # a substitution needs the rest intact after it: that one C call settles most candidates before any lookup
+        swapped = q < n and text.startswith(rest, q + 1)
+        if swapped and shapes.alike(text[q], want, wide):
             return q + 1 + len(rest), 1
         if q + 1 < n and shapes.splits.get(text[q:q + 2]) == want and text.startswith(rest, q + 2):
             return q + 2 + len(rest), 1
         if q < n and _slipped(text[q]) and text.startswith(tail[i:], q + 1):
             return q + 1 + len(tail) - i, 1
-        if part and q < n and shapes.share_part(text[q], want) and text.startswith(rest, q + 1):
+        if part and swapped and shapes.share_part(text[q], want):
             return q + 1 + len(rest), 2
         return None
     return None  # no edit: the exact automaton already has it
@@ -157,13 +159,14 @@ def _one_edit_backward(text: str, e: int, head: str, shapes: ShapeTables, wide: 
         if q >= 0 and text[q] == want:
             continue
         rest = head[:i]
-        if q >= 0 and shapes.alike(text[q], want, wide) and text[:q].endswith(rest):
+        swapped = q >= 0 and text.endswith(rest, 0, q)  # as in _one_edit_forward: the rest intact first
+        if swapped and shapes.alike(text[q], want, wide):
             return q - len(rest), 1
         if q - 1 >= 0 and shapes.splits.get(text[q - 1:q + 1]) == want and text[:q - 1].endswith(rest):
             return q - 1 - len(rest), 1
         if q >= 0 and _slipped(text[q]) and text[:q].endswith(head[: i + 1]):
             return q - (i + 1), 1
-        if part and q >= 0 and shapes.share_part(text[q], want) and text[:q].endswith(rest):
+        if part and swapped and shapes.share_part(text[q], want):
             return q - len(rest), 2
         return None
     return None
