@@ -724,7 +724,8 @@ def main() -> None:
                  if not p.is_file() or p.read_text(encoding="utf-8") != t]
         if stale:
             sys.exit(f"out of date: {', '.join(stale)}: run tools/build_shape_tables.py")
-        print(f"{OUT_SHAPES.name} ({len(shape_rows)} lines) and {OUT_SPLITS.name} ({len(split_rows)} lines) up to date")
+        print(f"{OUT_SHAPES.name} ({len(shape_rows)} lines), {OUT_SPLITS.name} ({len(split_rows)} lines) and "
+              f"{OUT_PARTS.name} ({len(parts_rows)} lines) up to date")
         return
     date = args.date or _dt.datetime.now(_dt.timezone.utc).date().isoformat()
     DATA.mkdir(parents=True, exist_ok=True)

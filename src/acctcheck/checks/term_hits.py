@@ -132,9 +132,11 @@ def find_term_hits(snapshot: Snapshot, views: FieldViews, field: str, account_ty
             else:
                 s, e = tokens[ps][0], tokens[pe - 1][1]
                 typed = any(tokens[i][2] & LATIN for i in range(ps, pe))
-            seen = [k for k in found if k[0] == entry.rule and k[1] < e and s < k[2]]
-            if any(not found[k][0].edited for k in seen):
-                continue  # the skeleton already saw this term here (a weak look-alike yields to a reading by sound)
+            seen: list[tuple[int, int, int, str]] = []
+            if any(k[0] == entry.rule and k[1] < e and s < k[2] for k in found):
+                seen = [k for k in found if k[0] == entry.rule and k[1] < e and s < k[2]]
+                if any(not found[k][0].edited for k in seen):
+                    continue  # the skeleton already saw this term here (a weak look-alike yields to a reading by sound)
             if allow and allowed_out(entry.pack, s, e):
                 continue
             rule = rules[entry.rule].rule
