@@ -629,9 +629,7 @@ class ProfessionServicePolicy(_Strict):
 
     @functools.cached_property
     def _service(self) -> re.Pattern[str] | None:
-        # a cue followed by 师 or 员 is the end of a title, not a service offered (心理咨询师, 辅导员, 理财师)
-        cues = _alternation(self.service_cues)
-        return None if cues is None else re.compile(f"(?:{cues.pattern})(?![师员])")
+        return _alternation(self.service_cues)
 
     def offered(self, values: list[str]) -> bool:
         service = self._service
