@@ -105,14 +105,12 @@ def collect(text: str, automaton: TermAutomaton[TermEntry], owners: frozenset[in
     occurrences: list[tuple[_Group, int, int, bool]] = [
         (groups[idx], s, e, False) for s, e, idx in matches if payloads[idx]]  # () for a half only
     if automaton.halves:
-        spelt = one_edit_matches(matches, automaton.halves, text, shapes)
-        if any(x[3] > 1 for x in spelt):
-            # a weak spelling (two swaps, a shared part) of one name that is another listed name (湖南卫视 is
-            # 海南卫视 with 氵 kept) is that name, read exactly
-            spelt = [x for x in spelt if x[3] == 1 or not automaton.lookup(text[x[1]:x[2]])]
         edited = [(TermAutomaton.group(found if edits == 1 else _weak(found),
                                        lambda x: entry_class(x, rule_parts), ENTRY_CLASSES), s, e, True)
-                  for key, s, e, edits in spelt + swapped if (found := automaton.lookup(key))]
+                  for key, s, e, edits in one_edit_matches(matches, automaton.halves, text, shapes) + swapped
+                  # a weak spelling (two swaps, a shared part) of one name that is another listed name (湖南卫视 is
+                  # 海南卫视 with 氵 kept) is that name, read exactly
+                  if (found := automaton.lookup(key)) and not (edits > 1 and automaton.lookup(text[s:e]))]
         if edited:
             occurrences += edited
             occurrences.sort(key=_end)  # the chain pass below reads occurrences in end order, as matched
