@@ -189,6 +189,8 @@ CURATED_SHAPES: list[str] = [
     "江汀", "晚睌", "布希",
     # read off blind20 after its held-out score was taken (济南倍息网, 四川生恣环境, 华尨网, 上海合作纽织)
     "信倍", "态恣", "龙尨", "组纽",
+    # read off blind22 after its held-out score was taken (南京发巿, guang州禁毐, 健康福逮)
+    "布巿", "毒毐", "建逮",
 ]
 
 # pycorrector pairs that pass the stroke filter but do not look alike at a glance.

@@ -111,6 +111,8 @@ def _hits(compiled: CompiledRule[PatternRule], p_idx: int, text: str,
             continue  # an ordinary word, or ordinary digits whatever stands between them (1、2、3…9)
         name, views, off = next(p for p in reversed(placed) if p[2] <= s)
         view = views.contact
+        if compiled.not_whole is not None and compiled.not_whole.regex.search(view.text):
+            continue  # the field is a name the platform generated (王兵205827048)
         s, e = s - off, min(e - off, len(view.text))
         a, z = view.span(s, e)
         flags = view.flags

@@ -23,6 +23,7 @@ class Regex(Protocol):
     """What is used of a compiled RE2 expression (the binding has no type information)."""
 
     def finditer(self, text: str, /) -> Iterator[_Match]: ...
+    def search(self, text: str, /) -> _Match | None: ...
 
 
 @dataclass(frozen=True)

@@ -641,7 +641,14 @@ def compile_set(loaded: LoadedSet, normalizer: Normalizer, previous: Snapshot | 
                         on_line = compile_pattern(_expand(rule.hit_on_line, pack.define, b.n.pinyin.heard))
                     except PatternError as exc:
                         b.issues.append(PackIssue(lp.file, f"rule {rule.id}", "hit_on_line", str(exc)))
-                rules.append(CompiledRule(r_idx, pack.name, rule, 0, tuple(compiled), on_line))
+                not_whole = None
+                if rule.not_whole:
+                    try:
+                        expanded = _expand(rule.not_whole, pack.define, b.n.pinyin.heard)
+                        not_whole = compile_pattern(f"^(?:{expanded})$")
+                    except PatternError as exc:
+                        b.issues.append(PackIssue(lp.file, f"rule {rule.id}", "not_whole", str(exc)))
+                rules.append(CompiledRule(r_idx, pack.name, rule, 0, tuple(compiled), on_line, not_whole))
                 pattern_rules.append(r_idx)
             elif isinstance(rule, InstitutionNameRule):  # word lists folded once, read by checks/institution.py
                 words: dict[str, dict[str, str]] = defaultdict(dict)  # role -> folded name -> folded canonical

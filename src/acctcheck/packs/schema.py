@@ -219,6 +219,9 @@ class PatternRule(_TextRule):
     digit_boundary: bool = False
     not_after: list[str] = Field(default_factory=list, description="a hit straight after one of these words "
                                  "(separators between them ignored) is dropped: 手机用户1234567890 is a default name")
+    not_whole: str = Field(default="", max_length=4096, description="an RE2 pattern (the pack's define fragments "
+                           "allowed): a field whose whole contact view it matches is a name a platform generated "
+                           "(王兵205827048, a real name and nine digits): no hit of this rule in that field counts")
     not_near: list[str] = Field(default_factory=list, max_length=256, description="a hit with one of these "
                                 "words in the twelve characters before it, on its line, is dropped: they make the cue "
                                 "before them a product (qq音乐 vlog2023, 微信读书 第3周), not an account")

@@ -29,6 +29,7 @@ class CompiledRule(Generic[R_co]):
     parts: int  # 0 for a plain term rule, the number of parts for a compose rule
     patterns: tuple[CompiledPattern, ...] = ()
     on_line: CompiledPattern | None = None  # a pattern rule's hit_on_line
+    not_whole: CompiledPattern | None = None  # a pattern rule's not_whole, anchored at both ends
 
     @property
     def shadow(self) -> bool:
