@@ -7,8 +7,16 @@ request do not depend on the neighbours: each tree builds its snapshot with inst
 (engine_ab's mix, PYTHONHASHSEED fixed) and off again. Instructions are not time (cache misses are not
 counted), so quote both: this for the trend, engine_ab's median for the time.
 
+`--mix fresh` counts a different workload: requests never seen before, the ordinary cases of tests/data (real
+names, nicknames, idioms and bios, in a fixed shuffled order), after `--warm` other such requests. The engine's RE2
+set builds its DFA lazily, one state at a time, and a state of a set of ~100 contact patterns is costly to build:
+on text it has not seen, the set costs tens of times what it costs on text it has (docs/performance.md, session
+17). The default mix repeats 40 nickname and bio combinations, so after its 300 warm-up requests most of its states
+are built; `fresh` shows what a stream of new text costs.
+
 Needs valgrind (`apt-get install -y valgrind`).
-Run: python bench/engine_instructions.py BASELINE-CHECKOUT . [--requests 2000]   (~3 minutes a tree)
+Run: python bench/engine_instructions.py BASELINE-CHECKOUT . [--requests 2000] [--mix fresh --warm 5000]
+(~3 minutes a tree)
 """
 
 from __future__ import annotations
@@ -16,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import re
 import subprocess
 import sys
@@ -46,6 +55,10 @@ reqs = [ValidateRequest.model_validate({"fields": {
     "bio": rng.choice(mix["bios"])}}) for _ in range(n)]
 for r in reqs[:300]:
     validate(snap, r)
+if mix["fresh"]:  # new text: warm up on other new text, then count requests not seen before
+    for fields in mix["fresh"][n:]:
+        validate(snap, ValidateRequest.model_validate({"fields": fields}))
+    reqs = [ValidateRequest.model_validate({"fields": fields}) for fields in mix["fresh"][:n]]
 def wait(name):
     open(flag + "." + name[0], "w").close()
     while not os.path.exists(flag + "." + name[1]):
@@ -67,12 +80,35 @@ def _wait_for(path: Path, proc: subprocess.Popen[bytes], timeout: float) -> None
         time.sleep(0.2)
 
 
-def measure(tree: Path, requests: int, work: Path, tag: str) -> int:
-    """Instructions the engine executed for `requests` requests in `tree`, counted by callgrind."""
+def fresh_requests(count: int) -> list[dict[str, str]]:
+    """The fields of `count` ordinary cases of tests/data (expect: pass), shuffled with a fixed seed: real text
+    the engine has not seen. A case without a nickname gets one (the contract requires it)."""
+    import yaml
+
+    out: list[dict[str, str]] = []
+    for path in sorted((HERE.parent / "tests" / "data").glob("*.yaml")):
+        cases = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for case in cases if isinstance(cases, list) else []:
+            if not (isinstance(case, dict) and case.get("expect") == "pass" and isinstance(case.get("fields"), dict)):
+                continue
+            fields = {k: v for k, v in case["fields"].items()
+                      if k in ("nickname", "bio", "signature") and isinstance(v, str) and v}
+            if fields.get("nickname") or fields.get("bio"):
+                out.append({"nickname": "小明", **fields})
+    random.Random(5).shuffle(out)
+    if len(out) < count:
+        raise SystemExit(f"tests/data holds {len(out)} ordinary cases; --requests plus --warm asks for {count}")
+    return out[:count]
+
+
+def measure(tree: Path, requests: int, work: Path, tag: str, fresh_warm: int | None = None) -> int:
+    """Instructions the engine executed for `requests` requests in `tree`, counted by callgrind; with `fresh_warm`
+    set, for `requests` new texts after that many others (fresh_requests)."""
     from engine_bench import BIOS, NICKS
 
     flag = work / tag
-    Path(f"{flag}.mix").write_text(json.dumps({"nicks": NICKS, "bios": BIOS}))
+    fresh = fresh_requests(requests + fresh_warm) if fresh_warm is not None else []
+    Path(f"{flag}.mix").write_text(json.dumps({"nicks": NICKS, "bios": BIOS, "fresh": fresh}))
     out = Path(f"{flag}.callgrind")
     env = dict(os.environ, PYTHONPATH=str(tree / "src"), PYTHONHASHSEED="0")
     proc = subprocess.Popen(["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={out}",
@@ -101,11 +137,15 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("trees", nargs="+", type=Path, help="checkouts to compare; the first is the baseline")
     ap.add_argument("--requests", type=int, default=2000)
+    ap.add_argument("--mix", choices=("bench", "fresh"), default="bench",
+                    help="bench: engine_ab's repeated mix; fresh: ordinary cases of tests/data, each seen once")
+    ap.add_argument("--warm", type=int, default=5000, help="with --mix fresh: new texts run before counting")
     args = ap.parse_args()
+    fresh_warm = args.warm if args.mix == "fresh" else None
     base = None
     with tempfile.TemporaryDirectory() as tmp:
         for i, tree in enumerate(t.resolve() for t in args.trees):
-            n = measure(tree, args.requests, Path(tmp), f"tree{i}")
+            n = measure(tree, args.requests, Path(tmp), f"tree{i}", fresh_warm)
             base = base or n
             print(f"{tree}: {n / args.requests:,.0f} instructions a request  "
                   f"({(n / base - 1) * 100:+.1f}% on the first)", flush=True)

@@ -94,6 +94,9 @@ def _flagged(verdict) -> bool:
     # blind set 21 (session 16, second table; held out: must 97.3%, contact 96.8%, ordinary 4/940; after reading:
     # must 98.0%, contact 399/400, ordinary 2/940: a journalist's and a counsellor's title in a bio)
     ("blind21_must_flag.yaml", "blind21_ordinary_contact.yaml", 0.97, 0.99, 0.003),
+    # blind set 22 (session 17; held out: must 95.1%, contact 97.0%, ordinary 4/966; after reading: must 97.8%,
+    # contact 394/400, ordinary 1/966: the journalist's title in a bio again)
+    ("blind22_must_flag.yaml", "blind22_ordinary_contact.yaml", 0.97, 0.98, 0.002),
 ])
 def test_real_world_tables(snapshot, must_file: str | None, other_file: str | None, must_floor: float | None,
                            contact_floor: float | None, fp_ceiling: float | None) -> None:
