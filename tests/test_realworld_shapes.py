@@ -32,6 +32,8 @@ FLAGGED = [
     ("成都铁路公安", "official_impersonation"), ("四川森林消防", "official_impersonation"),
     ("HKFLCP", "official_impersonation"), ("掌握榆次", "place_name_misuse"), ("泗县干部", "official_impersonation"),
     ("南京发巿", "place_name_misuse"), ("京媒网", "media_impersonation"),
+    # two letters of a long English name typed as digits
+    ("W0rld Health 0rganization", "state_impersonation"), ("Xinhua N3ws Ag3ncy", "media_impersonation"),
     # short organ words swapped by sound inside a place name
     ("杭州宫安", "official_impersonation"), ("深圳胶警", "official_impersonation"), ("上海法布", "place_name_misuse"),
     ("江宁公桉", "official_impersonation"), ("莎车宫安", "official_impersonation"), ("义乌日抱", "media_impersonation"),
@@ -203,6 +205,8 @@ PASSING = [
     ("Jiawei Zhang", None), ("小张", "征信：良好 2024"),
     # a news app's generated default name (a surname, a given name, nine digits), and a cheer for a city
     ("王兵205827048", None), ("欧阳娜娜123456789", None), ("我爱成都", None),
+    # digits for letters in short English words: no name that long
+    ("hell0 w0rld", None),
 ]
 
 

@@ -56,6 +56,10 @@ _ACRONYM_DIGITS = str.maketrans("oil", "011")  # the letters of an acronym that 
 # such swap a key (LATIN_ALIKE_MIN letters or more), and in an acronym l for I (UNlCEF)
 LATIN_ALIKES = {"o": "0", "i": "1l", "l": "1i", "e": "3", "a": "4", "s": "5"}
 LATIN_ALIKE_MIN = 6
+# a long name in Latin letters may have two of its letters typed as the digits that look like them (W0rld Health
+# 0rganization): only digits, and only in names this long, so no word of ordinary text reads as one
+LATIN_DIGIT_ALIKES = {"o": "0", "i": "1", "l": "1", "e": "3", "a": "4", "s": "5"}
+LATIN_TWO_DIGITS_MIN = 12
 # the letters (as the skeleton folds them) that users write for a digit inside a name: O for 0, l for 1, Z for 2,
 # Cyrillic З for 3, S for 5, T for 7, B for 8, g for 9 (normalize/chars.DIGIT_ALIKES, the common ones)
 LETTERS_FOR_DIGITS = {"0": "o", "1": "li", "2": "z", "3": "з", "4": "ч", "5": "s", "6": "б", "7": "t", "8": "b",
@@ -251,7 +255,8 @@ class _Builder:
         """A name in Latin letters with one letter typed as the digit or letter that looks like it (W0rld Bank,
         Wor1d Health Organization, lnterpol), flagged as a look-alike; an acronym with l for I (UNlCEF: the
         look-alike may be lower case among its capitals, match.terms.in_capitals). Names of LATIN_ALIKE_MIN letters
-        or more, acronyms of four or more, so no short word reads as one. Allow-list phrases are kept as written
+        or more, acronyms of four or more, so no short word reads as one; two letters typed as digits in a name of
+        LATIN_TWO_DIGITS_MIN letters or more (W0rld Health 0rganization). Allow-list phrases are kept as written
         (as in _shape_variants): a look-alike spelling is never ordinary."""
         if entry.rule == ALLOW:
             return
@@ -268,6 +273,16 @@ class _Builder:
                 flags = list(entry.flags)
                 flags[i] = Flag.LOOKALIKE
                 self.skeleton[key[:i] + alike + key[i + 1:]].append(dataclasses.replace(entry, flags=tuple(flags)))
+        if len(key) < LATIN_TWO_DIGITS_MIN:
+            return
+        swappable = [i for i, ch in enumerate(key) if ch in LATIN_DIGIT_ALIKES]
+        for a, i in enumerate(swappable):
+            for j in swappable[a + 1:]:
+                flags = list(entry.flags)
+                flags[i] = flags[j] = Flag.LOOKALIKE
+                variant = (key[:i] + LATIN_DIGIT_ALIKES[key[i]] + key[i + 1:j] + LATIN_DIGIT_ALIKES[key[j]]
+                           + key[j + 1:])
+                self.skeleton[variant].append(dataclasses.replace(entry, flags=tuple(flags)))
 
     def _acronym_with_digits(self, key: str, entry: TermEntry) -> None:
         """An acronym (WHO, UNESCO) spelt with the digits that look like its letters (W·H·0, U.N.E.S.C.0): a
