@@ -18,7 +18,7 @@ from acctcheck.match.entries import ALLOW, ENTRY_CLASSES, TermEntry, entry_class
 from acctcheck.match.frames import FRAMES, HEAD, TAIL, UNLESS, FrameIndex, Gap
 from acctcheck.match.fuzzy import alike_keys, half_entries
 from acctcheck.match.initials import INITIALS, InitialsRule
-from acctcheck.match.patterns import PatternError, PatternSet, compile_pattern
+from acctcheck.match.patterns import CompiledPattern, PatternError, PatternSet, compile_pattern
 from acctcheck.normalize.chars import Flag, is_han
 from acctcheck.normalize.normalizer import Normalizer
 from acctcheck.packs import registries as registry_layer
@@ -58,7 +58,7 @@ LATIN_ALIKES = {"o": "0", "i": "1l", "l": "1i", "e": "3", "a": "4", "s": "5"}
 LATIN_ALIKE_MIN = 6
 # a long name in Latin letters may have two of its letters typed as the digits that look like them (W0rld Health
 # 0rganization): only digits, and only in names this long, so no word of ordinary text reads as one
-LATIN_DIGIT_ALIKES = {"o": "0", "i": "1", "l": "1", "e": "3", "a": "4", "s": "5"}
+LATIN_DIGIT_ALIKES = {ch: alikes[0] for ch, alikes in LATIN_ALIKES.items()}  # each letter's first look-alike is a digit
 LATIN_TWO_DIGITS_MIN = 12
 # the letters (as the skeleton folds them) that users write for a digit inside a name: O for 0, l for 1, Z for 2,
 # Cyrillic З for 3, S for 5, T for 7, B for 8, g for 9 (normalize/chars.DIGIT_ALIKES, the common ones)
@@ -424,6 +424,18 @@ _DEFINED = re.compile(f"\\{{({DEFINE_NAME})\\}}")
 _HEARD = re.compile(r"\{heard:([a-z]{1,6})\}")
 
 
+def _rule_pattern(b: _Builder, where: PackIssue, define: dict[str, str], source: str, key: str,
+                  whole: bool = False) -> CompiledPattern | None:
+    """One RE2 pattern of a pattern rule (`key`: patterns.N, hit_on_line, not_whole) with the pack's define
+    fragments expanded; `whole` anchors it at both ends. None, and an issue at `where`, if it does not compile."""
+    try:
+        expanded = _expand(source, define, b.n.pinyin.heard)
+        return compile_pattern(f"^(?:{expanded})$" if whole else expanded)
+    except PatternError as exc:
+        b.issues.append(PackIssue(where.file, where.rule, key, str(exc)))
+        return None
+
+
 def _expand(pattern: str, define: dict[str, str], heard: Callable[[str], str], depth: int = 0) -> str:
     """A pattern with its {NAME}s replaced by the pack's `define` fragments. A fragment may name others (CUE is
     the account cues and the phone cues), so one vocabulary feeds every rule; eight levels at most, which also
@@ -644,25 +656,13 @@ def compile_set(loaded: LoadedSet, normalizer: Normalizer, previous: Snapshot | 
                 rules.append(CompiledRule(r_idx, pack.name, rule, 0))
                 pack_terms += count
             elif isinstance(rule, PatternRule):
-                compiled = []
-                for i, src in enumerate(rule.patterns):
-                    try:
-                        compiled.append(compile_pattern(_expand(src, pack.define, b.n.pinyin.heard)))
-                    except PatternError as exc:
-                        b.issues.append(PackIssue(lp.file, f"rule {rule.id}", f"patterns.{i}", str(exc)))
-                on_line = None
-                if rule.hit_on_line:
-                    try:
-                        on_line = compile_pattern(_expand(rule.hit_on_line, pack.define, b.n.pinyin.heard))
-                    except PatternError as exc:
-                        b.issues.append(PackIssue(lp.file, f"rule {rule.id}", "hit_on_line", str(exc)))
-                not_whole = None
-                if rule.not_whole:
-                    try:
-                        expanded = _expand(rule.not_whole, pack.define, b.n.pinyin.heard)
-                        not_whole = compile_pattern(f"^(?:{expanded})$")
-                    except PatternError as exc:
-                        b.issues.append(PackIssue(lp.file, f"rule {rule.id}", "not_whole", str(exc)))
+                where = PackIssue(lp.file, f"rule {rule.id}", "", "")
+                compiled = [p for i, src in enumerate(rule.patterns)
+                            if (p := _rule_pattern(b, where, pack.define, src, f"patterns.{i}"))]
+                on_line = _rule_pattern(b, where, pack.define, rule.hit_on_line, "hit_on_line") \
+                    if rule.hit_on_line else None
+                not_whole = _rule_pattern(b, where, pack.define, rule.not_whole, "not_whole", whole=True) \
+                    if rule.not_whole else None
                 rules.append(CompiledRule(r_idx, pack.name, rule, 0, tuple(compiled), on_line, not_whole))
                 pattern_rules.append(r_idx)
             elif isinstance(rule, InstitutionNameRule):  # word lists folded once, read by checks/institution.py
