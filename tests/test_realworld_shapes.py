@@ -119,6 +119,15 @@ FLAGGED = [
     ("shikexinwen", "media_impersonation"), ("山东②④小时", "media_impersonation"),
     # a hotline number and the account's own words after it
     ("⒈⒉⒊⒍⒍纳税缴费服务", "official_impersonation"), ("12345在线", "official_impersonation"),
+    # read off blind23 after its held-out score was taken: a service's department, a province's directional
+    # region before a handle or weather word, a foreign office under a made-up name, the historic trade-union
+    # internationals, the Shanghai Five, 一财网 with its 一 styled, the scam office 企税办, an organ's initials
+    # before a hotline
+    ("海军装备部", "official_impersonation"), ("火箭军政治工作部", "official_impersonation"),
+    ("鄂西发布", "official_impersonation"), ("渝东北天气", "official_impersonation"),
+    ("法国留学签证代表处", "state_impersonation"), ("红色农民国际", "state_impersonation"),
+    ("上海五国", "state_impersonation"), ("壹财网", "media_impersonation"), ("企税办", "official_impersonation"),
+    ("SZXFJY_119", "official_impersonation"),
 ]
 
 CONTACT_BIOS = ["薇同号 13800138000", "➕ab12345", "💬 wx12345678", "q①②③④⑤⑥⑦⑧", "v心 zhang-san_88", "威信：lan_lan-77",
@@ -160,7 +169,13 @@ CONTACT_BIOS = ["薇同号 13800138000", "➕ab12345", "💬 wx12345678", "q①�
                 # read off blind22 after its held-out score was taken: Wei Xin and 企鹅 typed, kk for 扣扣, 夹 for 加
                 # before V glued to the ID, 徽 for 微 after 加, a Telegram handle whose letters are number words
                 "Wei Xin: qiqi44755a 备注", "qie e 45558889", "kk号 2842827，摄影约拍", "星星夹Vhaha_204yy",
-                "加徽 chen5793", "Telegram @sisi_008 担保交易"]
+                "加徽 chen5793", "Telegram @sisi_008 担保交易",
+                # read off blind23 after its held-out score was taken: 加 heard in 架 before V glued to the ID, wxh, the
+                # green bubble drawn, V and X drawn as ∨ and ×, a Telegram ID spelt out after @, an ID half spelt, 徽
+                # glued to styled digits, a number cut by spaces before the penguin, the assistant to add, 加 before
+                # the cue after the ID
+                "架Vnana_520x", "wxh：Lulu8080", "🟢泡泡：Qiao2024", "∨×mimi_88k", "TG @ m i a o _ 1 2",
+                "V❤：l a n8860", "徽①②③④⑤⑥⑦", "553 288 901 🐧", "加小助手：tiantian_08x", "ab_5566 加徾信"]
 
 PASSING = [
     ("王老师", None), ("手机用户1234567890", None), ("用户84123456", None), ("豆友123456789", None),
@@ -207,6 +222,10 @@ PASSING = [
     ("王兵205827048", None), ("欧阳娜娜123456789", None), ("我爱成都", None),
     # digits for letters in short English words: no name that long
     ("hell0 w0rld", None),
+    # a v-word after a character that sounds like 加, a discount, the province before a number, initials and a
+    # birthday, chess
+    ("小咖vlog2023", None), ("小张", "满300扣50，满50000扣"), ("小张", "我是安徽123456部队"), ("slsyl0604", None),
+    ("第一国际象棋", None), ("小张", "3×4=12"),
 ]
 
 

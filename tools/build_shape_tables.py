@@ -191,6 +191,8 @@ CURATED_SHAPES: list[str] = [
     "信倍", "态恣", "龙尨", "组纽",
     # read off blind22 after its held-out score was taken (南京发巿, guang州禁毐, 健康福逮)
     "布巿", "毒毐", "建逮",
+    # read off blind23 after its held-out score was taken (广东政泫, 瞭新杜)
+    "法泫", "社杜",
 ]
 
 # pycorrector pairs that pass the stroke filter but do not look alike at a glance.

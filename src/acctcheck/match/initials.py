@@ -12,6 +12,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 INITIALS = "initials"  # Snapshot.families key
+# digits may follow initials this long (zgxfjy119, ZGXFJY_119: a hotline): shorter ones before digits are how people
+# write their own initials and a birthday (slsyl0604, zxy1990)
+DIGITS_AFTER_MIN = 6
 
 MIN_LETTERS = 5  # four letters (hzga) are too many other words' letters too
 _WORD = re.compile(f"[a-z]{{{MIN_LETTERS},32}}")
@@ -54,7 +57,7 @@ def find(rules: tuple[InitialsRule, ...], text: str, allowed: frozenset[int]) ->
     for m in _WORD.finditer(text):
         s, e = m.span()
         if (s > 0 and text[s - 1].isascii() and text[s - 1].isalnum()) or \
-                (e < len(text) and text[e].isascii() and text[e].isalnum()):
+                (e < len(text) and text[e].isascii() and (text[e].isalpha() or e - s < DIGITS_AFTER_MIN)):
             continue  # part of a longer Latin word or ID
         word = m.group()
         yield from _first_reading(rules, word, s, e, allowed, _initialled(word))
