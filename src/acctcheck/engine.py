@@ -162,7 +162,7 @@ def validate(
             out.append(_finding(raw, action))
         elif _RANK[action] > _RANK[out[twin].action]:
             out[twin] = _finding(raw, action)  # one hit found twice (a bio's name read as a name): the stronger
-    rank = max((_RANK[f.action] for f in findings), default=0)
+    rank = max([_RANK[f.action] for f in findings]) if findings else 0
     region = ip_lookup(request.ip) if (ip_lookup is not None and request.ip) else None
     # Every value here is built by the engine from validated parts (Finding objects are validated as they
     # are made): construct without re-validating; the verdict is on every request's path.
