@@ -128,6 +128,8 @@ FLAGGED = [
     ("法国留学签证代表处", "state_impersonation"), ("红色农民国际", "state_impersonation"),
     ("上海五国", "state_impersonation"), ("壹财网", "media_impersonation"), ("企税办", "official_impersonation"),
     ("SZXFJY_119", "official_impersonation"),
+    # a news word of three characters heard with one swapped (互联网新文网 of blind23, 动态新文 of blind21)
+    ("动态新问网", "media_impersonation"), ("京城杂志舍", "media_impersonation"),
 ]
 
 CONTACT_BIOS = ["薇同号 13800138000", "➕ab12345", "💬 wx12345678", "q①②③④⑤⑥⑦⑧", "v心 zhang-san_88", "威信：lan_lan-77",
@@ -226,6 +228,8 @@ PASSING = [
     # birthday, chess
     ("小咖vlog2023", None), ("小张", "满300扣50，满50000扣"), ("小张", "我是安徽123456部队"), ("slsyl0604", None),
     ("第一国际象棋", None), ("小张", "3×4=12"),
+    # 台 is also read yí: no 新闻台 or 电视台 heard in 一; a volunteer of the news desk
+    ("看电视一整天", None), ("新闻义工", None),
 ]
 
 
