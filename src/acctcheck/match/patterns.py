@@ -3,11 +3,13 @@ away, and a pattern RE2 cannot compile is refused at lint time with RE2's reason
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 import re2
+
+from acctcheck.match.gates import gate_of
 
 
 class PatternError(ValueError):
@@ -55,36 +57,75 @@ def compile_pattern(source: str) -> CompiledPattern:
 
 
 class PatternSet:
-    """All detector patterns in one RE2 set: one linear pass says which patterns can match at all, so a
-    clean field (the usual case) costs one scan, not one per pattern."""
+    """All detector patterns in RE2 sets: one linear pass says which patterns can match at all, so a clean field
+    (the usual case) costs one scan, not one per pattern.
 
-    def __init__(self, patterns: list[CompiledPattern]) -> None:
+    Patterns that cannot match without one of the shared `fragments` (a cue vocabulary: match/gates.py) are not
+    in the first set; the fragment is, once, and the patterns that need it are in a second set, scanned only
+    where the fragment matched. The indices returned are the same either way."""
+
+    def __init__(self, patterns: list[CompiledPattern], fragments: Iterable[str] = ()) -> None:
         self.size = len(patterns)
         self.sources = [p.source for p in patterns]  # what a pickled snapshot rebuilds the set from
+        self.fragments = sorted(set(fragments))
         self._set = None
-        if patterns:
-            options = re2.Options()
-            options.log_errors = False
-            options.max_mem = 64 << 20
-            wrapper = re2.Set.SearchSet(options)
-            for p in patterns:
-                wrapper.Add(p.source)
-            wrapper.Compile()
-            # the compiled RE2::Set itself: its Python wrapper's Match adds two Python calls (an isinstance test
-            # and an encode helper) to every request that reaches the set
-            self._set = wrapper._set
+        self._direct: list[int] = []  # first-set index -> pattern index, for the patterns in it
+        self._gated: list[tuple[list[int], Any]] = []  # per fragment in the first set: its patterns and their set
+        if not patterns:
+            return
+        # first-set entries past the direct patterns: a shared gate (its patterns) or one pattern's rest branches
+        behind: dict[str, list[int]] = {}
+        for i, source in enumerate(self.sources):
+            gate = gate_of(source, self.fragments)
+            if gate is None:
+                self._direct.append(i)
+                continue
+            behind.setdefault(gate.shared, []).append(i)
+            if gate.rest is not None:
+                behind.setdefault(gate.rest, []).append(i)
+        first = [self.sources[i] for i in self._direct] + list(behind)
+        self._gated = [(members, _compiled_set([self.sources[i] for i in members])) for members in behind.values()]
+        self._set = _compiled_set(first)
 
-    def __reduce__(self) -> tuple[Callable[[list[str]], PatternSet], tuple[list[str]]]:
+    def __reduce__(self) -> tuple[Callable[[list[str], list[str]], PatternSet], tuple[list[str], list[str]]]:
         """Pickled as its sources: an RE2 set cannot be serialised, it is compiled again on load."""
-        return _pattern_set, (self.sources,)
+        return _pattern_set, (self.sources, self.fragments)
 
     def matching(self, text: str) -> list[int]:
-        """Indices (in insertion order) of the patterns that match somewhere in text."""
+        """Indices (in insertion order of the patterns) of the patterns that match somewhere in text, in no
+        particular order."""
         if self._set is None or not text:
             return []
-        found: list[int] = self._set.Match(text.encode())
-        return found
+        encoded = text.encode()
+        found: list[int] = self._set.Match(encoded)
+        if not found:
+            return found
+        direct = self._direct
+        n = len(direct)
+        out: list[int] = []
+        behind = False
+        for j in found:
+            if j < n:
+                out.append(direct[j])
+            else:
+                behind = True
+                members, gated = self._gated[j - n]
+                out.extend(members[k] for k in gated.Match(encoded))
+        return list(dict.fromkeys(out)) if behind else out  # a pattern behind two gates that both matched
 
 
-def _pattern_set(sources: list[str]) -> PatternSet:
-    return PatternSet([compile_pattern(s) for s in sources])
+def _compiled_set(sources: list[str]) -> Any:
+    """The compiled RE2::Set itself: the Python wrapper's Match adds two Python calls (an isinstance test and an
+    encode helper) to every request that reaches the set."""
+    options = re2.Options()
+    options.log_errors = False
+    options.max_mem = 64 << 20
+    wrapper = re2.Set.SearchSet(options)
+    for source in sources:
+        wrapper.Add(source)
+    wrapper.Compile()
+    return wrapper._set
+
+
+def _pattern_set(sources: list[str], fragments: list[str]) -> PatternSet:
+    return PatternSet([compile_pattern(s) for s in sources], fragments)

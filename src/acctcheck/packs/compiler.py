@@ -595,6 +595,7 @@ def compile_set(loaded: LoadedSet, normalizer: Normalizer, previous: Snapshot | 
     rules: list[CompiledRule[AnyRule]] = []
     packs: list[PackInfo] = []
     pattern_rules: list[int] = []
+    fragments: dict[str, None] = {}  # the define fragments of packs with pattern rules, expanded (match/gates.py)
     total_terms = 0
     families: dict[str, Any] = {}  # the registry package's data (packs.registries: FAMILY, BASE, SUFFIXES)
     registries: dict[int, RegistryIndex] = {}
@@ -665,6 +666,11 @@ def compile_set(loaded: LoadedSet, normalizer: Normalizer, previous: Snapshot | 
                     if rule.not_whole else None
                 rules.append(CompiledRule(r_idx, pack.name, rule, 0, tuple(compiled), on_line, not_whole))
                 pattern_rules.append(r_idx)
+                for name in pack.define:
+                    try:
+                        fragments[_expand("{" + name + "}", pack.define, b.n.pinyin.heard)] = None
+                    except PatternError:
+                        pass  # a broken fragment is reported with the pattern that names it
             elif isinstance(rule, InstitutionNameRule):  # word lists folded once, read by checks/institution.py
                 words: dict[str, dict[str, str]] = defaultdict(dict)  # role -> folded name -> folded canonical
                 for part in rule.parts:
@@ -752,7 +758,7 @@ def compile_set(loaded: LoadedSet, normalizer: Normalizer, previous: Snapshot | 
         pinyin_heard_terms=TermAutomaton(heard, classify=classify, classes=ENTRY_CLASSES),
         near_heard_terms=_near_heard(heard, loaded.policy.near_sound_min_syllables, normalizer, rule_parts),
         pattern_rules=tuple(pattern_rules),
-        pattern_set=PatternSet([rules[r].patterns[i] for r, i in pattern_index]),
+        pattern_set=PatternSet([rules[r].patterns[i] for r, i in pattern_index], fragments),
         pattern_index=pattern_index,
         rules_by_account=by_account,
         rules_by_field=by_field,
