@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
 import re2
 
@@ -56,6 +56,12 @@ def compile_pattern(source: str) -> CompiledPattern:
     return CompiledPattern(source, regex, group)
 
 
+class CompiledSet(Protocol):
+    """What is used of a compiled RE2::Set (the binding has no type information)."""
+
+    def Match(self, text: bytes, /) -> list[int]: ...
+
+
 class PatternSet:
     """All detector patterns in RE2 sets: one linear pass says which patterns can match at all, so a clean field
     (the usual case) costs one scan, not one per pattern.
@@ -68,9 +74,9 @@ class PatternSet:
         self.size = len(patterns)
         self.sources = [p.source for p in patterns]  # what a pickled snapshot rebuilds the set from
         self.fragments = sorted(set(fragments))
-        self._set = None
+        self._set: CompiledSet | None = None
         self._direct: list[int] = []  # first-set index -> pattern index, for the patterns in it
-        self._gated: list[tuple[list[int], Any]] = []  # per fragment in the first set: its patterns and their set
+        self._gated: list[tuple[list[int], CompiledSet]] = []  # per gate in the first set: its patterns, their set
         if not patterns:
             return
         # first-set entries past the direct patterns: a shared gate (its patterns) or one pattern's rest branches
@@ -114,7 +120,7 @@ class PatternSet:
         return list(dict.fromkeys(out)) if behind else out  # a pattern behind two gates that both matched
 
 
-def _compiled_set(sources: list[str]) -> Any:
+def _compiled_set(sources: list[str]) -> CompiledSet:
     """The compiled RE2::Set itself: the Python wrapper's Match adds two Python calls (an isinstance test and an
     encode helper) to every request that reaches the set."""
     options = re2.Options()
@@ -124,7 +130,8 @@ def _compiled_set(sources: list[str]) -> Any:
     for source in sources:
         wrapper.Add(source)
     wrapper.Compile()
-    return wrapper._set
+    compiled: CompiledSet = wrapper._set
+    return compiled
 
 
 def _pattern_set(sources: list[str], fragments: list[str]) -> PatternSet:
