@@ -41,10 +41,10 @@ def gate_of(source: str, fragments: list[str]) -> Gate | None:
     such a group, a cue alternation (`(?:{CUE}|加v|联系)`): then the gate is the fragment (shared with every
     other pattern built on it) or the group's other branches. Otherwise the whole group. None when no fragment
     stands inside a group every match passes through."""
-    groups = _groups(source)
-    top_bar = _top_bar(source)
-    if groups is None or top_bar is None or top_bar:
-        return None
+    structure = _structure(source)
+    if structure is None or structure[1]:
+        return None  # unreadable, or the whole pattern is an alternation
+    groups = structure[0]
     for fragment in sorted(fragments, key=len, reverse=True):
         if len(fragment) < GATE_MIN_CHARS:
             break
@@ -54,18 +54,27 @@ def gate_of(source: str, fragments: list[str]) -> Gate | None:
         end = at + len(fragment)
         around = sorted((g for g in groups if g.open < at and end <= g.close), key=lambda g: g.open, reverse=True)
         for g in around:  # innermost first
-            if all(not _may_skip(source, a.close + 1) and (a is g or not a.bar)
-                   for a in around if a.open <= g.open):
-                body = source[g.open + 1:g.close]
-                if body.startswith("?P<"):
-                    body = body[body.index(">") + 1:]
-                elif body.startswith("?:"):
-                    body = body[2:]
-                elif body.startswith("?"):
-                    return None  # flags or another group kind: not read here
-                return _split(body, fragment)
+            if _necessary(source, g, around):
+                body = _body(source, g)
+                return None if body is None else _split(body, fragment)
         return None
     return None
+
+
+def _necessary(source: str, g: _Group, around: list[_Group]) -> bool:
+    """Whether every match passes through group `g`, given the groups `around` it (itself included): none of
+    them may be skipped by a quantifier, and none but `g` may hold a bar at its own level."""
+    return all(not _may_skip(source, a.close + 1) and (a is g or not a.bar) for a in around if a.open <= g.open)
+
+
+def _body(source: str, g: _Group) -> str | None:
+    """The pattern inside group `g`, less its capture name or `?:`; None for flags or another kind of group."""
+    body = source[g.open + 1:g.close]
+    if body.startswith("?P<"):
+        return body[body.index(">") + 1:]
+    if body.startswith("?:"):
+        return body[2:]
+    return None if body.startswith("?") else body
 
 
 def _split(body: str, fragment: str) -> Gate | None:
@@ -88,34 +97,18 @@ def _split(body: str, fragment: str) -> Gate | None:
 
 def _branches(source: str) -> list[str] | None:
     """`source` split at its top-level bars, or None if it does not parse."""
-    out: list[str] = []
-    depth, i, start, n = 0, 0, 0, len(source)
-    while i < n:
-        c = source[i]
-        if c == "\\":
-            i += 2
-            continue
-        if c == "[":
-            i = _class_end(source, i)
-            if i < 0:
-                return None
-            continue
-        if c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-        elif c == "|" and depth == 0:
-            out.append(source[start:i])
-            start = i + 1
-        i += 1
-    out.append(source[start:])
-    return out
+    structure = _structure(source)
+    if structure is None:
+        return None
+    cuts = [-1, *structure[1], len(source)]
+    return [source[x + 1:y] for x, y in zip(cuts, cuts[1:], strict=False)]
 
 
-def _groups(source: str) -> list[_Group] | None:
-    """Every parenthesised group with its bounds and whether it holds a bar at its own level; None when the
-    source does not parse as balanced groups."""
-    out: list[_Group] = []
+def _structure(source: str) -> tuple[list[_Group], list[int]] | None:
+    """Every parenthesised group (its bounds, whether it holds a bar at its own level) and the bars outside every
+    group; None when the source does not parse as balanced groups. Classes and escapes are skipped."""
+    groups: list[_Group] = []
+    top: list[int] = []
     stack: list[_Group] = []
     i, n = 0, len(source)
     while i < n:
@@ -131,38 +124,18 @@ def _groups(source: str) -> list[_Group] | None:
         if c == "(":
             g = _Group(i)
             stack.append(g)
-            out.append(g)
+            groups.append(g)
         elif c == ")":
             if not stack:
                 return None
             stack.pop().close = i
-        elif c == "|" and stack:
-            stack[-1].bar = True
+        elif c == "|":
+            if stack:
+                stack[-1].bar = True
+            else:
+                top.append(i)
         i += 1
-    return None if stack else out
-
-
-def _top_bar(source: str) -> bool | None:
-    """Whether a bar stands outside every group (the whole pattern is an alternation)."""
-    depth, i, n = 0, 0, len(source)
-    while i < n:
-        c = source[i]
-        if c == "\\":
-            i += 2
-            continue
-        if c == "[":
-            i = _class_end(source, i)
-            if i < 0:
-                return None
-            continue
-        if c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-        elif c == "|" and depth == 0:
-            return True
-        i += 1
-    return False
+    return None if stack else (groups, top)
 
 
 def _class_end(source: str, i: int) -> int:
