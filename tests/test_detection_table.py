@@ -97,7 +97,7 @@ def _flagged(verdict) -> bool:
     # blind set 22 (session 17; held out: must 95.1%, contact 97.0%, ordinary 4/966; after reading: must 97.8%,
     # contact 394/400, ordinary 1/966: the journalist's title in a bio again)
     ("blind22_must_flag.yaml", "blind22_ordinary_contact.yaml", 0.97, 0.98, 0.002),
-    # blind set 23 (session 18; held out: must 96.0%, contact 96.0%, ordinary 2/948; after reading: must 99.3%,
+    # blind set 23 (session 18; held out: must 96.0%, contact 96.0%, ordinary 2/948; after reading: must 99.6%,
     # contact 400/400, ordinary 2/948: the journalist's title in a bio, and 中国 in a nickname, both review)
     ("blind23_must_flag.yaml", "blind23_ordinary_contact.yaml", 0.98, 0.99, 0.003),
 ])
