@@ -130,6 +130,8 @@ FLAGGED = [
     ("SZXFJY_119", "official_impersonation"),
     # a news word of three characters heard with one swapped (互联网新文网 of blind23, 动态新文 of blind21)
     ("动态新问网", "media_impersonation"), ("京城杂志舍", "media_impersonation"),
+    # letters drawn as negative circled or squared emoji letters, which NFKC leaves alone
+    ("🅒🅒🅣🅥", "media_impersonation"), ("🆁🅼🆁🅱", "media_impersonation"),
 ]
 
 CONTACT_BIOS = ["薇同号 13800138000", "➕ab12345", "💬 wx12345678", "q①②③④⑤⑥⑦⑧", "v心 zhang-san_88", "威信：lan_lan-77",
@@ -177,7 +179,9 @@ CONTACT_BIOS = ["薇同号 13800138000", "➕ab12345", "💬 wx12345678", "q①�
                 # glued to styled digits, a number cut by spaces before the penguin, the assistant to add, 加 before
                 # the cue after the ID
                 "架Vnana_520x", "wxh：Lulu8080", "🟢泡泡：Qiao2024", "∨×mimi_88k", "TG @ m i a o _ 1 2",
-                "V❤：l a n8860", "徽①②③④⑤⑥⑦", "553 288 901 🐧", "加小助手：tiantian_08x", "ab_5566 加徾信"]
+                "V❤：l a n8860", "徽①②③④⑤⑥⑦", "553 288 901 🐧", "加小助手：tiantian_08x", "ab_5566 加徾信",
+                # QQ written in negative circled letters
+                "🅠🅠 28841337"]
 
 PASSING = [
     ("王老师", None), ("手机用户1234567890", None), ("用户84123456", None), ("豆友123456789", None),
@@ -230,6 +234,8 @@ PASSING = [
     ("第一国际象棋", None), ("小张", "3×4=12"),
     # 台 is also read yí: no 新闻台 or 电视台 heard in 一; a volunteer of the news desk
     ("看电视一整天", None), ("新闻义工", None),
+    # the blood-type and parking emoji are letters now, and stay ordinary
+    ("小张", "血型🅰️ 爱吃🅿️"), ("🅰️🅱️", None),
 ]
 
 

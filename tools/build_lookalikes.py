@@ -133,6 +133,10 @@ CURATED_LATIN = {
     "ԁ": "d", "һ": "h", "ԛ": "q", "ԝ": "w",
     "ɡ": "g", "ɑ": "a", "ı": "i",
     "ο": "o", "α": "a", "ν": "v", "τ": "t", "κ": "k", "ι": "i", "ρ": "p", "υ": "u",  # ϲ: NFKC makes it σ
+    # the negative circled and negative squared capitals (🅥 🆇 🅠): emoji letters that NFKC leaves alone, written
+    # for V X Q to pass a filter (🆅🆇, 🅥🅧); the plain circled and squared ones NFKC folds already
+    **{chr(0x1F150 + i): chr(ord("a") + i) for i in range(26)},
+    **{chr(0x1F170 + i): chr(ord("a") + i) for i in range(26)},
 }
 
 # Upper-case Cyrillic/Greek letters that look like Latin capitals. The normaliser looks these up BEFORE case
