@@ -7,9 +7,9 @@ hold every copy's threads: a new state costs a pass over all of them (docs/perfo
 copy of the fragment in the first set, and the patterns that need it in a second set that runs only where the
 fragment matched, give the same answer for less: a text with no cue never meets those patterns.
 
-The answer stays exact only if the fragment lies on every path of the pattern: not in a branch of an
-alternation, not under a quantifier that allows none. `necessary` reads the pattern's structure (groups,
-bars, quantifiers; classes and escapes skipped) to say so, and says no whenever it is unsure."""
+The answer stays exact only if the gate lies on every path of the pattern: inside no branch of an alternation,
+under no quantifier that allows none. `gate_of` reads the pattern's structure (groups, bars, quantifiers; classes
+and escapes skipped) to find such a group, and finds none whenever it is unsure."""
 
 from __future__ import annotations
 

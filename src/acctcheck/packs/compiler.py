@@ -436,6 +436,18 @@ def _rule_pattern(b: _Builder, where: PackIssue, define: dict[str, str], source:
         return None
 
 
+def _define_fragments(define: dict[str, str], heard: Callable[[str], str]) -> list[str]:
+    """Every fragment of a pack's define, expanded: the vocabularies the pattern set may gate on (match/gates.py).
+    A broken fragment is left out here; it is reported with the pattern that names it."""
+    out: list[str] = []
+    for name in define:
+        try:
+            out.append(_expand("{" + name + "}", define, heard))
+        except PatternError:
+            continue
+    return out
+
+
 def _expand(pattern: str, define: dict[str, str], heard: Callable[[str], str], depth: int = 0) -> str:
     """A pattern with its {NAME}s replaced by the pack's `define` fragments. A fragment may name others (CUE is
     the account cues and the phone cues), so one vocabulary feeds every rule; eight levels at most, which also
@@ -612,6 +624,8 @@ def compile_set(loaded: LoadedSet, normalizer: Normalizer, previous: Snapshot | 
         for line in _entries(lp, pack.allow, pack.allow_file):
             b.add(line, rule=ALLOW, pack=p_idx, part=-1, sound=False,
                   where=PackIssue(lp.file, None, "allow", ""))
+        if any(isinstance(rule, PatternRule) for rule in pack.rules):
+            fragments.update(dict.fromkeys(_define_fragments(pack.define, b.n.pinyin.heard)))
         for rule in pack.rules:
             r_idx = len(rules)
             policy = loaded.policy
@@ -666,11 +680,6 @@ def compile_set(loaded: LoadedSet, normalizer: Normalizer, previous: Snapshot | 
                     if rule.not_whole else None
                 rules.append(CompiledRule(r_idx, pack.name, rule, 0, tuple(compiled), on_line, not_whole))
                 pattern_rules.append(r_idx)
-                for name in pack.define:
-                    try:
-                        fragments[_expand("{" + name + "}", pack.define, b.n.pinyin.heard)] = None
-                    except PatternError:
-                        pass  # a broken fragment is reported with the pattern that names it
             elif isinstance(rule, InstitutionNameRule):  # word lists folded once, read by checks/institution.py
                 words: dict[str, dict[str, str]] = defaultdict(dict)  # role -> folded name -> folded canonical
                 for part in rule.parts:
