@@ -133,6 +133,10 @@ CURATED_LATIN = {
     "ԁ": "d", "һ": "h", "ԛ": "q", "ԝ": "w",
     "ɡ": "g", "ɑ": "a", "ı": "i",
     "ο": "o", "α": "a", "ν": "v", "τ": "t", "κ": "k", "ι": "i", "ρ": "p", "υ": "u",  # ϲ: NFKC makes it σ
+    "ҳ": "x", "ԍ": "g",  # Cyrillic ha with a descender, Komi sje (ТеӀеɡrɑm, weіҳin)
+    # the small capitals of the "fancy text" generators (ᴛᴇʟᴇɢʀᴀᴍ, ᴡᴇᴄʜᴀᴛ) that confusables.txt leaves out
+    "ᴀ": "a", "ʙ": "b", "ᴅ": "d", "ᴇ": "e", "ɢ": "g", "ʜ": "h", "ᴋ": "k", "ʟ": "l", "ᴍ": "m", "ɴ": "n",
+    "ᴘ": "p", "ʀ": "r", "ᴛ": "t",
     # the negative circled and negative squared capitals (🅥 🆇 🅠): emoji letters that NFKC leaves alone, written
     # for V X Q to pass a filter (🆅🆇, 🅥🅧); the plain circled and squared ones NFKC folds already
     **{chr(0x1F150 + i): chr(ord("a") + i) for i in range(26)},
