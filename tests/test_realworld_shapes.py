@@ -132,6 +132,17 @@ FLAGGED = [
     ("动态新问网", "media_impersonation"), ("京城杂志舍", "media_impersonation"),
     # letters drawn as negative circled or squared emoji letters, which NFKC leaves alone
     ("🅒🅒🅣🅥", "media_impersonation"), ("🆁🅼🆁🅱", "media_impersonation"),
+    # read off blind24 after its held-out score was taken: an autonomous region under the wrong level 省, a zone
+    # between the city and its organ, a province's department handle (organ word, the province's one character, 语
+    # or 声), a made-up national centre or working group, a national newsroom's desk, a long fabricated society,
+    # a society ending 联谊会, two look-alike swaps in a central organ's name, a central handle heard alike
+    ("宁夏省公安厅网络发布", "official_impersonation"), ("西藏省教育考试院", "official_impersonation"),
+    ("苏州工业园区公安", "official_impersonation"), ("宁波保税区海关", "official_impersonation"),
+    ("检察豫声", "official_impersonation"), ("应急鲁语", "official_impersonation"),
+    ("国家食品安全评估中心", "official_impersonation"), ("全国反诈骗专项督导组", "official_impersonation"),
+    ("中华法制时报记者站", "media_impersonation"), ("国际青少年人工智能教育协会", "official_impersonation"),
+    ("世界华人书画家联谊会", "official_impersonation"), ("退役晕人事劣部", "official_impersonation"),
+    ("廉洁钟国", "official_impersonation"),
 ]
 
 CONTACT_BIOS = ["薇同号 13800138000", "➕ab12345", "💬 wx12345678", "q①②③④⑤⑥⑦⑧", "v心 zhang-san_88", "威信：lan_lan-77",
@@ -181,7 +192,13 @@ CONTACT_BIOS = ["薇同号 13800138000", "➕ab12345", "💬 wx12345678", "q①�
                 "架Vnana_520x", "wxh：Lulu8080", "🟢泡泡：Qiao2024", "∨×mimi_88k", "TG @ m i a o _ 1 2",
                 "V❤：l a n8860", "徽①②③④⑤⑥⑦", "553 288 901 🐧", "加小助手：tiantian_08x", "ab_5566 加徾信",
                 # QQ written in negative circled letters
-                "🅠🅠 28841337"]
+                "🅠🅠 28841337",
+                # read off blind24 after its held-out score was taken: 飞机 (Telegram) heard in 非 or 菲 before an ID,
+                # 私我 heard as 撕我, 伩 for 信, jia typed before 威, 加 before a 扣 homophone, 扣kou, qi e typed, 电报
+                # with a mark inside, Telegram spaced in pieces, small capitals and Cyrillic ha with a descender
+                "菲机：@lulu_2024", "绯机号 mimi_0808", "撕我 V tiantian_77", "微伩 momo_520", "jia薇 coco_99",
+                "加叩 28841337", "扣kou 5567123", "qi e 5567123", "电·报 @yoyo_22", "Tele gram: bobo_007",
+                "ᴛᴇʟᴇɢʀᴀᴍ @kiki_99", "weiҳin lulu_8848"]
 
 PASSING = [
     ("王老师", None), ("手机用户1234567890", None), ("用户84123456", None), ("豆友123456789", None),
@@ -236,6 +253,9 @@ PASSING = [
     ("看电视一整天", None), ("新闻义工", None),
     # the blood-type and parking emoji are letters now, and stay ordinary
     ("小张", "血型🅰️ 爱吃🅿️"), ("🅰️🅱️", None),
+    # a bicycle lane, a dialect lesson, a park's food, a bad review, a name like a heard handle
+    ("小张", "骑非机动车请戴头盔 2024"), ("学习粤语", None), ("苏州工业园区吃货", None), ("小张", "她撕我的作业本 2023"),
+    ("长安建", None), ("教育新声", None),
 ]
 
 

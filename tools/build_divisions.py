@@ -74,12 +74,14 @@ EXCLUDED_SHORT = set(
     """.split()
 )
 
-SPECIAL_SHORT = {  # provincial units whose short name is not derived by stripping one suffix
-    "内蒙古自治区": ["内蒙古"],
-    "广西壮族自治区": ["广西"],
-    "西藏自治区": ["西藏"],
-    "宁夏回族自治区": ["宁夏"],
-    "新疆维吾尔自治区": ["新疆"],
+# provincial units whose short name is not derived by stripping one suffix; an autonomous region also under the
+# wrong level 省 (广西省教育考试招生院), as the counties are under WRONG_LEVELS: fabricated names write it so
+SPECIAL_SHORT = {
+    "内蒙古自治区": ["内蒙古", "内蒙古省"],
+    "广西壮族自治区": ["广西", "广西省"],
+    "西藏自治区": ["西藏", "西藏省"],
+    "宁夏回族自治区": ["宁夏", "宁夏省"],
+    "新疆维吾尔自治区": ["新疆", "新疆省"],
     "香港特别行政区": ["香港", "香港特区"],
     "澳门特别行政区": ["澳门", "澳门特区"],
 }
@@ -251,7 +253,7 @@ def committee_lines(full: str, unit_type: str, shorts: list[str], informal: list
     league = [f"共青团{full}委员会", f"共青团{full}委", f"{full}团委"]
     if unit_type == "自治区":  # 自治区党委, 区党委: 广西自治区党委, 广西区党委, 团区委
         party = [f"{full}党委", f"中共{full}委员会"]
-        for s in shorts:
+        for s in (s for s in shorts if not s.endswith("省")):  # not the wrong-level 广西省 of SPECIAL_SHORT
             party += [f"{s}自治区党委", f"{s}区党委", f"{s}区委"]
             league += [f"{s}团区委"]
     level = {"省": "省", "直辖市": "市", "地级市": "市", "县级市": "市", "县": "县", "自治县": "县",

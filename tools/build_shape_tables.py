@@ -193,6 +193,8 @@ CURATED_SHAPES: list[str] = [
     "布巿", "毒毐", "建逮",
     # read off blind23 after its held-out score was taken (广东政泫, 瞭新杜)
     "法泫", "社杜",
+    # read off blind24 after its held-out score was taken (退役晕人事劣部, 垩非作家办会)
+    "务劣", "亚垩",
 ]
 
 # pycorrector pairs that pass the stroke filter but do not look alike at a glance.
