@@ -143,6 +143,9 @@ FLAGGED = [
     ("中华法制时报记者站", "media_impersonation"), ("国际青少年人工智能教育协会", "official_impersonation"),
     ("世界华人书画家联谊会", "official_impersonation"), ("退役晕人事劣部", "official_impersonation"),
     ("廉洁钟国", "official_impersonation"),
+    # organisations the list lacked: a parliamentary assembly, a scientific body, an audit body in pinyin
+    ("东盟议会联盟", "state_impersonation"), ("国际聚变能组织", "state_impersonation"),
+    ("zui gao shen ji ji guan guo ji zu zhi", "state_impersonation"),
 ]
 
 CONTACT_BIOS = ["薇同号 13800138000", "➕ab12345", "💬 wx12345678", "q①②③④⑤⑥⑦⑧", "v心 zhang-san_88", "威信：lan_lan-77",
