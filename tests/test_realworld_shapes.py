@@ -146,6 +146,9 @@ FLAGGED = [
     # organisations the list lacked: a parliamentary assembly, a scientific body, an audit body in pinyin
     ("东盟议会联盟", "state_impersonation"), ("国际聚变能组织", "state_impersonation"),
     ("zui gao shen ji ji guan guo ji zu zhi", "state_impersonation"),
+    # a news app's shape and a city alias's organ handle with one character heard alike (evasions of the blind
+    # tables' names, probed in session 19)
+    ("掌尚遵义", "media_impersonation"), ("今日招通", "media_impersonation"), ("羊成交警", "official_impersonation"),
 ]
 
 CONTACT_BIOS = ["薇同号 13800138000", "➕ab12345", "💬 wx12345678", "q①②③④⑤⑥⑦⑧", "v心 zhang-san_88", "威信：lan_lan-77",
