@@ -100,6 +100,10 @@ def _flagged(verdict) -> bool:
     # blind set 23 (session 18; held out: must 96.0%, contact 96.0%, ordinary 2/948; after reading: must 99.6%,
     # contact 400/400, ordinary 2/948: the journalist's title in a bio, and 中国 in a nickname, both review)
     ("blind23_must_flag.yaml", "blind23_ordinary_contact.yaml", 0.98, 0.99, 0.003),
+    # blind set 24 (session 19; held out: must 93.3%, enforcement reports 90.0%, contact 95.5%, ordinary 1/950;
+    # after reading: must 97.1%, contact 400/400, ordinary 1/950: an idiom typed in pinyin, chaozhangguogu, whose
+    # guogu is read as 国家, review)
+    ("blind24_must_flag.yaml", "blind24_ordinary_contact.yaml", 0.96, 0.99, 0.002),
 ])
 def test_real_world_tables(snapshot, must_file: str | None, other_file: str | None, must_floor: float | None,
                            contact_floor: float | None, fp_ceiling: float | None) -> None:

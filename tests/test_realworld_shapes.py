@@ -260,7 +260,8 @@ PASSING = [
     # the blood-type and parking emoji are letters now, and stay ordinary
     ("小张", "血型🅰️ 爱吃🅿️"), ("🅰️🅱️", None),
     # a bicycle lane, a dialect lesson, a park's food, a bad review, a name like a heard handle
-    ("小张", "骑非机动车请戴头盔 2024"), ("学习粤语", None), ("苏州工业园区吃货", None), ("小张", "她撕我的作业本 2023"),
+    ("小张", "骑非机动车请戴头盔 2024"), ("学习粤语", None), ("苏州工业园区吃货", None),
+    ("小张", "她撕我的作业本 2023"),
     ("长安建", None), ("教育新声", None),
 ]
 
