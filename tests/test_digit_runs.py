@@ -52,3 +52,14 @@ def test_pinyin_view_reads_the_digits_too(value: str) -> None:
 def test_contact_view_reads_strokes_and_signs_as_digits() -> None:
     """丨 and | stand for 1 where the contact view keeps them (the skeleton drops them as separators)."""
     assert "961820897" in default_normalizer().views("口口9б丨B2О89⁊").contact.text
+
+
+@pytest.mark.parametrize(("value", "skeleton"), [
+    ("手机ⅠⅢⅧⅡⅡⅠⅡⅣⅧⅦⅥ", "手机13822124876"),  # Roman numerals one to nine written for digits (NFKC spells Ⅷ VIII)
+    ("qqⅸⅸⅰⅶⅷ", "qq99178"),
+    ("ⅴx", "vx"),  # Ⅴ and ⅴ stay the letter v: ⅴx is a WeChat cue as often as a five
+    ("西游记Ⅱ", "西游记2"),
+])
+def test_roman_numerals_are_digits(value: str, skeleton: str) -> None:
+    view = default_normalizer().skeleton(value)
+    assert view.text == skeleton

@@ -149,6 +149,11 @@ FLAGGED = [
     # a news app's shape and a city alias's organ handle with one character heard alike (evasions of the blind
     # tables' names, probed in session 19)
     ("掌尚遵义", "media_impersonation"), ("今日招通", "media_impersonation"), ("羊成交警", "official_impersonation"),
+    # read off blind25 after its held-out score was taken: a county's leader (the level character written twice), a
+    # state-run games after its city with the year between, the truncated name of a paper
+    ("阿荣旗旗长", "official_impersonation"), ("义乌市副市长", "official_impersonation"),
+    ("成都2025世运会官方", "official_impersonation"), ("北京⑵⓪⑵⑵冬奥", "official_impersonation"),
+    ("21世纪经济报", "media_impersonation"),
 ]
 
 CONTACT_BIOS = ["薇同号 13800138000", "➕ab12345", "💬 wx12345678", "q①②③④⑤⑥⑦⑧", "v心 zhang-san_88", "威信：lan_lan-77",
@@ -204,7 +209,14 @@ CONTACT_BIOS = ["薇同号 13800138000", "➕ab12345", "💬 wx12345678", "q①�
                 # with a mark inside, Telegram spaced in pieces, small capitals and Cyrillic ha with a descender
                 "菲机：@lulu_2024", "绯机号 mimi_0808", "撕我 V tiantian_77", "微伩 momo_520", "jia薇 coco_99",
                 "加叩 28841337", "扣kou 5567123", "qi e 5567123", "电·报 @yoyo_22", "Tele gram: bobo_007",
-                "ᴛᴇʟᴇɢʀᴀᴍ @kiki_99", "weiҳin lulu_8848"]
+                "ᴛᴇʟᴇɢʀᴀᴍ @kiki_99", "weiҳin lulu_8848",
+                # read off blind25 after its held-out score was taken: 威 glued to an ID the contact view reads as
+                # digits, 征 and a heart, 杏 heard for 信, 訫 and 伈 for 信, V before 亻言, WeChat spaced and "me",
+                # digits written as Roman numerals, Cyrillic sha for w, 加我 before six digits, tg号 before letters,
+                # an ID spelt with dots
+                "小美+威s887766", "征♡ momo-lulu", "威杏 kiki2233", "微訫 lulu_909", "V亻言：mimi-bobo",
+                "We Chat me: Kiki_Momo", "电话 ⅠⅢⅧⅠⅡⅢⅣⅦⅧⅨⅠ", "шei❤ m987654", "加我556677",
+                "tg号kikimomo", "V：m.i.m.i.5.2.0"]
 
 PASSING = [
     ("王老师", None), ("手机用户1234567890", None), ("用户84123456", None), ("豆友123456789", None),
@@ -263,6 +275,8 @@ PASSING = [
     ("小张", "骑非机动车请戴头盔 2024"), ("学习粤语", None), ("苏州工业园区吃货", None),
     ("小张", "她撕我的作业本 2023"),
     ("长安建", None), ("教育新声", None),
+    # Roman numerals in a title, a county's long-distance bus, an Olympic champion
+    ("三国志Ⅲ", None), ("东阳市长途客运", None), ("北京奥运冠军", None),
 ]
 
 

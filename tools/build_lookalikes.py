@@ -134,6 +134,7 @@ CURATED_LATIN = {
     "ɡ": "g", "ɑ": "a", "ı": "i",
     "ο": "o", "α": "a", "ν": "v", "τ": "t", "κ": "k", "ι": "i", "ρ": "p", "υ": "u",  # ϲ: NFKC makes it σ
     "ҳ": "x", "ԍ": "g",  # Cyrillic ha with a descender, Komi sje (ТеӀеɡrɑm, weіҳin)
+    "ш": "w",  # Cyrillic sha drawn for w (шēī❤ for wei❤)
     # the small capitals of the "fancy text" generators (ᴛᴇʟᴇɢʀᴀᴍ, ᴡᴇᴄʜᴀᴛ) that confusables.txt leaves out
     "ᴀ": "a", "ʙ": "b", "ᴅ": "d", "ᴇ": "e", "ɢ": "g", "ʜ": "h", "ᴋ": "k", "ʟ": "l", "ᴍ": "m", "ɴ": "n",
     "ᴘ": "p", "ʀ": "r", "ᴛ": "t",

@@ -47,6 +47,12 @@ CHINESE_DIGITS: dict[str, str] = {
     **{c: str(i) for i, c in enumerate("零壹贰叁肆伍陆柒捌玖")},
     "幺": "1",
 }
+# Roman numerals one to nine written for digits (手机 ⅠⅢⅧⅡⅡ…, QQ ⅸⅸⅰⅶ…): NFKC spells them as letters (Ⅷ is VIII), so
+# a number so written would be read as letters. Ⅴ and ⅴ are left to NFKC: they stand for the letter v (ⅴx) as often.
+ROMAN_DIGITS: dict[str, str] = {
+    **{chr(0x2160 + i): str(i + 1) for i in range(9) if i != 4},
+    **{chr(0x2170 + i): str(i + 1) for i in range(9) if i != 4},
+}
 # Characters that are letters to Unicode but used as separators or decoration between Han characters.
 EXTRA_SEPARATORS = frozenset("丨丶丿乀乁〆〻ᅟᅠㅤﾠ⠀")
 # Those in the Han block as the contact view writes them: its patterns take the Han block for words, and 1丶6丶8 or
@@ -133,6 +139,8 @@ class CharFolder:
         cat = unicodedata.category(ch)
         if cat in INVISIBLE_CATEGORIES or ch in "ᅟᅠㅤﾠ⠀\u180e":
             return Folded("", 0, Kind.INVISIBLE, "")
+        if (roman := ROMAN_DIGITS.get(ch)) is not None:
+            return Folded(roman, Flag.NUMBER, Kind.KEEP, "")
         flags = 0
         nfkc = unicodedata.normalize("NFKC", ch)
         if nfkc != ch and not _width_or_case_only(ch):
