@@ -104,6 +104,10 @@ def _flagged(verdict) -> bool:
     # after reading: must 97.1%, contact 400/400, ordinary 1/950: an idiom typed in pinyin, chaozhangguogu, whose
     # guogu is read as 国家, review)
     ("blind24_must_flag.yaml", "blind24_ordinary_contact.yaml", 0.96, 0.99, 0.002),
+    # blind set 25 (session 19, second table, scored at 62f5069 after blind24's changes; held out: must 96.0%,
+    # enforcement reports 90.7%, contact 93.0%, ordinary 2/950; after reading: must 97.3%, contact 98.5%, ordinary
+    # 2/950: a journalist's title in a bio, and 领导品牌 in a bio, both review)
+    ("blind25_must_flag.yaml", "blind25_ordinary_contact.yaml", 0.96, 0.98, 0.003),
 ])
 def test_real_world_tables(snapshot, must_file: str | None, other_file: str | None, must_floor: float | None,
                            contact_floor: float | None, fp_ceiling: float | None) -> None:
