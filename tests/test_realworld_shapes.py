@@ -216,7 +216,7 @@ CONTACT_BIOS = ["薇同号 13800138000", "➕ab12345", "💬 wx12345678", "q①�
                 # an ID spelt with dots
                 "小美+威s887766", "征♡ momo-lulu", "威杏 kiki2233", "微訫 lulu_909", "V亻言：mimi-bobo",
                 "We Chat me: Kiki_Momo", "电话 ⅠⅢⅧⅠⅡⅢⅣⅦⅧⅨⅠ", "шei❤ m987654", "加我556677",
-                "tg号kikimomo", "V：m.i.m.i.5.2.0"]
+                "tg号kikimomo", "V：m.i.m.i.5.2.0", "V🌸：lulu-momo"]
 
 PASSING = [
     ("王老师", None), ("手机用户1234567890", None), ("用户84123456", None), ("豆友123456789", None),
@@ -276,7 +276,7 @@ PASSING = [
     ("小张", "她撕我的作业本 2023"),
     ("长安建", None), ("教育新声", None),
     # Roman numerals in a title, a county's long-distance bus, an Olympic champion
-    ("三国志Ⅲ", None), ("东阳市长途客运", None), ("北京奥运冠军", None),
+    ("三国志Ⅲ", None), ("东阳市长途客运", None), ("北京奥运冠军", None), ("小张", "Vol: part-two"),
 ]
 
 
