@@ -216,7 +216,9 @@ CONTACT_BIOS = ["薇同号 13800138000", "➕ab12345", "💬 wx12345678", "q①�
                 # an ID spelt with dots
                 "小美+威s887766", "征♡ momo-lulu", "威杏 kiki2233", "微訫 lulu_909", "V亻言：mimi-bobo",
                 "We Chat me: Kiki_Momo", "电话 ⅠⅢⅧⅠⅡⅢⅣⅦⅧⅨⅠ", "шei❤ m987654", "加我556677",
-                "tg号kikimomo", "V：m.i.m.i.5.2.0", "V🌸：lulu-momo"]
+                "tg号kikimomo", "V：m.i.m.i.5.2.0", "V🌸：lulu-momo",
+                # read off blind26 after its held-out score was taken: wei xin typed with tone numbers, wei before 芯
+                "wei2 xin4：momo_77", "wei芯 kiki2020"]
 
 PASSING = [
     ("王老师", None), ("手机用户1234567890", None), ("用户84123456", None), ("豆友123456789", None),
