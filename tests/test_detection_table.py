@@ -108,6 +108,10 @@ def _flagged(verdict) -> bool:
     # enforcement reports 90.7%, contact 93.0%, ordinary 2/950; after reading: must 97.3%, contact 98.5%, ordinary
     # 2/950: a journalist's title in a bio, and 领导品牌 in a bio, both review)
     ("blind25_must_flag.yaml", "blind25_ordinary_contact.yaml", 0.96, 0.98, 0.003),
+    # blind set 26 (session 19, third table, scored at c31fce6, the session's last detection commit but one; held
+    # out: must 95.8%, enforcement reports 96.0%, contact 97.8%, ordinary 1/950; after reading only two contact
+    # cues were added: must 95.8%, contact 98.2%, ordinary 1/950, 最安全 in a signature, review)
+    ("blind26_must_flag.yaml", "blind26_ordinary_contact.yaml", 0.95, 0.97, 0.002),
 ])
 def test_real_world_tables(snapshot, must_file: str | None, other_file: str | None, must_floor: float | None,
                            contact_floor: float | None, fp_ceiling: float | None) -> None:
