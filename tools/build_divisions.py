@@ -74,14 +74,12 @@ EXCLUDED_SHORT = set(
     """.split()
 )
 
-# provincial units whose short name is not derived by stripping one suffix; an autonomous region also under the
-# wrong level 省 (广西省教育考试招生院), as the counties are under WRONG_LEVELS: fabricated names write it so
-SPECIAL_SHORT = {
-    "内蒙古自治区": ["内蒙古", "内蒙古省"],
-    "广西壮族自治区": ["广西", "广西省"],
-    "西藏自治区": ["西藏", "西藏省"],
-    "宁夏回族自治区": ["宁夏", "宁夏省"],
-    "新疆维吾尔自治区": ["新疆", "新疆省"],
+SPECIAL_SHORT = {  # provincial units whose short name is not derived by stripping one suffix
+    "内蒙古自治区": ["内蒙古"],
+    "广西壮族自治区": ["广西"],
+    "西藏自治区": ["西藏"],
+    "宁夏回族自治区": ["宁夏"],
+    "新疆维吾尔自治区": ["新疆"],
     "香港特别行政区": ["香港", "香港特区"],
     "澳门特别行政区": ["澳门", "澳门特区"],
 }
@@ -105,6 +103,8 @@ MISSING_COUNTIES = {"重庆市": [("江北区", "市辖区"), ("渝北区", "市
 # Level characters a made-up organ puts after a county's short name (衡东市消防 for 衡东县, 黑水市法院): the fabricated
 # names enforcement reports describe name a real county at the wrong level.
 WRONG_LEVELS = "市县区"
+# ... and the level an autonomous region is given in the same names (广西省教育考试招生院)
+WRONG_LEVELS_BY_TYPE = {"county": WRONG_LEVELS, "自治区": "省"}
 ABBR = {  # 简称 (one character, sometimes two); kept apart, never composed
     "北京市": "京", "天津市": "津", "河北省": "冀", "山西省": "晋", "内蒙古自治区": "蒙", "辽宁省": "辽",
     "吉林省": "吉", "黑龙江省": "黑", "上海市": "沪|申", "江苏省": "苏", "浙江省": "浙", "安徽省": "皖",
@@ -204,9 +204,9 @@ def build() -> dict[str, str]:
                                  if s in EXCLUDED_SHORT and len(s) >= 2 and s not in taken and s != "公安")
             shorts = [s for s in shorts if keep_short(s, taken, level)]
             names = [full] + [s for s in dict.fromkeys(shorts) if s != full]
-            if level == "county":  # 衡东市消防, 黑水市法院: a county given a level it does not have (WRONG_LEVELS)
-                names += [w for s in shorts for c in WRONG_LEVELS
-                          if (w := s + c) not in names and w not in all_full]
+            # 衡东市消防, 黑水市法院, 广西省…: a unit given a level it does not have (WRONG_LEVELS_BY_TYPE)
+            wrong = WRONG_LEVELS_BY_TYPE.get(level, WRONG_LEVELS_BY_TYPE.get(unit_type, ""))
+            names += [w for s in shorts for c in wrong if (w := s + c) not in names and w not in all_full]
             informal = [s + level_char for s in shorts if level_char]  # 延边州, 长阳县
             if level != "county":  # 延边州 is a name people use; 长阳县 is covered by 长阳 + organ
                 names += [f for f in informal if f not in names]
@@ -253,7 +253,7 @@ def committee_lines(full: str, unit_type: str, shorts: list[str], informal: list
     league = [f"共青团{full}委员会", f"共青团{full}委", f"{full}团委"]
     if unit_type == "自治区":  # 自治区党委, 区党委: 广西自治区党委, 广西区党委, 团区委
         party = [f"{full}党委", f"中共{full}委员会"]
-        for s in (s for s in shorts if not s.endswith("省")):  # not the wrong-level 广西省 of SPECIAL_SHORT
+        for s in shorts:
             party += [f"{s}自治区党委", f"{s}区党委", f"{s}区委"]
             league += [f"{s}团区委"]
     level = {"省": "省", "直辖市": "市", "地级市": "市", "县级市": "市", "县": "县", "自治县": "县",
